@@ -1,0 +1,363 @@
+//! The experiment's configuration (protocol.md §3–§5), its resolution (n from κ or α, η from its rule)
+//! and its checks, including the memory guard.
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EtaRule {
+    /// η = eta.
+    Raw,
+    /// η = eta · p · d^((ℓ−1)/2), the scaling that makes order-ℓ signal O(1) at n = α d^ℓ.
+    PD,
+    /// η = eta · √(n p) (single-step notebook, eta = 10).
+    SqrtNp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Batches {
+    /// A fresh batch for every step (the paper).
+    Fresh,
+    /// One batch reused by every step (follow-up papers).
+    Reuse,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReadoutBatch {
+    /// The batch of the last step (single-step notebook).
+    Same,
+    /// A fresh batch of size n.
+    Fresh,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preprocess {
+    None,
+    /// Subtract A = mean(y), B = mean(y z) estimated on each training batch.
+    Train,
+    /// Subtract the exact C_0* + ⟨C_1*, W* z⟩.
+    Hermite,
+    /// Train-side estimates for training, test-side estimates for the test prediction (the notebook's leak).
+    Notebook,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Precision {
+    F64,
+    F32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InitW {
+    /// Rows i.i.d. N(0, I/d).
+    Gaussian,
+    /// Rows uniform on the unit sphere.
+    Sphere,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InitA {
+    /// a_i i.i.d. N(0, 1/p).
+    Gaussian,
+    /// a_i = ±1/√p with random signs.
+    Signs,
+    /// Multi-step notebook: first 20 neurons +1/√p, next 20 −1/√p, the rest random signs.
+    Notebook,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Residual {
+    /// y − f(z): the gradient of the squared loss.
+    Full,
+    /// y alone (drops the network's own output).
+    Labels,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Normalize {
+    None,
+    /// Rescale each row to unit norm after the step.
+    Project,
+    /// Remove each row's radial part of the update, step, then rescale to unit norm.
+    Spherical,
+}
+
+/// Every option of a run. Field names are the JSON/TS names (camelCase); the CLI flags are their
+/// kebab-case forms. Exactly one of `n`, `kappa`, `alpha` sets the batch size.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Config {
+    pub d: usize,
+    pub p: usize,
+    pub n: Option<usize>,
+    pub kappa: Option<f64>,
+    pub alpha: Option<f64>,
+    pub ell: Option<f64>,
+    pub steps: usize,
+    pub target: String,
+    pub noise: f64,
+    pub activation: String,
+    pub eta: f64,
+    pub eta_rule: EtaRule,
+    /// The learning rate actually used (resolved from eta and etaRule).
+    pub learning_rate: Option<f64>,
+    pub lambda: f64,
+    pub n_test: usize,
+    pub batches: Batches,
+    pub readout_batch: ReadoutBatch,
+    pub preprocess: Preprocess,
+    pub precision: Precision,
+    pub seed: u64,
+    /// Seed of (W*, W0, a0); null redraws them with every seed.
+    pub init_seed: Option<u64>,
+    pub init_w: InitW,
+    pub init_a: InitA,
+    pub symmetric: bool,
+    pub residual: Residual,
+    pub normalize: Normalize,
+    /// Neurons whose update cosines and in-plane directions are recorded (the first K).
+    pub track_neurons: usize,
+    /// |cos| threshold for the fraction of aligned neurons.
+    pub cos_threshold: f64,
+    /// Fit the readout and measure errors after every step, not only the last.
+    pub readout_every_step: bool,
+    /// Compute the random-features baseline (readout on W0).
+    pub baselines: bool,
+    /// Rows of data generated and consumed at once.
+    pub chunk: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            d: 512,
+            p: 1024,
+            n: None,
+            kappa: None,
+            alpha: None,
+            ell: None,
+            steps: 1,
+            target: "T-A".into(),
+            noise: 0.0,
+            activation: "relu".into(),
+            eta: 10.0,
+            eta_rule: EtaRule::SqrtNp,
+            learning_rate: None,
+            lambda: 1.0,
+            n_test: 100_000,
+            batches: Batches::Fresh,
+            readout_batch: ReadoutBatch::Same,
+            preprocess: Preprocess::Train,
+            precision: Precision::F64,
+            seed: 0,
+            init_seed: None,
+            init_w: InitW::Gaussian,
+            init_a: InitA::Gaussian,
+            symmetric: false,
+            residual: Residual::Full,
+            normalize: Normalize::None,
+            track_neurons: 40,
+            cos_threshold: 0.5,
+            readout_every_step: false,
+            baselines: true,
+            chunk: 4096,
+        }
+    }
+}
+
+const MAX_N: f64 = 1e12;
+
+impl Config {
+    pub fn from_json(json: &str) -> Result<Config> {
+        let de = &mut serde_json::Deserializer::from_str(json);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let msg = e.inner().to_string();
+            // An unknown field has no path of its own: serde names it in backticks.
+            let field = match path.as_str() {
+                "." | "" if msg.starts_with("unknown field") => msg.split('`').nth(1).unwrap_or("config").to_string(),
+                "." | "" => "config".to_string(),
+                _ => path,
+            };
+            Error::invalid(&field, msg)
+        })
+    }
+
+    /// Fills n (from κ or α·d^ℓ, rounded to the nearest integer) and the learning rate, and checks
+    /// every field.
+    pub fn resolve(mut self) -> Result<Config> {
+        if self.d == 0 {
+            return Err(Error::invalid("d", "must be a positive integer (the input dimension)"));
+        }
+        if self.p == 0 {
+            return Err(Error::invalid("p", "must be a positive integer (the width)"));
+        }
+        let d = self.d as f64;
+        let given = [self.n.is_some(), self.kappa.is_some(), self.alpha.is_some()];
+        if given.iter().filter(|g| **g).count() > 1 {
+            return Err(Error::invalid("n", "give only one of n, kappa, alpha (with ell) to set the batch size"));
+        }
+        if self.ell.is_some() && self.alpha.is_none() && self.n.is_some() {
+            return Err(Error::invalid("ell", "ell goes with alpha (n = alpha·d^ell)"));
+        }
+        let n = if let Some(n) = self.n {
+            n as f64
+        } else if let Some(kappa) = self.kappa {
+            check_finite("kappa", kappa, 0.0, 6.0)?;
+            d.powf(kappa).round()
+        } else if let Some(alpha) = self.alpha {
+            check_finite("alpha", alpha, 0.0, MAX_N)?;
+            let ell = self.ell.unwrap_or(1.0);
+            check_finite("ell", ell, 0.0, 6.0)?;
+            (alpha * d.powf(ell)).round()
+        } else {
+            // Default batch: n = d^1.65, the middle point of the single-step notebook.
+            self.kappa = Some(1.65);
+            d.powf(1.65).round()
+        };
+        if !(1.0..=MAX_N).contains(&n) {
+            return Err(Error::invalid("n", format!("the batch size resolves to {n}; it must be between 1 and 1e12")));
+        }
+        self.n = Some(n as usize);
+        check_finite("eta", self.eta, f64::NEG_INFINITY, f64::INFINITY)?;
+        check_finite("lambda", self.lambda, 0.0, f64::INFINITY)?;
+        if self.lambda == 0.0 {
+            return Err(Error::invalid("lambda", "must be > 0 (the ridge penalty keeps the readout well posed)"));
+        }
+        check_finite("noise", self.noise, 0.0, f64::INFINITY)?;
+        check_finite("cosThreshold", self.cos_threshold, 0.0, 1.0)?;
+        if self.chunk == 0 || self.chunk % crate::rng::BLOCK_ROWS != 0 {
+            return Err(Error::invalid(
+                "chunk",
+                format!("must be a positive multiple of {} (rows per random stream)", crate::rng::BLOCK_ROWS),
+            ));
+        }
+        if self.symmetric && self.p % 2 == 1 {
+            return Err(Error::invalid("symmetric", "symmetric init pairs neurons: p must be even"));
+        }
+        if self.steps > 1000 {
+            return Err(Error::invalid("steps", "at most 1000 steps"));
+        }
+        self.learning_rate = Some(self.eta_value());
+        Ok(self)
+    }
+
+    pub fn n(&self) -> usize {
+        self.n.expect("resolved config")
+    }
+
+    /// The ℓ of n = Θ(d^ℓ): the given ell, or κ, or log n / log d.
+    pub fn ell_value(&self) -> f64 {
+        self.ell
+            .or(self.kappa)
+            .unwrap_or_else(|| (self.n() as f64).ln() / (self.d as f64).ln().max(f64::MIN_POSITIVE))
+    }
+
+    fn eta_value(&self) -> f64 {
+        let (n, p, d) = (self.n() as f64, self.p as f64, self.d as f64);
+        match self.eta_rule {
+            EtaRule::Raw => self.eta,
+            EtaRule::PD => self.eta * p * d.powf((self.ell_value() - 1.0) / 2.0),
+            EtaRule::SqrtNp => self.eta * (n * p).sqrt(),
+        }
+    }
+
+    pub fn learning_rate(&self) -> f64 {
+        self.learning_rate.expect("resolved config")
+    }
+
+    /// Peak bytes the run will hold: weights (f64 master copies of W, W0, previous W, gradient), one chunk
+    /// of data and activations in the working precision, and the readout's normal equations.
+    pub fn memory_estimate(&self) -> u64 {
+        let (d, p, c) = (self.d as u64, self.p as u64, self.chunk as u64);
+        let n = self.n() as u64;
+        let word = match self.precision {
+            Precision::F64 => 8,
+            Precision::F32 => 4,
+        };
+        let weights = 5 * p * d * 8 + 2 * p * d * word;
+        let chunk = c * (d + 3 * p) * word;
+        let models = if self.baselines { 2 } else { 1 };
+        let readout = if n < p {
+            // Dual form holds the features of the whole (small) batch and its n×n kernel.
+            models * (n * p * 8 + 2 * n * n * 8)
+        } else {
+            models * 2 * p * p * 8
+        };
+        weights + chunk + readout + 64 * 1024 * 1024
+    }
+
+    /// Refuses a run whose estimate exceeds `limit` bytes.
+    pub fn check_memory(&self, limit: u64) -> Result<()> {
+        let need = self.memory_estimate();
+        if need > limit {
+            let gb = |b: u64| b as f64 / 1e9;
+            return Err(Error::invalid(
+                "p",
+                format!(
+                    "this run needs about {:.1} GB but {:.1} GB are available: reduce p or d (weights and the readout's p×p system dominate), or use precision f32",
+                    gb(need),
+                    gb(limit)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_finite(field: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
+    if !v.is_finite() || v < lo || v > hi {
+        return Err(Error::invalid(field, format!("must be a finite number in [{lo}, {hi}], got {v}")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(json: &str) -> Result<Config> {
+        Config::from_json(json)?.resolve()
+    }
+
+    #[test]
+    fn batch_size_and_learning_rate_rules() {
+        let c = cfg(r#"{"d":512,"p":1024,"kappa":2,"eta":10,"etaRule":"sqrt-np"}"#).unwrap();
+        assert_eq!(c.n(), 262_144);
+        assert!((c.learning_rate() - 10.0 * (262_144.0f64 * 1024.0).sqrt()).abs() < 1e-6);
+        let c = cfg(r#"{"d":100,"p":10,"alpha":3,"ell":2,"eta":0.5,"etaRule":"p-d"}"#).unwrap();
+        assert_eq!(c.n(), 30_000);
+        assert!((c.learning_rate() - 0.5 * 10.0 * 10.0).abs() < 1e-12);
+        let c = cfg(r#"{"d":4096,"p":1024,"n":4096,"eta":2048,"etaRule":"raw"}"#).unwrap();
+        assert_eq!(c.learning_rate(), 2048.0);
+        assert_eq!(cfg(r#"{"d":512,"kappa":1.3}"#).unwrap().n(), 3327);
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        assert_eq!(cfg(r#"{"d":0}"#).unwrap_err().field(), Some("d"));
+        assert_eq!(cfg(r#"{"d":-3}"#).unwrap_err().field(), Some("d"));
+        assert_eq!(cfg(r#"{"bogus":1}"#).unwrap_err().field(), Some("bogus"));
+        assert_eq!(cfg(r#"{"n":10,"kappa":1}"#).unwrap_err().field(), Some("n"));
+        assert_eq!(cfg(r#"{"lambda":0}"#).unwrap_err().field(), Some("lambda"));
+        assert_eq!(cfg(r#"{"etaRule":"fast"}"#).unwrap_err().field(), Some("etaRule"));
+        assert_eq!(cfg(r#"{"symmetric":true,"p":7}"#).unwrap_err().field(), Some("symmetric"));
+    }
+
+    #[test]
+    fn memory_guard_refuses_with_the_estimate() {
+        let c = cfg(r#"{"d":100000,"p":100000,"n":10}"#).unwrap();
+        let err = c.check_memory(24_000_000_000).unwrap_err().to_string();
+        assert!(err.contains("GB"), "{err}");
+        let small = cfg(r#"{"d":512,"p":1024,"kappa":2}"#).unwrap();
+        assert!(small.memory_estimate() < 300_000_000, "{}", small.memory_estimate());
+    }
+}

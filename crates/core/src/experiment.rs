@@ -1,0 +1,356 @@
+//! One run of the protocol (protocol.md §4): T giant steps, the readout, the test error, the baselines,
+//! and the metrics after every step. `run` is the core's single entry point.
+use crate::activation::Activation;
+use crate::config::{Batches, Config, Precision, Preprocess, ReadoutBatch};
+use crate::data::{BatchId, LabelShift, Problem};
+use crate::error::{Error, Result};
+use crate::metrics::{self, Overlap};
+use crate::network::Network;
+use crate::progress::Progress;
+use crate::readout::{self, Fit};
+use crate::rng::Purpose;
+use crate::target::{self, Target};
+use crate::train::{self, StepInputs};
+use crate::Real;
+use ndarray::{Array1, Array2};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunResult {
+    /// The fully resolved config (with `n`, `learningRate` and `seed`).
+    pub config: Config,
+    pub engine_version: String,
+    pub target: TargetInfo,
+    /// Overlaps of W0.
+    pub initial: Overlap,
+    /// One entry per gradient step: `steps[0]` is the first step and the weights after it.
+    pub steps: Vec<StepRecord>,
+    /// Readout on the final weights.
+    pub test_error: Option<f64>,
+    pub train_error: f64,
+    pub baselines: Baselines,
+    pub timing: Timing,
+    pub memory_estimate_bytes: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetInfo {
+    pub name: String,
+    pub expression: String,
+    pub k: usize,
+    pub mean: f64,
+    pub variance: f64,
+    pub c1: Vec<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepRecord {
+    pub step: usize,
+    pub overlap: Overlap,
+    /// cos(G_i, w*_j) for each tracked neuron i (rows) and direction j.
+    pub update_cos: Vec<Vec<f64>>,
+    /// ΔM_i / ‖ΔM_i‖ for each tracked neuron.
+    pub in_plane: Vec<Vec<f64>>,
+    /// Mean ‖η G_i‖ over neurons: the size of the step.
+    pub mean_update_norm: f64,
+    /// Readout errors after this step (with `readoutEveryStep`, and always for the last step).
+    pub test_error: Option<f64>,
+    pub train_error: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Errors {
+    pub test_error: Option<f64>,
+    pub train_error: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Baselines {
+    /// The same readout on σ(Z W0ᵀ) (T = 0), on the same data.
+    pub random_features: Option<Errors>,
+    /// Population error of the best linear predictor: Var(y) − ‖C_1*‖² (+ noise).
+    pub linear_kernel: LinearKernel,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinearKernel {
+    pub test_error: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timing {
+    pub seconds: f64,
+    /// Seconds per stage kind (steps, readout, test, preprocess).
+    pub stages: BTreeMap<String, f64>,
+}
+
+/// Runs one experiment. `memory_limit` is the bytes the caller allows; `report(stage, fraction)` is
+/// called after every chunk; setting `cancel` stops the run within one chunk with `Error::Cancelled`.
+pub fn run(
+    config: Config,
+    memory_limit: u64,
+    report: &(dyn Fn(&str, f64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<RunResult> {
+    let cfg = config.resolve()?;
+    cfg.check_memory(memory_limit)?;
+    let target = Target::parse(&cfg.target)?;
+    let activation = Activation::parse(&cfg.activation)?;
+    match cfg.precision {
+        Precision::F64 => Runner::<f64>::new(cfg, target, activation, report, cancel).run(),
+        Precision::F32 => Runner::<f32>::new(cfg, target, activation, report, cancel).run(),
+    }
+}
+
+struct Runner<'a, T: Real> {
+    cfg: Config,
+    problem: Problem,
+    activation: Activation,
+    buffer: Array2<T>,
+    progress: Progress<'a>,
+    shifts: HashMap<(Purpose, u64), LabelShift>,
+    stage_seconds: BTreeMap<String, f64>,
+}
+
+/// Relative cost per row of each kind of pass, for the progress fraction.
+struct Costs {
+    estimate: f64,
+    step: f64,
+    fit: f64,
+    test: f64,
+}
+
+impl<'a, T: Real> Runner<'a, T> {
+    fn new(cfg: Config, target: Target, activation: Activation, report: &'a (dyn Fn(&str, f64) + Sync), cancel: &'a AtomicBool) -> Self {
+        let init_seed = cfg.init_seed.unwrap_or(cfg.seed);
+        let w_star = target::directions(target.k, cfg.d, init_seed);
+        let problem = Problem { target, w_star, noise: cfg.noise, seed: cfg.seed };
+        let mut runner = Runner {
+            buffer: Array2::zeros((cfg.chunk, cfg.d)),
+            problem,
+            activation,
+            progress: Progress::new(1.0, report, cancel),
+            shifts: HashMap::new(),
+            stage_seconds: BTreeMap::new(),
+            cfg,
+        };
+        runner.progress.set_total(runner.planned_work());
+        runner
+    }
+
+    fn costs(cfg: &Config) -> Costs {
+        let (d, p) = (cfg.d as f64, cfg.p as f64);
+        Costs { estimate: d, step: 4.0 * d * p, fit: 2.0 * d * p + 2.0 * p * p, test: 2.0 * d * p }
+    }
+
+    fn models(cfg: &Config) -> f64 {
+        if cfg.baselines && cfg.steps > 0 { 2.0 } else { 1.0 }
+    }
+
+    /// Work units of the whole run, from the same batch plan the run follows.
+    fn planned_work(&self) -> f64 {
+        let cfg = &self.cfg;
+        let c = Self::costs(cfg);
+        let (n, n_test, steps) = (cfg.n() as f64, cfg.n_test as f64, cfg.steps);
+        let readout_steps: Vec<usize> =
+            if cfg.readout_every_step { (1..=steps.max(1)).collect() } else { vec![steps] };
+        let estimated = match cfg.preprocess {
+            Preprocess::Train | Preprocess::Notebook => {
+                let mut batches: Vec<(Purpose, u64)> = (1..=steps).map(|t| self.train_batch(t)).chain(readout_steps.iter().map(|t| self.readout_batch(*t))).map(|b| (b.purpose, b.index)).collect();
+                batches.sort_by_key(|(p, i)| (*p as u64, *i));
+                batches.dedup();
+                let test = if cfg.preprocess == Preprocess::Notebook && n_test > 0.0 { n_test } else { 0.0 };
+                batches.len() as f64 * n + test
+            }
+            _ => 0.0,
+        };
+        estimated * c.estimate
+            + steps as f64 * n * c.step
+            // Intermediate readouts fit W_t alone; the last one also fits the baseline on W0.
+            + (readout_steps.len() as f64 - 1.0 + Self::models(cfg)) * (n * c.fit + n_test * c.test)
+    }
+
+    fn train_batch(&self, t: usize) -> BatchId {
+        let index = match self.cfg.batches {
+            Batches::Fresh => t.max(1) as u64,
+            Batches::Reuse => 1,
+        };
+        BatchId { purpose: Purpose::Train, index, rows: self.cfg.n() }
+    }
+
+    fn readout_batch(&self, t: usize) -> BatchId {
+        match self.cfg.readout_batch {
+            ReadoutBatch::Same => self.train_batch(t),
+            ReadoutBatch::Fresh => BatchId { purpose: Purpose::Readout, index: 0, rows: self.cfg.n() },
+        }
+    }
+
+    fn test_batch(&self) -> BatchId {
+        BatchId { purpose: Purpose::Test, index: 0, rows: self.cfg.n_test }
+    }
+
+    fn timed<R>(&mut self, kind: &str, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+        let start = Instant::now();
+        let out = f(self);
+        *self.stage_seconds.entry(kind.to_string()).or_insert(0.0) += start.elapsed().as_secs_f64();
+        out
+    }
+
+    /// The label shift subtracted on `batch` (protocol.md §4.4), estimated once per batch.
+    fn shift(&mut self, batch: BatchId) -> Result<LabelShift> {
+        match self.cfg.preprocess {
+            Preprocess::None => return Ok(LabelShift::zero()),
+            Preprocess::Hermite => {
+                let m = &self.problem.target.moments;
+                let b = self.problem.w_star.t().dot(&Array1::from(m.c1.clone()));
+                return Ok(LabelShift { a: m.mean, b: Some(b) });
+            }
+            Preprocess::Train | Preprocess::Notebook => {}
+        }
+        if let Some(s) = self.shifts.get(&(batch.purpose, batch.index)) {
+            return Ok(s.clone());
+        }
+        let cost = Self::costs(&self.cfg).estimate;
+        let shift = self.timed("preprocess", |r| {
+            r.progress.stage("estimating the labels' mean and linear part")?;
+            let Runner { problem, buffer, progress, .. } = r;
+            problem.estimate_shift(batch, buffer, |rows| progress.advance(rows as f64 * cost))
+        })?;
+        self.shifts.insert((batch.purpose, batch.index), shift.clone());
+        Ok(shift)
+    }
+
+    /// Readouts for each first layer in `models`, fitted on the readout batch after `t` steps, and their
+    /// test errors.
+    fn evaluate(&mut self, models: &[&Array2<f64>], t: usize) -> Result<Vec<(Fit, Option<f64>)>> {
+        let batch = self.readout_batch(t);
+        let shift = self.shift(batch)?;
+        let costs = Self::costs(&self.cfg);
+        let (lambda, act) = (self.cfg.lambda, self.activation);
+        let fits = self.timed("readout", |r| {
+            r.progress.stage(format!("readout after step {t}"))?;
+            let Runner { problem, buffer, progress, .. } = r;
+            let cost = costs.fit * models.len() as f64;
+            readout::fit(problem, models, act, batch, &shift, lambda, buffer, |rows| progress.advance(rows as f64 * cost))
+        })?;
+        if self.cfg.n_test == 0 {
+            return Ok(fits.into_iter().map(|f| (f, None)).collect());
+        }
+        let test = self.test_batch();
+        let test_shift = match self.cfg.preprocess {
+            // The notebook's compatibility mode re-estimates the shift on the test labels.
+            Preprocess::Notebook => self.shift(test)?,
+            _ => shift,
+        };
+        let errors = self.timed("test", |r| {
+            r.progress.stage(format!("test error after step {t}"))?;
+            let Runner { problem, buffer, progress, .. } = r;
+            let pairs: Vec<_> = models.iter().copied().zip(fits.iter()).collect();
+            let cost = costs.test * models.len() as f64;
+            readout::test_errors(problem, &pairs, act, test, &test_shift, buffer, |rows| progress.advance(rows as f64 * cost))
+        })?;
+        if let Some(bad) = errors.iter().find(|e| !e.is_finite()) {
+            return Err(Error::numerical("eta", format!("the test error is {bad}: the features overflowed; lower eta")));
+        }
+        Ok(fits.into_iter().zip(errors).map(|(f, e)| (f, Some(e))).collect())
+    }
+
+    fn step(&mut self, w: &mut Array2<f64>, a: &Array1<f64>, t: usize) -> Result<StepRecord> {
+        let batch = self.train_batch(t);
+        let shift = self.shift(batch)?;
+        let cost = Self::costs(&self.cfg).step;
+        let (total, residual, act) = (self.cfg.steps, self.cfg.residual, self.activation);
+        let grad = self.timed("steps", |r| {
+            r.progress.stage(format!("step {t}/{total}"))?;
+            let Runner { problem, buffer, progress, .. } = r;
+            let inputs = StepInputs { problem, activation: act, residual, batch, shift: &shift };
+            train::gradient(&inputs, w, a, buffer, |rows| progress.advance(rows as f64 * cost))
+        })?;
+        let before = w.clone();
+        let eta = self.cfg.learning_rate();
+        train::apply_step(w, &grad, eta, self.cfg.normalize);
+        let overlap = metrics::overlap(w, &self.problem.w_star, self.cfg.cos_threshold);
+        if !overlap.mean_norm.is_finite() || w.iter().any(|v| !v.is_finite()) {
+            return Err(Error::numerical(
+                "eta",
+                format!("step {t} produced non-finite weights with learning rate {eta:.4e}: lower eta"),
+            ));
+        }
+        let (k_neurons, w_star) = (self.cfg.track_neurons, &self.problem.w_star);
+        let p = w.nrows() as f64;
+        Ok(StepRecord {
+            step: t,
+            overlap,
+            update_cos: metrics::update_cosines(&grad, w_star, k_neurons),
+            in_plane: metrics::in_plane_directions(&before, w, w_star, k_neurons),
+            mean_update_norm: eta * grad.rows().into_iter().map(|r| r.dot(&r).sqrt()).sum::<f64>() / p,
+            test_error: None,
+            train_error: None,
+        })
+    }
+
+    fn run(mut self) -> Result<RunResult> {
+        let start = Instant::now();
+        let init_seed = self.cfg.init_seed.unwrap_or(self.cfg.seed);
+        let net0 = Network::init(&self.cfg, init_seed);
+        let mut w = net0.w.clone();
+        let steps = self.cfg.steps;
+        let mut records = Vec::with_capacity(steps);
+        for t in 1..=steps {
+            let mut record = self.step(&mut w, &net0.a, t)?;
+            if self.cfg.readout_every_step && t < steps {
+                let (fit, test) = self.evaluate(&[&w], t)?.remove(0);
+                record.train_error = Some(fit.train_error);
+                record.test_error = test;
+            }
+            records.push(record);
+        }
+        let with_baseline = self.cfg.baselines && steps > 0;
+        let models: Vec<&Array2<f64>> = if with_baseline { vec![&w, &net0.w] } else { vec![&w] };
+        let mut evals = self.evaluate(&models, steps)?;
+        let (fit, test_error) = evals.remove(0);
+        if let Some(last) = records.last_mut() {
+            last.train_error = Some(fit.train_error);
+            last.test_error = test_error;
+        }
+        let random_features = match (with_baseline, evals.pop()) {
+            (true, Some((rf, rf_test))) => Some(Errors { test_error: rf_test, train_error: rf.train_error }),
+            _ if self.cfg.baselines => Some(Errors { test_error, train_error: fit.train_error }),
+            _ => None,
+        };
+        self.progress.stage("done")?;
+        let t = &self.problem.target;
+        Ok(RunResult {
+            target: TargetInfo {
+                name: t.name.clone(),
+                expression: t.expression.clone(),
+                k: t.k,
+                mean: t.moments.mean,
+                variance: t.moments.variance,
+                c1: t.moments.c1.clone(),
+            },
+            initial: metrics::overlap(&net0.w, &self.problem.w_star, self.cfg.cos_threshold),
+            steps: records,
+            test_error,
+            train_error: fit.train_error,
+            baselines: Baselines {
+                random_features,
+                linear_kernel: LinearKernel { test_error: t.linear_kernel_error(self.cfg.noise) },
+            },
+            timing: Timing { seconds: start.elapsed().as_secs_f64(), stages: self.stage_seconds.clone() },
+            memory_estimate_bytes: self.cfg.memory_estimate(),
+            engine_version: crate::ENGINE_VERSION.to_string(),
+            config: self.cfg,
+        })
+    }
+}

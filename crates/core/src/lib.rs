@@ -1,0 +1,47 @@
+//! giantstep-core: the giant-step protocol of Dandi et al. (protocol.md) as a pure-Rust library.
+//! Data flows one way: `Config` → `experiment::run` → `RunResult`; nothing here knows about Node.
+pub mod activation;
+pub mod config;
+pub mod data;
+pub mod error;
+pub mod experiment;
+pub mod hermite;
+pub mod linalg;
+pub mod metrics;
+pub mod network;
+pub mod progress;
+pub mod readout;
+pub mod rng;
+pub mod target;
+pub mod train;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use experiment::{run, RunResult};
+pub use progress::Progress;
+
+/// The working precision of the streamed passes (f64, or f32 with f64 accumulation across chunks).
+pub trait Real: ndarray::LinalgScalar + num_traits::Float + Send + Sync + std::fmt::Debug + 'static {
+    fn from_f64(v: f64) -> Self;
+    fn to_f64_lossy(self) -> f64;
+}
+
+impl Real for f64 {
+    fn from_f64(v: f64) -> Self {
+        v
+    }
+    fn to_f64_lossy(self) -> f64 {
+        self
+    }
+}
+
+impl Real for f32 {
+    fn from_f64(v: f64) -> Self {
+        v as f32
+    }
+    fn to_f64_lossy(self) -> f64 {
+        self as f64
+    }
+}
+
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,168 @@
+//! One giant step (protocol.md §4.2): the full-batch gradient of L(W) = (1/2n) Σ (ỹ − f)² with a frozen
+//! second layer, accumulated chunk by chunk, then W ← W + η Gᵀ and the optional row normalization.
+use crate::activation::Activation;
+use crate::config::{Normalize, Residual};
+use crate::data::{BatchId, LabelShift, Problem};
+use crate::error::Result;
+use crate::Real;
+use ndarray::linalg::general_mat_mul;
+use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
+
+/// Everything a step needs besides the weights.
+pub struct StepInputs<'a> {
+    pub problem: &'a Problem,
+    pub activation: Activation,
+    pub residual: Residual,
+    pub batch: BatchId,
+    pub shift: &'a LabelShift,
+}
+
+/// −∇L as a p × d matrix (the transpose of the protocol's d × p G):
+/// Gᵀ = (1/n) Σ_ν [(1/√p)(ỹ_ν − f(z_ν)) a ⊙ σ'(W z_ν)] z_νᵀ.
+/// Chunks accumulate in the working precision and are summed across chunks in f64, in chunk order.
+pub fn gradient<T: Real>(
+    inputs: &StepInputs,
+    w: &Array2<f64>,
+    a: &Array1<f64>,
+    buffer: &mut Array2<T>,
+    mut on_chunk: impl FnMut(usize) -> Result<()>,
+) -> Result<Array2<f64>> {
+    let (p, d) = w.dim();
+    let chunk = buffer.nrows();
+    let wt = w.mapv(T::from_f64);
+    let at = a.mapv(T::from_f64);
+    let inv_sqrt_p = 1.0 / (p as f64).sqrt();
+    let mut pre = Array2::<T>::zeros((chunk, p));
+    let mut part = Array2::<T>::zeros((p, d));
+    let mut grad = Array2::<f64>::zeros((p, d));
+    inputs.problem.stream(inputs.batch, buffer, |z, y| {
+        let rows = z.nrows();
+        let mut h = pre.slice_mut(s![..rows, ..]);
+        general_mat_mul(T::one(), &z, &wt.t(), T::zero(), &mut h);
+        let mut r = &y - &inputs.shift.at(z);
+        if inputs.residual == Residual::Full {
+            r -= &network_output(inputs.activation, h.view(), &at, inv_sqrt_p);
+        }
+        // h ← σ'(h) ⊙ (r aᵀ/√p), then Gᵀ_chunk = hᵀ z.
+        inputs.activation.apply_derivative(h.view_mut());
+        let scaled_r = r.mapv(|v| T::from_f64(v * inv_sqrt_p));
+        Zip::from(h.view_mut().rows_mut()).and(&scaled_r).par_for_each(|mut row, rv| {
+            Zip::from(&mut row).and(&at).for_each(|x, ai| *x = *x * *rv * *ai);
+        });
+        general_mat_mul(T::one(), &h.t(), &z, T::zero(), &mut part);
+        Zip::from(&mut grad).and(&part).par_for_each(|g, v| *g += v.to_f64_lossy());
+        on_chunk(rows)
+    })?;
+    grad /= inputs.batch.rows as f64;
+    Ok(grad)
+}
+
+/// f(z_ν) = (1/√p) Σ_i a_i σ(h_νi) for a chunk of preactivations h.
+pub fn network_output<T: Real>(act: Activation, h: ArrayView2<T>, a: &Array1<T>, inv_sqrt_p: f64) -> Array1<f64> {
+    let mut s = h.to_owned();
+    act.apply(s.view_mut());
+    s.dot(a).mapv(|v| v.to_f64_lossy() * inv_sqrt_p)
+}
+
+/// W ← W + η Gᵀ, then the row normalization.
+pub fn apply_step(w: &mut Array2<f64>, grad: &Array2<f64>, eta: f64, normalize: Normalize) {
+    match normalize {
+        Normalize::None => w.scaled_add(eta, grad),
+        Normalize::Project => {
+            w.scaled_add(eta, grad);
+            normalize_rows(w);
+        }
+        Normalize::Spherical => {
+            // Keep only the part of each row's update tangent to its sphere.
+            let mut tangent = grad.clone();
+            Zip::from(tangent.rows_mut()).and(w.rows()).for_each(|mut g, wi| {
+                let radial = g.dot(&wi) / wi.dot(&wi);
+                g.scaled_add(-radial, &wi);
+            });
+            w.scaled_add(eta, &tangent);
+            normalize_rows(w);
+        }
+    }
+}
+
+fn normalize_rows(w: &mut Array2<f64>) {
+    for mut row in w.axis_iter_mut(Axis(0)) {
+        let norm = row.dot(&row).sqrt();
+        if norm > 0.0 {
+            row.mapv_inplace(|x| x / norm);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::network::Network;
+    use crate::rng::Purpose;
+    use crate::target::{self, Target};
+
+    /// L(W) = (1/2n) Σ (ỹ − f)² on the whole batch, directly.
+    fn loss(problem: &Problem, act: Activation, w: &Array2<f64>, a: &Array1<f64>, batch: BatchId, shift: &LabelShift) -> f64 {
+        let d = w.ncols();
+        let mut z = Array2::<f64>::zeros((batch.rows, d));
+        let y = problem.fill(batch, 0, z.view_mut());
+        let r = &y - &shift.at(z.view());
+        let net = Network { w: w.clone(), a: a.clone() };
+        let f: Array1<f64> = z.rows().into_iter().map(|row| net.output(act, &row.to_owned())).collect();
+        (&r - &f).mapv(|v| v * v).sum() / (2.0 * batch.rows as f64)
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let t = Target::parse("T-B").unwrap();
+        let (d, p) = (12, 6);
+        let problem = Problem { w_star: target::directions(t.k, d, 2), target: t, noise: 0.1, seed: 3 };
+        let cfg = Config { d, p, ..Config::default() };
+        let net = Network::init(&cfg, 4);
+        let batch = BatchId { purpose: Purpose::Train, index: 1, rows: 700 };
+        let shift = LabelShift { a: 0.2, b: Some(Array1::from_elem(d, 0.05)) };
+        for act in [Activation::Tanh, Activation::Erf, Activation::Gelu] {
+            let inputs = StepInputs { problem: &problem, activation: act, residual: Residual::Full, batch, shift: &shift };
+            let mut buffer = Array2::<f64>::zeros((256, d));
+            let g = gradient(&inputs, &net.w, &net.a, &mut buffer, |_| Ok(())).unwrap();
+            for (i, j) in [(0, 0), (2, 5), (5, 11), (3, 7)] {
+                let h = 1e-5;
+                let mut wp = net.w.clone();
+                wp[[i, j]] += h;
+                let mut wm = net.w.clone();
+                wm[[i, j]] -= h;
+                let fd = -(loss(&problem, act, &wp, &net.a, batch, &shift) - loss(&problem, act, &wm, &net.a, batch, &shift)) / (2.0 * h);
+                assert!((fd - g[[i, j]]).abs() < 1e-7 * fd.abs().max(1e-3) + 1e-9, "{act:?} ({i},{j}): fd {fd} vs {}", g[[i, j]]);
+            }
+        }
+    }
+
+    #[test]
+    fn chunk_size_does_not_change_the_gradient_beyond_rounding() {
+        let t = Target::parse("T-A").unwrap();
+        let (d, p) = (20, 8);
+        let problem = Problem { w_star: target::directions(t.k, d, 2), target: t, noise: 0.0, seed: 3 };
+        let net = Network::init(&Config { d, p, ..Config::default() }, 4);
+        let batch = BatchId { purpose: Purpose::Train, index: 1, rows: 3000 };
+        let shift = LabelShift::zero();
+        let inputs = StepInputs { problem: &problem, activation: Activation::Relu, residual: Residual::Full, batch, shift: &shift };
+        let mut small = Array2::<f64>::zeros((256, d));
+        let mut large = Array2::<f64>::zeros((3072, d));
+        let g1 = gradient(&inputs, &net.w, &net.a, &mut small, |_| Ok(())).unwrap();
+        let g2 = gradient(&inputs, &net.w, &net.a, &mut large, |_| Ok(())).unwrap();
+        let diff = (&g1 - &g2).mapv(f64::abs).fold(0.0f64, |m, v| m.max(*v));
+        assert!(diff < 1e-13, "{diff}");
+    }
+
+    #[test]
+    fn spherical_step_keeps_unit_rows() {
+        let mut w = Array2::from_shape_fn((3, 4), |(i, j)| (i + j) as f64 + 1.0);
+        normalize_rows(&mut w);
+        let g = Array2::from_shape_fn((3, 4), |(i, j)| (i * j) as f64 - 1.0);
+        apply_step(&mut w, &g, 0.3, Normalize::Spherical);
+        for r in w.rows() {
+            assert!((r.dot(&r) - 1.0).abs() < 1e-12);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! The Node binding: conversions only. Configs and results cross as JSON strings (the TypeScript facade
+//! owns their types); runs go to the libuv thread pool as `AsyncTask`s; a `RunHandle` carries the cancel
+//! flag in and the progress out (polled by the facade, so no callback crosses threads).
+use giantstep_core::{Config, Error as CoreError};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Cancel flag and latest progress of one run.
+#[napi]
+pub struct RunHandle {
+    cancel: Arc<AtomicBool>,
+    progress: Arc<Mutex<(String, f64)>>,
+}
+
+#[napi]
+impl RunHandle {
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        RunHandle { cancel: Arc::new(AtomicBool::new(false)), progress: Arc::new(Mutex::new(("queued".into(), 0.0))) }
+    }
+
+    /// Asks the run to stop; it rejects with code "Cancelled" after the current chunk.
+    #[napi]
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    #[napi(getter)]
+    pub fn stage(&self) -> String {
+        self.progress.lock().map(|p| p.0.clone()).unwrap_or_default()
+    }
+
+    #[napi(getter)]
+    pub fn fraction(&self) -> f64 {
+        self.progress.lock().map(|p| p.1).unwrap_or(0.0)
+    }
+}
+
+fn to_js_error(e: CoreError) -> Error {
+    let status = match e {
+        CoreError::Cancelled => Status::Cancelled,
+        CoreError::Invalid { .. } => Status::InvalidArg,
+        CoreError::Numerical { .. } => Status::GenericFailure,
+    };
+    Error::new(status, e.to_string())
+}
+
+fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r.map_err(to_js_error),
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown panic");
+            Err(Error::new(Status::GenericFailure, format!("internal error in the giantstep engine (please report): {msg}")))
+        }
+    }
+}
+
+pub struct RunTask {
+    config: String,
+    memory_limit: u64,
+    cancel: Arc<AtomicBool>,
+    progress: Arc<Mutex<(String, f64)>>,
+}
+
+impl Task for RunTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<String> {
+        let progress = self.progress.clone();
+        let report = move |stage: &str, fraction: f64| {
+            if let Ok(mut p) = progress.lock() {
+                if p.0 != stage {
+                    p.0 = stage.to_string();
+                }
+                p.1 = fraction;
+            }
+        };
+        guarded(|| {
+            let config = Config::from_json(&self.config)?;
+            let result = giantstep_core::run(config, self.memory_limit, &report, &self.cancel)?;
+            Ok(serde_json::to_string(&result).expect("results serialize"))
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
+        Ok(output)
+    }
+}
+
+/// Runs one experiment off the main thread; resolves to the result as JSON.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn run_experiment(config_json: String, memory_limit_bytes: f64, handle: &RunHandle) -> AsyncTask<RunTask> {
+    AsyncTask::new(RunTask {
+        config: config_json,
+        memory_limit: memory_limit_bytes.max(0.0) as u64,
+        cancel: handle.cancel.clone(),
+        progress: handle.progress.clone(),
+    })
+}
+
+/// Resolves a config (n, learning rate) and checks it and its memory need; returns the resolved JSON
+/// with `memoryEstimateBytes` added.
+#[napi]
+pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<String> {
+    guarded(|| {
+        let config = Config::from_json(&config_json)?.resolve()?;
+        giantstep_core::target::Target::parse(&config.target)?;
+        giantstep_core::activation::Activation::parse(&config.activation)?;
+        config.check_memory(memory_limit_bytes.max(0.0) as u64)?;
+        let mut value = serde_json::to_value(&config).expect("configs serialize");
+        value["memoryEstimateBytes"] = config.memory_estimate().into();
+        Ok(value.to_string())
+    })
+}
+
+#[napi]
+pub fn engine_version() -> String {
+    giantstep_core::ENGINE_VERSION.to_string()
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// The giantstep command line: one small file per command, each a thin layer over the API.
+import { Command, CommanderError } from 'commander';
+import { ConfigError, PRESETS, resolveConfig, version } from '../index';
+import { runCommand } from './run';
+
+function engineDefaults(): Record<string, unknown> {
+  try {
+    // n is derived (from kappa by default), so it has no default of its own.
+    const { n: _derived, ...defaults } = resolveConfig({});
+    return defaults as Record<string, unknown>;
+  } catch {
+    return {}; // help still works without an engine
+  }
+}
+
+function presetsCommand(): Command {
+  return new Command('presets').description('list the named protocols').action(() => {
+    for (const [name, p] of Object.entries(PRESETS)) process.stdout.write(`${name}\n  ${p.description}\n`);
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('giantstep')
+    .description('Two-layer networks learning features from a few giant gradient steps (Dandi et al.)')
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  const defaults = engineDefaults();
+  for (const cmd of [runCommand(defaults), presetsCommand()]) program.addCommand(cmd.exitOverride());
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    const err = e as Error;
+    if (err.name === 'AbortError') {
+      process.stderr.write('giantstep: aborted\n');
+      return 130;
+    }
+    process.stderr.write(`giantstep: ${err.message}\n`);
+    return err instanceof ConfigError ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,60 @@
+// Turns the config field table into commander options, and flags back into a partial config.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { FIELDS, FIELD_NAMES, flagOf } from '../config';
+import type { FieldSpec } from '../config/fields';
+import type { ConfigInput } from '../config';
+
+function parserOf(name: string, spec: FieldSpec): (value: string) => unknown {
+  const flag = `--${flagOf(name)}`;
+  const fail = (_v: string, what: string) => new InvalidArgumentError(`expected ${what}`);
+  switch (spec.kind) {
+    case 'int':
+    case 'seed':
+      return (v) => {
+        if (spec.nullable && /^(null|none)$/i.test(v)) return null;
+        if (!/^[+-]?\d+$/.test(v.trim())) throw fail(v, spec.nullable ? 'an integer or null' : 'an integer');
+        return Number(v);
+      };
+    case 'number':
+      return (v) => {
+        const x = Number(v);
+        if (v.trim() === '' || Number.isNaN(x)) throw fail(v, 'a number');
+        return x;
+      };
+    case 'bool':
+      return (v) => {
+        if (/^(true|1|yes)$/i.test(v)) return true;
+        if (/^(false|0|no)$/i.test(v)) return false;
+        throw fail(v, 'true or false');
+      };
+    default:
+      return (v) => v;
+  }
+}
+
+/** Adds one option per config field; `defaults` (from the engine) are shown in --help. */
+export function addConfigOptions(cmd: Command, defaults: Record<string, unknown>): Command {
+  for (const name of FIELD_NAMES) {
+    const spec = FIELDS[name] as FieldSpec;
+    const value = spec.kind === 'bool' ? '[bool]' : spec.kind === 'enum' ? '<choice>' : spec.kind === 'int' ? '<int>' : spec.kind === 'number' ? '<number>' : spec.kind === 'seed' ? '<int>' : '<text>';
+    const shown = defaults[name];
+    const opt = new Option(`--${flagOf(name)} ${value}`, spec.doc + (shown !== undefined && shown !== null ? ` (default: ${shown})` : ''));
+    if (spec.kind === 'enum') opt.choices(spec.choices as unknown as string[]);
+    else opt.argParser(parserOf(name, spec));
+    if (spec.kind === 'bool') opt.preset('true');
+    cmd.addOption(opt);
+  }
+  return cmd;
+}
+
+/** The config fields given as flags. */
+export function configFromFlags(opts: Record<string, unknown>): ConfigInput {
+  const out: Record<string, unknown> = {};
+  for (const name of FIELD_NAMES) {
+    let v = opts[name];
+    if (v === undefined) continue;
+    if (FIELDS[name].kind === 'bool' && typeof v === 'string') v = parserOf(name, FIELDS[name] as FieldSpec)(v);
+    out[name] = v;
+  }
+  return out as ConfigInput;
+}

@@ -1,0 +1,62 @@
+// Named protocols (protocol.md §9). A preset is a partial config; flags and files override it.
+import type { ConfigInput } from './types';
+
+export interface Preset {
+  description: string;
+  config: ConfigInput;
+}
+
+const multiStep = (target: string): ConfigInput => ({
+  d: 4096,
+  p: 1024,
+  alpha: 1,
+  ell: 1,
+  steps: 6,
+  target,
+  activation: 'relu',
+  eta: 2,
+  etaRule: 'p-d',
+  initA: 'notebook',
+  initW: 'gaussian',
+  initSeed: 0,
+  preprocess: 'none',
+  batches: 'fresh',
+  readoutBatch: 'fresh',
+  lambda: 1,
+  nTest: 20000,
+  trackNeurons: 40,
+});
+
+export const PRESETS: Record<string, Preset> = {
+  'notebook-single-step': {
+    description: 'single-step learning curve of the notebook: T-A, d=512, p=1024, n=d^kappa (kappa 2 by default), eta=10 sqrt(np)',
+    config: {
+      d: 512,
+      p: 1024,
+      kappa: 2,
+      steps: 1,
+      target: 'T-A',
+      activation: 'relu',
+      eta: 10,
+      etaRule: 'sqrt-np',
+      lambda: 1,
+      nTest: 100000,
+      preprocess: 'notebook',
+      readoutBatch: 'same',
+      batches: 'fresh',
+      initW: 'gaussian',
+      initA: 'gaussian',
+      initSeed: 0,
+    },
+  },
+  'notebook-multi-step-spike': {
+    description: 'multi-step notebook, T-C ("stuck on the spike"): n=d=4096, p=1024, eta=2p, 6 fresh-batch steps',
+    config: multiStep('T-C'),
+  },
+  'notebook-multi-step-staircase': {
+    description: 'multi-step notebook, T-B (staircase): n=d=4096, p=1024, eta=2p, 6 fresh-batch steps',
+    config: multiStep('T-B'),
+  },
+};
+
+export const PRESET_NAMES = Object.keys(PRESETS);

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, resolveConfig, run, version } from '../src/index';
+import type { Progress } from '../src/index';
+
+const small = { d: 60, p: 50, n: 2000, steps: 2, target: 'T-B', nTest: 2000, readoutEveryStep: true } as const;
+
+describe('run', () => {
+  it('round-trips a config into a full result', async () => {
+    const progress: Progress[] = [];
+    const r = await run(small, { onProgress: (p) => progress.push(p), progressIntervalMs: 1 });
+    expect(r.version).toBe(version);
+    expect(r.config).toMatchObject({ d: 60, p: 50, n: 2000, steps: 2, seed: 0, target: 'T-B', etaRule: 'sqrt-np' });
+    expect(r.config.learningRate).toBeCloseTo(10 * Math.sqrt(2000 * 50), 6);
+    expect(r.steps).toHaveLength(2);
+    expect(r.steps[0].step).toBe(1);
+    expect(r.steps[0].overlap.maxAbsCos).toHaveLength(2);
+    expect(r.steps[0].updateCos).toHaveLength(40);
+    expect(r.steps[1].testError).toBe(r.testError);
+    expect(r.testError).toBeGreaterThan(0);
+    expect(r.baselines.linearKernel.testError).toBeCloseTo(1.0, 12);
+    expect(r.baselines.randomFeatures?.testError).toBeGreaterThan(0);
+    expect(r.timing.seconds).toBeGreaterThan(0);
+    expect(progress.at(-1)?.fraction).toBeCloseTo(1, 2);
+  });
+
+  it('is reproducible: same config and seed, same numbers; another seed, other numbers', async () => {
+    const [a, b, c] = await Promise.all([run(small), run(small), run({ ...small, seed: 1 })]);
+    expect(a.testError).toBe(b.testError);
+    expect(a.steps[1].overlap).toEqual(b.steps[1].overlap);
+    expect(c.testError).not.toBe(a.testError);
+  });
+
+  it('aborts a running experiment within a second with an AbortError', async () => {
+    const controller = new AbortController();
+    const started = run({ d: 512, p: 1024, kappa: 2, nTest: 100000 }, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    controller.abort();
+    await expect(started).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - t0).toBeLessThan(1000);
+    // An already-aborted signal never starts the run.
+    await expect(run(small, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it.each([
+    [{ d: -3 }, 'd', 'must be >= 1'],
+    [{ d: 2.5 }, 'd', 'integer'],
+    [{ p: 'wide' }, 'p', 'must be a number'],
+    [{ target: 'T-Z' }, 'target', "unknown target 'T-Z'"],
+    [{ target: 'u1 + * u2' }, 'target', 'column 6'],
+    [{ activation: 'swish' }, 'activation', 'unknown activation'],
+    [{ etaRule: 'fast' }, 'etaRule', 'must be one of raw, p-d, sqrt-np'],
+    [{ bogus: 1 }, 'bogus', 'unknown config field'],
+    [{ n: 10, kappa: 1 }, 'n', 'only one of'],
+    [{ d: 100000, p: 100000, n: 10 }, 'p', 'GB'],
+    [{ preset: 'nope' }, 'preset', 'unknown preset'],
+  ])('rejects %j naming the field', async (config, field, text) => {
+    const err = await run(config as never).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.field).toBe(field);
+    expect(err.message).toContain(text);
+  });
+
+  it('refuses a step that diverges, naming eta', async () => {
+    const err = await run({ d: 30, p: 20, n: 500, eta: 1e308, etaRule: 'raw', activation: 'tanh', nTest: 100 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.field).toBe('eta');
+  });
+
+  it('resolves presets and lets fields override them', () => {
+    const c = resolveConfig({ preset: 'notebook-single-step', kappa: 1.3 });
+    expect(c).toMatchObject({ d: 512, p: 1024, n: 3327, preprocess: 'notebook', readoutBatch: 'same', initSeed: 0 });
+    const m = resolveConfig({ preset: 'notebook-multi-step-staircase' });
+    expect(m).toMatchObject({ d: 4096, n: 4096, steps: 6, target: 'T-B', learningRate: 2048, initA: 'notebook' });
+    expect(resolveConfig({ preset: 'notebook-single-step', n: 1000 }).n).toBe(1000);
+    expect(c.memoryEstimateBytes).toBeLessThan(500e6);
+  });
+});

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const cli = join(__dirname, '..', 'dist', 'cli', 'main.js');
+const exec = promisify(execFile);
+
+async function giantstep(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [cli, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('giantstep CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'giantstep-cli-'));
+
+  it('run writes a valid JSON result with the resolved config', async () => {
+    const out = join(dir, 'r.json');
+    const { code, stderr } = await giantstep('run', '--d', '64', '--p', '40', '--n', '1500', '--steps', '2', '--target', 'T-C', '--n-test', '1000', '--seed', '3', '--out', out);
+    expect(code).toBe(0);
+    expect(stderr).toContain('test error');
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    expect(r.config).toMatchObject({ d: 64, p: 40, n: 1500, steps: 2, seed: 3, target: 'T-C' });
+    expect(typeof r.version).toBe('string');
+    expect(r.steps).toHaveLength(2);
+    expect(typeof r.testError).toBe('number');
+    expect(typeof r.baselines.randomFeatures.testError).toBe('number');
+    expect(typeof r.baselines.linearKernel.testError).toBe('number');
+    expect(typeof r.timing.seconds).toBe('number');
+  });
+
+  it('layers preset < config file < flags, and prints JSON to stdout without --out', async () => {
+    const file = join(dir, 'exp.json');
+    writeFileSync(file, JSON.stringify({ preset: 'notebook-single-step', d: 64, p: 32, nTest: 500 }));
+    const { code, stdout } = await giantstep('run', '--config', file, '--kappa', '1.5', '--quiet');
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r.config).toMatchObject({ d: 64, p: 32, n: Math.round(64 ** 1.5), preprocess: 'notebook', nTest: 500 });
+  });
+
+  it.each([
+    [['run', '--d', '-3'], 'd: must be >= 1'],
+    [['run', '--d', 'abc'], "'abc' is invalid"],
+    [['run', '--target', 'T-Z'], "target: unknown target 'T-Z'"],
+    [['run', '--preprocess', 'magic'], 'magic'],
+    [['run', '--bogus', '1'], "unknown option '--bogus'"],
+    [['run', '--d', '100000', '--p', '100000', '--n', '10'], 'p: this run needs about'],
+    [['run', '--config', '/nonexistent.json'], 'config: cannot read'],
+  ])('bad input %j exits 2 with a message naming the field', async (args, text) => {
+    const { code, stderr } = await giantstep(...args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(text);
+  });
+
+  it('has --help on every command', async () => {
+    for (const args of [['--help'], ['run', '--help'], ['presets', '--help']]) {
+      const { code, stdout } = await giantstep(...args);
+      expect(code).toBe(0);
+      expect(stdout).toContain('Usage: giantstep');
+    }
+    const { stdout } = await giantstep('run', '--help');
+    expect(stdout).toContain('--eta-rule');
+    expect(stdout).toContain('(default: sqrt-np)');
+  });
+});
