@@ -1,0 +1,384 @@
+//! The target language: expressions over u1..uk, parsed once into a tree that is evaluated a whole
+//! chunk at a time (one pass over the chunk per node, no parsing per sample).
+use crate::error::{Error, Result};
+use crate::hermite;
+use ndarray::{Array1, ArrayView2};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Func {
+    He(usize),
+    Tanh,
+    Erf,
+    Relu,
+    Sign,
+    Abs,
+    Sin,
+    Cos,
+    Exp,
+}
+
+impl Func {
+    fn from_name(name: &str) -> Option<Func> {
+        Some(match name {
+            "tanh" => Func::Tanh,
+            "erf" => Func::Erf,
+            "relu" => Func::Relu,
+            "sign" => Func::Sign,
+            "abs" => Func::Abs,
+            "sin" => Func::Sin,
+            "cos" => Func::Cos,
+            "exp" => Func::Exp,
+            _ => match name.strip_prefix("He").and_then(|k| k.parse::<usize>().ok()) {
+                Some(k) if k <= 12 => Func::He(k),
+                _ => return None,
+            },
+        })
+    }
+
+    pub fn eval(&self, x: f64) -> f64 {
+        match *self {
+            Func::He(k) => hermite::he(k, x),
+            Func::Tanh => x.tanh(),
+            Func::Erf => libm::erf(x),
+            Func::Relu => x.max(0.0),
+            Func::Sign => {
+                if x > 0.0 {
+                    1.0
+                } else if x < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                }
+            }
+            Func::Abs => x.abs(),
+            Func::Sin => x.sin(),
+            Func::Cos => x.cos(),
+            Func::Exp => x.exp(),
+        }
+    }
+
+    /// Smooth functions keep polynomial targets polynomial only for He_k.
+    pub fn is_polynomial(&self) -> bool {
+        matches!(self, Func::He(_))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Num(f64),
+    /// u_{j+1} (0-based index).
+    Var(usize),
+    Neg(Box<Expr>),
+    Add(Box<Expr>, Box<Expr>),
+    Sub(Box<Expr>, Box<Expr>),
+    Mul(Box<Expr>, Box<Expr>),
+    Div(Box<Expr>, Box<Expr>),
+    Pow(Box<Expr>, i32),
+    Call(Func, Box<Expr>),
+}
+
+impl Expr {
+    /// Number of directions: the highest index used.
+    pub fn dimension(&self) -> usize {
+        match self {
+            Expr::Num(_) => 0,
+            Expr::Var(j) => j + 1,
+            Expr::Neg(a) | Expr::Pow(a, _) | Expr::Call(_, a) => a.dimension(),
+            Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) => a.dimension().max(b.dimension()),
+        }
+    }
+
+    pub fn eval_point(&self, u: &[f64]) -> f64 {
+        match self {
+            Expr::Num(v) => *v,
+            Expr::Var(j) => u[*j],
+            Expr::Neg(a) => -a.eval_point(u),
+            Expr::Add(a, b) => a.eval_point(u) + b.eval_point(u),
+            Expr::Sub(a, b) => a.eval_point(u) - b.eval_point(u),
+            Expr::Mul(a, b) => a.eval_point(u) * b.eval_point(u),
+            Expr::Div(a, b) => a.eval_point(u) / b.eval_point(u),
+            Expr::Pow(a, e) => a.eval_point(u).powi(*e),
+            Expr::Call(f, a) => f.eval(a.eval_point(u)),
+        }
+    }
+
+    /// Evaluates on every row of `u` (rows × k).
+    pub fn eval_rows(&self, u: ArrayView2<f64>) -> Array1<f64> {
+        match self {
+            Expr::Num(v) => Array1::from_elem(u.nrows(), *v),
+            Expr::Var(j) => u.column(*j).to_owned(),
+            Expr::Neg(a) => -a.eval_rows(u),
+            Expr::Add(a, b) => a.eval_rows(u) + b.eval_rows(u),
+            Expr::Sub(a, b) => a.eval_rows(u) - b.eval_rows(u),
+            Expr::Mul(a, b) => a.eval_rows(u) * b.eval_rows(u),
+            Expr::Div(a, b) => a.eval_rows(u) / b.eval_rows(u),
+            Expr::Pow(a, e) => a.eval_rows(u).mapv_into(|x| x.powi(*e)),
+            Expr::Call(f, a) => a.eval_rows(u).mapv_into(|x| f.eval(x)),
+        }
+    }
+
+    /// Whether the expression is a polynomial in u (so Gauss–Hermite quadrature of high enough order is
+    /// exact) and its degree.
+    pub fn polynomial_degree(&self) -> Option<usize> {
+        Some(match self {
+            Expr::Num(_) => 0,
+            Expr::Var(_) => 1,
+            Expr::Neg(a) => a.polynomial_degree()?,
+            Expr::Add(a, b) | Expr::Sub(a, b) => a.polynomial_degree()?.max(b.polynomial_degree()?),
+            Expr::Mul(a, b) => a.polynomial_degree()? + b.polynomial_degree()?,
+            Expr::Div(a, b) => match **b {
+                Expr::Num(_) => a.polynomial_degree()?,
+                _ => return None,
+            },
+            Expr::Pow(a, e) if *e >= 0 => a.polynomial_degree()? * *e as usize,
+            Expr::Pow(..) => return None,
+            Expr::Call(Func::He(k), a) => a.polynomial_degree()? * k,
+            Expr::Call(..) => return None,
+        })
+    }
+}
+
+/// Parses an expression; errors show the expression with a caret under the offending column.
+pub fn parse(source: &str) -> Result<Expr> {
+    let mut p = Parser { src: source, chars: source.char_indices().collect(), pos: 0 };
+    let e = p.expr()?;
+    p.skip_ws();
+    if p.pos < p.chars.len() {
+        return Err(p.error("an operator (+ - * / ^) or the end of the expression"));
+    }
+    Ok(e)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    chars: Vec<(usize, char)>,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).map(|c| c.1)
+    }
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+    }
+    fn eat(&mut self, c: char) -> bool {
+        self.skip_ws();
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn error(&self, expected: &str) -> Error {
+        let found = match self.peek() {
+            Some(c) => format!("'{c}'"),
+            None => "the end".to_string(),
+        };
+        let col = self.pos; // in characters
+        Error::invalid(
+            "target",
+            format!(
+                "cannot parse the expression: expected {expected} at column {}, found {found}\n  {}\n  {}^",
+                col + 1,
+                self.src,
+                " ".repeat(col)
+            ),
+        )
+    }
+
+    fn expr(&mut self) -> Result<Expr> {
+        let mut left = self.term()?;
+        loop {
+            if self.eat('+') {
+                left = Expr::Add(Box::new(left), Box::new(self.term()?));
+            } else if self.eat('-') {
+                left = Expr::Sub(Box::new(left), Box::new(self.term()?));
+            } else {
+                return Ok(left);
+            }
+        }
+    }
+
+    fn term(&mut self) -> Result<Expr> {
+        let mut left = self.unary()?;
+        loop {
+            if self.eat('*') {
+                left = Expr::Mul(Box::new(left), Box::new(self.unary()?));
+            } else if self.eat('/') {
+                left = Expr::Div(Box::new(left), Box::new(self.unary()?));
+            } else {
+                return Ok(left);
+            }
+        }
+    }
+
+    fn unary(&mut self) -> Result<Expr> {
+        if self.eat('-') {
+            return Ok(Expr::Neg(Box::new(self.unary()?)));
+        }
+        if self.eat('+') {
+            return self.unary();
+        }
+        self.power()
+    }
+
+    fn power(&mut self) -> Result<Expr> {
+        let base = self.atom()?;
+        if !self.eat('^') {
+            return Ok(base);
+        }
+        self.skip_ws();
+        let negative = self.eat('-');
+        self.skip_ws();
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        if start == self.pos || self.peek() == Some('.') {
+            return Err(self.error("an integer exponent"));
+        }
+        let digits: String = self.chars[start..self.pos].iter().map(|c| c.1).collect();
+        let e: i32 = digits.parse().map_err(|_| self.error("an exponent below 2^31"))?;
+        Ok(Expr::Pow(Box::new(base), if negative { -e } else { e }))
+    }
+
+    fn atom(&mut self) -> Result<Expr> {
+        self.skip_ws();
+        match self.peek() {
+            Some('(') => {
+                self.pos += 1;
+                let e = self.expr()?;
+                if !self.eat(')') {
+                    return Err(self.error("')'"));
+                }
+                Ok(e)
+            }
+            Some(c) if c.is_ascii_digit() || c == '.' => self.number(),
+            Some(c) if c.is_ascii_alphabetic() => self.name(),
+            _ => Err(self.error("a number, u1..uk, a function or '('")),
+        }
+    }
+
+    fn number(&mut self) -> Result<Expr> {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_digit() || c == '.') {
+            self.pos += 1;
+        }
+        if matches!(self.peek(), Some('e' | 'E')) {
+            let save = self.pos;
+            self.pos += 1;
+            if matches!(self.peek(), Some('+' | '-')) {
+                self.pos += 1;
+            }
+            if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    self.pos += 1;
+                }
+            } else {
+                self.pos = save;
+            }
+        }
+        let text: String = self.chars[start..self.pos].iter().map(|c| c.1).collect();
+        text.parse::<f64>().map(Expr::Num).map_err(|_| {
+            self.pos = start;
+            self.error("a number")
+        })
+    }
+
+    fn name(&mut self) -> Result<Expr> {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            self.pos += 1;
+        }
+        let name: String = self.chars[start..self.pos].iter().map(|c| c.1).collect();
+        if let Some(index) = name.strip_prefix('u') {
+            return match index.parse::<usize>() {
+                Ok(j) if (1..=64).contains(&j) => Ok(Expr::Var(j - 1)),
+                _ => {
+                    self.pos = start;
+                    Err(self.error("a direction u1..u64"))
+                }
+            };
+        }
+        let Some(func) = Func::from_name(&name) else {
+            self.pos = start;
+            return Err(self.error(
+                "a direction u1..uk or a function (He0..He12, tanh, erf, relu, sign, abs, sin, cos, exp)",
+            ));
+        };
+        if !self.eat('(') {
+            return Err(self.error(&format!("'(' after {name}")));
+        }
+        let arg = self.expr()?;
+        if !self.eat(')') {
+            return Err(self.error("')'"));
+        }
+        Ok(Expr::Call(func, Box::new(arg)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column_of(src: &str) -> usize {
+        let msg = parse(src).unwrap_err().to_string();
+        let at = msg.find("at column ").expect(&msg) + 10;
+        msg[at..].split(',').next().unwrap().parse().unwrap()
+    }
+
+    #[test]
+    fn evaluates_with_precedence() {
+        let e = parse("1 + 2*u1^2 - u2/4 + He2(u1) * -u2").unwrap();
+        let u = [3.0, 2.0];
+        assert_eq!(e.eval_point(&u), 1.0 + 18.0 - 0.5 + 8.0 * -2.0);
+        assert_eq!(e.dimension(), 2);
+        assert_eq!(e.polynomial_degree(), Some(3));
+        assert_eq!(parse("2^3^1").is_err(), true, "chained powers need parentheses");
+        assert_eq!(parse("tanh(u3)").unwrap().polynomial_degree(), None);
+        assert_eq!(parse("1.5e-1*u1").unwrap().eval_point(&[2.0]), 0.3);
+    }
+
+    #[test]
+    fn errors_point_at_the_column() {
+        assert_eq!(column_of("u1 + "), 6);
+        assert_eq!(column_of("u1 + * u2"), 6);
+        assert_eq!(column_of("(u1 + u2"), 9);
+        assert_eq!(column_of("u1 u2"), 4);
+        assert_eq!(column_of("foo(u1)"), 1);
+        assert_eq!(column_of("u0 + 1"), 1);
+        assert_eq!(column_of("u1^2.5"), 5);
+        assert_eq!(column_of("tanh u1"), 6);
+        assert_eq!(column_of("He13(u1)"), 1);
+        let msg = parse("u1 + * u2").unwrap_err().to_string();
+        assert!(msg.contains("u1 + * u2\n       ^"), "{msg}");
+    }
+
+    #[test]
+    fn random_inputs_never_panic() {
+        // A property test with a fixed seed: random strings over the language's alphabet either parse or
+        // return an error naming a column inside the string.
+        let alphabet: Vec<char> = "u1234()+-*/^. eHtanhrfs0".chars().collect();
+        let mut state = 0x2545F4914F6CDD1Du64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 16) as usize;
+            let s: String = (0..len)
+                .map(|i| alphabet[((state >> (i * 4 % 60)) as usize + i * 7) % alphabet.len()])
+                .collect();
+            match parse(&s) {
+                Ok(e) => {
+                    let _ = e.eval_point(&vec![0.5; e.dimension()]);
+                }
+                Err(err) => assert!(err.to_string().contains("column"), "{s}: {err}"),
+            }
+        }
+    }
+}

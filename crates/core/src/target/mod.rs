@@ -1,0 +1,221 @@
+//! Multi-index targets y = g*(W* z) (protocol.md §1, §8): the link g* as an expression over u1..uk,
+//! named presets, W* with orthonormal rows, and the Gaussian moments the protocol needs.
+pub mod expr;
+
+use crate::error::{Error, Result};
+use crate::hermite;
+use crate::rng::{self, Purpose};
+use expr::Expr;
+use ndarray::{Array1, Array2, ArrayView2};
+use serde::Serialize;
+
+/// A parsed target: its link function g* and the moments of g*(u), u ~ N(0, I_k).
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The name or expression the user gave.
+    pub name: String,
+    /// The expression actually evaluated (a preset's definition).
+    pub expression: String,
+    pub expr: Expr,
+    pub k: usize,
+    pub moments: Moments,
+}
+
+/// Gaussian moments of the link: E[g*], C_1* = E[g* u], Var(g*), computed by tensor Gauss–Hermite
+/// quadrature (exact for polynomial links).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Moments {
+    pub mean: f64,
+    pub c1: Vec<f64>,
+    pub variance: f64,
+    /// Whether the quadrature is exact (polynomial link).
+    pub exact: bool,
+}
+
+/// Named targets of protocol.md §8 and the learnability ladders.
+pub fn preset_expression(name: &str) -> Option<String> {
+    let he124 = |u: &str| format!("He1({u}) + He2({u})/2 + He4({u})/24");
+    Some(match name {
+        "T-A" => format!("({} + {})/2", he124("u1"), he124("u2")),
+        "T-B" | "staircase" => "(u1 + u1^2 + u2 - u2^2)/2".into(),
+        "T-C" | "spike" => "(4*u1 + u1^2 + u2)/2".into(),
+        "T-D" => "u1 + u1*u2".into(),
+        "T-E" | "leap-2" => "u1 + u2*u3".into(),
+        "T-F" => "u1 + He2(u1)/2*u2 + u1*u3".into(),
+        "T-G" => {
+            // protocol.md writes (tanh(u1) − c)·u2 with c = E[tanh(ξ)ξ] and C_1* = (1, 0, 0); only c·u1
+            // (tanh's linear part) makes both hold, so the coefficient of u2 is tanh(u1) − c·u1.
+            let c = crate::activation::Activation::Tanh.hermite_coefficient(1);
+            format!("u1 + (tanh(u1) - {c:.17}*u1)*u2 + u1*u3")
+        }
+        "leap-3" => "u1 + u2*u3*u4".into(),
+        _ => {
+            if let Some(k) = name.strip_prefix("staircase-").and_then(|k| k.parse::<usize>().ok()) {
+                if !(2..=6).contains(&k) {
+                    return None;
+                }
+                return Some(
+                    (1..=k)
+                        .map(|j| (1..=j).map(|i| format!("u{i}")).collect::<Vec<_>>().join("*"))
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                );
+            }
+            let k = name.strip_prefix("single-index-He").and_then(|k| k.parse::<usize>().ok())?;
+            if !(1..=12).contains(&k) {
+                return None;
+            }
+            format!("He{k}(u1)/{:.17}", hermite::factorial(k).sqrt())
+        }
+    })
+}
+
+pub const PRESET_NAMES: &str =
+    "T-A, T-B, T-C, T-D, T-E, T-F, T-G, staircase-2..staircase-6, leap-2, leap-3, single-index-He1..single-index-He12";
+
+impl Target {
+    /// A preset name or an expression over u1..uk.
+    pub fn parse(name: &str) -> Result<Self> {
+        let expression = preset_expression(name.trim()).unwrap_or_else(|| name.to_string());
+        let expr = expr::parse(&expression).map_err(|e| {
+            // Something that names no direction u1..uk was meant as a preset name.
+            let names_a_direction = name.as_bytes().windows(2).any(|w| w[0] == b'u' && w[1].is_ascii_digit());
+            if names_a_direction {
+                e
+            } else {
+                Error::invalid(
+                    "target",
+                    format!("unknown target '{name}': give a preset ({PRESET_NAMES}) or an expression over u1..uk"),
+                )
+            }
+        })?;
+        let k = expr.dimension();
+        if k == 0 {
+            return Err(Error::invalid("target", "the target must depend on at least u1"));
+        }
+        if k > 8 {
+            return Err(Error::invalid("target", format!("the target uses u{k}; at most 8 directions are supported")));
+        }
+        let moments = moments(&expr, k);
+        if !moments.variance.is_finite() || !moments.mean.is_finite() {
+            return Err(Error::invalid("target", "the target has no finite variance under Gaussian inputs"));
+        }
+        Ok(Target { name: name.to_string(), expression, expr, k, moments })
+    }
+
+    /// g*(u) for each row of u (rows × k).
+    pub fn link(&self, u: ArrayView2<f64>) -> Array1<f64> {
+        self.expr.eval_rows(u)
+    }
+
+    /// Error of the best linear predictor on fresh data: Var(g*) − ‖C_1*‖² + noise (protocol.md §6).
+    pub fn linear_kernel_error(&self, noise: f64) -> f64 {
+        self.moments.variance - self.moments.c1.iter().map(|c| c * c).sum::<f64>() + noise
+    }
+}
+
+fn moments(expr: &Expr, k: usize) -> Moments {
+    let degree = expr.polynomial_degree();
+    // Exact for degree 2D integrands when m ≥ D + 1; otherwise as fine a grid as ~2M nodes allows.
+    let m = match degree {
+        Some(deg) => deg + 2,
+        None => [400, 200, 60, 30, 16, 11, 8, 6][k - 1],
+    };
+    let (mut mean, mut second) = (0.0, 0.0);
+    let mut c1 = vec![0.0; k];
+    hermite::tensor_grid(k, m, |u, w| {
+        let g = expr.eval_point(u);
+        mean += w * g;
+        second += w * g * g;
+        for j in 0..k {
+            c1[j] += w * g * u[j];
+        }
+    });
+    Moments { mean, c1, variance: second - mean * mean, exact: degree.is_some() }
+}
+
+/// W* (k × d) with orthonormal rows: Gaussian rows, Gram–Schmidt (twice, for exactness).
+pub fn directions(k: usize, d: usize, seed: u64) -> Array2<f64> {
+    let mut w = Array2::from_shape_vec((k, d), rng::gaussian_vec(seed, Purpose::Target, 0, k * d)).unwrap();
+    for _ in 0..2 {
+        for j in 0..k {
+            for i in 0..j {
+                let proj = w.row(j).dot(&w.row(i));
+                let wi = w.row(i).to_owned();
+                w.row_mut(j).scaled_add(-proj, &wi);
+            }
+            let norm = w.row(j).dot(&w.row(j)).sqrt();
+            w.row_mut(j).mapv_inplace(|x| x / norm);
+        }
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() < tol
+    }
+
+    #[test]
+    fn protocol_table_values() {
+        // protocol.md §8: C_1*, Var(y), linear-kernel error.
+        let cases = [
+            ("T-A", vec![0.5, 0.5], 0.770_833_333_333, 0.270_833_333_333),
+            ("T-B", vec![0.5, 0.5], 1.5, 1.0),
+            ("T-C", vec![2.0, 0.5], 4.75, 0.5),
+            ("T-D", vec![1.0, 0.0], 2.0, 1.0),
+            ("T-E", vec![1.0, 0.0, 0.0], 2.0, 1.0),
+        ];
+        for (name, c1, var, lin) in cases {
+            let t = Target::parse(name).unwrap();
+            assert!(t.moments.exact);
+            for (a, b) in t.moments.c1.iter().zip(&c1) {
+                assert!(close(*a, *b, 1e-12), "{name} C1 {:?}", t.moments.c1);
+            }
+            assert!(close(t.moments.variance, var, 1e-9), "{name} var {}", t.moments.variance);
+            assert!(close(t.linear_kernel_error(0.0), lin, 1e-9), "{name} lin {}", t.linear_kernel_error(0.0));
+        }
+        for k in 1..=4 {
+            let t = Target::parse(&format!("single-index-He{k}")).unwrap();
+            assert!(close(t.moments.variance, 1.0, 1e-9));
+        }
+    }
+
+    #[test]
+    fn non_polynomial_target_by_quadrature() {
+        // T-G: the u2 coefficient tanh(u1) − c is orthogonal to u1 by the choice of c, so C_1* = (1,0,0).
+        let t = Target::parse("T-G").unwrap();
+        assert!(!t.moments.exact);
+        assert!(close(t.moments.c1[0], 1.0, 1e-8) && t.moments.c1[1].abs() < 1e-8, "{:?}", t.moments.c1);
+        // E[tanh(ξ)²] − c² + 1 + 1 (the u1 and u1·u3 terms) + the u2 term's variance.
+        let e_tanh2 = hermite::gaussian_expectation_1d(|x| x.tanh().powi(2));
+        let c = crate::activation::Activation::Tanh.hermite_coefficient(1);
+        assert!(close(t.moments.variance, 2.0 + e_tanh2 - c * c, 1e-6), "{}", t.moments.variance);
+    }
+
+    #[test]
+    fn presets_and_errors() {
+        assert_eq!(preset_expression("staircase-3").unwrap(), "u1 + u1*u2 + u1*u2*u3");
+        assert_eq!(Target::parse("leap-3").unwrap().k, 4);
+        let err = Target::parse("T-Z").unwrap_err();
+        assert!(err.to_string().contains("unknown target 'T-Z'"), "{err}");
+        assert!(Target::parse("3 + 1").is_err());
+        let err = Target::parse("u1 + ").unwrap_err().to_string();
+        assert!(err.contains("column 6"), "{err}");
+    }
+
+    #[test]
+    fn directions_are_orthonormal() {
+        let w = directions(3, 50, 9);
+        let g = w.dot(&w.t());
+        for i in 0..3 {
+            for j in 0..3 {
+                assert!(close(g[[i, j]], (i == j) as u8 as f64, 1e-14));
+            }
+        }
+    }
+}
