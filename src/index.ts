@@ -1,11 +1,14 @@
 // The public API: run one experiment off the main thread, with progress and abort.
 import { totalmem } from 'node:os';
-import { ConfigError, prepareConfig } from './config';
+import { prepareConfig } from './config';
 import type { Config, ConfigInput, Progress, Result } from './config';
 import { native } from './native';
+import { abortError, engineCall, fromEngine } from './engine';
 
 export { ConfigError, mergeConfigs, prepareConfig, PRESETS, PRESET_NAMES, FIELDS } from './config';
 export type { Config, ConfigInput, Errors, Overlap, Progress, Result, StepRecord } from './config';
+export { describe, describeActivation, theory, THEORY_KINDS } from './theory';
+export type { ActivationDescription, HermiteTerm, TargetDescription, TheoryRequest } from './theory';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const version: string = require('../package.json').version;
@@ -24,35 +27,10 @@ function defaultMemoryLimit(): number {
   return Math.floor(totalmem() * 0.8);
 }
 
-/** Error from the engine: field-named ones become ConfigError, a cancellation an AbortError. */
-function fromEngine(e: unknown): Error {
-  const err = e as Error & { code?: string };
-  if (err.code === 'Cancelled') {
-    const abort = new Error('The run was aborted');
-    abort.name = 'AbortError';
-    return abort;
-  }
-  const match = /^([A-Za-z][\w.]*): ([\s\S]*)$/.exec(err.message ?? '');
-  if (match && (err.code === 'InvalidArg' || err.code === 'GenericFailure') && !err.message.startsWith('internal error')) {
-    return new ConfigError(match[1], match[2]);
-  }
-  return err instanceof Error ? err : new Error(String(e));
-}
-
-function abortError(): Error {
-  const abort = new Error('The run was aborted');
-  abort.name = 'AbortError';
-  return abort;
-}
-
 /** Validates, fills defaults and derived values (n, learning rate) without running. */
 export function resolveConfig(input: ConfigInput, memoryLimitBytes = defaultMemoryLimit()): Config & { memoryEstimateBytes: number } {
   const prepared = prepareConfig(input);
-  try {
-    return JSON.parse(native().resolveConfig(JSON.stringify(prepared), memoryLimitBytes));
-  } catch (e) {
-    throw fromEngine(e);
-  }
+  return JSON.parse(engineCall((e) => e.resolveConfig(JSON.stringify(prepared), memoryLimitBytes)));
 }
 
 /** Runs one experiment (protocol.md §4) on the libuv thread pool. */

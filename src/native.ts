@@ -1,6 +1,6 @@
 // Loads the compiled engine: a local build (`npm run build:native` writes giantstep.<platform>.node at the
 // package root) or the prebuilt package for this platform (giantstep-<platform>).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface NativeRunHandle {
@@ -14,19 +14,33 @@ export interface NativeBinding {
   runExperiment(configJson: string, memoryLimitBytes: number, handle: NativeRunHandle): Promise<string>;
   resolveConfig(configJson: string, memoryLimitBytes: number): string;
   engineVersion(): string;
+  describeTarget(target: string): string;
+  describeActivation(activation: string): string;
+  theory(requestJson: string): string;
 }
 
 /** The napi-rs platform name of this machine, e.g. linux-x64-gnu. */
 export function platformName(): string {
   const { platform, arch } = process;
-  if (platform === 'linux') {
-    const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-    const libc = report?.header?.glibcVersionRuntime ? 'gnu' : 'musl';
-    return `linux-${arch}-${libc}`;
-  }
+  if (platform === 'linux') return `linux-${arch}-${isMusl() ? 'musl' : 'gnu'}`;
   if (platform === 'win32') return `win32-${arch}-msvc`;
   return `${platform}-${arch}`;
 }
+
+/** musl or glibc, as napi-rs's generated loader decides: the system's ldd, else the process report. */
+function isMusl(): boolean {
+  try {
+    return readFileSync('/usr/bin/ldd', 'utf8').includes('musl');
+  } catch {
+    // no ldd: ask Node which libc it runs on (skipping the report's slow network section)
+  }
+  if (process.report) (process.report as { excludeNetwork?: boolean }).excludeNetwork = true;
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return !report?.header?.glibcVersionRuntime;
+}
+
+/** The platforms with a prebuilt giantstep-<platform> package (package.json napi.targets). */
+export const SUPPORTED = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'darwin-arm64', 'darwin-x64', 'win32-x64-msvc'];
 
 let cached: NativeBinding | undefined;
 
@@ -48,6 +62,8 @@ export function native(): NativeBinding {
   throw new Error(
     `giantstep has no engine for ${name}: neither a local build (${local}) nor the package giantstep-${name} could be loaded` +
       (failures.length ? ` (${failures.join('; ')})` : '') +
-      '. Build it from source with Rust installed: `npm run build:native` in the giantstep package folder.',
+      `. Prebuilt engines exist for ${SUPPORTED.join(', ')}: on those, reinstall giantstep with optional` +
+      ` dependencies enabled (the engine is the optional dependency giantstep-${name}). Elsewhere, build from a` +
+      ' source checkout with Rust >= 1.80: `npm ci && npm run build`, then `npm install -g .` (README, Install).',
   );
 }

@@ -59,8 +59,28 @@ describe('giantstep CLI', () => {
     expect(stderr).toContain(text);
   });
 
+  it('describe explains the staircase in plain words, and theory writes curves', async () => {
+    const d = await giantstep('describe', 'u1 + u1*u2 + u1*u2*u3');
+    expect(d.code).toBe(0);
+    expect(d.stdout).toContain('one direction is learned per step');
+    expect(d.stdout).toContain('one step needs n = O(d³) to see all 3 directions');
+    const j = JSON.parse((await giantstep('describe', 'T-E', '--json')).stdout);
+    expect(j).toMatchObject({ leapIndex: 2, learnedDims: { oneStep: [1, 3, 3, 3] }, linearKernelError: 1 });
+    for (const key of ['mean', 'variance', 'c1', 'c2', 'informationExponents']) expect(j).toHaveProperty(key);
+    const a = await giantstep('describe', '--activation', 'erf', '--json');
+    expect(JSON.parse(a.stdout).mu[1]).toBeCloseTo(2 / Math.sqrt(3 * Math.PI), 9);
+    const out = join(dir, 'curve.json');
+    expect((await giantstep('theory', 'one-step', '--alpha', '1,4', '--target', 'T-B', '--out', out)).code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).points).toHaveLength(2);
+    const o = JSON.parse((await giantstep('theory', 'overlaps', '--d', '300', '--p', '3', '--n', '300', '--steps', '2', '--target', 'T-B', '--samples', '5000')).stdout);
+    expect(o.steps[1].overlap.meanAbsCos).toHaveLength(2);
+    const bad = await giantstep('describe', 'u1 + * u2');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('column 6');
+  });
+
   it('has --help on every command', async () => {
-    for (const args of [['--help'], ['run', '--help'], ['presets', '--help']]) {
+    for (const args of [['--help'], ['run', '--help'], ['presets', '--help'], ['describe', '--help'], ['theory', 'one-step', '--help']]) {
       const { code, stdout } = await giantstep(...args);
       expect(code).toBe(0);
       expect(stdout).toContain('Usage: giantstep');

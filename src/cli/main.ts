@@ -2,7 +2,9 @@
 // The giantstep command line: one small file per command, each a thin layer over the API.
 import { Command, CommanderError } from 'commander';
 import { ConfigError, PRESETS, resolveConfig, version } from '../index';
+import { describeCommand } from './describe';
 import { runCommand } from './run';
+import { theoryCommand } from './theory';
 
 function engineDefaults(): Record<string, unknown> {
   try {
@@ -27,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   const defaults = engineDefaults();
-  for (const cmd of [runCommand(defaults), presetsCommand()]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(defaults), describeCommand(), theoryCommand(defaults), presetsCommand()]) program.addCommand(cmd.exitOverride());
   try {
     await program.parseAsync(argv);
     return 0;

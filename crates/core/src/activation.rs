@@ -1,11 +1,12 @@
 //! Student activations σ with their derivatives σ' (protocol.md §3), and their Hermite facts (§2).
 use crate::error::{Error, Result};
 use crate::hermite;
+use crate::target::expr::{self, Expr};
 use crate::Real;
 use ndarray::{ArrayViewMut2, Zip};
-use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Activation {
     Relu,
     Tanh,
@@ -16,9 +17,18 @@ pub enum Activation {
     Gelu,
     /// He_k, the probabilists' Hermite polynomial (theory needs single-order activations).
     Hermite(usize),
+    /// An expression in x (the target language with x for u1), differentiated symbolically.
+    Expression(Arc<ExpressionActivation>),
 }
 
-pub const NAMES: &str = "relu, tanh, erf, sigmoid, softplus, gelu, He1..He12";
+#[derive(Debug, PartialEq)]
+pub struct ExpressionActivation {
+    pub source: String,
+    pub value: Expr,
+    pub derivative: Expr,
+}
+
+pub const NAMES: &str = "relu, tanh, erf, sigmoid, softplus, gelu, He1..He12, or an expression in x";
 
 impl Activation {
     pub fn parse(name: &str) -> Result<Self> {
@@ -32,6 +42,11 @@ impl Activation {
             "gelu" => Activation::Gelu,
             _ => match lower.strip_prefix("he").and_then(|k| k.parse::<usize>().ok()) {
                 Some(k) if (1..=12).contains(&k) => Activation::Hermite(k),
+                _ if name.contains('x') => {
+                    let value = expr::parse_in_x(name).map_err(|e| Error::invalid("activation", e.to_string().replacen("target: ", "", 1)))?;
+                    let derivative = value.derivative(0);
+                    Activation::Expression(Arc::new(ExpressionActivation { source: name.to_string(), value, derivative }))
+                }
                 _ => {
                     return Err(Error::invalid(
                         "activation",
@@ -51,23 +66,25 @@ impl Activation {
             Activation::Softplus => "softplus".into(),
             Activation::Gelu => "gelu".into(),
             Activation::Hermite(k) => format!("He{k}"),
+            Activation::Expression(e) => e.source.clone(),
         }
     }
 
     pub fn value(&self, x: f64) -> f64 {
-        match *self {
+        match self {
             Activation::Relu => x.max(0.0),
             Activation::Tanh => x.tanh(),
             Activation::Erf => libm::erf(x),
             Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
             Activation::Softplus => softplus(x),
             Activation::Gelu => x * normal_cdf(x),
-            Activation::Hermite(k) => hermite::he(k, x),
+            Activation::Hermite(k) => hermite::he(*k, x),
+            Activation::Expression(e) => e.value.eval_point(&[x]),
         }
     }
 
     pub fn derivative(&self, x: f64) -> f64 {
-        match *self {
+        match self {
             Activation::Relu => (x > 0.0) as u8 as f64,
             Activation::Tanh => 1.0 - x.tanh().powi(2),
             Activation::Erf => 2.0 / std::f64::consts::PI.sqrt() * (-x * x).exp(),
@@ -77,7 +94,8 @@ impl Activation {
             }
             Activation::Softplus => 1.0 / (1.0 + (-x).exp()),
             Activation::Gelu => normal_cdf(x) + x * normal_pdf(x),
-            Activation::Hermite(k) => k as f64 * hermite::he(k - 1, x),
+            Activation::Hermite(k) => *k as f64 * hermite::he(k - 1, x),
+            Activation::Expression(e) => e.derivative.eval_point(&[x]),
         }
     }
 
@@ -93,19 +111,41 @@ impl Activation {
 
     /// σ applied in place. relu and tanh run in the working precision; the rest go through f64.
     pub fn apply<T: Real>(&self, x: ArrayViewMut2<T>) {
-        match *self {
+        match self {
             Activation::Relu => par_map(x, |v| if v > T::zero() { v } else { T::zero() }),
             Activation::Tanh => par_map(x, |v| v.tanh()),
-            other => par_map(x, move |v| T::from_f64(other.value(v.to_f64_lossy()))),
+            other => par_map(x, |v| T::from_f64(other.value(v.to_f64_lossy()))),
         }
     }
 
     /// σ' applied in place.
     pub fn apply_derivative<T: Real>(&self, x: ArrayViewMut2<T>) {
-        match *self {
+        match self {
             Activation::Relu => par_map(x, |v| if v > T::zero() { T::one() } else { T::zero() }),
-            other => par_map(x, move |v| T::from_f64(other.derivative(v.to_f64_lossy()))),
+            other => par_map(x, |v| T::from_f64(other.derivative(v.to_f64_lossy()))),
         }
+    }
+}
+
+/// The Hermite facts of an activation (protocol.md §2).
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationFacts {
+    pub name: String,
+    /// μ_0..μ_12, μ_k = E[σ(ξ) He_k(ξ)].
+    pub mu: Vec<f64>,
+    /// E[σ'(ξ)²].
+    pub sigma_prime_sq: f64,
+    /// Lowest k ≥ 1 with μ_k ≠ 0 (up to 12).
+    pub information_exponent: Option<usize>,
+}
+
+impl Activation {
+    pub fn facts(&self) -> ActivationFacts {
+        let mu: Vec<f64> = (0..=12).map(|k| self.hermite_coefficient(k)).collect();
+        // Quadrature error grows with k (He_k(x) ~ x^k): compare with the coefficient's natural scale √k!.
+        let information_exponent = (1..=12).find(|&k| mu[k].abs() > 1e-8 * hermite::factorial(k).sqrt());
+        ActivationFacts { name: self.name(), mu, sigma_prime_sq: self.derivative_second_moment(), information_exponent }
     }
 }
 
@@ -146,6 +186,23 @@ mod tests {
     }
 
     #[test]
+    fn relu_and_hermite_coefficients_up_to_order_12() {
+        // relu: μ_k = (−1)^(k/2+1) (k−3)!! / √(2π) for even k ≥ 2, and 0 for odd k ≥ 3.
+        let r = Activation::Relu.facts();
+        let double_factorial = |n: i64| (1..=n).rev().step_by(2).product::<i64>().max(1) as f64;
+        for k in 2..=12usize {
+            let expect = if k % 2 == 1 { 0.0 } else { (-1f64).powi(k as i32 / 2 + 1) * double_factorial(k as i64 - 3) * INV_SQRT_2PI };
+            assert!((r.mu[k] - expect).abs() < 1e-7 * expect.abs().max(1.0), "relu mu_{k} = {} vs {expect}", r.mu[k]);
+        }
+        assert_eq!(r.information_exponent, Some(1));
+        // He_k: μ_j = k! δ_jk, information exponent k.
+        let h = Activation::Hermite(3).facts();
+        assert!((h.mu[3] - 6.0).abs() < 1e-8 && h.mu[1].abs() < 1e-9 && h.mu[5].abs() < 1e-7);
+        assert_eq!(h.information_exponent, Some(3));
+        assert!((h.sigma_prime_sq - 9.0 * 2.0).abs() < 1e-8, "E[(3 He2)²] = 9·2");
+    }
+
+    #[test]
     fn tanh_and_erf_hermite_facts() {
         let t = Activation::Tanh;
         assert!((t.hermite_coefficient(1) - 0.6057).abs() < 5e-5);
@@ -166,6 +223,8 @@ mod tests {
             Activation::Softplus,
             Activation::Gelu,
             Activation::Hermite(3),
+            Activation::parse("tanh(x) + 0.1*x^3 - erf(2*x)/(1 + x^2)").unwrap(),
+            Activation::parse("sin(x)*exp(-x^2/2) + He3(x)/6").unwrap(),
         ];
         for a in acts {
             for x in [-2.3, -0.7, 0.4, 1.9] {
@@ -180,6 +239,9 @@ mod tests {
     fn parse_names_and_reject_unknown() {
         assert_eq!(Activation::parse("ReLU").unwrap(), Activation::Relu);
         assert_eq!(Activation::parse("He3").unwrap(), Activation::Hermite(3));
+        let e = Activation::parse("x^2/2").unwrap();
+        assert!((e.hermite_coefficient(2) - 1.0).abs() < 1e-9, "x²/2 = (He2 + 1)/2 has μ2 = 1");
+        assert!(Activation::parse("x^").unwrap_err().to_string().contains("column"));
         let err = Activation::parse("swish").unwrap_err();
         assert_eq!(err.field(), Some("activation"));
         assert!(err.to_string().contains("relu"));

@@ -236,12 +236,12 @@ impl<'a, T: Real> Runner<'a, T> {
         let batch = self.readout_batch(t);
         let shift = self.shift(batch)?;
         let costs = Self::costs(&self.cfg);
-        let (lambda, act) = (self.cfg.lambda, self.activation);
+        let (lambda, act) = (self.cfg.lambda, self.activation.clone());
         let fits = self.timed("readout", |r| {
             r.progress.stage(format!("readout after step {t}"))?;
             let Runner { problem, buffer, progress, .. } = r;
             let cost = costs.fit * models.len() as f64;
-            readout::fit(problem, models, act, batch, &shift, lambda, buffer, |rows| progress.advance(rows as f64 * cost))
+            readout::fit(problem, models, &act, batch, &shift, lambda, buffer, |rows| progress.advance(rows as f64 * cost))
         })?;
         if self.cfg.n_test == 0 {
             return Ok(fits.into_iter().map(|f| (f, None)).collect());
@@ -257,7 +257,7 @@ impl<'a, T: Real> Runner<'a, T> {
             let Runner { problem, buffer, progress, .. } = r;
             let pairs: Vec<_> = models.iter().copied().zip(fits.iter()).collect();
             let cost = costs.test * models.len() as f64;
-            readout::test_errors(problem, &pairs, act, test, &test_shift, buffer, |rows| progress.advance(rows as f64 * cost))
+            readout::test_errors(problem, &pairs, &act, test, &test_shift, buffer, |rows| progress.advance(rows as f64 * cost))
         })?;
         if let Some(bad) = errors.iter().find(|e| !e.is_finite()) {
             return Err(Error::numerical("eta", format!("the test error is {bad}: the features overflowed; lower eta")));
@@ -269,7 +269,7 @@ impl<'a, T: Real> Runner<'a, T> {
         let batch = self.train_batch(t);
         let shift = self.shift(batch)?;
         let cost = Self::costs(&self.cfg).step;
-        let (total, residual, act) = (self.cfg.steps, self.cfg.residual, self.activation);
+        let (total, residual, act) = (self.cfg.steps, self.cfg.residual, self.activation.clone());
         let grad = self.timed("steps", |r| {
             r.progress.stage(format!("step {t}/{total}"))?;
             let Runner { problem, buffer, progress, .. } = r;
@@ -279,7 +279,7 @@ impl<'a, T: Real> Runner<'a, T> {
         let before = w.clone();
         let eta = self.cfg.learning_rate();
         train::apply_step(w, &grad, eta, self.cfg.normalize);
-        let overlap = metrics::overlap(w, &self.problem.w_star, self.cfg.cos_threshold);
+        let overlap = metrics::overlap(w, &self.problem.w_star, self.cfg.cos_threshold, self.cfg.track_neurons);
         if !overlap.mean_norm.is_finite() || w.iter().any(|v| !v.is_finite()) {
             return Err(Error::numerical(
                 "eta",
@@ -339,7 +339,7 @@ impl<'a, T: Real> Runner<'a, T> {
                 variance: t.moments.variance,
                 c1: t.moments.c1.clone(),
             },
-            initial: metrics::overlap(&net0.w, &self.problem.w_star, self.cfg.cos_threshold),
+            initial: metrics::overlap(&net0.w, &self.problem.w_star, self.cfg.cos_threshold, self.cfg.track_neurons),
             steps: records,
             test_error,
             train_error: fit.train_error,

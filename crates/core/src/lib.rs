@@ -13,6 +13,7 @@ pub mod progress;
 pub mod readout;
 pub mod rng;
 pub mod target;
+pub mod theory;
 pub mod train;
 
 pub use config::Config;

@@ -18,6 +18,8 @@ pub struct Overlap {
     pub singular_values: Vec<f64>,
     /// Mean row norm ‖w_i‖.
     pub mean_norm: f64,
+    /// cos(w_i, w*_j) for the first `trackNeurons` neurons (rows) and each direction.
+    pub neuron_cos: Vec<Vec<f64>>,
 }
 
 /// Cosines cos(w_i, w*_j) (p × k); W* rows are unit vectors.
@@ -30,18 +32,24 @@ pub fn cosines(w: &Array2<f64>, w_star: &Array2<f64>) -> Array2<f64> {
     m
 }
 
-pub fn overlap(w: &Array2<f64>, w_star: &Array2<f64>, threshold: f64) -> Overlap {
-    let cos = cosines(w, w_star);
+pub fn overlap(w: &Array2<f64>, w_star: &Array2<f64>, threshold: f64, tracked: usize) -> Overlap {
+    let norms: Vec<f64> = w.axis_iter(Axis(0)).map(|r| r.dot(&r).sqrt()).collect();
+    overlap_from_cosines(&cosines(w, w_star), &norms, threshold, tracked)
+}
+
+/// The overlap summary from the neuron–direction cosines (p × k) and the row norms.
+pub fn overlap_from_cosines(cos: &Array2<f64>, norms: &[f64], threshold: f64, tracked: usize) -> Overlap {
     let p = cos.nrows() as f64;
     let abs = cos.mapv(f64::abs);
     let column_stat = |f: &dyn Fn(ndarray::ArrayView1<f64>) -> f64| abs.axis_iter(Axis(1)).map(|c| f(c)).collect();
-    let gram = cos.t().dot(&cos) / p;
+    let gram = cos.t().dot(cos) / p;
     Overlap {
         max_abs_cos: column_stat(&|c| c.fold(0.0f64, |m, v| m.max(*v))),
         mean_abs_cos: column_stat(&|c| c.sum() / p),
         frac_above: column_stat(&|c| c.iter().filter(|v| **v > threshold).count() as f64 / p),
         singular_values: symmetric_eigenvalues(gram).into_iter().map(|e| e.max(0.0).sqrt()).collect(),
-        mean_norm: w.axis_iter(Axis(0)).map(|r| r.dot(&r).sqrt()).sum::<f64>() / p,
+        mean_norm: norms.iter().sum::<f64>() / p,
+        neuron_cos: cos.outer_iter().take(tracked).map(|r| r.to_vec()).collect(),
     }
 }
 
@@ -78,7 +86,8 @@ mod tests {
     fn overlap_of_aligned_and_orthogonal_neurons() {
         let w_star = arr2(&[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]);
         let w = arr2(&[[2.0, 0.0, 0.0], [0.0, 0.0, 3.0], [0.0, -1.0, 0.0], [1.0, 1.0, 0.0]]);
-        let o = overlap(&w, &w_star, 0.5);
+        let o = overlap(&w, &w_star, 0.5, 2);
+        assert_eq!(o.neuron_cos, vec![vec![1.0, 0.0], vec![0.0, 0.0]]);
         assert_eq!(o.max_abs_cos, vec![1.0, 1.0]);
         let h = 0.5f64.sqrt();
         assert!((o.mean_abs_cos[0] - (1.0 + h) / 4.0).abs() < 1e-15);

@@ -54,7 +54,7 @@ impl Network {
     }
 
     /// f(z) for a single input (tests and theory).
-    pub fn output(&self, act: crate::activation::Activation, z: &Array1<f64>) -> f64 {
+    pub fn output(&self, act: &crate::activation::Activation, z: &Array1<f64>) -> f64 {
         let pre = self.w.dot(z);
         let p = self.a.len() as f64;
         pre.iter().zip(&self.a).map(|(h, a)| a * act.value(*h)).sum::<f64>() / p.sqrt()
@@ -71,7 +71,7 @@ mod tests {
         let cfg = Config { d: 30, p: 10, symmetric: true, ..Config::default() };
         let net = Network::init(&cfg, 3);
         let z = Array1::from_shape_fn(30, |i| (i as f64 * 0.37).sin());
-        assert!(net.output(Activation::Relu, &z).abs() < 1e-15);
+        assert!(net.output(&Activation::Relu, &z).abs() < 1e-15);
         assert_eq!(net.w.row(2), net.w.row(7));
     }
 

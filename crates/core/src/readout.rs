@@ -84,7 +84,7 @@ impl Ridge {
 }
 
 /// Features σ(z Wᵀ) of a chunk into `out` (rows × p).
-fn features<T: Real>(z: ArrayView2<T>, w: &Array2<T>, act: Activation, out: &mut ndarray::ArrayViewMut2<T>) {
+fn features<T: Real>(z: ArrayView2<T>, w: &Array2<T>, act: &Activation, out: &mut ndarray::ArrayViewMut2<T>) {
     general_mat_mul(T::one(), &z, &w.t(), T::zero(), out);
     act.apply(out.view_mut());
 }
@@ -94,7 +94,7 @@ fn features<T: Real>(z: ArrayView2<T>, w: &Array2<T>, act: Activation, out: &mut
 pub fn fit<T: Real>(
     problem: &Problem,
     models: &[&Array2<f64>],
-    act: Activation,
+    act: &Activation,
     batch: BatchId,
     shift: &LabelShift,
     lambda: f64,
@@ -125,7 +125,7 @@ pub fn fit<T: Real>(
 pub fn test_errors<T: Real>(
     problem: &Problem,
     models: &[(&Array2<f64>, &Fit)],
-    act: Activation,
+    act: &Activation,
     batch: BatchId,
     shift: &LabelShift,
     buffer: &mut Array2<T>,

@@ -41,7 +41,7 @@ pub fn gradient<T: Real>(
         general_mat_mul(T::one(), &z, &wt.t(), T::zero(), &mut h);
         let mut r = &y - &inputs.shift.at(z);
         if inputs.residual == Residual::Full {
-            r -= &network_output(inputs.activation, h.view(), &at, inv_sqrt_p);
+            r -= &network_output(&inputs.activation, h.view(), &at, inv_sqrt_p);
         }
         // h ← σ'(h) ⊙ (r aᵀ/√p), then Gᵀ_chunk = hᵀ z.
         inputs.activation.apply_derivative(h.view_mut());
@@ -58,7 +58,7 @@ pub fn gradient<T: Real>(
 }
 
 /// f(z_ν) = (1/√p) Σ_i a_i σ(h_νi) for a chunk of preactivations h.
-pub fn network_output<T: Real>(act: Activation, h: ArrayView2<T>, a: &Array1<T>, inv_sqrt_p: f64) -> Array1<f64> {
+pub fn network_output<T: Real>(act: &Activation, h: ArrayView2<T>, a: &Array1<T>, inv_sqrt_p: f64) -> Array1<f64> {
     let mut s = h.to_owned();
     act.apply(s.view_mut());
     s.dot(a).mapv(|v| v.to_f64_lossy() * inv_sqrt_p)
@@ -103,7 +103,7 @@ mod tests {
     use crate::target::{self, Target};
 
     /// L(W) = (1/2n) Σ (ỹ − f)² on the whole batch, directly.
-    fn loss(problem: &Problem, act: Activation, w: &Array2<f64>, a: &Array1<f64>, batch: BatchId, shift: &LabelShift) -> f64 {
+    fn loss(problem: &Problem, act: &Activation, w: &Array2<f64>, a: &Array1<f64>, batch: BatchId, shift: &LabelShift) -> f64 {
         let d = w.ncols();
         let mut z = Array2::<f64>::zeros((batch.rows, d));
         let y = problem.fill(batch, 0, z.view_mut());
@@ -123,7 +123,7 @@ mod tests {
         let batch = BatchId { purpose: Purpose::Train, index: 1, rows: 700 };
         let shift = LabelShift { a: 0.2, b: Some(Array1::from_elem(d, 0.05)) };
         for act in [Activation::Tanh, Activation::Erf, Activation::Gelu] {
-            let inputs = StepInputs { problem: &problem, activation: act, residual: Residual::Full, batch, shift: &shift };
+            let inputs = StepInputs { problem: &problem, activation: act.clone(), residual: Residual::Full, batch, shift: &shift };
             let mut buffer = Array2::<f64>::zeros((256, d));
             let g = gradient(&inputs, &net.w, &net.a, &mut buffer, |_| Ok(())).unwrap();
             for (i, j) in [(0, 0), (2, 5), (5, 11), (3, 7)] {
@@ -132,7 +132,7 @@ mod tests {
                 wp[[i, j]] += h;
                 let mut wm = net.w.clone();
                 wm[[i, j]] -= h;
-                let fd = -(loss(&problem, act, &wp, &net.a, batch, &shift) - loss(&problem, act, &wm, &net.a, batch, &shift)) / (2.0 * h);
+                let fd = -(loss(&problem, &act, &wp, &net.a, batch, &shift) - loss(&problem, &act, &wm, &net.a, batch, &shift)) / (2.0 * h);
                 assert!((fd - g[[i, j]]).abs() < 1e-7 * fd.abs().max(1e-3) + 1e-9, "{act:?} ({i},{j}): fd {fd} vs {}", g[[i, j]]);
             }
         }

@@ -126,3 +126,21 @@ pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<St
 pub fn engine_version() -> String {
     giantstep_core::ENGINE_VERSION.to_string()
 }
+
+/// The Hermite analysis and learnability prediction of a target (preset or expression), as JSON.
+#[napi]
+pub fn describe_target(target: String) -> Result<String> {
+    guarded(|| Ok(serde_json::to_string(&giantstep_core::target::describe(&target)?).expect("serializes")))
+}
+
+/// μ_0..μ_12, E[σ'²] and the information exponent of an activation, as JSON.
+#[napi]
+pub fn describe_activation(activation: String) -> Result<String> {
+    guarded(|| Ok(serde_json::to_string(&giantstep_core::activation::Activation::parse(&activation)?.facts()).expect("serializes")))
+}
+
+/// A theory curve (`{"kind": "one-step" | "drift" | "overlaps" | "phase-diagram", ...}`), as JSON.
+#[napi]
+pub fn theory(request_json: String) -> Result<String> {
+    guarded(|| giantstep_core::theory::compute_json(&request_json))
+}

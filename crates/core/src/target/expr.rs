@@ -117,6 +117,43 @@ impl Expr {
         }
     }
 
+    /// ∂/∂u_var, symbolically (no simplification; relu' is the step (sign + 1)/2).
+    pub fn derivative(&self, var: usize) -> Expr {
+        use Expr::*;
+        let b = |e: Expr| Box::new(e);
+        match self {
+            Num(_) => Num(0.0),
+            Var(j) => Num((*j == var) as u8 as f64),
+            Neg(a) => Neg(b(a.derivative(var))),
+            Add(x, y) => Add(b(x.derivative(var)), b(y.derivative(var))),
+            Sub(x, y) => Sub(b(x.derivative(var)), b(y.derivative(var))),
+            Mul(x, y) => Add(b(Mul(b(x.derivative(var)), y.clone())), b(Mul(x.clone(), b(y.derivative(var))))),
+            Div(x, y) => Div(
+                b(Sub(b(Mul(b(x.derivative(var)), y.clone())), b(Mul(x.clone(), b(y.derivative(var)))))),
+                b(Pow(y.clone(), 2)),
+            ),
+            Pow(x, e) => Mul(b(Mul(b(Num(*e as f64)), b(Pow(x.clone(), e - 1)))), b(x.derivative(var))),
+            Call(f, x) => {
+                let outer = match f {
+                    Func::He(0) => Num(0.0),
+                    Func::He(k) => Mul(b(Num(*k as f64)), b(Call(Func::He(k - 1), x.clone()))),
+                    Func::Tanh => Sub(b(Num(1.0)), b(Pow(b(Call(Func::Tanh, x.clone())), 2))),
+                    Func::Erf => Mul(
+                        b(Num(2.0 / std::f64::consts::PI.sqrt())),
+                        b(Call(Func::Exp, b(Neg(b(Pow(x.clone(), 2)))))),
+                    ),
+                    Func::Relu => Div(b(Add(b(Call(Func::Sign, x.clone())), b(Num(1.0)))), b(Num(2.0))),
+                    Func::Sign => Num(0.0),
+                    Func::Abs => Call(Func::Sign, x.clone()),
+                    Func::Sin => Call(Func::Cos, x.clone()),
+                    Func::Cos => Neg(b(Call(Func::Sin, x.clone()))),
+                    Func::Exp => Call(Func::Exp, x.clone()),
+                };
+                Mul(b(outer), b(x.derivative(var)))
+            }
+        }
+    }
+
     /// Whether the expression is a polynomial in u (so Gauss–Hermite quadrature of high enough order is
     /// exact) and its degree.
     pub fn polynomial_degree(&self) -> Option<usize> {
@@ -140,7 +177,16 @@ impl Expr {
 
 /// Parses an expression; errors show the expression with a caret under the offending column.
 pub fn parse(source: &str) -> Result<Expr> {
-    let mut p = Parser { src: source, chars: source.char_indices().collect(), pos: 0 };
+    parse_with(source, false)
+}
+
+/// Parses an expression in one variable x (activations); x is u1.
+pub fn parse_in_x(source: &str) -> Result<Expr> {
+    parse_with(source, true)
+}
+
+fn parse_with(source: &str, x_is_u1: bool) -> Result<Expr> {
+    let mut p = Parser { src: source, chars: source.char_indices().collect(), pos: 0, x_is_u1 };
     let e = p.expr()?;
     p.skip_ws();
     if p.pos < p.chars.len() {
@@ -153,6 +199,7 @@ struct Parser<'a> {
     src: &'a str,
     chars: Vec<(usize, char)>,
     pos: usize,
+    x_is_u1: bool,
 }
 
 impl Parser<'_> {
@@ -296,6 +343,9 @@ impl Parser<'_> {
             self.pos += 1;
         }
         let name: String = self.chars[start..self.pos].iter().map(|c| c.1).collect();
+        if self.x_is_u1 && name == "x" {
+            return Ok(Expr::Var(0));
+        }
         if let Some(index) = name.strip_prefix('u') {
             return match index.parse::<usize>() {
                 Ok(j) if (1..=64).contains(&j) => Ok(Expr::Var(j - 1)),

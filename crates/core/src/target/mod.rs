@@ -1,6 +1,8 @@
 //! Multi-index targets y = g*(W* z) (protocol.md §1, §8): the link g* as an expression over u1..uk,
 //! named presets, W* with orthonormal rows, and the Gaussian moments the protocol needs.
+pub mod analysis;
 pub mod expr;
+pub mod poly;
 
 use crate::error::{Error, Result};
 use crate::hermite;
@@ -218,4 +220,22 @@ mod tests {
             }
         }
     }
+}
+
+/// Everything `giantstep describe` shows about a target.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Description {
+    pub name: String,
+    pub expression: String,
+    #[serde(flatten)]
+    pub analysis: analysis::Analysis,
+    pub explanation: Vec<String>,
+}
+
+pub fn describe(name: &str) -> Result<Description> {
+    let t = Target::parse(name)?;
+    let analysis = analysis::analyse(&t.expr, t.k);
+    let explanation = analysis::explain(&analysis);
+    Ok(Description { name: t.name, expression: t.expression, analysis, explanation })
 }

@@ -1,0 +1,54 @@
+//! The learnability phase diagram (protocol.md §7, §9) as data: for a target, how many directions one
+//! step with n = Θ(d^ℓ) learns; and the generic diagram of a direction of leap L against ℓ.
+use crate::target::analysis::Analysis;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhaseRow {
+    pub ell: usize,
+    pub learned_dims: usize,
+    pub region: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenericCell {
+    pub leap: usize,
+    pub ell: usize,
+    pub learned: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhaseDiagram {
+    pub k: usize,
+    pub leap_index: Option<usize>,
+    pub rows: Vec<PhaseRow>,
+    /// A direction first visible at order L is learned in one step iff n = Θ(d^ℓ) with ℓ ≥ L.
+    pub generic: Vec<GenericCell>,
+}
+
+pub fn region(dims: usize, k: usize) -> String {
+    match dims {
+        0 => "no direction".into(),
+        1 => "one direction".into(),
+        d if d == k => format!("all {k} directions"),
+        d => format!("{d} of {k} directions"),
+    }
+}
+
+pub fn diagram(a: &Analysis) -> PhaseDiagram {
+    PhaseDiagram {
+        k: a.k,
+        leap_index: a.leap_index,
+        rows: a
+            .learned_dims
+            .one_step
+            .iter()
+            .enumerate()
+            .map(|(i, &dims)| PhaseRow { ell: i + 1, learned_dims: dims, region: region(dims, a.k) })
+            .collect(),
+        generic: (1..=4).flat_map(|leap| (1..=4).map(move |ell| GenericCell { leap, ell, learned: ell >= leap })).collect(),
+    }
+}

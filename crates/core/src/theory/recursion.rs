@@ -1,0 +1,232 @@
+//! The deterministic overlap recursion for (M, Q) at fixed p as d → ∞ with n = α d^ℓ (protocol.md §7),
+//! with seeded Monte Carlo expectations over the local fields (λ, ν) ~ N(0, Ω), Ω = [[Q, M], [Mᵀ, I]]:
+//!   M_j  += η̄ a_j E_T[j]
+//!   Q_jl += η̄ (a_j E_N[j]_l + a_l E_N[l]_j) + η̄² a_j a_l (E_T[j]·E_T[l] + E_⊥[j]ᵀ Q_⊥⁻¹ E_⊥[l])
+//!           + η̄² (d/n) a_j a_l E[Δ² σ'(λ_j) σ'(λ_l)]
+//! with η̄ = η/√p for the simulation's learning rate η (so η̄ = γ0 √p d^((ℓ−1)/2) when η = γ0 p d^((ℓ−1)/2),
+//! and the last term is protocol.md's γ0² p a_j a_l E[Δ²σ'σ'] at α = 1). Also a neuron's population drift.
+use crate::activation::Activation;
+use crate::config::{Config, Residual};
+use crate::error::{Error, Result};
+use crate::linalg::cholesky_solve;
+use crate::metrics::{self, Overlap};
+use crate::network::Network;
+use crate::rng::{self, Purpose};
+use crate::target::{self, Target};
+use ndarray::{s, Array1, Array2, Axis};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecursionStep {
+    pub step: usize,
+    pub overlap: Overlap,
+    /// E[(y − f)²] of the network (W, a0) from (M, Q): its population error before any readout.
+    pub population_error: f64,
+    pub m: Vec<Vec<f64>>,
+    pub q: Vec<Vec<f64>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recursion {
+    pub samples: usize,
+    pub initial: Overlap,
+    pub steps: Vec<RecursionStep>,
+}
+
+/// Runs the recursion for the run `cfg` describes (resolved), starting from the overlaps of its actual
+/// W0 (same init seed), so the comparison with the simulation carries no initialization noise.
+pub fn overlaps(cfg: &Config, samples: usize, seed: u64) -> Result<Recursion> {
+    let target = Target::parse(&cfg.target)?;
+    let act = Activation::parse(&cfg.activation)?;
+    if cfg.p > 64 {
+        return Err(Error::invalid("p", "the overlap recursion is for small fixed p (at most 64)"));
+    }
+    let init_seed = cfg.init_seed.unwrap_or(cfg.seed);
+    let w_star = target::directions(target.k, cfg.d, init_seed);
+    let net = Network::init(cfg, init_seed);
+    let mut m = net.w.dot(&w_star.t());
+    let mut q = net.w.dot(&net.w.t());
+    let a = net.a.clone();
+    let (p, k) = (cfg.p, target.k);
+    let eta_bar = cfg.learning_rate() / (p as f64).sqrt();
+    let d_over_n = cfg.d as f64 / cfg.n() as f64;
+    let summary = |m: &Array2<f64>, q: &Array2<f64>| {
+        let norms: Vec<f64> = q.diag().iter().map(|v| v.max(0.0).sqrt()).collect();
+        let cos = Array2::from_shape_fn((p, k), |(j, r)| m[[j, r]] / norms[j].max(f64::MIN_POSITIVE));
+        metrics::overlap_from_cosines(&cos, &norms, cfg.cos_threshold, cfg.track_neurons)
+    };
+    let initial = summary(&m, &q);
+    let mut steps = Vec::with_capacity(cfg.steps);
+    for t in 1..=cfg.steps {
+        let e = expectations(&m, &q, &a, &target, &act, cfg, samples, seed, t as u64)?;
+        let q_perp = &q - &m.dot(&m.t());
+        // E_⊥[j]_l = E_N[j,l] − M_l · E_T[j]  (P = I).
+        let e_perp = &e.normal - &e.tangent.dot(&m.t());
+        let solved: Vec<Array1<f64>> = (0..p)
+            .map(|l| cholesky_solve(q_perp.clone(), &e_perp.row(l).to_owned()))
+            .collect::<Option<_>>()
+            .ok_or_else(|| Error::numerical("p", "Q − MMᵀ is singular: the neurons' parts orthogonal to the target are linearly dependent"))?;
+        let mut m_new = m.clone();
+        let mut q_new = q.clone();
+        for j in 0..p {
+            m_new.row_mut(j).scaled_add(eta_bar * a[j], &e.tangent.row(j));
+            for l in 0..p {
+                let drift = eta_bar * (a[j] * e.normal[[j, l]] + a[l] * e.normal[[l, j]]);
+                let square = eta_bar * eta_bar * a[j] * a[l] * (e.tangent.row(j).dot(&e.tangent.row(l)) + e_perp.row(j).dot(&solved[l]));
+                let noise = eta_bar * eta_bar * d_over_n * a[j] * a[l] * e.noise[[j, l]];
+                q_new[[j, l]] += drift + square + noise;
+            }
+        }
+        m = m_new;
+        q = q_new;
+        steps.push(RecursionStep {
+            step: t,
+            overlap: summary(&m, &q),
+            population_error: f64::NAN,
+            m: m.outer_iter().map(|r| r.to_vec()).collect(),
+            q: q.outer_iter().map(|r| r.to_vec()).collect(),
+        });
+        if let Some(prev) = steps.len().checked_sub(2) {
+            steps[prev].population_error = e.error;
+        }
+    }
+    // Error of the final state needs one more pass of expectations.
+    if let Some(last) = steps.last_mut() {
+        last.population_error = expectations(&m, &q, &a, &target, &act, cfg, samples, seed, 0)?.error;
+    }
+    Ok(Recursion { samples, initial, steps })
+}
+
+struct Expectations {
+    /// E_T[j, r] = E[Δ σ'(λ_j) ν_r].
+    tangent: Array2<f64>,
+    /// E_N[j, l] = E[Δ σ'(λ_j) λ_l].
+    normal: Array2<f64>,
+    /// E[Δ² σ'(λ_j) σ'(λ_l)] (+ label noise).
+    noise: Array2<f64>,
+    /// E[Δ²] + label noise (error of the network with the residual's prediction).
+    error: f64,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn expectations(m: &Array2<f64>, q: &Array2<f64>, a: &Array1<f64>, target: &Target, act: &Activation, cfg: &Config, samples: usize, seed: u64, step: u64) -> Result<Expectations> {
+    let (p, k) = m.dim();
+    let dim = p + k;
+    let mut omega = Array2::<f64>::eye(dim);
+    omega.slice_mut(s![..p, ..p]).assign(q);
+    omega.slice_mut(s![..p, p..]).assign(m);
+    omega.slice_mut(s![p.., ..p]).assign(&m.t());
+    let l = cholesky_lower(&omega).ok_or_else(|| Error::numerical("eta", "the overlaps left the positive-definite cone: lower eta"))?;
+    let mut xi = Array2::<f64>::zeros((samples.div_ceil(crate::rng::BLOCK_ROWS) * crate::rng::BLOCK_ROWS, dim));
+    rng::fill_gaussian(xi.view_mut(), seed, Purpose::Test, 1_000 + step, 0);
+    let fields = xi.slice(s![..samples, ..]).dot(&l.t());
+    let lambda = fields.slice(s![.., ..p]);
+    let nu = fields.slice(s![.., p..]).to_owned();
+    let y = target.link(nu.view());
+    let sigma = lambda.mapv(|x| act.value(x));
+    let sigma_prime = lambda.mapv(|x| act.derivative(x));
+    let f = sigma.dot(a) / (p as f64).sqrt();
+    let delta = match cfg.residual {
+        Residual::Full => &y - &f,
+        Residual::Labels => y.clone(),
+    };
+    let weighted = &sigma_prime * &delta.clone().insert_axis(Axis(1)); // Δ σ'(λ_j)
+    let n = samples as f64;
+    let tangent = weighted.t().dot(&nu) / n;
+    let normal = weighted.t().dot(&lambda) / n;
+    let delta_sq = delta.mapv(|v| v * v);
+    let sp_scaled = &sigma_prime * &delta_sq.insert_axis(Axis(1));
+    let mut noise = sp_scaled.t().dot(&sigma_prime) / n;
+    if cfg.noise > 0.0 {
+        noise += &(sigma_prime.t().dot(&sigma_prime) * (cfg.noise / n));
+    }
+    let error = (&y - &f).mapv(|v| v * v).sum() / n + cfg.noise;
+    Ok(Expectations { tangent, normal, noise, error })
+}
+
+fn cholesky_lower(a: &Array2<f64>) -> Option<Array2<f64>> {
+    let n = a.nrows();
+    let mut l = Array2::<f64>::zeros((n, n));
+    for j in 0..n {
+        for i in j..n {
+            let s = a[[i, j]] - (0..j).map(|c| l[[i, c]] * l[[j, c]]).sum::<f64>();
+            if i == j {
+                if s <= 0.0 {
+                    return None;
+                }
+                l[[j, j]] = s.sqrt();
+            } else {
+                l[[i, j]] = s / l[[j, j]];
+            }
+        }
+    }
+    Some(l)
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Drift {
+    pub m: Vec<f64>,
+    pub s: f64,
+    /// E[g*(u) σ'(⟨m,u⟩ + sξ) u] (network output taken as 0, e.g. symmetric init).
+    pub drift: Vec<f64>,
+    /// Monte Carlo standard error of each component.
+    pub standard_error: Vec<f64>,
+    pub samples: usize,
+}
+
+/// A neuron's population drift inside the target space (protocol.md §7).
+pub fn neuron_drift(target: &Target, act: &Activation, m: &[f64], s: f64, samples: usize, seed: u64) -> Result<Drift> {
+    let k = target.k;
+    if m.len() != k {
+        return Err(Error::invalid("m", format!("the overlap m has {} entries but the target has k = {k} directions", m.len())));
+    }
+    let rows = samples.div_ceil(crate::rng::BLOCK_ROWS) * crate::rng::BLOCK_ROWS;
+    let mut x = Array2::<f64>::zeros((rows, k + 1));
+    rng::fill_gaussian(x.view_mut(), seed, Purpose::Test, 7, 0);
+    let x = x.slice(s![..samples, ..]);
+    let u = x.slice(s![.., ..k]).to_owned();
+    let g = target.link(u.view());
+    let mv = Array1::from(m.to_vec());
+    let pre = u.dot(&mv) + &x.column(k).mapv(|v| v * s);
+    let w = &g * &pre.mapv(|v| act.derivative(v));
+    let n = samples as f64;
+    let mut drift = vec![0.0; k];
+    let mut se = vec![0.0; k];
+    for j in 0..k {
+        let vals = &w * &u.column(j);
+        let mean = vals.sum() / n;
+        drift[j] = mean;
+        se[j] = ((vals.mapv(|v| v * v).sum() / n - mean * mean).max(0.0) / n).sqrt();
+    }
+    Ok(Drift { m: m.to_vec(), s, drift, standard_error: se, samples })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drift_at_zero_overlap_is_mu1_c1() {
+        // With m = 0, s = 1: E[g σ'(ξ) u] = E[σ'] E[g u] = μ1 C1*.
+        let t = Target::parse("T-C").unwrap();
+        let d = neuron_drift(&t, &Activation::Relu, &[0.0, 0.0], 1.0, 400_000, 3).unwrap();
+        for (j, c) in [2.0, 0.5].iter().enumerate() {
+            assert!((d.drift[j] - 0.5 * c).abs() < 4.0 * d.standard_error[j], "{:?}", d);
+        }
+    }
+
+    #[test]
+    fn recursion_runs_and_moves_toward_the_target() {
+        let cfg = Config::from_json(r#"{"d":500,"p":4,"n":500,"steps":2,"target":"T-C","eta":1,"etaRule":"p-d","initA":"signs"}"#)
+            .unwrap()
+            .resolve()
+            .unwrap();
+        let r = overlaps(&cfg, 20_000, 1).unwrap();
+        assert_eq!(r.steps.len(), 2);
+        assert!(r.steps[1].overlap.mean_abs_cos[0] > r.initial.mean_abs_cos[0]);
+        assert!(r.steps.iter().all(|s| s.population_error.is_finite()));
+    }
+}

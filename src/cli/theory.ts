@@ -1,0 +1,79 @@
+// `giantstep theory <kind>`: theory curves as JSON, with the field names of run results so they overlay.
+import { Command, InvalidArgumentError } from 'commander';
+import { mergeConfigs, prepareConfig } from '../config';
+import type { ConfigInput } from '../config';
+import { theory } from '../theory';
+import type { TheoryRequest } from '../theory';
+import { readJsonFile, writeAtomic } from './io';
+import { addConfigOptions, configFromFlags } from './options';
+
+function numbers(v: string): number[] {
+  const xs = v.split(',').map((s) => Number(s.trim()));
+  if (xs.length === 0 || xs.some((x) => v.trim() === '' || Number.isNaN(x))) throw new InvalidArgumentError('expected comma-separated numbers');
+  return xs;
+}
+
+function number(v: string): number {
+  const x = Number(v);
+  if (v.trim() === '' || Number.isNaN(x)) throw new InvalidArgumentError('expected a number');
+  return x;
+}
+
+function emit(request: TheoryRequest, out?: string): void {
+  const json = JSON.stringify(theory(request), null, 2) + '\n';
+  if (out) {
+    writeAtomic(out, json);
+    process.stderr.write(`wrote ${out}\n`);
+  } else process.stdout.write(json);
+}
+
+export function theoryCommand(defaults: Record<string, unknown>): Command {
+  const cmd = new Command('theory').description('theory curves (protocol.md §7) as JSON that overlays run results');
+  cmd.addCommand(
+    new Command('one-step')
+      .description('one-step cosines cos(G_i, v*) and cos(w_i, v*) at n = alpha·d (|a_i| = 1/√p, ‖w_i‖ = 1, η = c·p)')
+      .requiredOption('--alpha <list>', 'comma-separated α = n/d values', numbers)
+      .option('--target <name>', 'target', 'T-C')
+      .option('--activation <name>', 'activation', 'relu')
+      .option('--noise <number>', 'label noise variance', number, 0)
+      .option('--c <number>', 'step size η = c·p (for cos(w_i, v*))', number, 1)
+      .option('--out <file>', 'write the JSON here (default: stdout)')
+      .action((o) => emit({ kind: 'one-step', target: o.target, activation: o.activation, noise: o.noise, alphas: o.alpha, c: o.c }, o.out)),
+  );
+  cmd.addCommand(
+    new Command('drift')
+      .description("a neuron's population drift E[g*(u) σ'(⟨m,u⟩ + sξ) u] (Monte Carlo)")
+      .requiredOption('--m <list>', 'overlap with each target direction', numbers)
+      .requiredOption('--s <number>', 'norm of the part orthogonal to the target', number)
+      .option('--target <name>', 'target', 'T-C')
+      .option('--activation <name>', 'activation', 'relu')
+      .option('--samples <int>', 'Monte Carlo samples', number, 200000)
+      .option('--theory-seed <int>', 'Monte Carlo seed', number, 0)
+      .option('--out <file>', 'write the JSON here (default: stdout)')
+      .action((o) => emit({ kind: 'drift', target: o.target, activation: o.activation, m: o.m, s: o.s, samples: o.samples, seed: o.theorySeed }, o.out)),
+  );
+  const overlaps = new Command('overlaps')
+    .description('the deterministic (M, Q) recursion for a run config (same flags as `run`); steps shaped like run results')
+    .option('--config <file>', 'JSON config file')
+    .option('--preset <name>', 'named protocol')
+    .option('--samples <int>', 'Monte Carlo samples per step', number, 200000)
+    .option('--theory-seed <int>', 'Monte Carlo seed', number, 0)
+    .option('--out <file>', 'write the JSON here (default: stdout)');
+  addConfigOptions(overlaps, defaults);
+  overlaps.action((o) => {
+    const file = o.config ? (readJsonFile(o.config) as ConfigInput) : {};
+    const preset = o.preset ?? file.preset;
+    const { preset: _p, ...fields } = file;
+    const config = mergeConfigs(prepareConfig(preset ? { preset } : {}), prepareConfig(fields), configFromFlags(o));
+    emit({ kind: 'overlaps', config, samples: o.samples, seed: o.theorySeed }, o.out);
+  });
+  cmd.addCommand(overlaps);
+  cmd.addCommand(
+    new Command('phase-diagram')
+      .description('learned dimension against n = Θ(d^ℓ) for a target, and the generic leap/ℓ diagram')
+      .option('--target <name>', 'target', 'staircase-3')
+      .option('--out <file>', 'write the JSON here (default: stdout)')
+      .action((o) => emit({ kind: 'phase-diagram', target: o.target }, o.out)),
+  );
+  return cmd;
+}

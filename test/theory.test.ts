@@ -1,0 +1,86 @@
+import { describe as group, expect, it } from 'vitest';
+import { describe, describeActivation, run, theory } from '../src/index';
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+
+group('describe', () => {
+  it('predicts the staircase and its one-step sample complexity', () => {
+    const t = describe('u1 + u1*u2 + u1*u2*u3');
+    expect(t.k).toBe(3);
+    expect(t.method).toBe('exact');
+    expect(t.learnedDims.oneStep).toEqual([1, 2, 3, 3]);
+    expect(t.learnedDims.multiStep).toEqual([1, 2, 3, 3, 3, 3]);
+    expect(t.informationExponents).toEqual([1, 2, 3]);
+    expect(t.leapIndex).toBe(1);
+    expect(t.explanation.join(' ')).toContain('one direction is learned per step');
+    expect(t.explanation.join(' ')).toContain('one step needs n = O(d³) to see all 3 directions');
+    const hard = describe('u1 + u2*u3');
+    expect(hard.learnedDims.oneStep).toEqual([1, 3, 3, 3]);
+    expect(hard.learnedDims.multiStep).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(hard.leapIndex).toBe(2);
+  });
+
+  it('gives the protocol table values', () => {
+    const a = describe('T-A');
+    expect(a.variance).toBeCloseTo(0.7708333333, 9);
+    expect(a.linearKernelError).toBeCloseTo(0.2708333333, 9);
+    expect(a.c1[0]).toBeCloseTo(0.5, 12);
+    const relu = describeActivation('relu');
+    expect(relu.mu[1]).toBeCloseTo(0.5, 9);
+    expect(relu.mu[4]).toBeCloseTo(-1 / Math.sqrt(2 * Math.PI), 8);
+    expect(relu.sigmaPrimeSq).toBeCloseTo(0.5, 9);
+    expect(describeActivation('tanh(x) - 0.5*x').name).toBe('tanh(x) - 0.5*x');
+    expect(() => describe('u1 +')).toThrow(/target: cannot parse.*column 5/s);
+  });
+});
+
+group('simulation against theory', () => {
+  it.each([1, 4, 16])('one step at n = %i·d on T-C: mean update cosine within 3 standard errors over 8 seeds', async (alpha) => {
+    // protocol.md §7's formula plus the update's radial term μ2 E[y] (T-C has E[y] = 1/2); see
+    // crates/core/src/theory/one_step.rs.
+    const predicted = theory({ kind: 'one-step', target: 'T-C', activation: 'relu', alphas: [alpha] }) as unknown as {
+      points: { updateCos: number; updateCosLeading: number }[];
+    };
+    const c1 = [2, 0.5];
+    const norm = Math.hypot(...c1);
+    const perSeed: number[] = [];
+    for (let seed = 0; seed < 8; seed++) {
+      const r = await run({
+        d: 1000, p: 80, alpha, ell: 1, steps: 1, target: 'T-C', seed,
+        initW: 'sphere', initA: 'signs', symmetric: true, preprocess: 'none',
+        eta: 1, etaRule: 'raw', nTest: 0, baselines: false, trackNeurons: 80,
+      });
+      perSeed.push(mean(r.steps[0].updateCos.map((row) => Math.abs(row.reduce((s, x, j) => s + (x * c1[j]) / norm, 0)))));
+    }
+    const se = sd(perSeed) / Math.sqrt(perSeed.length);
+    const gap = Math.abs(mean(perSeed) - predicted.points[0].updateCos);
+    console.log(`alpha=${alpha}: simulated ${mean(perSeed).toFixed(4)} ± ${se.toFixed(4)} (se), theory ${predicted.points[0].updateCos.toFixed(4)}`);
+    expect(gap).toBeLessThan(3 * se);
+    // The leading-order formula alone is rejected where the radial term matters (so the test can fail).
+    if (alpha >= 4) expect(Math.abs(mean(perSeed) - predicted.points[0].updateCosLeading)).toBeGreaterThan(3 * se);
+  });
+
+  it('the (M, Q) recursion follows the simulation at d = 2000, p = 4, 3 steps on staircase-3', async () => {
+    const config = {
+      d: 2000, p: 4, alpha: 1, ell: 1, steps: 3, target: 'staircase-3', eta: 1, etaRule: 'p-d' as const,
+      initA: 'signs' as const, initSeed: 7, preprocess: 'none' as const, nTest: 0, baselines: false, trackNeurons: 4,
+    };
+    const th = theory({ kind: 'overlaps', config, samples: 400000 }) as unknown as { steps: { overlap: { neuronCos: number[][] } }[] };
+    const sims = [];
+    for (let seed = 0; seed < 10; seed++) sims.push(await run({ ...config, seed }));
+    for (let t = 0; t < 3; t++) {
+      const gaps: number[] = [];
+      const ses: number[] = [];
+      th.steps[t].overlap.neuronCos.forEach((row, j) =>
+        row.forEach((predicted, r) => {
+          const values = sims.map((s) => s.steps[t].overlap.neuronCos[j][r]);
+          gaps.push(Math.abs(mean(values) - predicted));
+          ses.push(sd(values) / Math.sqrt(values.length));
+        }),
+      );
+      console.log(`step ${t + 1}: mean |recursion − simulation| ${mean(gaps).toFixed(4)}, mean standard error ${mean(ses).toFixed(4)}`);
+      expect(mean(gaps)).toBeLessThan(3 * mean(ses));
+    }
+  });
+});
