@@ -44,6 +44,7 @@ export const FIELDS = {
   readoutEveryStep: { kind: 'bool', doc: 'fit the readout and test after every step' },
   baselines: { kind: 'bool', doc: 'also fit the random-features baseline (readout on W0)' },
   chunk: { kind: 'int', min: 256, doc: 'rows generated and consumed at once (multiple of 256)' },
+  sampler: { kind: 'enum', choices: ['auto', 'full', 'projected'], doc: 'batches in R^d, or exactly in span(W, W*) (fresh batches only); auto picks' },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldName = keyof typeof FIELDS;

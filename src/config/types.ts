@@ -39,6 +39,8 @@ export interface Config {
   readoutEveryStep: boolean;
   baselines: boolean;
   chunk: number;
+  /** Resolved: `full` or `projected` (auto picks). */
+  sampler: 'auto' | 'full' | 'projected';
 }
 
 type Settable = Omit<Config, 'n' | 'learningRate'> & { n: number };

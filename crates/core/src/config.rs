@@ -90,6 +90,17 @@ pub enum Normalize {
     Spherical,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sampler {
+    /// Projected when the run qualifies and the span is small (r = (2)p + k ≤ d/4), else full.
+    Auto,
+    /// Gaussian batches in R^d.
+    Full,
+    /// Exact low-dimensional sampling in span(W, W*) (fresh batches only; see `train::gradient`).
+    Projected,
+}
+
 /// Every option of a run. Field names are the JSON/TS names (camelCase); the CLI flags are their
 /// kebab-case forms. Exactly one of `n`, `kappa`, `alpha` sets the batch size.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -133,6 +144,8 @@ pub struct Config {
     pub baselines: bool,
     /// Rows of data generated and consumed at once.
     pub chunk: usize,
+    /// How batches are drawn; `auto` resolves to `full` or `projected`.
+    pub sampler: Sampler,
 }
 
 impl Default for Config {
@@ -169,6 +182,7 @@ impl Default for Config {
             readout_every_step: false,
             baselines: true,
             chunk: 4096,
+            sampler: Sampler::Auto,
         }
     }
 }
@@ -247,7 +261,33 @@ impl Config {
             return Err(Error::invalid("steps", "at most 1000 steps"));
         }
         self.learning_rate = Some(self.eta_value());
+        self.sampler = self.resolve_sampler()?;
         Ok(self)
+    }
+
+    /// The projected sampler is exact only when every batch is fresh — each step's and the readout's —
+    /// and pre-processing uses no data estimate (a batch-estimated linear part, or a readout on the step's
+    /// own batch, couples samples through the orthogonal part of z).
+    fn projected_blocker(&self) -> Option<&'static str> {
+        if self.batches != Batches::Fresh {
+            Some("batches must be fresh (a reused batch couples the steps through z)")
+        } else if self.readout_batch != ReadoutBatch::Fresh {
+            Some("readoutBatch must be fresh (the readout on the step's own batch couples it to the gradient)")
+        } else if matches!(self.preprocess, Preprocess::Train | Preprocess::Notebook) {
+            Some("preprocess must be none or hermite (a data-estimated linear part couples the samples)")
+        } else {
+            None
+        }
+    }
+
+    fn resolve_sampler(&self) -> Result<Sampler> {
+        let span = if self.baselines && self.steps > 0 { 2 * self.p } else { self.p } + 8;
+        match (self.sampler, self.projected_blocker()) {
+            (Sampler::Projected, Some(why)) => Err(Error::invalid("sampler", format!("the projected sampler is exact only with fresh batches: {why}; use sampler full or auto"))),
+            (Sampler::Auto, None) if 4 * span <= self.d => Ok(Sampler::Projected),
+            (Sampler::Auto, _) => Ok(Sampler::Full),
+            (chosen, _) => Ok(chosen),
+        }
     }
 
     pub fn n(&self) -> usize {
@@ -350,6 +390,18 @@ mod tests {
         assert_eq!(cfg(r#"{"lambda":0}"#).unwrap_err().field(), Some("lambda"));
         assert_eq!(cfg(r#"{"etaRule":"fast"}"#).unwrap_err().field(), Some("etaRule"));
         assert_eq!(cfg(r#"{"symmetric":true,"p":7}"#).unwrap_err().field(), Some("symmetric"));
+        let err = cfg(r#"{"sampler":"projected","readoutBatch":"same","preprocess":"none"}"#).unwrap_err();
+        assert_eq!(err.field(), Some("sampler"));
+        assert!(err.to_string().contains("readoutBatch must be fresh"), "{err}");
+    }
+
+    #[test]
+    fn auto_sampler() {
+        let fresh = r#""readoutBatch":"fresh","preprocess":"none""#;
+        let c = cfg(&format!(r#"{{"d":4096,"p":16,"kappa":2,{fresh}}}"#)).unwrap();
+        assert_eq!(c.sampler, Sampler::Projected);
+        assert_eq!(cfg(&format!(r#"{{"d":512,"p":1024,{fresh}}}"#)).unwrap().sampler, Sampler::Full);
+        assert_eq!(cfg(r#"{"d":4096,"p":16,"preprocess":"none"}"#).unwrap().sampler, Sampler::Full);
     }
 
     #[test]

@@ -23,6 +23,74 @@ pub struct Problem {
     pub seed: u64,
 }
 
+/// The coordinates a batch is generated in. `Full`: z ∈ R^d itself. Projected: only u = Uᵀz ∈ R^r for an
+/// orthonormal basis U (d × r) of a span containing every weight vector a pass uses and W*. Preactivations
+/// and labels depend on z only through u; the rest of z is independent of them and enters only the
+/// gradient, where `train::gradient` samples its exact contribution (the projected sampler).
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// U (d × r), or None for the full coordinates.
+    pub basis: Option<Array2<f64>>,
+    /// W* in these coordinates (k × m).
+    pub w_star: Array2<f64>,
+}
+
+impl Frame {
+    pub fn full(w_star: &Array2<f64>) -> Frame {
+        Frame { basis: None, w_star: w_star.clone() }
+    }
+
+    /// The frame of span(rows of each of `weights`, rows of W*).
+    pub fn projected(weights: &[&Array2<f64>], w_star: &Array2<f64>) -> Frame {
+        let d = w_star.ncols();
+        let mut basis: Vec<Array1<f64>> = Vec::new();
+        for rows in std::iter::once(w_star).chain(weights.iter().copied()) {
+            for row in rows.rows() {
+                let mut v = row.to_owned();
+                let norm0 = v.dot(&v).sqrt();
+                for _ in 0..2 {
+                    for b in &basis {
+                        let c = v.dot(b);
+                        v.scaled_add(-c, b);
+                    }
+                }
+                let norm = v.dot(&v).sqrt();
+                // Rows already in the span (e.g. symmetric pairs) add nothing.
+                if norm > 1e-10 * norm0.max(f64::MIN_POSITIVE) && basis.len() < d {
+                    basis.push(v / norm);
+                }
+            }
+        }
+        let mut u = Array2::<f64>::zeros((d, basis.len()));
+        for (j, b) in basis.iter().enumerate() {
+            u.column_mut(j).assign(b);
+        }
+        Frame { w_star: w_star.dot(&u), basis: Some(u) }
+    }
+
+    /// The dimension m of the coordinates.
+    pub fn dim(&self) -> usize {
+        self.w_star.ncols()
+    }
+
+    /// Weights (p × d) in these coordinates (p × m).
+    pub fn coords(&self, w: &Array2<f64>) -> Array2<f64> {
+        match &self.basis {
+            None => w.clone(),
+            Some(u) => w.dot(u),
+        }
+    }
+
+    /// A label shift in these coordinates (B ↦ UᵀB; exact when B lies in the span, as the Hermite shift
+    /// W*ᵀC1* does).
+    pub fn shift(&self, shift: &LabelShift) -> LabelShift {
+        match (&self.basis, &shift.b) {
+            (Some(u), Some(b)) => LabelShift { a: shift.a, b: Some(u.t().dot(b)) },
+            _ => shift.clone(),
+        }
+    }
+}
+
 /// What is subtracted from the labels before training (protocol.md §4.4): ỹ = y − A − ⟨z, B⟩.
 #[derive(Clone, Debug)]
 pub struct LabelShift {
@@ -54,11 +122,11 @@ impl Problem {
         (0..batch.rows).step_by(chunk).map(move |start| (start, chunk.min(batch.rows - start)))
     }
 
-    /// Fills `z` (rows × d) with the batch's rows starting at `first_row` and returns their labels
-    /// y = g*(W* z) + √noise·ξ.
-    pub fn fill<T: Real>(&self, batch: BatchId, first_row: usize, mut z: ArrayViewMut2<T>) -> Array1<f64> {
+    /// Fills `z` (rows × m, in `frame`'s coordinates) with the batch's rows starting at `first_row` and
+    /// returns their labels y = g*(W* z) + √noise·ξ.
+    pub fn fill<T: Real>(&self, frame: &Frame, batch: BatchId, first_row: usize, mut z: ArrayViewMut2<T>) -> Array1<f64> {
         rng::fill_gaussian(z.view_mut(), self.seed, batch.purpose, batch.index, first_row);
-        let w_star = self.w_star.mapv(T::from_f64);
+        let w_star = frame.w_star.mapv(T::from_f64);
         let u = z.dot(&w_star.t()).mapv(|v| v.to_f64_lossy());
         let mut y = self.target.link(u.view());
         if self.noise > 0.0 {
@@ -71,35 +139,37 @@ impl Problem {
         y
     }
 
-    /// Streams a batch, calling `visit(z, y)` on each chunk; `buffer` holds one chunk (chunk × d).
+    /// Streams a batch in `frame`'s coordinates, `chunk` rows at a time, calling `visit(z, y)` on each.
     pub fn stream<T: Real, E>(
         &self,
+        frame: &Frame,
         batch: BatchId,
-        buffer: &mut Array2<T>,
+        chunk: usize,
         mut visit: impl FnMut(ArrayView2<T>, Array1<f64>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let chunk = buffer.nrows();
+        let mut buffer = Array2::<T>::zeros((chunk.min(batch.rows.max(1)), frame.dim()));
         for (start, rows) in Self::chunks(batch, chunk) {
             let mut z = buffer.slice_mut(s![..rows, ..]);
-            let y = self.fill(batch, start, z.view_mut());
+            let y = self.fill(frame, batch, start, z.view_mut());
             visit(z.view(), y)?;
         }
         Ok(())
     }
 
-    /// The train-side estimates A = mean(y), B = mean(y z) of a batch (protocol.md §4.4).
+    /// The train-side estimates A = mean(y), B = mean(y z) of a batch (protocol.md §4.4), in full
+    /// coordinates.
     pub fn estimate_shift<T: Real, E>(
         &self,
         batch: BatchId,
-        buffer: &mut Array2<T>,
+        chunk: usize,
         mut on_chunk: impl FnMut(usize) -> Result<(), E>,
     ) -> Result<LabelShift, E> {
-        let d = buffer.ncols();
+        let d = self.w_star.ncols();
         let (mut sum_y, mut sum_yz) = (0.0, Array1::<f64>::zeros(d));
-        self.stream(batch, buffer, |z, y| {
+        self.stream(&Frame::full(&self.w_star), batch, chunk, |z: ArrayView2<T>, y| {
             sum_y += y.sum();
             let yt = y.mapv(T::from_f64);
-            sum_yz += &z.t().dot(&yt).mapv(|v| v.to_f64_lossy());
+            sum_yz += &crate::linalg::transposed_dot(z, yt.view()).mapv(|v| v.to_f64_lossy());
             on_chunk(z.nrows())
         })?;
         let n = batch.rows as f64;
@@ -117,13 +187,13 @@ mod tests {
         let t = Target::parse("T-C").unwrap();
         let problem = Problem { w_star: target::directions(t.k, 24, 1), target: t, noise: 0.3, seed: 5 };
         let batch = BatchId { purpose: Purpose::Train, index: 1, rows: 1000 };
+        let frame = Frame::full(&problem.w_star);
         let mut whole = Array2::<f64>::zeros((1000, 24));
-        let y_whole = problem.fill(batch, 0, whole.view_mut());
-        let mut buffer = Array2::<f64>::zeros((256, 24));
+        let y_whole = problem.fill(&frame, batch, 0, whole.view_mut());
         let mut ys = vec![];
         let mut zs = vec![];
         problem
-            .stream::<f64, ()>(batch, &mut buffer, |z, y| {
+            .stream::<f64, ()>(&frame, batch, 256, |z, y| {
                 zs.extend(z.iter().copied());
                 ys.extend(y.iter().copied());
                 Ok(())
@@ -131,5 +201,21 @@ mod tests {
             .unwrap();
         assert_eq!(zs, whole.iter().copied().collect::<Vec<_>>());
         assert_eq!(ys, y_whole.to_vec());
+    }
+
+    #[test]
+    fn projected_frame_spans_weights_and_target() {
+        let t = Target::parse("T-C").unwrap();
+        let w_star = target::directions(2, 30, 1);
+        let w = Array2::from_shape_fn((4, 30), |(i, j)| ((i * 7 + j) % 5) as f64 - 2.0);
+        let doubled = ndarray::concatenate![ndarray::Axis(0), w, w];
+        let frame = Frame::projected(&[&doubled], &w_star);
+        assert_eq!(frame.dim(), 6, "duplicate rows add nothing");
+        let u = frame.basis.as_ref().unwrap();
+        assert!((u.t().dot(u) - Array2::<f64>::eye(6)).iter().all(|d| d.abs() < 1e-12));
+        // Projecting then lifting recovers W and W*.
+        assert!((frame.coords(&w).dot(&u.t()) - &w).iter().all(|d| d.abs() < 1e-10));
+        assert!((frame.w_star.dot(&u.t()) - &w_star).iter().all(|d| d.abs() < 1e-12));
+        let _ = t;
     }
 }

@@ -1,8 +1,8 @@
 //! One run of the protocol (protocol.md §4): T giant steps, the readout, the test error, the baselines,
 //! and the metrics after every step. `run` is the core's single entry point.
 use crate::activation::Activation;
-use crate::config::{Batches, Config, Precision, Preprocess, ReadoutBatch};
-use crate::data::{BatchId, LabelShift, Problem};
+use crate::config::{Batches, Config, Precision, Preprocess, ReadoutBatch, Sampler};
+use crate::data::{BatchId, Frame, LabelShift, Problem};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Overlap};
 use crate::network::Network;
@@ -16,6 +16,7 @@ use ndarray::{Array1, Array2};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;
+use std::marker::PhantomData;
 use std::time::Instant;
 
 #[derive(Clone, Debug, Serialize)]
@@ -116,10 +117,10 @@ struct Runner<'a, T: Real> {
     cfg: Config,
     problem: Problem,
     activation: Activation,
-    buffer: Array2<T>,
     progress: Progress<'a>,
     shifts: HashMap<(Purpose, u64), LabelShift>,
     stage_seconds: BTreeMap<String, f64>,
+    precision: PhantomData<T>,
 }
 
 /// Relative cost per row of each kind of pass, for the progress fraction.
@@ -136,8 +137,8 @@ impl<'a, T: Real> Runner<'a, T> {
         let w_star = target::directions(target.k, cfg.d, init_seed);
         let problem = Problem { target, w_star, noise: cfg.noise, seed: cfg.seed };
         let mut runner = Runner {
-            buffer: Array2::zeros((cfg.chunk, cfg.d)),
             problem,
+            precision: PhantomData,
             activation,
             progress: Progress::new(1.0, report, cancel),
             shifts: HashMap::new(),
@@ -199,6 +200,14 @@ impl<'a, T: Real> Runner<'a, T> {
         BatchId { purpose: Purpose::Test, index: 0, rows: self.cfg.n_test }
     }
 
+    /// The coordinates of a pass that uses the first layers `weights`.
+    fn frame(&self, weights: &[&Array2<f64>]) -> Frame {
+        match self.cfg.sampler {
+            Sampler::Projected => Frame::projected(weights, &self.problem.w_star),
+            _ => Frame::full(&self.problem.w_star),
+        }
+    }
+
     fn timed<R>(&mut self, kind: &str, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
         let start = Instant::now();
         let out = f(self);
@@ -223,8 +232,8 @@ impl<'a, T: Real> Runner<'a, T> {
         let cost = Self::costs(&self.cfg).estimate;
         let shift = self.timed("preprocess", |r| {
             r.progress.stage("estimating the labels' mean and linear part")?;
-            let Runner { problem, buffer, progress, .. } = r;
-            problem.estimate_shift(batch, buffer, |rows| progress.advance(rows as f64 * cost))
+            let Runner { problem, progress, cfg, .. } = r;
+            problem.estimate_shift::<T, _>(batch, cfg.chunk, |rows| progress.advance(rows as f64 * cost))
         })?;
         self.shifts.insert((batch.purpose, batch.index), shift.clone());
         Ok(shift)
@@ -237,11 +246,13 @@ impl<'a, T: Real> Runner<'a, T> {
         let shift = self.shift(batch)?;
         let costs = Self::costs(&self.cfg);
         let (lambda, act) = (self.cfg.lambda, self.activation.clone());
+        let frame = self.frame(models);
+        let chunk = self.cfg.chunk;
         let fits = self.timed("readout", |r| {
             r.progress.stage(format!("readout after step {t}"))?;
-            let Runner { problem, buffer, progress, .. } = r;
+            let Runner { problem, progress, .. } = r;
             let cost = costs.fit * models.len() as f64;
-            readout::fit(problem, models, &act, batch, &shift, lambda, buffer, |rows| progress.advance(rows as f64 * cost))
+            readout::fit::<T>(problem, &frame, models, &act, batch, &shift, lambda, chunk, |rows| progress.advance(rows as f64 * cost))
         })?;
         if self.cfg.n_test == 0 {
             return Ok(fits.into_iter().map(|f| (f, None)).collect());
@@ -254,10 +265,10 @@ impl<'a, T: Real> Runner<'a, T> {
         };
         let errors = self.timed("test", |r| {
             r.progress.stage(format!("test error after step {t}"))?;
-            let Runner { problem, buffer, progress, .. } = r;
+            let Runner { problem, progress, .. } = r;
             let pairs: Vec<_> = models.iter().copied().zip(fits.iter()).collect();
             let cost = costs.test * models.len() as f64;
-            readout::test_errors(problem, &pairs, &act, test, &test_shift, buffer, |rows| progress.advance(rows as f64 * cost))
+            readout::test_errors::<T>(problem, &frame, &pairs, &act, test, &test_shift, chunk, |rows| progress.advance(rows as f64 * cost))
         })?;
         if let Some(bad) = errors.iter().find(|e| !e.is_finite()) {
             return Err(Error::numerical("eta", format!("the test error is {bad}: the features overflowed; lower eta")));
@@ -270,11 +281,13 @@ impl<'a, T: Real> Runner<'a, T> {
         let shift = self.shift(batch)?;
         let cost = Self::costs(&self.cfg).step;
         let (total, residual, act) = (self.cfg.steps, self.cfg.residual, self.activation.clone());
+        let frame = self.frame(&[w]);
+        let chunk = self.cfg.chunk;
         let grad = self.timed("steps", |r| {
             r.progress.stage(format!("step {t}/{total}"))?;
-            let Runner { problem, buffer, progress, .. } = r;
-            let inputs = StepInputs { problem, activation: act, residual, batch, shift: &shift };
-            train::gradient(&inputs, w, a, buffer, |rows| progress.advance(rows as f64 * cost))
+            let Runner { problem, progress, .. } = r;
+            let inputs = StepInputs { problem, activation: act, residual, batch, shift: &shift, frame: &frame, chunk };
+            train::gradient::<T>(&inputs, w, a, |rows| progress.advance(rows as f64 * cost))
         })?;
         let before = w.clone();
         let eta = self.cfg.learning_rate();

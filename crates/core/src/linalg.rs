@@ -1,6 +1,61 @@
-//! The little dense linear algebra the protocol needs beyond matrix products: a Cholesky solve for the
-//! ridge systems and a Jacobi eigensolver for k×k overlap spectra.
-use ndarray::{Array1, Array2};
+//! Dense linear algebra: the matrix products of the streamed passes (the `gemm` crate: pure Rust,
+//! AVX-512/AVX2/NEON kernels chosen at run time, threads from rayon's pool, and results that do not depend
+//! on the thread count), a symmetric rank-k update for XᵀX, a Cholesky solve for the ridge systems and a
+//! Jacobi eigensolver for k×k overlap spectra.
+use crate::Real;
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2};
+
+/// c ← alpha·a·b + beta·c for any strides (transposed views included).
+pub fn gemm<T: Real>(alpha: T, a: ArrayView2<T>, b: ArrayView2<T>, beta: T, mut c: ArrayViewMut2<T>) {
+    let (m, k) = a.dim();
+    let (k2, n) = b.dim();
+    assert!(k == k2 && c.dim() == (m, n), "gemm shapes {:?} · {:?} → {:?}", a.dim(), b.dim(), c.dim());
+    if m == 0 || n == 0 {
+        return;
+    }
+    let threads = rayon::current_num_threads();
+    let parallelism = if threads > 1 && m * n * k >= 1 << 18 { gemm::Parallelism::Rayon(threads) } else { gemm::Parallelism::None };
+    let (a_rs, a_cs) = (a.strides()[0], a.strides()[1]);
+    let (b_rs, b_cs) = (b.strides()[0], b.strides()[1]);
+    let (c_rs, c_cs) = (c.strides()[0], c.strides()[1]);
+    // SAFETY: the pointers and strides describe the three views exactly; gemm reads a and b and writes c,
+    // which does not alias them (it is borrowed mutably).
+    unsafe {
+        gemm::gemm(
+            m, n, k,
+            c.as_mut_ptr(), c_cs, c_rs, beta != T::zero(),
+            a.as_ptr(), a_cs, a_rs,
+            b.as_ptr(), b_cs, b_rs,
+            beta, alpha, false, false, false,
+            parallelism,
+        );
+    }
+}
+
+/// xᵀy (ndarray's transposed matrix–vector product strides through memory; this runs as a 1-row gemm).
+pub fn transposed_dot<T: Real>(x: ArrayView2<T>, y: ArrayView1<T>) -> Array1<T> {
+    let mut out = Array2::<T>::zeros((1, x.ncols()));
+    gemm(T::one(), y.insert_axis(ndarray::Axis(0)), x, T::zero(), out.view_mut());
+    out.into_shape_with_order(x.ncols()).expect("one row")
+}
+
+/// c ← xᵀx (p×p), computing only the lower block triangle (about half the flops) and mirroring it.
+pub fn gram<T: Real>(x: ArrayView2<T>, mut c: ArrayViewMut2<T>) {
+    let p = x.ncols();
+    let block = (p / 4).max(256);
+    for i in (0..p).step_by(block) {
+        let ie = (i + block).min(p);
+        for j in (0..ie).step_by(block) {
+            let je = (j + block).min(p);
+            gemm(T::one(), x.slice(s![.., i..ie]).t(), x.slice(s![.., j..je]), T::zero(), c.slice_mut(s![i..ie, j..je]));
+        }
+    }
+    for i in 0..p {
+        for j in i + 1..p {
+            c[[i, j]] = c[[j, i]];
+        }
+    }
+}
 
 /// Solves A x = b for symmetric positive definite A (consumed). None when A is not positive definite.
 pub fn cholesky_solve(mut a: Array2<f64>, b: &Array1<f64>) -> Option<Array1<f64>> {
@@ -33,6 +88,28 @@ pub fn cholesky_solve(mut a: Array2<f64>, b: &Array1<f64>) -> Option<Array1<f64>
         y[i] = s / a[[i, i]];
     }
     Some(y)
+}
+
+/// L with L Lᵀ = A for a symmetric positive semi-definite A; pivots below a relative tolerance (exactly
+/// dependent columns, e.g. symmetric neuron pairs) give zero columns.
+pub fn psd_cholesky(a: &Array2<f64>) -> Array2<f64> {
+    let n = a.nrows();
+    let scale = a.diag().iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let tol = 1e-12 * scale.max(f64::MIN_POSITIVE);
+    let mut l = Array2::<f64>::zeros((n, n));
+    for j in 0..n {
+        let d = a[[j, j]] - l.row(j).slice(s![..j]).dot(&l.row(j).slice(s![..j]));
+        if d <= tol {
+            continue;
+        }
+        let ljj = d.sqrt();
+        l[[j, j]] = ljj;
+        for i in j + 1..n {
+            let v = a[[i, j]] - l.row(i).slice(s![..j]).dot(&l.row(j).slice(s![..j]));
+            l[[i, j]] = v / ljj;
+        }
+    }
+    l
 }
 
 /// Eigenvalues of a small symmetric matrix (cyclic Jacobi), in decreasing order.
@@ -111,6 +188,31 @@ pub(crate) mod tests {
             assert!((u - v).abs() < 1e-9 * v.abs().max(1.0), "{u} vs {v}");
         }
         assert!(cholesky_solve(-Array2::<f64>::eye(3), &Array1::ones(3)).is_none());
+    }
+
+    #[test]
+    fn gemm_and_gram_match_ndarray() {
+        let a = Array2::from_shape_fn((300, 70), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0 + (i as f64).sin());
+        let b = Array2::from_shape_fn((300, 40), |(i, j)| ((i * 5 + j) % 13) as f64 * 0.3);
+        let mut c = Array2::<f64>::from_elem((70, 40), 1.0);
+        gemm(2.0, a.t(), b.view(), 1.0, c.view_mut());
+        let expect = a.t().dot(&b) * 2.0 + 1.0;
+        assert!((&c - &expect).iter().all(|d| d.abs() < 1e-9));
+        let x = Array2::from_shape_fn((500, 300), |(i, j)| ((i * 31 + j * 17) % 19) as f64 / 7.0 - 1.0);
+        let mut g = Array2::<f64>::zeros((300, 300));
+        gram(x.view(), g.view_mut());
+        let y = Array1::from_shape_fn(500, |i| (i as f64).cos());
+        assert!((&transposed_dot(x.view(), y.view()) - &x.t().dot(&y)).iter().all(|d| d.abs() < 1e-9));
+        assert!((&g - &x.t().dot(&x)).iter().all(|d| d.abs() < 1e-9));
+    }
+
+    #[test]
+    fn psd_cholesky_handles_dependent_columns() {
+        let b = Array2::from_shape_fn((6, 3), |(i, j)| ((i * 3 + j * 5) % 7) as f64 - 3.0);
+        let b = ndarray::concatenate![ndarray::Axis(1), b, -&b]; // columns 3..6 = −columns 0..3
+        let a = b.t().dot(&b);
+        let l = psd_cholesky(&a);
+        assert!((l.dot(&l.t()) - &a).iter().all(|d| d.abs() < 1e-9));
     }
 
     #[test]

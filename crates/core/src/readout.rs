@@ -2,11 +2,11 @@
 //! normalization, â = argmin Σ_ν (ỹ_ν − ⟨a, x_ν⟩/√p)² + λ‖a‖², in primal form (p×p normal equations
 //! accumulated chunk by chunk) or, when n < p, in dual form (n×n kernel).
 use crate::activation::Activation;
-use crate::data::{BatchId, LabelShift, Problem};
+use crate::data::{BatchId, Frame, LabelShift, Problem};
 use crate::error::{Error, Result};
 use crate::linalg::cholesky_solve;
 use crate::Real;
-use ndarray::linalg::general_mat_mul;
+use crate::linalg::{gemm, gram, transposed_dot};
 use ndarray::{s, Array1, Array2, ArrayView2, Zip};
 
 /// Sufficient statistics of a ridge problem, built chunk by chunk.
@@ -38,10 +38,10 @@ impl Ridge {
     pub fn add<T: Real>(&mut self, x: ArrayView2<T>, y: &Array1<f64>, scratch: &mut Array2<T>) {
         match self {
             Ridge::Primal { xtx, xty, yty, rows } => {
-                general_mat_mul(T::one(), &x.t(), &x, T::zero(), scratch);
+                gram(x, scratch.view_mut());
                 Zip::from(xtx).and(&*scratch).par_for_each(|acc, v| *acc += v.to_f64_lossy());
                 let yt = y.mapv(T::from_f64);
-                Zip::from(xty).and(&x.t().dot(&yt)).for_each(|acc, v| *acc += v.to_f64_lossy());
+                Zip::from(xty).and(&transposed_dot(x, yt.view())).for_each(|acc, v| *acc += v.to_f64_lossy());
                 *yty += y.dot(y);
                 *rows += x.nrows();
             }
@@ -85,29 +85,31 @@ impl Ridge {
 
 /// Features σ(z Wᵀ) of a chunk into `out` (rows × p).
 fn features<T: Real>(z: ArrayView2<T>, w: &Array2<T>, act: &Activation, out: &mut ndarray::ArrayViewMut2<T>) {
-    general_mat_mul(T::one(), &z, &w.t(), T::zero(), out);
+    gemm(T::one(), z, w.t(), T::zero(), out.view_mut());
     act.apply(out.view_mut());
 }
 
 /// Fits a readout for each first layer in `models` on one pass over `batch` (the chunk is generated once
-/// and shared by all models).
+/// and shared by all models). `frame` must span every model's rows (or be the full coordinates).
+#[allow(clippy::too_many_arguments)]
 pub fn fit<T: Real>(
     problem: &Problem,
+    frame: &Frame,
     models: &[&Array2<f64>],
     act: &Activation,
     batch: BatchId,
     shift: &LabelShift,
     lambda: f64,
-    buffer: &mut Array2<T>,
+    chunk: usize,
     mut on_chunk: impl FnMut(usize) -> Result<()>,
 ) -> Result<Vec<Fit>> {
     let p = models[0].nrows();
-    let chunk = buffer.nrows();
-    let weights: Vec<Array2<T>> = models.iter().map(|w| w.mapv(T::from_f64)).collect();
+    let weights: Vec<Array2<T>> = models.iter().map(|w| frame.coords(w).mapv(T::from_f64)).collect();
+    let shift = frame.shift(shift);
     let mut ridges: Vec<Ridge> = models.iter().map(|_| Ridge::new(batch.rows, p)).collect();
-    let mut x = Array2::<T>::zeros((chunk, p));
+    let mut x = Array2::<T>::zeros((chunk.min(batch.rows.max(1)), p));
     let mut scratch = Array2::<T>::zeros((p, p));
-    problem.stream(batch, buffer, |z, y| {
+    problem.stream(frame, batch, chunk, |z: ArrayView2<T>, y| {
         let rows = z.nrows();
         let target = &y - &shift.at(z);
         for (w, ridge) in weights.iter().zip(ridges.iter_mut()) {
@@ -122,23 +124,27 @@ pub fn fit<T: Real>(
 
 /// Test error mean((ŷ − y)²) of each (first layer, readout) on `batch`, where ŷ = ⟨â, σ(Wz)⟩/√p plus the
 /// label shift added back (protocol.md §4.4, §4.6).
+#[allow(clippy::too_many_arguments)]
 pub fn test_errors<T: Real>(
     problem: &Problem,
+    frame: &Frame,
     models: &[(&Array2<f64>, &Fit)],
     act: &Activation,
     batch: BatchId,
     shift: &LabelShift,
-    buffer: &mut Array2<T>,
+    chunk: usize,
     mut on_chunk: impl FnMut(usize) -> Result<()>,
 ) -> Result<Vec<f64>> {
     let p = models[0].0.nrows();
-    let chunk = buffer.nrows();
     let inv_sqrt_p = 1.0 / (p as f64).sqrt();
-    let weights: Vec<(Array2<T>, Array1<T>)> =
-        models.iter().map(|(w, fit)| (w.mapv(T::from_f64), fit.a.mapv(|v| T::from_f64(v * inv_sqrt_p)))).collect();
+    let weights: Vec<(Array2<T>, Array1<T>)> = models
+        .iter()
+        .map(|(w, fit)| (frame.coords(w).mapv(T::from_f64), fit.a.mapv(|v| T::from_f64(v * inv_sqrt_p))))
+        .collect();
+    let shift = frame.shift(shift);
     let mut sse = vec![0.0; models.len()];
-    let mut x = Array2::<T>::zeros((chunk, p));
-    problem.stream(batch, buffer, |z, y| {
+    let mut x = Array2::<T>::zeros((chunk.min(batch.rows.max(1)), p));
+    problem.stream(frame, batch, chunk, |z: ArrayView2<T>, y| {
         let rows = z.nrows();
         let base = shift.at(z);
         for ((w, a), err) in weights.iter().zip(sse.iter_mut()) {

@@ -20,6 +20,8 @@ pub enum Purpose {
     Readout = 5,
     Test = 6,
     Noise = 7,
+    /// The projected sampler's orthogonal part of a gradient.
+    Orthogonal = 8,
 }
 
 fn splitmix64(mut x: u64) -> u64 {

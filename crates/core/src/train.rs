@@ -5,7 +5,9 @@ use crate::config::{Normalize, Residual};
 use crate::data::{BatchId, LabelShift, Problem};
 use crate::error::Result;
 use crate::Real;
-use ndarray::linalg::general_mat_mul;
+use crate::data::Frame;
+use crate::linalg::{gemm, gram, psd_cholesky};
+use crate::rng::{self, Purpose, BLOCK_ROWS};
 use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
 
 /// Everything a step needs besides the weights.
@@ -14,32 +16,44 @@ pub struct StepInputs<'a> {
     pub activation: Activation,
     pub residual: Residual,
     pub batch: BatchId,
+    /// The label shift in full coordinates.
     pub shift: &'a LabelShift,
+    /// Full coordinates, or the projected frame of span(W, W*).
+    pub frame: &'a Frame,
+    pub chunk: usize,
 }
 
 /// −∇L as a p × d matrix (the transpose of the protocol's d × p G):
-/// Gᵀ = (1/n) Σ_ν [(1/√p)(ỹ_ν − f(z_ν)) a ⊙ σ'(W z_ν)] z_νᵀ.
+/// Gᵀ = (1/n) Σ_ν h_ν z_νᵀ with h_ν = (1/√p)(ỹ_ν − f(z_ν)) a ⊙ σ'(W z_ν).
 /// Chunks accumulate in the working precision and are summed across chunks in f64, in chunk order.
+///
+/// In a projected frame (basis U of span(W, W*)), z = U u + z_⊥ with z_⊥ independent of every h_ν, so
+/// Gᵀ = (1/n) [(Σ h uᵀ) Uᵀ + Σ h z_⊥ᵀ] and, given the h's, Σ h z_⊥ᵀ has the law of L Γᵀ P_⊥ with
+/// L Lᵀ = Σ h hᵀ, Γ (d × p) i.i.d. N(0, 1) and P_⊥ = I − U Uᵀ: sampled exactly at O(d·r·p) cost.
 pub fn gradient<T: Real>(
     inputs: &StepInputs,
     w: &Array2<f64>,
     a: &Array1<f64>,
-    buffer: &mut Array2<T>,
     mut on_chunk: impl FnMut(usize) -> Result<()>,
 ) -> Result<Array2<f64>> {
-    let (p, d) = w.dim();
-    let chunk = buffer.nrows();
-    let wt = w.mapv(T::from_f64);
+    let p = w.nrows();
+    let frame = inputs.frame;
+    let m = frame.dim();
+    let wt = frame.coords(w).mapv(T::from_f64);
     let at = a.mapv(T::from_f64);
+    let shift = frame.shift(inputs.shift);
     let inv_sqrt_p = 1.0 / (p as f64).sqrt();
-    let mut pre = Array2::<T>::zeros((chunk, p));
-    let mut part = Array2::<T>::zeros((p, d));
-    let mut grad = Array2::<f64>::zeros((p, d));
-    inputs.problem.stream(inputs.batch, buffer, |z, y| {
+    let mut pre = Array2::<T>::zeros((inputs.chunk.min(inputs.batch.rows.max(1)), p));
+    let mut part = Array2::<T>::zeros((p, m));
+    let mut grad = Array2::<f64>::zeros((p, m));
+    let projected = frame.basis.is_some();
+    let mut hh_part = Array2::<T>::zeros(if projected { (p, p) } else { (0, 0) });
+    let mut hh = Array2::<f64>::zeros(hh_part.dim());
+    inputs.problem.stream(frame, inputs.batch, inputs.chunk, |z: ArrayView2<T>, y| {
         let rows = z.nrows();
         let mut h = pre.slice_mut(s![..rows, ..]);
-        general_mat_mul(T::one(), &z, &wt.t(), T::zero(), &mut h);
-        let mut r = &y - &inputs.shift.at(z);
+        gemm(T::one(), z, wt.t(), T::zero(), h.view_mut());
+        let mut r = &y - &shift.at(z);
         if inputs.residual == Residual::Full {
             r -= &network_output(&inputs.activation, h.view(), &at, inv_sqrt_p);
         }
@@ -49,12 +63,28 @@ pub fn gradient<T: Real>(
         Zip::from(h.view_mut().rows_mut()).and(&scaled_r).par_for_each(|mut row, rv| {
             Zip::from(&mut row).and(&at).for_each(|x, ai| *x = *x * *rv * *ai);
         });
-        general_mat_mul(T::one(), &h.t(), &z, T::zero(), &mut part);
+        gemm(T::one(), h.t(), z, T::zero(), part.view_mut());
         Zip::from(&mut grad).and(&part).par_for_each(|g, v| *g += v.to_f64_lossy());
+        if projected {
+            gram(h.view(), hh_part.view_mut());
+            Zip::from(&mut hh).and(&hh_part).par_for_each(|g, v| *g += v.to_f64_lossy());
+        }
         on_chunk(rows)
     })?;
-    grad /= inputs.batch.rows as f64;
-    Ok(grad)
+    let n = inputs.batch.rows as f64;
+    let Some(u) = &frame.basis else {
+        return Ok(grad / n);
+    };
+    // Σ h z_⊥ᵀ ~ L Γᵀ P_⊥.
+    let d = u.nrows();
+    let mut gamma = Array2::<f64>::zeros((d.div_ceil(BLOCK_ROWS) * BLOCK_ROWS, p));
+    rng::fill_gaussian(gamma.view_mut(), inputs.problem.seed, Purpose::Orthogonal, inputs.batch.index, 0);
+    let mut gamma = gamma.slice_move(s![..d, ..]);
+    let along = u.t().dot(&gamma);
+    gamma -= &u.dot(&along);
+    let l = psd_cholesky(&hh);
+    let full = grad.dot(&u.t()) + l.dot(&gamma.t());
+    Ok(full / n)
 }
 
 /// f(z_ν) = (1/√p) Σ_i a_i σ(h_νi) for a chunk of preactivations h.
@@ -106,7 +136,7 @@ mod tests {
     fn loss(problem: &Problem, act: &Activation, w: &Array2<f64>, a: &Array1<f64>, batch: BatchId, shift: &LabelShift) -> f64 {
         let d = w.ncols();
         let mut z = Array2::<f64>::zeros((batch.rows, d));
-        let y = problem.fill(batch, 0, z.view_mut());
+        let y = problem.fill(&Frame::full(&problem.w_star), batch, 0, z.view_mut());
         let r = &y - &shift.at(z.view());
         let net = Network { w: w.clone(), a: a.clone() };
         let f: Array1<f64> = z.rows().into_iter().map(|row| net.output(act, &row.to_owned())).collect();
@@ -123,9 +153,9 @@ mod tests {
         let batch = BatchId { purpose: Purpose::Train, index: 1, rows: 700 };
         let shift = LabelShift { a: 0.2, b: Some(Array1::from_elem(d, 0.05)) };
         for act in [Activation::Tanh, Activation::Erf, Activation::Gelu] {
-            let inputs = StepInputs { problem: &problem, activation: act.clone(), residual: Residual::Full, batch, shift: &shift };
-            let mut buffer = Array2::<f64>::zeros((256, d));
-            let g = gradient(&inputs, &net.w, &net.a, &mut buffer, |_| Ok(())).unwrap();
+            let frame = Frame::full(&problem.w_star);
+            let inputs = StepInputs { problem: &problem, activation: act.clone(), residual: Residual::Full, batch, shift: &shift, frame: &frame, chunk: 256 };
+            let g = gradient::<f64>(&inputs, &net.w, &net.a, |_| Ok(())).unwrap();
             for (i, j) in [(0, 0), (2, 5), (5, 11), (3, 7)] {
                 let h = 1e-5;
                 let mut wp = net.w.clone();
@@ -146,11 +176,11 @@ mod tests {
         let net = Network::init(&Config { d, p, ..Config::default() }, 4);
         let batch = BatchId { purpose: Purpose::Train, index: 1, rows: 3000 };
         let shift = LabelShift::zero();
-        let inputs = StepInputs { problem: &problem, activation: Activation::Relu, residual: Residual::Full, batch, shift: &shift };
-        let mut small = Array2::<f64>::zeros((256, d));
-        let mut large = Array2::<f64>::zeros((3072, d));
-        let g1 = gradient(&inputs, &net.w, &net.a, &mut small, |_| Ok(())).unwrap();
-        let g2 = gradient(&inputs, &net.w, &net.a, &mut large, |_| Ok(())).unwrap();
+        let frame = Frame::full(&problem.w_star);
+        let small = StepInputs { problem: &problem, activation: Activation::Relu, residual: Residual::Full, batch, shift: &shift, frame: &frame, chunk: 256 };
+        let large = StepInputs { chunk: 3072, activation: Activation::Relu, ..small };
+        let g1 = gradient::<f64>(&small, &net.w, &net.a, |_| Ok(())).unwrap();
+        let g2 = gradient::<f64>(&large, &net.w, &net.a, |_| Ok(())).unwrap();
         let diff = (&g1 - &g2).mapv(f64::abs).fold(0.0f64, |m, v| m.max(*v));
         assert!(diff < 1e-13, "{diff}");
     }
