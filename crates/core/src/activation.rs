@@ -109,21 +109,39 @@ impl Activation {
         hermite::gaussian_expectation_1d(|x| self.derivative(x).powi(2))
     }
 
-    /// σ applied in place. relu and tanh run in the working precision; the rest go through f64.
-    pub fn apply<T: Real>(&self, x: ArrayViewMut2<T>) {
+    /// σ(x) in the working precision: relu and tanh natively, the rest through f64.
+    #[inline]
+    pub fn value_t<T: Real>(&self, x: T) -> T {
         match self {
-            Activation::Relu => par_map(x, |v| if v > T::zero() { v } else { T::zero() }),
-            Activation::Tanh => par_map(x, |v| v.tanh()),
-            other => par_map(x, |v| T::from_f64(other.value(v.to_f64_lossy()))),
+            Activation::Relu => x.max(T::zero()),
+            Activation::Tanh => x.tanh(),
+            other => T::from_f64(other.value(x.to_f64_lossy())),
         }
+    }
+
+    /// σ'(x) in the working precision.
+    #[inline]
+    pub fn derivative_t<T: Real>(&self, x: T) -> T {
+        match self {
+            Activation::Relu => {
+                if x > T::zero() {
+                    T::one()
+                } else {
+                    T::zero()
+                }
+            }
+            other => T::from_f64(other.derivative(x.to_f64_lossy())),
+        }
+    }
+
+    /// σ applied in place.
+    pub fn apply<T: Real>(&self, x: ArrayViewMut2<T>) {
+        Zip::from(x).par_for_each(|v| *v = self.value_t(*v));
     }
 
     /// σ' applied in place.
     pub fn apply_derivative<T: Real>(&self, x: ArrayViewMut2<T>) {
-        match self {
-            Activation::Relu => par_map(x, |v| if v > T::zero() { T::one() } else { T::zero() }),
-            other => par_map(x, |v| T::from_f64(other.derivative(v.to_f64_lossy()))),
-        }
+        Zip::from(x).par_for_each(|v| *v = self.derivative_t(*v));
     }
 }
 
@@ -147,10 +165,6 @@ impl Activation {
         let information_exponent = (1..=12).find(|&k| mu[k].abs() > 1e-8 * hermite::factorial(k).sqrt());
         ActivationFacts { name: self.name(), mu, sigma_prime_sq: self.derivative_second_moment(), information_exponent }
     }
-}
-
-fn par_map<T: Real>(x: ArrayViewMut2<T>, f: impl Fn(T) -> T + Sync + Send) {
-    Zip::from(x).par_for_each(|v| *v = f(*v));
 }
 
 fn softplus(x: f64) -> f64 {

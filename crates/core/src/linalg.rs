@@ -13,6 +13,10 @@ pub fn gemm<T: Real>(alpha: T, a: ArrayView2<T>, b: ArrayView2<T>, beta: T, mut 
     if m == 0 || n == 0 {
         return;
     }
+    #[cfg(any(feature = "openblas-static", feature = "openblas-system"))]
+    if blas::gemm(alpha, &a, &b, beta, &mut c) {
+        return;
+    }
     let threads = rayon::current_num_threads();
     let parallelism = if threads > 1 && m * n * k >= 1 << 18 { gemm::Parallelism::Rayon(threads) } else { gemm::Parallelism::None };
     let (a_rs, a_cs) = (a.strides()[0], a.strides()[1]);
@@ -29,6 +33,54 @@ pub fn gemm<T: Real>(alpha: T, a: ArrayView2<T>, b: ArrayView2<T>, beta: T, mut 
             beta, alpha, false, false, false,
             parallelism,
         );
+    }
+}
+
+/// OpenBLAS behind the `openblas-static` / `openblas-system` features, through its CBLAS interface.
+#[cfg(any(feature = "openblas-static", feature = "openblas-system"))]
+mod blas {
+    use crate::Real;
+    use ndarray::{ArrayView2, ArrayViewMut2};
+    use std::any::TypeId;
+
+    const ROW_MAJOR: i32 = 101;
+    const NO_TRANS: i32 = 111;
+    const TRANS: i32 = 112;
+
+    extern "C" {
+        fn cblas_dgemm(layout: i32, ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f64, a: *const f64, lda: i32, b: *const f64, ldb: i32, beta: f64, c: *mut f64, ldc: i32);
+        fn cblas_sgemm(layout: i32, ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f32, a: *const f32, lda: i32, b: *const f32, ldb: i32, beta: f32, c: *mut f32, ldc: i32);
+    }
+
+    /// (transpose flag, leading dimension) of a view with one unit stride, as row-major CBLAS sees it.
+    fn layout<T>(v: &ArrayView2<T>) -> Option<(i32, i32)> {
+        let (rs, cs) = (v.strides()[0], v.strides()[1]);
+        if cs == 1 || v.ncols() == 1 {
+            Some((NO_TRANS, rs.max(v.ncols() as isize) as i32))
+        } else if rs == 1 || v.nrows() == 1 {
+            Some((TRANS, cs.max(v.nrows() as isize) as i32))
+        } else {
+            None
+        }
+    }
+
+    /// Runs the product in OpenBLAS when the layouts allow; false means "use the default backend".
+    pub fn gemm<T: Real>(alpha: T, a: &ArrayView2<T>, b: &ArrayView2<T>, beta: T, c: &mut ArrayViewMut2<T>) -> bool {
+        let (Some((ta, lda)), Some((tb, ldb))) = (layout(a), layout(b)) else { return false };
+        if c.strides()[1] != 1 && c.ncols() > 1 {
+            return false;
+        }
+        let ldc = c.strides()[0].max(c.ncols() as isize) as i32;
+        let (m, k, n) = (a.nrows() as i32, a.ncols() as i32, b.ncols() as i32);
+        // SAFETY: pointers, shapes and leading dimensions describe the views; c does not alias a or b.
+        unsafe {
+            if TypeId::of::<T>() == TypeId::of::<f64>() {
+                cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha.to_f64_lossy(), a.as_ptr() as *const f64, lda, b.as_ptr() as *const f64, ldb, beta.to_f64_lossy(), c.as_mut_ptr() as *mut f64, ldc);
+            } else {
+                cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, alpha.to_f64_lossy() as f32, a.as_ptr() as *const f32, lda, b.as_ptr() as *const f32, ldb, beta.to_f64_lossy() as f32, c.as_mut_ptr() as *mut f32, ldc);
+            }
+        }
+        true
     }
 }
 

@@ -53,16 +53,20 @@ pub fn gradient<T: Real>(
         let rows = z.nrows();
         let mut h = pre.slice_mut(s![..rows, ..]);
         gemm(T::one(), z, wt.t(), T::zero(), h.view_mut());
-        let mut r = &y - &shift.at(z);
-        if inputs.residual == Residual::Full {
-            r -= &network_output(&inputs.activation, h.view(), &at, inv_sqrt_p);
-        }
-        // h ← σ'(h) ⊙ (r aᵀ/√p), then Gᵀ_chunk = hᵀ z.
-        inputs.activation.apply_derivative(h.view_mut());
-        let scaled_r = r.mapv(|v| T::from_f64(v * inv_sqrt_p));
-        Zip::from(h.view_mut().rows_mut()).and(&scaled_r).par_for_each(|mut row, rv| {
-            Zip::from(&mut row).and(&at).for_each(|x, ai| *x = *x * *rv * *ai);
+        let labels = &y - &shift.at(z);
+        // Row by row while the row is in cache: f = (1/√p) Σ a σ(h), r = ỹ − f, h ← σ'(h) ⊙ (r aᵀ/√p).
+        let act = &inputs.activation;
+        let with_output = inputs.residual == Residual::Full;
+        Zip::from(h.view_mut().rows_mut()).and(&labels).par_for_each(|mut row, label| {
+            let f = if with_output {
+                row.iter().zip(&at).map(|(x, ai)| (act.value_t(*x) * *ai).to_f64_lossy()).sum::<f64>() * inv_sqrt_p
+            } else {
+                0.0
+            };
+            let scale = T::from_f64((label - f) * inv_sqrt_p);
+            row.iter_mut().zip(&at).for_each(|(x, ai)| *x = act.derivative_t(*x) * scale * *ai);
         });
+        // Gᵀ_chunk = hᵀ z.
         gemm(T::one(), h.t(), z, T::zero(), part.view_mut());
         Zip::from(&mut grad).and(&part).par_for_each(|g, v| *g += v.to_f64_lossy());
         if projected {
@@ -85,13 +89,6 @@ pub fn gradient<T: Real>(
     let l = psd_cholesky(&hh);
     let full = grad.dot(&u.t()) + l.dot(&gamma.t());
     Ok(full / n)
-}
-
-/// f(z_ν) = (1/√p) Σ_i a_i σ(h_νi) for a chunk of preactivations h.
-pub fn network_output<T: Real>(act: &Activation, h: ArrayView2<T>, a: &Array1<T>, inv_sqrt_p: f64) -> Array1<f64> {
-    let mut s = h.to_owned();
-    act.apply(s.view_mut());
-    s.dot(a).mapv(|v| v.to_f64_lossy() * inv_sqrt_p)
 }
 
 /// W ← W + η Gᵀ, then the row normalization.

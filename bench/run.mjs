@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// giantstep against a numpy implementation of the same protocols, side by side on this machine.
+// `npm run bench [-- --quick] [--runs N] [--only SUBSTRING]` writes bench/results/<date>.{json,md}.
+// numpy runs in its own venv (bench/.venv) with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for its
+// processes only, so it uses its best kernels; giantstep and numpy alternate run by run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const quick = flag('--quick');
+const runs = Number(option('--runs', quick ? 1 : 3));
+const only = option('--only', '');
+
+function ensureTools() {
+  if (!existsSync('/usr/bin/time')) execFileSync('apt-get', ['install', '-y', 'time'], { stdio: 'inherit' });
+  const python = join(root, 'bench', '.venv', 'bin', 'python');
+  if (!existsSync(python)) {
+    execFileSync('python3', ['-m', 'venv', join(root, 'bench', '.venv')], { stdio: 'inherit' });
+    execFileSync(python, ['-m', 'pip', 'install', '-q', 'numpy==2.4.6', 'threadpoolctl==3.8.0'], { stdio: 'inherit' });
+  }
+  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  return python;
+}
+
+/** Runs a command under GNU time; returns wall seconds, peak RSS (MB) and stdout. */
+function timed(command, commandArgs, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', command, ...commandArgs], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const line = r.stderr.split('\n').find((l) => l.startsWith('TIME '));
+  if (r.status !== 0 || !line) throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${r.stderr.slice(-2000)}`);
+  const [, wall, kb] = line.split(' ');
+  return { seconds: Number(wall), peakRssMb: Number(kb) / 1024, stdout: r.stdout };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Flops of each giantstep stage (what the engine executes; XᵀX runs on the lower block triangle). */
+function stageFlops(c) {
+  const { d, p, n, steps, nTest } = c;
+  const models = c.baselines && steps > 0 ? 2 : 1;
+  const block = Math.max(Math.floor(p / 4), 256);
+  const nb = Math.ceil(p / block);
+  const gramFraction = p <= block ? 1 : (nb * (nb + 1)) / 2 / (nb * nb);
+  if (c.sampler === 'projected') return {};
+  return {
+    steps: steps * n * 4 * d * p,
+    readout: models * n * (2 * d * p + 2 * p * p * gramFraction),
+    test: models * nTest * 2 * d * p,
+  };
+}
+
+const single = (kappa, precision) => ({
+  name: `notebook-single-step κ=${kappa} ${precision}`,
+  precision,
+  giantstep: ['run', '--preset', 'notebook-single-step', '--kappa', String(kappa), '--precision', precision, '--baselines', 'false', '--quiet'],
+  numpy: ['single-step', '--kappa', String(kappa), '--precision', precision],
+});
+
+const quickSingle = (kappa, precision) => ({
+  ...single(kappa, precision),
+  name: `single-step d=128 p=256 κ=${kappa} ${precision}`,
+  giantstep: [...single(kappa, precision).giantstep, '--d', '128', '--p', '256', '--n-test', '10000'],
+  numpy: [...single(kappa, precision).numpy, '--d', '128', '--p', '256', '--n-test', '10000'],
+});
+
+const cases = quick
+  ? [quickSingle(1.65, 'f64'), quickSingle(1.65, 'f32')]
+  : [
+      single(1.65, 'f64'),
+      single(1.65, 'f32'),
+      single(2, 'f64'),
+      single(2, 'f32'),
+      {
+        name: 'notebook-multi-step T-B (n=d=4096, p=1024, T=6) f64',
+        precision: 'f64',
+        giantstep: ['run', '--preset', 'notebook-multi-step-staircase', '--n-test', '0', '--baselines', 'false', '--quiet'],
+        numpy: ['multi-step', '--d', '4096', '--p', '1024', '--steps', '6'],
+      },
+      {
+        name: 'projected sampler d=4096 p=16 κ=2 (n=16.8M) T=2 f64',
+        precision: 'f64',
+        giantstep: ['run', '--d', '4096', '--p', '16', '--kappa', '2', '--steps', '2', '--target', 'T-B', '--readout-batch', 'fresh', '--preprocess', 'none', '--sampler', 'projected', '--quiet'],
+      },
+    ];
+
+function main() {
+  const python = ensureTools();
+  const numpyEnv = { ...process.env };
+  delete numpyEnv.OPENBLAS_CORETYPE;
+  delete numpyEnv.OPENBLAS_L2_SIZE;
+  const cli = join(root, 'dist', 'cli', 'main.js');
+  const gemm = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'gemm_rate', '--', '--json'], { cwd: root, encoding: 'utf8' }));
+  const numpyGemm = { f64: JSON.parse(timed(python, [join(root, 'bench', 'numpy_ref.py'), 'gemm', '--precision', 'f64'], numpyEnv).stdout).gflops, f32: JSON.parse(timed(python, [join(root, 'bench', 'numpy_ref.py'), 'gemm', '--precision', 'f32'], numpyEnv).stdout).gflops };
+  let blas;
+  const rows = [];
+  for (const c of cases.filter((x) => x.name.includes(only))) {
+    const g = [];
+    const n = [];
+    for (let i = 0; i < runs; i++) {
+      process.stderr.write(`${c.name}: run ${i + 1}/${runs}\n`);
+      const run = timed(process.execPath, [cli, ...c.giantstep]);
+      g.push({ ...run, result: JSON.parse(run.stdout) });
+      if (c.numpy) {
+        const ref = timed(python, [join(root, 'bench', 'numpy_ref.py'), ...c.numpy], numpyEnv);
+        const out = JSON.parse(ref.stdout);
+        blas = out.blas ?? blas;
+        n.push({ ...ref, result: out });
+      }
+    }
+    const last = g.at(-1).result;
+    const flops = stageFlops(last.config);
+    const stages = Object.fromEntries(
+      Object.entries(flops).map(([stage, f]) => {
+        const seconds = median(g.map((r) => r.result.timing.stages[stage] ?? NaN));
+        const gflops = f / seconds / 1e9;
+        return [stage, { seconds, gflops, ofBestGemm: gflops / gemm[c.precision] }];
+      }),
+    );
+    const row = {
+      name: c.name,
+      giantstep: { seconds: median(g.map((r) => r.seconds)), all: g.map((r) => r.seconds), peakRssMb: Math.max(...g.map((r) => r.peakRssMb)), testError: last.testError, stages },
+      numpy: n.length ? { seconds: median(n.map((r) => r.seconds)), all: n.map((r) => r.seconds), peakRssMb: Math.max(...n.map((r) => r.peakRssMb)), testError: n.at(-1).result.testError ?? null } : null,
+    };
+    row.ratio = row.numpy ? row.giantstep.seconds / row.numpy.seconds : null;
+    rows.push(row);
+    process.stderr.write(`  giantstep ${row.giantstep.seconds.toFixed(2)} s, numpy ${row.numpy ? row.numpy.seconds.toFixed(2) + ' s' : '—'}\n`);
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const report = { date, quick, runs, machine: { cpus: execFileSync('nproc', { encoding: 'utf8' }).trim(), model: execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim() }, bestGemmGflops: gemm, numpyGemmGflops: numpyGemm, numpyBlas: blas, rows };
+  const md = markdown(report);
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const base = join(root, 'bench', 'results', quick ? `${date}-quick` : date);
+  writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(`${base}.md`, md);
+  process.stdout.write(md);
+}
+
+function markdown(r) {
+  const f = (x, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
+  const lines = [
+    `Benchmark ${r.date} on ${r.machine.cpus} cores (${r.machine.model}); median of ${r.runs} run(s), giantstep and numpy alternating.`,
+    `Best matrix-product rate measured in the same run: giantstep's backend ${f(r.bestGemmGflops.f64, 0)} GFLOP/s f64, ${f(r.bestGemmGflops.f32, 0)} f32; numpy ${f(r.numpyGemmGflops.f64, 0)} f64, ${f(r.numpyGemmGflops.f32, 0)} f32 (${(r.numpyBlas ?? []).map((b) => `${b.internal_api} ${b.version} ${b.architecture}`).join(', ')}).`,
+    '',
+    '| case | giantstep s | numpy s | ratio | giantstep peak RSS MB | numpy peak RSS MB | test error (giantstep / numpy) | stage GFLOP/s (share of best GEMM) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...r.rows.map((row) => {
+      const stages = Object.entries(row.giantstep.stages).map(([s, v]) => `${s} ${f(v.gflops, 0)} (${f(100 * v.ofBestGemm, 0)}%)`).join(', ');
+      return `| ${row.name} | ${f(row.giantstep.seconds)} | ${row.numpy ? f(row.numpy.seconds) : '—'} | ${f(row.ratio)} | ${f(row.giantstep.peakRssMb, 0)} | ${row.numpy ? f(row.numpy.peakRssMb, 0) : '—'} | ${f(row.giantstep.testError, 4)} / ${row.numpy ? f(row.numpy.testError, 4) : '—'} | ${stages} |`;
+    }),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+main();
