@@ -9,6 +9,8 @@ export { ConfigError, mergeConfigs, prepareConfig, PRESETS, PRESET_NAMES, FIELDS
 export type { Config, ConfigInput, Errors, Overlap, Progress, Result, StepRecord } from './config';
 export { describe, describeActivation, theory, THEORY_KINDS } from './theory';
 export type { ActivationDescription, HermiteTerm, TargetDescription, TheoryRequest } from './theory';
+export { sweep, summarize, mergeResults, readResults, planSweep, slurmScript } from './sweep';
+export type { Summary, SummaryGroup, SummarizeOptions, SweepOptions, SweepProgress, SweepRecord, SweepRun, SweepSpec } from './sweep';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const version: string = require('../package.json').version;

@@ -3,7 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, PRESETS, resolveConfig, version } from '../index';
 import { describeCommand } from './describe';
+import { mergeCommand } from './merge';
 import { runCommand } from './run';
+import { slurmCommand } from './slurm';
+import { summarizeCommand } from './summarize';
+import { sweepCommand } from './sweep';
 import { theoryCommand } from './theory';
 
 function engineDefaults(): Record<string, unknown> {
@@ -29,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   const defaults = engineDefaults();
-  for (const cmd of [runCommand(defaults), describeCommand(), theoryCommand(defaults), presetsCommand()]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(defaults), describeCommand(), theoryCommand(defaults), presetsCommand(), sweepCommand(defaults), summarizeCommand(), mergeCommand(), slurmCommand(defaults)]) program.addCommand(cmd.exitOverride());
   try {
     await program.parseAsync(argv);
     return 0;

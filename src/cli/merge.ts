@@ -1,0 +1,19 @@
+// `giantstep merge`: results files (e.g. Slurm shards) into one, one line per run.
+import { Command } from 'commander';
+import { mergeResults } from '../sweep';
+import { writeAtomic } from './io';
+
+export function mergeCommand(): Command {
+  return new Command('merge')
+    .description('merge results files into one, keeping one line per run (first seen)')
+    .argument('<files...>', 'results files (JSON Lines)')
+    .requiredOption('--out <file>', 'merged results file (written atomically; may be one of the inputs)')
+    .option('--quiet', 'no summary line on stderr')
+    .action((files: string[], opts) => {
+      const { records, duplicates } = mergeResults(files, (m) => process.stderr.write(`giantstep: warning: ${m}\n`));
+      writeAtomic(opts.out, records.map((r) => JSON.stringify(r) + '\n').join(''));
+      if (!opts.quiet) {
+        process.stderr.write(`merge: ${records.length} runs from ${files.length} files into ${opts.out} (${duplicates} duplicate lines dropped)\n`);
+      }
+    });
+}

@@ -1,0 +1,71 @@
+// Cost model of one engine run, for ETAs, dry runs, shard balance and the default number of
+// concurrent runs. It mirrors the engine's own work plan (crates/core/src/experiment.rs, planned_work).
+import { availableParallelism } from 'node:os';
+import type { Config } from '../config';
+
+/** Floating-point operations of one run, counting the streamed passes (they dominate). */
+export function runFlops(c: Config): number {
+  const { d, p, n, nTest, steps } = c;
+  const readouts = c.readoutEveryStep ? Math.max(steps, 1) : 1;
+  const models = c.baselines && steps > 0 ? 2 : 1;
+  const batches = (c.batches === 'fresh' ? Math.max(steps, 1) : 1) + (c.readoutBatch === 'fresh' ? 1 : 0);
+  const shiftRows =
+    c.preprocess === 'train' || c.preprocess === 'notebook' ? batches * n + (c.preprocess === 'notebook' ? nTest : 0) : 0;
+  const fitPerRow = 2 * d * p + 2 * p * p;
+  const testPerRow = 2 * d * p;
+  return shiftRows * d + steps * n * 4 * d * p + (readouts - 1 + models) * (n * fitPerRow + nTest * testPerRow);
+}
+
+/**
+ * Below this width (d·p), the engine's threads inside one run barely help (measured on 2 cores: 8 runs
+ * at d=128, p=64 take 0.52 s one after another with 2 threads each, 0.39 s two at a time), so several
+ * runs go at once; above it, one run at a time uses every core without oversubscribing.
+ */
+export const SMALL_RUN_WIDTH = 32768;
+
+/** libuv runs at most this many engine runs at once; more would queue inside Node anyway. */
+export function threadPoolSize(): number {
+  const n = Number(process.env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 1024) : 4;
+}
+
+/** Concurrent runs by default: min(2, cores) when every run is small, else 1. */
+export function defaultJobs(configs: Config[], cores = availableParallelism()): number {
+  const small = configs.every((c) => c.d * c.p < SMALL_RUN_WIDTH);
+  return small ? Math.max(1, Math.min(2, cores)) : 1;
+}
+
+/** Fixed cost of a run (setup, target moments, readout solve) in flop-equivalents: ~2 ms here. */
+export const RUN_OVERHEAD_FLOPS = 2e7;
+
+export function jobCost(job: { flops: number }): number {
+  return job.flops + RUN_OVERHEAD_FLOPS;
+}
+
+/** Work of one throughput probe: ~0.1 s here, long enough to time, short enough for a dry run. */
+const PROBE_FLOPS = 2e9;
+
+/**
+ * This machine's engine throughput (flop/s, all concurrent runs together) at a sweep's shapes: `jobs`
+ * runs at once of one step and a readout with `like`'s d and p on about PROBE_FLOPS of rows (at least a
+ * chunk), best of
+ * two after a warm-up. Small widths run far below the machine's peak, and concurrent runs share cores
+ * and memory bandwidth, so a fixed single probe would misjudge both.
+ */
+export async function measureThroughput(like: Config, jobs = 1): Promise<number> {
+  const { run, resolveConfig } = await import('../index');
+  const { kappa: _k, alpha: _a, ell: _l, learningRate: _lr, ...fields } = like;
+  const shape = { ...fields, steps: 1, readoutEveryStep: false, baselines: false };
+  const perRow = runFlops({ ...like, ...shape, n: 1, nTest: 1 }) / 2;
+  // At least a chunk of rows: the engine's passes run far below speed on less.
+  const rows = Math.min(like.n, Math.max(like.chunk, Math.floor(PROBE_FLOPS / perRow / 2)));
+  const probe = { ...shape, n: rows, nTest: Math.min(rows, like.nTest) };
+  await run({ ...probe, n: 256, nTest: 256 }); // warm-up: threads, caches
+  let best = Infinity;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const t0 = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: jobs }, () => run(probe)));
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return (jobs * jobCost({ flops: runFlops(resolveConfig(probe)) })) / best;
+}

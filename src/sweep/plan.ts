@@ -1,0 +1,122 @@
+// Expands a spec into runs (one per grid point and seed, each with its key) and engine runs: the runs
+// that differ only in their step count share one engine run with a readout after every step.
+import { ConfigError, mergeConfigs } from '../config';
+import type { Config, ConfigInput } from '../config';
+import { resolveConfig } from '../index';
+import { runFlops } from './cost';
+import { hashOf } from './key';
+import { normalizeSpec, reasonOf } from './spec';
+import type { SweepAxis } from './spec';
+
+/** One run of the sweep: one line of the results file. */
+export interface SweepPoint {
+  /** Hash of the resolved config (seed included): the run's identity in results files. */
+  key: string;
+  /** This run's axis values as the spec gave them, and its seed. */
+  params: Record<string, unknown>;
+  /** The partial config `run()` takes. */
+  input: ConfigInput;
+  /** The resolved config: defaults filled, n and the learning rate derived, the seed set. */
+  config: Config;
+  memoryEstimateBytes: number;
+}
+
+/** One engine run, producing the runs of `members` (same config but for `steps`, ascending). */
+export interface SweepJob {
+  members: SweepPoint[];
+  /** The config run: the largest step count, with a readout after every step when it serves several. */
+  input: ConfigInput;
+  /** The resolved config that engine run must report. */
+  config: Config;
+  flops: number;
+  memoryEstimateBytes: number;
+}
+
+export interface SweepPlan {
+  /** Grid axis names, in spec order. */
+  axes: string[];
+  points: SweepPoint[];
+  jobs: SweepJob[];
+}
+
+function product(axes: SweepAxis[]): Record<string, unknown>[] {
+  let combos: Record<string, unknown>[] = [{}];
+  for (const axis of axes) {
+    combos = combos.flatMap((c) => axis.rows.map((row) => ({ ...c, ...Object.fromEntries(axis.names.map((n, i) => [n, row[i]])) })));
+  }
+  return combos;
+}
+
+export function describeParams(params: Record<string, unknown>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+}
+
+/** "kappa=1.2 steps=1..3 seed=0": the job's axis values, its step counts as a range. */
+export function describeJob(job: SweepJob): string {
+  const first = job.members[0].params;
+  const steps = job.members.map((m) => m.config.steps);
+  const params = { ...first };
+  if ('steps' in params && steps.length > 1) params.steps = `${steps[0]}..${steps.at(-1)}`;
+  return describeParams(params);
+}
+
+function resolvePoint(input: ConfigInput, values: Record<string, unknown>, memoryLimitBytes?: number) {
+  try {
+    const { memoryEstimateBytes, ...config } = resolveConfig(input, memoryLimitBytes);
+    return { config: config as Config, memoryEstimateBytes };
+  } catch (e) {
+    if (!(e instanceof ConfigError) || Object.keys(values).length === 0) throw e;
+    throw new ConfigError(e.field, `${reasonOf(e)} (at grid point ${describeParams(values)})`);
+  }
+}
+
+function pointsOf(spec: unknown, memoryLimitBytes?: number): { axes: string[]; points: SweepPoint[] } {
+  const { base, axes, seeds } = normalizeSpec(spec);
+  const byKey = new Map<string, SweepPoint>();
+  for (const values of product(axes)) {
+    const input = mergeConfigs(base, values as ConfigInput);
+    // Resolution does not depend on the seed: resolve once per grid point.
+    const resolved = resolvePoint({ ...input, seed: seeds[0] }, values, memoryLimitBytes);
+    for (const seed of seeds) {
+      const config = { ...resolved.config, seed };
+      const key = hashOf(config);
+      // Two grid points can resolve to the same run (e.g. int ranges that round alike): run it once.
+      if (!byKey.has(key)) byKey.set(key, { key, params: { ...values, seed }, input: { ...input, seed }, config, memoryEstimateBytes: resolved.memoryEstimateBytes });
+    }
+  }
+  return { axes: axes.flatMap((a) => a.names), points: [...byKey.values()] };
+}
+
+function jobsOf(points: SweepPoint[]): SweepJob[] {
+  const groups = new Map<string, SweepPoint[]>();
+  for (const point of points) {
+    const { steps, readoutEveryStep: _r, ...rest } = point.config;
+    // Step 0 (the random-features readout) has no step to read out after: it runs on its own.
+    const group = steps === 0 ? point.key : hashOf(rest);
+    groups.set(group, [...(groups.get(group) ?? []), point]);
+  }
+  return [...groups.values()].map((members) => {
+    members.sort((a, b) => a.config.steps - b.config.steps);
+    const last = members[members.length - 1];
+    const readoutEveryStep = members.length > 1 || last.config.readoutEveryStep;
+    const config = { ...last.config, readoutEveryStep };
+    return {
+      members,
+      input: { ...last.input, readoutEveryStep },
+      config,
+      flops: runFlops(config),
+      memoryEstimateBytes: Math.max(...members.map((m) => m.memoryEstimateBytes)),
+    };
+  });
+}
+
+/**
+ * Checks a spec and expands it, resolving every run (so a bad value or a run too large for
+ * `memoryLimitBytes` fails here, before anything runs).
+ */
+export function planSweep(spec: unknown, memoryLimitBytes?: number): SweepPlan {
+  const { axes, points } = pointsOf(spec, memoryLimitBytes);
+  return { axes, points, jobs: jobsOf(points) };
+}

@@ -1,0 +1,97 @@
+// The results-file line of one run, built from an engine result. When one engine run serves several step
+// counts, the line for T is cut from it: the steps up to T and the readout after step T.
+import type { Config, Errors, Overlap, Result } from '../config';
+import type { SweepJob, SweepPoint } from './plan';
+
+/** Per-step record kept in results files (the per-neuron updateCos/inPlane stay in `giantstep run`). */
+export interface StepSummary {
+  step: number;
+  overlap: Overlap;
+  meanUpdateNorm: number;
+  testError: number | null;
+  trainError: number | null;
+}
+
+/** One line of a results file. */
+export interface SweepRecord {
+  key: string;
+  /** The run's axis values as the spec gave them, and its seed. */
+  params: Record<string, unknown>;
+  /** The resolved config, seed included. */
+  config: Config;
+  version: string;
+  engineVersion: string;
+  target?: Result['target'];
+  initial?: Overlap;
+  steps?: StepSummary[];
+  testError?: number | null;
+  trainError?: number;
+  baselines?: { randomFeatures: Errors | null; linearKernel: { testError: number } };
+  memoryEstimateBytes: number;
+  timing: {
+    /** Seconds of the engine run (shared by the lines cut from one run). */
+    seconds: number;
+    stages?: Record<string, number>;
+    finishedAt: string;
+    /** Set when this line was cut from a run of more steps (with a readout after every step). */
+    derivedFrom?: { steps: number };
+  };
+  /** A run the engine refused as it ran (e.g. a learning rate that overflows): deterministic, so kept. */
+  error?: { field: string; message: string };
+}
+
+function stepSummary(s: Result['steps'][number], keepErrors: boolean): StepSummary {
+  return {
+    step: s.step,
+    overlap: s.overlap,
+    meanUpdateNorm: s.meanUpdateNorm,
+    testError: keepErrors ? s.testError : null,
+    trainError: keepErrors ? s.trainError : null,
+  };
+}
+
+/**
+ * The line of `point` from the engine result of its job. Intermediate readouts are kept only when the
+ * point's own config asks for them, so a cut line reads as a run of `point.config.steps` would.
+ * The random-features baseline is the job's (fitted once, after the last step; with readoutBatch
+ * "same" that is the last step's batch, an equally distributed sample).
+ */
+export function recordOf(point: SweepPoint, job: SweepJob, result: Result, finishedAt: Date): SweepRecord {
+  const T = point.config.steps;
+  const last = T > 0 ? result.steps[T - 1] : undefined;
+  const derived = T < job.config.steps;
+  return {
+    key: point.key,
+    params: point.params,
+    config: point.config,
+    version: result.version,
+    engineVersion: result.engineVersion,
+    target: result.target,
+    initial: result.initial,
+    steps: result.steps.slice(0, T).map((s, i) => stepSummary(s, i === T - 1 || point.config.readoutEveryStep)),
+    testError: last ? last.testError : result.testError,
+    trainError: last ? (last.trainError as number) : result.trainError,
+    baselines: result.baselines,
+    memoryEstimateBytes: result.memoryEstimateBytes,
+    timing: {
+      seconds: result.timing.seconds,
+      stages: result.timing.stages,
+      finishedAt: finishedAt.toISOString(),
+      ...(derived ? { derivedFrom: { steps: job.config.steps } } : {}),
+    },
+  };
+}
+
+/** The line of a run the engine refused (a ConfigError raised while running). */
+export function errorRecordOf(point: SweepPoint, version: string, engineVersion: string, error: { field: string; message: string }, finishedAt: Date): SweepRecord {
+  return {
+    key: point.key,
+    params: point.params,
+    config: point.config,
+    version,
+    engineVersion,
+    memoryEstimateBytes: point.memoryEstimateBytes,
+    timing: { seconds: 0, finishedAt: finishedAt.toISOString() },
+    error,
+  };
+}

@@ -1,0 +1,191 @@
+// `sweep()`: runs a spec's engine runs on a small pool, appends each finished run to the results file
+// (if any) and yields it. Runs already in the file are skipped, so re-running resumes.
+import { totalmem } from 'node:os';
+import { ConfigError } from '../config';
+import { run, version } from '../index';
+import { native } from '../native';
+import { Channel } from './channel';
+import { defaultJobs, jobCost, threadPoolSize } from './cost';
+import { canonicalJson } from './key';
+import { describeJob, planSweep } from './plan';
+import type { SweepJob, SweepPlan } from './plan';
+import { errorRecordOf, recordOf } from './record';
+import type { SweepRecord } from './record';
+import { parseShard, shardJobs } from './shard';
+import type { Shard } from './shard';
+import { readResults, ResultsFile } from './store';
+import type { Warn } from './store';
+
+export interface SweepOptions {
+  /** JSON Lines results file: runs already there are skipped, each finished run is appended. */
+  out?: string;
+  /** Run only this share of the engine runs (`{index, count}` or "i/N", 1-based). */
+  shard?: Shard | string;
+  /** Engine runs at once (default: min(2, cores) when every run has d·p < 32768, else 1). */
+  jobs?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: SweepProgress) => void;
+  /** Torn or unreadable lines in `out`, lowered --jobs (default: process.emitWarning). */
+  onWarning?: Warn;
+  /** Largest memory all concurrent runs together may need (default: 80% of this machine's memory). */
+  memoryLimitBytes?: number;
+}
+
+export interface SweepProgress {
+  /** Runs (result lines) finished by this call, and to do in it (runs already in `out` excluded). */
+  done: number;
+  total: number;
+  /** Of `done`, runs the engine refused while running (recorded with an `error`). */
+  failed: number;
+  /** Runs skipped because `out` already has them. */
+  skipped: number;
+  /** The engine runs in flight, by their axis values. */
+  running: string[];
+  elapsedSeconds: number;
+  /** Seconds left, from the cost model scaled by the measured time of the runs done (null before one ends). */
+  etaSeconds: number | null;
+}
+
+/** The iterator `sweep()` returns, with what it is about to do. */
+export interface SweepRun extends AsyncIterableIterator<SweepRecord> {
+  plan: SweepPlan;
+  /** Runs to do (not yet in `out`) and runs skipped. */
+  total: number;
+  skipped: number;
+  /** Engine runs to do (one serves every step count of a grid point). */
+  todo: SweepJob[];
+  /** Engine runs at once. */
+  jobs: number;
+}
+
+const missing = (job: SweepJob, keys: Set<string>) => job.members.filter((m) => !keys.has(m.key));
+
+function chooseJobs(requested: number | undefined, jobs: SweepJob[], limit: number, warn: Warn): number {
+  if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) throw new ConfigError('jobs', 'must be a whole number >= 1');
+  const pool = threadPoolSize();
+  let n = requested ?? defaultJobs(jobs.map((j) => j.config));
+  if (n > pool) {
+    warn(`jobs: ${n} lowered to ${pool}, the libuv thread pool's size (set UV_THREADPOOL_SIZE to raise it)`);
+    n = pool;
+  }
+  const peak = Math.max(0, ...jobs.map((j) => j.memoryEstimateBytes));
+  if (peak * n > limit) {
+    const fit = Math.max(1, Math.floor(limit / peak));
+    if (requested !== undefined) {
+      const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
+      throw new ConfigError('jobs', `${n} runs at once need about ${gb(peak * n)} but ${gb(limit)} are available: use --jobs ${fit}`);
+    }
+    n = fit;
+  }
+  return n;
+}
+
+/**
+ * Runs a sweep spec (see SweepSpec). Checks the spec and resolves every run at once, throwing a
+ * ConfigError naming the part at fault before anything runs; iterating runs the engine runs and yields
+ * each finished run's record. Aborting `signal` (or breaking out of the loop) stops the runs in flight;
+ * the records already yielded are in `out`.
+ */
+export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
+  const warn: Warn = options.onWarning ?? ((m) => process.emitWarning(m, 'GiantstepSweep'));
+  const limit = options.memoryLimitBytes ?? Math.floor(totalmem() * 0.8);
+  const plan = planSweep(spec, limit);
+  const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
+  const mine = shard ? shardJobs(plan.jobs, shard) : plan.jobs;
+  const known = options.out ? new Set(readResults(options.out, warn).map((r) => r.key)) : new Set<string>();
+  const todo = mine.filter((j) => missing(j, known).length > 0);
+  const total = todo.reduce((s, j) => s + missing(j, known).length, 0);
+  const skipped = mine.reduce((s, j) => s + j.members.length, 0) - total;
+  const jobs = chooseJobs(options.jobs, todo, limit, warn);
+
+  const channel = new Channel<SweepRecord>();
+  const controller = new AbortController();
+  let started: Promise<void> | undefined;
+
+  const start = (): Promise<void> => {
+    const onAbort = () => controller.abort();
+    if (options.signal?.aborted) controller.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    // Re-read under the appender (it also cuts a torn last line), silently: warnings were given above.
+    const store = options.out ? ResultsFile.open(options.out, () => {}) : undefined;
+    const keys = store?.keys ?? new Set<string>();
+    const queue = todo.filter((j) => missing(j, keys).length > 0);
+    const remainingCost = { value: queue.reduce((s, j) => s + jobCost(j), 0), done: 0 };
+    const running = new Set<SweepJob>();
+    const t0 = Date.now();
+    const counts = { done: 0, failed: 0 };
+    let failure: unknown;
+    const report = () => {
+      const elapsedSeconds = (Date.now() - t0) / 1000;
+      const etaSeconds = remainingCost.done > 0 ? (elapsedSeconds * remainingCost.value) / remainingCost.done : null;
+      options.onProgress?.({ ...counts, total, skipped, running: [...running].map(describeJob), elapsedSeconds, etaSeconds });
+    };
+    const emit = (record: SweepRecord) => {
+      store?.append(record);
+      channel.push(record);
+      counts.done++;
+      if (record.error) counts.failed++;
+    };
+    const finishJob = async (job: SweepJob) => {
+      try {
+        const result = await run(job.input, { signal: controller.signal, memoryLimitBytes: limit });
+        if (canonicalJson(result.config) !== canonicalJson(job.config)) {
+          throw new Error(`internal error: the engine ran ${JSON.stringify(result.config)}, not the planned ${JSON.stringify(job.config)}`);
+        }
+        const now = new Date();
+        for (const point of missing(job, keys)) emit(recordOf(point, job, result, now));
+      } catch (e) {
+        // A run the engine refuses as it runs (e.g. eta overflows) would fail again: record it and go on.
+        if (!(e instanceof ConfigError)) throw e;
+        const now = new Date();
+        const engineVersion = native().engineVersion();
+        for (const point of missing(job, keys)) emit(errorRecordOf(point, version, engineVersion, { field: e.field, message: e.message }, now));
+      }
+    };
+    const worker = async () => {
+      while (queue.length > 0 && failure === undefined) {
+        const job = queue.shift() as SweepJob;
+        running.add(job);
+        report();
+        try {
+          await finishJob(job);
+          remainingCost.value -= jobCost(job);
+          remainingCost.done += jobCost(job);
+        } catch (e) {
+          failure ??= e;
+          controller.abort(); // stop the other runs in flight
+        } finally {
+          running.delete(job);
+          report();
+        }
+      }
+    };
+    return Promise.allSettled(Array.from({ length: Math.min(jobs, Math.max(queue.length, 1)) }, worker)).then(() => {
+      store?.close();
+      options.signal?.removeEventListener('abort', onAbort);
+      channel.close(failure);
+    });
+  };
+
+  const iterator: SweepRun = {
+    plan,
+    total,
+    skipped,
+    todo,
+    jobs,
+    next() {
+      // An error opening the file ends the iteration like any other failure.
+      started ??= Promise.resolve().then(start).catch((e) => channel.close(e));
+      return channel.next();
+    },
+    async return() {
+      controller.abort();
+      if (started) await started;
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return iterator;
+}

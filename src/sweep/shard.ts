@@ -1,0 +1,25 @@
+// Deterministic sharding: the engine runs, ordered by cost (largest first, ties in spec order), are dealt
+// round-robin, so every shard gets a similar share of the work and the same spec always splits the same way.
+import { ConfigError } from '../config';
+import type { SweepJob } from './plan';
+
+export interface Shard {
+  /** 1-based, as Slurm's --array=1-N task ids. */
+  index: number;
+  count: number;
+}
+
+/** `i/N` with 1 <= i <= N. */
+export function parseShard(text: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new ConfigError('shard', `'${text}' is not i/N with 1 <= i <= N (e.g. 2/8)`);
+  return { index, count };
+}
+
+export function shardJobs(jobs: SweepJob[], shard: Shard): SweepJob[] {
+  const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => b.job.flops - a.job.flops || a.i - b.i);
+  const mine = new Set(order.filter((_, rank) => rank % shard.count === shard.index - 1).map((o) => o.i));
+  return jobs.filter((_, i) => mine.has(i));
+}

@@ -1,0 +1,78 @@
+// Slurm job-array scripts: task i of N runs shard i/N of the sweep into its own results file; the spec
+// travels inside the script, so it runs the sweep it was generated for even if the spec file changes.
+import { ConfigError } from '../config';
+
+export interface SlurmOptions {
+  /** Number of array tasks (shards). */
+  array: number;
+  /** Folder of the shard results (shard-<i>.jsonl) and task logs; absolute. */
+  resultsDir: string;
+  /** Command that runs the giantstep CLI on the compute nodes, e.g. ['/usr/bin/node', '/opt/giantstep/dist/cli/main.js']. */
+  command: string[];
+  partition?: string;
+  /** Slurm time limit per task: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS. */
+  time?: string;
+  cpusPerTask?: number;
+  /** Memory per task, Slurm syntax (e.g. 4G). */
+  mem?: string;
+  jobName?: string;
+  /** Extra `giantstep sweep` flags for every task (e.g. ['--jobs', '2']). */
+  sweepArgs?: string[];
+  /** A comment for the script's head (version, run counts). */
+  comment?: string[];
+}
+
+const SPEC_END = 'GIANTSTEP_SPEC';
+
+/** Quotes a word for bash. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function check(o: SlurmOptions): void {
+  if (!Number.isInteger(o.array) || o.array < 1) throw new ConfigError('array', 'must be a whole number >= 1');
+  if (o.time !== undefined && !/^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/.test(o.time)) {
+    throw new ConfigError('time', `'${o.time}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)`);
+  }
+  if (o.partition !== undefined && !/^[\w.-]+(,[\w.-]+)*$/.test(o.partition)) throw new ConfigError('partition', `'${o.partition}' is not a partition name`);
+  if (o.cpusPerTask !== undefined && !(Number.isInteger(o.cpusPerTask) && o.cpusPerTask >= 1)) throw new ConfigError('cpusPerTask', 'must be a whole number >= 1');
+  if (o.mem !== undefined && !/^\d+[KMGT]?$/i.test(o.mem)) throw new ConfigError('mem', `'${o.mem}' is not a Slurm memory size (e.g. 4G)`);
+  if (o.jobName !== undefined && !/^[\w.-]+$/.test(o.jobName)) throw new ConfigError('jobName', `'${o.jobName}' is not a job name (letters, digits, . _ -)`);
+}
+
+/** The sbatch script of a job array running `spec` in `array` shards. */
+export function slurmScript(spec: unknown, o: SlurmOptions): string {
+  check(o);
+  const dir = o.resultsDir;
+  const directives = [
+    `--job-name=${o.jobName ?? 'giantstep-sweep'}`,
+    `--array=1-${o.array}`,
+    `--output=${dir}/slurm-%A_%a.out`,
+    o.partition && `--partition=${o.partition}`,
+    o.time && `--time=${o.time}`,
+    o.cpusPerTask && `--cpus-per-task=${o.cpusPerTask}`,
+    o.mem && `--mem=${o.mem}`,
+  ].filter(Boolean);
+  const sweep = [
+    ...o.command.map(shellQuote),
+    'sweep',
+    '-',
+    '--shard',
+    `"\${SLURM_ARRAY_TASK_ID}/${o.array}"`,
+    '--out',
+    `${shellQuote(dir)}/"shard-\${SLURM_ARRAY_TASK_ID}.jsonl"`,
+    ...(o.sweepArgs ?? []).map(shellQuote),
+  ];
+  return [
+    '#!/bin/bash',
+    ...directives.map((d) => `#SBATCH ${d}`),
+    ...(o.comment ?? []).map((c) => `# ${c}`),
+    `# Task i runs shard i/${o.array} into ${dir}/shard-i.jsonl; resubmitting resumes. When all are done:`,
+    `#   giantstep merge ${shellQuote(dir)}/shard-*.jsonl --out results.jsonl`,
+    'set -euo pipefail',
+    `${sweep.join(' ')} <<'${SPEC_END}'`,
+    JSON.stringify(spec, null, 2),
+    SPEC_END,
+    '',
+  ].join('\n');
+}
