@@ -62,12 +62,12 @@ describe('sweep', () => {
     }
   });
 
-  it('with the readout on the step batch, cut runs keep their own errors and the last readout baseline', async () => {
+  it('with the readout on the step batch, each cut run has its own errors and its own batch\'s baseline', async () => {
     const spec = { base: { ...base, kappa: 1.5 }, grid: { steps: [1, 2] } };
     const [one, two] = await collect(spec);
     const alone = await run({ ...base, kappa: 1.5, steps: 1 });
-    expect([one.testError, one.trainError]).toEqual([alone.testError, alone.trainError]);
-    expect(one.baselines).toEqual(two.baselines);
+    expect([one.testError, one.trainError, one.baselines]).toEqual([alone.testError, alone.trainError, alone.baselines]);
+    expect(one.baselines).not.toEqual(two.baselines);
   });
 
   it('resumes: a re-run skips the runs in the file, a changed spec appends only its new runs', async () => {

@@ -74,6 +74,8 @@ export interface StepRecord {
   meanUpdateNorm: number;
   testError: number | null;
   trainError: number | null;
+  /** Random-features baseline on this step's batch (readoutEveryStep with readoutBatch "same"). */
+  randomFeatures: Errors | null;
 }
 
 export interface Errors {

@@ -53,8 +53,7 @@ function stepSummary(s: Result['steps'][number], keepErrors: boolean): StepSumma
 /**
  * The line of `point` from the engine result of its job. Intermediate readouts are kept only when the
  * point's own config asks for them, so a cut line reads as a run of `point.config.steps` would.
- * The random-features baseline is the job's (fitted once, after the last step; with readoutBatch
- * "same" that is the last step's batch, an equally distributed sample).
+ * The random-features baseline is the one fitted on the readout batch of the point's own step count.
  */
 export function recordOf(point: SweepPoint, job: SweepJob, result: Result, finishedAt: Date): SweepRecord {
   const T = point.config.steps;
@@ -71,7 +70,8 @@ export function recordOf(point: SweepPoint, job: SweepJob, result: Result, finis
     steps: result.steps.slice(0, T).map((s, i) => stepSummary(s, i === T - 1 || point.config.readoutEveryStep)),
     testError: last ? last.testError : result.testError,
     trainError: last ? (last.trainError as number) : result.trainError,
-    baselines: result.baselines,
+    // With readoutBatch "same" each step count has its own batch and the engine fits the baseline on it.
+    baselines: last?.randomFeatures ? { ...result.baselines, randomFeatures: last.randomFeatures } : result.baselines,
     memoryEstimateBytes: result.memoryEstimateBytes,
     timing: {
       seconds: result.timing.seconds,

@@ -63,6 +63,9 @@ pub struct StepRecord {
     /// Readout errors after this step (with `readoutEveryStep`, and always for the last step).
     pub test_error: Option<f64>,
     pub train_error: Option<f64>,
+    /// The random-features baseline fitted on this step's batch (with `readoutEveryStep`, `baselines` and
+    /// `readoutBatch: same`, where each step count reads out on its own batch).
+    pub random_features: Option<Errors>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -154,6 +157,10 @@ impl<'a, T: Real> Runner<'a, T> {
         Costs { estimate: d, step: 4.0 * d * p, fit: 2.0 * d * p + 2.0 * p * p, test: 2.0 * d * p }
     }
 
+    fn baseline_every_step(cfg: &Config) -> bool {
+        cfg.baselines && cfg.readout_every_step && cfg.readout_batch == ReadoutBatch::Same
+    }
+
     fn models(cfg: &Config) -> f64 {
         if cfg.baselines && cfg.steps > 0 { 2.0 } else { 1.0 }
     }
@@ -177,8 +184,10 @@ impl<'a, T: Real> Runner<'a, T> {
         };
         estimated * c.estimate
             + steps as f64 * n * c.step
-            // Intermediate readouts fit W_t alone; the last one also fits the baseline on W0.
-            + (readout_steps.len() as f64 - 1.0 + Self::models(cfg)) * (n * c.fit + n_test * c.test)
+            // Intermediate readouts fit W_t (and W0 when each step count has its own batch); the last one
+            // also fits the baseline on W0.
+            + ((readout_steps.len() as f64 - 1.0) * if Self::baseline_every_step(cfg) { 2.0 } else { 1.0 } + Self::models(cfg))
+                * (n * c.fit + n_test * c.test)
     }
 
     fn train_batch(&self, t: usize) -> BatchId {
@@ -309,6 +318,7 @@ impl<'a, T: Real> Runner<'a, T> {
             mean_update_norm: eta * grad.rows().into_iter().map(|r| r.dot(&r).sqrt()).sum::<f64>() / p,
             test_error: None,
             train_error: None,
+            random_features: None,
         })
     }
 
@@ -322,9 +332,12 @@ impl<'a, T: Real> Runner<'a, T> {
         for t in 1..=steps {
             let mut record = self.step(&mut w, &net0.a, t)?;
             if self.cfg.readout_every_step && t < steps {
-                let (fit, test) = self.evaluate(&[&w], t)?.remove(0);
+                let models: Vec<&Array2<f64>> = if Self::baseline_every_step(&self.cfg) { vec![&w, &net0.w] } else { vec![&w] };
+                let mut evals = self.evaluate(&models, t)?;
+                let (fit, test) = evals.remove(0);
                 record.train_error = Some(fit.train_error);
                 record.test_error = test;
+                record.random_features = evals.pop().map(|(rf, rf_test)| Errors { test_error: rf_test, train_error: rf.train_error });
             }
             records.push(record);
         }
@@ -332,15 +345,18 @@ impl<'a, T: Real> Runner<'a, T> {
         let models: Vec<&Array2<f64>> = if with_baseline { vec![&w, &net0.w] } else { vec![&w] };
         let mut evals = self.evaluate(&models, steps)?;
         let (fit, test_error) = evals.remove(0);
-        if let Some(last) = records.last_mut() {
-            last.train_error = Some(fit.train_error);
-            last.test_error = test_error;
-        }
         let random_features = match (with_baseline, evals.pop()) {
             (true, Some((rf, rf_test))) => Some(Errors { test_error: rf_test, train_error: rf.train_error }),
             _ if self.cfg.baselines => Some(Errors { test_error, train_error: fit.train_error }),
             _ => None,
         };
+        if let Some(last) = records.last_mut() {
+            last.train_error = Some(fit.train_error);
+            last.test_error = test_error;
+            if Self::baseline_every_step(&self.cfg) {
+                last.random_features = random_features.clone();
+            }
+        }
         self.progress.stage("done")?;
         let t = &self.problem.target;
         Ok(RunResult {
