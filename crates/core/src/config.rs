@@ -93,7 +93,7 @@ pub enum Normalize {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sampler {
-    /// Projected when the run qualifies and the span is small (r = (2)p + k ≤ d/4), else full.
+    /// Projected when the run qualifies and it pays (1.5 (p + k) ≤ d and n ≥ 200 (p + k)), else full.
     Auto,
     /// Gaussian batches in R^d.
     Full,
@@ -280,11 +280,15 @@ impl Config {
         }
     }
 
+    /// Auto picks the projected sampler when it is exact and cheaper: a step costs about 6p² + 4pr flops
+    /// per sample in a span of r = p + k dimensions against 4dp in full, so it pays while 1.5 (p + k) ≤ d
+    /// (k ≤ 8 here); building each pass's orthonormal basis costs O(d r²) at vector speed, which n must
+    /// amortize (n ≥ 200 r keeps it near a tenth of the pass).
     fn resolve_sampler(&self) -> Result<Sampler> {
-        let span = if self.baselines && self.steps > 0 { 2 * self.p } else { self.p } + 8;
+        let r = self.p + 8;
         match (self.sampler, self.projected_blocker()) {
             (Sampler::Projected, Some(why)) => Err(Error::invalid("sampler", format!("the projected sampler is exact only with fresh batches: {why}; use sampler full or auto"))),
-            (Sampler::Auto, None) if 4 * span <= self.d => Ok(Sampler::Projected),
+            (Sampler::Auto, None) if 3 * r <= 2 * self.d && self.n() >= 200 * r => Ok(Sampler::Projected),
             (Sampler::Auto, _) => Ok(Sampler::Full),
             (chosen, _) => Ok(chosen),
         }
@@ -401,6 +405,9 @@ mod tests {
         let c = cfg(&format!(r#"{{"d":4096,"p":16,"kappa":2,{fresh}}}"#)).unwrap();
         assert_eq!(c.sampler, Sampler::Projected);
         assert_eq!(cfg(&format!(r#"{{"d":512,"p":1024,{fresh}}}"#)).unwrap().sampler, Sampler::Full);
+        assert_eq!(cfg(&format!(r#"{{"d":256,"p":86,"kappa":2.25,{fresh}}}"#)).unwrap().sampler, Sampler::Projected);
+        assert_eq!(cfg(&format!(r#"{{"d":256,"p":86,"kappa":1.5,{fresh}}}"#)).unwrap().sampler, Sampler::Full, "n too small to amortize the basis");
+        assert_eq!(cfg(&format!(r#"{{"d":4096,"p":1024,"n":4096,{fresh}}}"#)).unwrap().sampler, Sampler::Full);
         assert_eq!(cfg(r#"{"d":4096,"p":16,"preprocess":"none"}"#).unwrap().sampler, Sampler::Full);
     }
 
