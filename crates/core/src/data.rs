@@ -127,7 +127,9 @@ impl Problem {
     pub fn fill<T: Real>(&self, frame: &Frame, batch: BatchId, first_row: usize, mut z: ArrayViewMut2<T>) -> Array1<f64> {
         rng::fill_gaussian(z.view_mut(), self.seed, batch.purpose, batch.index, first_row);
         let w_star = frame.w_star.mapv(T::from_f64);
-        let u = z.dot(&w_star.t()).mapv(|v| v.to_f64_lossy());
+        let mut u_t = Array2::<T>::zeros((z.nrows(), w_star.nrows()));
+        crate::linalg::gemm(T::one(), z.view(), w_star.t(), T::zero(), u_t.view_mut());
+        let u = u_t.mapv(|v| v.to_f64_lossy());
         let mut y = self.target.link(u.view());
         if self.noise > 0.0 {
             // Noise has its own streams so z is the same with or without it.
