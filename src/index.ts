@@ -11,6 +11,11 @@ export { describe, describeActivation, theory, THEORY_KINDS } from './theory';
 export type { ActivationDescription, HermiteTerm, TargetDescription, TheoryRequest } from './theory';
 export { sweep, summarize, mergeResults, readResults, planSweep, slurmScript } from './sweep';
 export type { Summary, SummaryGroup, SummarizeOptions, SweepOptions, SweepProgress, SweepRecord, SweepRun, SweepSpec } from './sweep';
+export { plotRecords, lineChart, scatterChart, heatmap, renderSvg, svgToPng, writeFigure } from './plot';
+export type { RecordPlotOptions, VegaLiteSpec } from './plot';
+export { reproduce, REPRODUCTIONS, FIGURE_NAMES } from './reproduce';
+export type { ReproduceOptions, ReproductionSummary, Verdict } from './reproduce';
+export { writeReport } from './report';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const version: string = require('../package.json').version;

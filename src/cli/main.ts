@@ -3,6 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, PRESETS, resolveConfig, version } from '../index';
 import { describeCommand } from './describe';
+import { plotCommand } from './plot';
+import { reportCommand } from './report';
+import { reproduceCommand } from './reproduce';
 import { mergeCommand } from './merge';
 import { runCommand } from './run';
 import { slurmCommand } from './slurm';
@@ -33,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   const defaults = engineDefaults();
-  for (const cmd of [runCommand(defaults), describeCommand(), theoryCommand(defaults), presetsCommand(), sweepCommand(defaults), summarizeCommand(), mergeCommand(), slurmCommand(defaults)]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(defaults), describeCommand(), theoryCommand(defaults), presetsCommand(), plotCommand(), reproduceCommand(), reportCommand(), sweepCommand(defaults), summarizeCommand(), mergeCommand(), slurmCommand(defaults)]) program.addCommand(cmd.exitOverride());
   try {
     await program.parseAsync(argv);
     return 0;

@@ -1,0 +1,62 @@
+// `giantstep plot`: a figure (SVG, PNG or both) from any sweep's JSONL, with theory curves and baselines.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readRecords } from '../plot/jsonl';
+import { figureTarget, writeFigure } from '../plot/render';
+import { plotRecords } from '../plot/records';
+import { parseField } from '../plot/fields';
+import type { FigureFormat } from '../plot/render';
+import { readJsonFile } from './io';
+
+const collectList = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function positiveNumber(v: string): number {
+  const x = Number(v);
+  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a number > 0');
+  return x;
+}
+
+export function plotCommand(): Command {
+  return new Command('plot')
+    .description('plot a field against another from result records (a sweep JSONL): mean over seeds with error bars, per series')
+    .argument('<results...>', 'JSONL files of results (one JSON object per line)')
+    .requiredOption('--x <field>', 'x field: a dotted path (kappa, config.p, steps.-1.testError); bare config fields are found under config')
+    .requiredOption('--y <fields>', 'y field(s), comma-separated or repeated; a reducer gives one number from many: meanAbs(steps.0.updateCos.*.0); label=field names it in the legend', collectList)
+    .option('--series <field>', 'one line per value of this field (e.g. steps)')
+    .addOption(new Option('--error <kind>', 'error bars: standard deviation or standard error over the runs of a point').choices(['std', 'sem']).default('std'))
+    .option('--theory <file>', 'theory curve JSON (e.g. from `giantstep theory`), repeatable', collect)
+    .option('--theory-x <field>', 'x field in the theory points (default: the last part of --x)')
+    .option('--theory-y <fields>', 'y field(s) in the theory points, one per theory file or per --y (default: --y)', collectList)
+    .option('--baselines', 'overlay random features and the linear-kernel error when the records have them')
+    .option('--log-x', 'logarithmic x axis')
+    .option('--log-y', 'logarithmic y axis')
+    .option('--title <text>', 'figure title')
+    .option('--x-title <text>', 'x axis title')
+    .option('--y-title <text>', 'y axis title')
+    .option('--png-scale <x>', 'PNG size relative to the SVG', positiveNumber, 2)
+    .requiredOption('--out <file>', 'fig.svg or fig.png; repeat for both (the vega-lite spec is saved as fig.vl.json)', collect)
+    .action(async (files: string[], o) => {
+      const records = files.flatMap((f) => readRecords(f, (m) => process.stderr.write(`giantstep: ${m}\n`)));
+      const theoryFiles: string[] = o.theory ?? [];
+      const theoryYs: string[] = o.theoryY ?? [];
+      const theoryX: string = o.theoryX ?? parseField(o.x).path.split('.').pop();
+      const theory = theoryFiles.flatMap((file, i) => {
+        const curve = readJsonFile(file, 'theory');
+        // One theory file and several y: one curve per y; several files: one y each.
+        const ys = theoryFiles.length === 1 ? (theoryYs.length ? theoryYs : o.y) : [theoryYs[i] ?? theoryYs[0] ?? o.y[i] ?? o.y[0]];
+        // A curve matched to one of several --y shares its colour (the legend's line style tells them apart).
+        const matched = !o.series && theoryFiles.length * ys.length === o.y.length;
+        return ys.map((y: string, j: number) => ({ curve, x: theoryX, y, label: matched ? parseField(o.y[i + j]).text : `theory: ${parseField(y).text}` }));
+      });
+      const spec = plotRecords(records, {
+        x: o.x, y: o.y, series: o.series, error: o.error, logX: o.logX, logY: o.logY, theory, baselines: o.baselines,
+        title: o.title, xTitle: o.xTitle, yTitle: o.yTitle, source: files.join(', '),
+      });
+      const targets = (o.out as string[]).map(figureTarget);
+      const bases = [...new Set(targets.map((t) => t.base))];
+      for (const base of bases) {
+        const formats = targets.filter((t) => t.base === base).map((t) => t.format) as FigureFormat[];
+        for (const path of await writeFigure(spec, base, formats, o.pngScale)) process.stderr.write(`wrote ${path}\n`);
+      }
+    });
+}

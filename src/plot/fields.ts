@@ -1,0 +1,75 @@
+// Values out of result records by dotted path: `testError`, `config.kappa`, `steps.-1.testError`
+// (negative indices count from the end), `*` for every element, a reducer around a path that gives many
+// numbers: `meanAbs(steps.0.updateCos.*.0)`, and an optional legend label: `spike=steps.0.overlap.meanAbsCos.0`.
+
+const REDUCERS: Record<string, (xs: number[]) => number> = {
+  mean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
+  meanAbs: (xs) => xs.reduce((a, b) => a + Math.abs(b), 0) / xs.length,
+  max: (xs) => Math.max(...xs),
+  min: (xs) => Math.min(...xs),
+  maxAbs: (xs) => Math.max(...xs.map(Math.abs)),
+  sum: (xs) => xs.reduce((a, b) => a + b, 0),
+  count: (xs) => xs.length,
+};
+
+export const REDUCER_NAMES = Object.keys(REDUCERS);
+
+/** Where a bare name is looked for after the record's top level (sweep lines keep the config apart). */
+const SCOPES = ['', 'config.'];
+
+function step(value: unknown, segment: string): unknown[] {
+  if (value === null || typeof value !== 'object') return [];
+  if (segment === '*') return Array.isArray(value) ? value : Object.values(value);
+  if (Array.isArray(value) && /^-?\d+$/.test(segment)) {
+    const i = Number(segment);
+    const v = value[i < 0 ? value.length + i : i];
+    return v === undefined ? [] : [v];
+  }
+  const v = (value as Record<string, unknown>)[segment];
+  return v === undefined ? [] : [v];
+}
+
+/** Every value a path reaches (several when it has `*`). */
+function collect(record: unknown, path: string): unknown[] {
+  let values: unknown[] = [record];
+  for (const segment of path.split('.')) values = values.flatMap((v) => step(v, segment));
+  return values;
+}
+
+const isScalar = (v: unknown) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
+
+export interface FieldPath {
+  /** Its label, else the path as written. */
+  text: string;
+  reducer?: string;
+  path: string;
+  /** A scalar (number, string, boolean) or undefined when the record lacks it. */
+  get(record: unknown): number | string | boolean | undefined;
+}
+
+/** `path`, `fn(path)`, or either after `label=` (the label names it in legends). */
+export function parseField(text: string): FieldPath {
+  const labelled = /^([^=]+)=(.+)$/.exec(text.trim());
+  const label = labelled?.[1].trim();
+  const trimmed = (labelled ? labelled[2] : text).trim();
+  const call = /^(\w+)\((.+)\)$/.exec(trimmed);
+  const reducer = call?.[1];
+  const path = call ? call[2].trim() : trimmed;
+  if (reducer !== undefined && !REDUCERS[reducer]) {
+    throw new Error(`${text}: unknown function '${reducer}'; use one of ${REDUCER_NAMES.join(', ')}`);
+  }
+  if (!/^[\w*-]+(\.[\w*-]+)*$/.test(path)) throw new Error(`${text}: a field is a dotted path such as config.kappa or steps.-1.testError`);
+  const get = (record: unknown) => {
+    for (const scope of SCOPES) {
+      const found = collect(record, scope + path);
+      if (reducer) {
+        const numbers = found.flat(Infinity as 1).filter((v): v is number => typeof v === 'number');
+        if (numbers.length) return REDUCERS[reducer](numbers);
+      } else if (found.length === 1 && isScalar(found[0])) {
+        return found[0] as number | string | boolean;
+      }
+    }
+    return undefined;
+  };
+  return { text: label ?? trimmed, reducer, path, get };
+}

@@ -1,0 +1,149 @@
+// A figure from any set of result records (a sweep's JSONL lines): y against x per series, the mean over
+// the records that share (series, x) — the seeds — with std or s.e. bars, theory curves and baselines.
+import { parseField } from './fields';
+import type { FieldPath } from './fields';
+import { sampleStats } from './stats';
+import { ERROR_LABEL, lineChart } from './spec';
+import type { CurvePoint, ErrorKind, MeasuredPoint, VegaLiteSpec } from './spec';
+
+export interface TheoryCurve {
+  /** The theory JSON (e.g. from `giantstep theory one-step`): an array of points or an object holding one. */
+  curve: unknown;
+  x: string;
+  y: string;
+  /** Legend label; the label of a simulated series gives the curve that series' colour. */
+  label: string;
+}
+
+export interface RecordPlotOptions {
+  x: string;
+  /** One or more y fields; several become separate series. */
+  y: string[];
+  series?: string;
+  error?: ErrorKind;
+  logX?: boolean;
+  logY?: boolean;
+  theory?: TheoryCurve[];
+  /** Overlay random features (per x) and the linear kernel (a line) when the records have them. */
+  baselines?: boolean;
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  /** Where the records came from, for the caption. */
+  source?: string;
+}
+
+/** Config fields worth naming in a caption when every record shares them. */
+const CAPTION_FIELDS = ['target', 'activation', 'd', 'p', 'n', 'kappa', 'alpha', 'steps', 'eta', 'etaRule', 'lambda', 'nTest', 'preprocess', 'readoutBatch', 'initA', 'initW'];
+
+function sharedConfig(records: unknown[]): string {
+  const parts: string[] = [];
+  for (const name of CAPTION_FIELDS) {
+    const field = parseField(`config.${name}`);
+    const values = new Set(records.map((r) => field.get(r)));
+    const [only] = [...values];
+    if (values.size === 1 && only !== undefined && only !== null) parts.push(`${name} = ${typeof only === 'number' ? +only.toPrecision(6) : only}`);
+  }
+  return parts.join(', ');
+}
+
+/** Readable axis titles for common fields; anything else is labelled by its path. */
+const TITLES: Record<string, string> = {
+  kappa: 'κ = log n / log d',
+  alpha: 'α = n / d',
+  n: 'batch size n',
+  p: 'width p',
+  d: 'input dimension d',
+  steps: 'giant steps T',
+  testError: 'test error (mean squared error)',
+  trainError: 'training error (mean squared error)',
+  'timing.seconds': 'run time (s)',
+};
+
+export function axisTitle(field: FieldPath): string {
+  const bare = field.path.replace(/^config\./, '');
+  const known = field.reducer ? undefined : TITLES[bare];
+  return known ?? field.text;
+}
+
+/** The array of points inside a theory JSON. */
+export function theoryPoints(curve: unknown): unknown[] {
+  if (Array.isArray(curve)) return curve;
+  const obj = curve as Record<string, unknown>;
+  for (const key of ['points', 'rows', 'curve', 'steps']) if (Array.isArray(obj?.[key])) return obj[key] as unknown[];
+  throw new Error('a theory curve is an array of points or an object with `points`');
+}
+
+function numberOf(field: FieldPath, record: unknown): number | undefined {
+  const v = field.get(record);
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export function measuredPoints(records: unknown[], x: FieldPath, y: FieldPath, series: (r: unknown) => string, error: ErrorKind): MeasuredPoint[] {
+  const groups = new Map<string, { x: number; series: string; ys: number[] }>();
+  for (const r of records) {
+    const xv = numberOf(x, r);
+    const yv = numberOf(y, r);
+    if (xv === undefined || yv === undefined) continue;
+    const s = series(r);
+    const key = `${s}\u0000${xv}`;
+    const g = groups.get(key) ?? { x: xv, series: s, ys: [] };
+    g.ys.push(yv);
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .map((g) => {
+      const st = sampleStats(g.ys);
+      return { x: g.x, y: st.mean, lo: st.mean - st[error], hi: st.mean + st[error], count: st.count, series: g.series };
+    })
+    .sort((a, b) => a.x - b.x);
+}
+
+export function plotRecords(records: unknown[], options: RecordPlotOptions): VegaLiteSpec {
+  const error = options.error ?? 'std';
+  const x = parseField(options.x);
+  const ys = options.y.map(parseField);
+  const series = options.series ? parseField(options.series) : undefined;
+  const seriesName = (y: FieldPath) => (r: unknown) => {
+    const s = series ? `${series.text} = ${series.get(r) ?? 'n/a'}` : '';
+    return ys.length > 1 ? (s ? `${y.text}, ${s}` : y.text) : s || y.text;
+  };
+  const measured = ys.flatMap((y) => measuredPoints(records, x, y, seriesName(y), error));
+  if (measured.length === 0) throw new Error(`no record has numbers at both ${x.text} and ${ys.map((y) => y.text).join(', ')}`);
+  const theory: CurvePoint[] = (options.theory ?? []).flatMap((t) => {
+    const tx = parseField(t.x);
+    const ty = parseField(t.y);
+    const points = theoryPoints(t.curve)
+      .map((p) => ({ x: numberOf(tx, p), y: numberOf(ty, p), series: t.label }))
+      .filter((p): p is CurvePoint => p.x !== undefined && p.y !== undefined);
+    if (points.length === 0) throw new Error(`theory curve '${t.label}': no point has numbers at ${t.x} and ${t.y}`);
+    return points.sort((a, b) => a.x - b.x);
+  });
+  const baselines: { y: number; series: string }[] = [];
+  if (options.baselines) {
+    // Lines cut from one engine run (one per step count) share its random-features fit: take those of the
+    // fewest steps, so each seed counts once.
+    const steps = parseField('config.steps');
+    const fewest = Math.min(...records.map((r) => Number(steps.get(r) ?? 0)));
+    const once = records.filter((r) => Number(steps.get(r) ?? 0) === fewest);
+    measured.push(...measuredPoints(once, x, parseField('baselines.randomFeatures.testError'), () => 'random features', error));
+    const lk = records.map((r) => numberOf(parseField('baselines.linearKernel.testError'), r)).filter((v): v is number => v !== undefined);
+    if (lk.length) baselines.push({ y: sampleStats(lk).mean, series: 'linear kernel' });
+  }
+  const seeds = new Set(records.map((r) => parseField('config.seed').get(r))).size;
+  const caption = [
+    `${records.length} runs${options.source ? ` from ${options.source}` : ''}, ${seeds} seed${seeds === 1 ? '' : 's'}; error bars: ${ERROR_LABEL[error].replace('mean ± ', '')}`,
+    sharedConfig(records),
+  ].filter(Boolean);
+  return lineChart({
+    title: options.title ?? `${ys.map((y) => y.text).join(', ')} against ${x.text}`,
+    caption,
+    x: { title: options.xTitle ?? axisTitle(x), log: options.logX },
+    y: { title: options.yTitle ?? (ys.length === 1 ? axisTitle(ys[0]) : 'value'), log: options.logY },
+    seriesTitle: series?.text ?? (ys.length > 1 ? 'field' : 'series'),
+    error,
+    measured,
+    theory,
+    baselines,
+  });
+}

@@ -1,0 +1,75 @@
+// Headless rendering: vega-lite spec → vega → SVG (vega's string renderer, no canvas), SVG → PNG (resvg).
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import type { Resvg as ResvgType } from '@resvg/resvg-js';
+import { importEsm } from './esm';
+import type { VegaLiteSpec } from './spec';
+
+interface VegaLiteModule {
+  compile(spec: VegaLiteSpec, options: { logger: object }): { spec: object };
+}
+interface VegaModule {
+  parse(spec: object): object;
+  View: new (runtime: object, options: { renderer: 'none'; logLevel: number }) => { toSVG(scale?: number): Promise<string>; finalize(): void };
+  Error: number;
+  logger(level: number): object;
+}
+
+const PNG_FONT_FILES = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'];
+
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const [vl, vega] = await Promise.all([importEsm<VegaLiteModule>('vega-lite'), importEsm<VegaModule>('vega')]);
+  // Only errors: compiler notes (e.g. "Maximum optimization runs reached") are not for users.
+  const compiled = vl.compile(spec, { logger: vega.logger(vega.Error) }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** PNG at `scale`× the SVG's size on a white background. Text needs a system font (FIGURE_FONT in spec.ts). */
+export function svgToPng(svg: string, scale = 2): Buffer {
+  // Loaded on first use: the API's users who never draw do not load the native renderer.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Resvg } = require('@resvg/resvg-js') as { Resvg: typeof ResvgType };
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: scale },
+    font: {
+      loadSystemFonts: true,
+      fontFiles: PNG_FONT_FILES.filter((f) => existsSync(f)),
+      defaultFontFamily: 'DejaVu Sans',
+      sansSerifFamily: 'DejaVu Sans',
+    },
+  });
+  return resvg.render().asPng();
+}
+
+export type FigureFormat = 'svg' | 'png';
+
+/**
+ * Renders a spec and writes `<base>.svg` and/or `<base>.png` (at `pngScale`× the SVG's size), and always
+ * `<base>.vl.json` (the spec, so users can restyle the figure). Returns the paths written.
+ */
+export async function writeFigure(spec: VegaLiteSpec, base: string, formats: FigureFormat[] = ['svg', 'png'], pngScale = 2): Promise<string[]> {
+  mkdirSync(dirname(base), { recursive: true });
+  const svg = await renderSvg(spec);
+  const written: string[] = [];
+  const write = (path: string, data: string | Buffer) => {
+    writeFileSync(path, data);
+    written.push(path);
+  };
+  write(`${base}.vl.json`, JSON.stringify(spec, null, 2) + '\n');
+  if (formats.includes('svg')) write(`${base}.svg`, svg);
+  if (formats.includes('png')) write(`${base}.png`, svgToPng(svg, pngScale));
+  return written;
+}
+
+/** Splits `fig.svg` / `fig.png` into its base path and format. */
+export function figureTarget(path: string): { base: string; format: FigureFormat } {
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.svg' && ext !== '.png') throw new Error(`${path}: a figure is written as .svg or .png`);
+  return { base: path.slice(0, -ext.length), format: ext.slice(1) as FigureFormat };
+}

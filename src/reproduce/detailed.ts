@@ -1,0 +1,44 @@
+// Runs whose figures need per-neuron arrays (update cosines, in-plane directions), which sweep lines
+// leave out. They use the sweep's plan (keys), line format and results file, so a results file mixes
+// both kinds and an interrupted reproduction resumes the same way.
+import { run } from '../index';
+import type { Result } from '../config';
+import { planSweep, ResultsFile } from '../sweep';
+import type { StepSummary, SweepRecord, SweepSpec } from '../sweep';
+import { recordOf } from '../sweep/record';
+
+/** A sweep line with, per step, the first trackNeurons neurons' update cosines and in-plane directions. */
+export type DetailedStep = StepSummary & { updateCos: number[][]; inPlane: number[][] };
+export type DetailedRecord = Omit<SweepRecord, 'steps'> & { steps: DetailedStep[] };
+
+export interface DetailedOptions {
+  signal?: AbortSignal;
+  onRunDone?: (done: number, total: number) => void;
+  onWarning?: (message: string) => void;
+}
+
+function withDetail(record: SweepRecord, result: Result): SweepRecord {
+  const steps = (record.steps ?? []).map((s, i) => ({ ...s, updateCos: result.steps[i].updateCos, inPlane: result.steps[i].inPlane }));
+  return { ...record, steps };
+}
+
+/** Runs the spec's runs missing from `out` one at a time (each uses every core), appending their lines. */
+export async function runDetailed(spec: SweepSpec, out: string, options: DetailedOptions = {}): Promise<void> {
+  const plan = planSweep(spec);
+  const store = ResultsFile.open(out, options.onWarning ?? (() => {}));
+  try {
+    const todo = plan.jobs.filter((job) => job.members.some((m) => !store.keys.has(m.key)));
+    let done = 0;
+    for (const job of todo) {
+      const result = await run(job.input, { signal: options.signal });
+      for (const member of job.members) if (!store.keys.has(member.key)) store.append(withDetail(recordOf(member, job, result, new Date()), result));
+      options.onRunDone?.(++done, todo.length);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+export function isDetailed(record: SweepRecord): record is DetailedRecord {
+  return Array.isArray(record.steps) && record.steps.every((s) => Array.isArray((s as { updateCos?: unknown }).updateCos));
+}

@@ -1,0 +1,201 @@
+// Figure 1, top panels: test error against log n / log d for 1..6 giant steps, with random features and
+// the linear kernel; left T-A (leap 2), right T-B (staircase). The paper does not state d, p, η, λ;
+// the choice is explained in FIG1_CHOICE (and the README).
+import { lineChart } from '../plot/spec';
+import type { MeasuredPoint } from '../plot/spec';
+import { measuredPoints } from '../plot/records';
+import { parseField } from '../plot/fields';
+import type { ConfigInput } from '../config';
+import type { AxisValues, SweepRecord } from '../sweep';
+import { clearlyBelow, fmt, nearest, numberAt, oneDirectionError, statsOf, valuesOf } from './analysis';
+import type { Reproduction, Shown, Verdict } from './types';
+
+export const STEPS = [1, 2, 3, 4, 5, 6];
+
+/** The network and step of Figure 1 (both panels and the in-plane directions). */
+export function fig1Base(quick: boolean, target: string): ConfigInput {
+  const d = quick ? 128 : 256;
+  const p = quick ? 42 : 86; // ≈ d/3, even for the symmetric initialization
+  return {
+    d, p, target, activation: 'relu',
+    eta: 2 * p, etaRule: 'raw', // η = 2p, the multi-step notebook's rate
+    lambda: 1, nTest: quick ? 5000 : 10000,
+    initW: 'gaussian', initA: 'notebook', symmetric: true, initSeed: null,
+    preprocess: 'none', batches: 'fresh', readoutBatch: 'fresh', trackNeurons: 0,
+  };
+}
+
+export const FIG1_CHOICE =
+  'd = 256, p = 86 ≈ d/3, η = 2p (the multi-step notebook\'s rate; with η ∝ p·d^((κ−1)/2) the later steps diverge at κ > 1.5), λ = 1 in the notebooks\' sum form ' +
+  '(negligible once n ≫ p, and it keeps the interpolation peak at n ≈ p bounded), a = ±1/√p in the multi-step notebook\'s pattern with symmetric pairs (the network starts at 0), W0 redrawn per seed, ' +
+  'fresh batches, readout on a fresh batch of n, no pre-processing (it would remove the first-order signal the staircase builds on).';
+
+const kappaGrid = (quick: boolean): AxisValues => (quick ? { linspace: [0.5, 2, 7] } : { linspace: [0.25, 2.25, 81] });
+
+const stepLabel = (t: number) => `${t} step${t === 1 ? '' : 's'}`;
+
+interface Panel {
+  side: 'left' | 'right';
+  target: string;
+  claim: string;
+  directionClaim: string;
+}
+
+const PANELS: Panel[] = [
+  {
+    side: 'left',
+    target: 'T-A',
+    claim:
+      'T-A has leap index 2: with n = d^κ per step and κ < 2, extra steps learn no second direction (that needs n = Θ(d²) in one step), so more steps bring no gain beyond the first direction.',
+    directionClaim: 'With n = d^κ, κ < 2, no number of steps learns T-A\'s second direction: the second singular value of the overlap stays at its initial level.',
+  },
+  {
+    side: 'right',
+    target: 'T-B',
+    claim:
+      'T-B is a staircase: once one step learns its first direction (κ ≳ 1), a second step with the same n learns the second one, so 2 steps beat 1 step and more steps keep improving.',
+    directionClaim: 'T-B\'s second direction appears from step 2 on (the staircase): the second singular value of the overlap grows at step 2, not at step 1.',
+  },
+];
+
+function caption(records: SweepRecord[], quick: boolean): string[] {
+  const c = records[0].config;
+  const seeds = new Set(records.map((r) => r.config.seed)).size;
+  return [
+    `${c.target}, ReLU, d = ${c.d}, p = ${c.p}, n = d^κ per step (fresh batches), η = ${c.learningRate} (= 2p), λ = ${c.lambda}, a = ±1/√p symmetric, no pre-processing, readout on a fresh batch, n_test = ${c.nTest}.`,
+    `Mean ± s.e. over ${seeds} seeds.${quick ? ' Quick version (smaller d, p, fewer κ).' : ''}`,
+  ];
+}
+
+function errorFigure(panel: Panel, records: SweepRecord[], quick: boolean) {
+  const x = parseField('config.kappa');
+  const measured: MeasuredPoint[] = [
+    ...STEPS.flatMap((t) => measuredPoints(records.filter((r) => r.config.steps === t), x, parseField('testError'), () => stepLabel(t), 'sem')),
+    ...measuredPoints(records.filter((r) => r.config.steps === 1), x, parseField('baselines.randomFeatures.testError'), () => 'random features', 'sem'),
+  ];
+  const lk = numberAt(records[0], 'baselines.linearKernel.testError') ?? NaN;
+  const oneDir = oneDirectionError(panel.target);
+  // Below κ = 1 the later steps, taken on fewer samples than dimensions, blow the weights up and the
+  // error far above Var(y): cut the axis at 2·Var(y) so the interesting range stays readable.
+  const variance = records[0].target?.variance ?? 1;
+  const lowest = Math.min(...measured.map((p) => p.lo).filter((v) => v > 0), oneDir);
+  return lineChart({
+    title: `Figure 1 ${panel.side}: test error against batch size, ${panel.target}`,
+    caption: [...caption(records, quick), `Errors above 2·Var(y) = ${(2 * variance).toFixed(2)} (more steps at n < d) are cut off; the table has them.`],
+    x: { title: 'κ = log n / log d' },
+    y: { title: 'test error (mean squared error)', log: true, domain: [0.9 * lowest, 2 * variance] },
+    seriesTitle: 'giant steps T',
+    error: 'sem',
+    measured,
+    baselines: [
+      { y: lk, series: 'linear kernel (population)' },
+      { y: oneDir, series: 'best function of the first direction alone' },
+    ],
+  });
+}
+
+function overlapFigure(panel: Panel, records: SweepRecord[], quick: boolean) {
+  const x = parseField('config.kappa');
+  const measured = STEPS.flatMap((t) => measuredPoints(records.filter((r) => r.config.steps === t), x, parseField('steps.-1.overlap.singularValues.1'), () => stepLabel(t), 'sem'));
+  const init = statsOf(records, () => true, 'initial.singularValues.1');
+  return lineChart({
+    title: `Figure 1 ${panel.side}: the second direction, ${panel.target}`,
+    caption: [
+      ...caption(records, quick),
+      'Second singular value of (1/√p) Ŵ W*ᵀ (rows of W normalized): how strongly the neurons span a second target direction.',
+    ],
+    x: { title: 'κ = log n / log d' },
+    y: { title: 'second singular value of the overlap' },
+    seriesTitle: 'giant steps T',
+    error: 'sem',
+    measured,
+    baselines: init ? [{ y: init.mean, series: 'at initialization' }] : [],
+  });
+}
+
+function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overlap: Verdict } {
+  const kappas = valuesOf(records, 'kappa');
+  const k = nearest(kappas, 1.5);
+  const at = (t: number, kappa = k) => (r: SweepRecord) => r.config.steps === t && r.config.kappa === kappa;
+  const err = (t: number, kappa = k) => statsOf(records, at(t, kappa), 'testError');
+  const sv2 = (t: number, kappa = k) => statsOf(records, at(t, kappa), 'steps.-1.overlap.singularValues.1');
+  const init = statsOf(records, () => true, 'initial.singularValues.1');
+  const oneDir = oneDirectionError(panel.target);
+  const [e1, e2, e6] = [err(1), err(2), err(6)];
+  const [s1, s2, s6] = [sv2(1), sv2(2), sv2(6)];
+  const errors = `at κ = ${k}: 1 step ${fmt(e1, 'sem')}, 2 steps ${fmt(e2, 'sem')}, 6 steps ${fmt(e6, 'sem')} (mean ± s.e.); random features ${fmt(statsOf(records, at(1), 'baselines.randomFeatures.testError'), 'sem')}; best function of the first direction alone ${oneDir.toFixed(3)}`;
+  const overlaps = `second singular value at κ = ${k}: initial ${fmt(init, 'sem')}, after 1 step ${fmt(s1, 'sem')}, 2 steps ${fmt(s2, 'sem')}, 6 steps ${fmt(s6, 'sem')}`;
+  if (!e1 || !e2 || !e6 || !s1 || !s2 || !s6 || !init) {
+    const missing = { claim: panel.claim, shown: 'no' as Shown, evidence: 'not enough runs at κ ≈ 1.5' };
+    return { error: missing, overlap: { ...missing, claim: panel.directionClaim } };
+  }
+  if (panel.side === 'right') {
+    const staircase = clearlyBelow(e2, e1) && clearlyBelow(e6, e2);
+    const second = s2.mean > 2 * s1.mean && s1.mean < 2 * init.mean;
+    return {
+      error: { claim: panel.claim, shown: staircase ? (e2.mean < oneDir ? 'yes' : 'partly') : 'no', evidence: `Test error ${errors}.` },
+      overlap: { claim: panel.directionClaim, shown: second ? 'yes' : 'no', evidence: `The ${overlaps}.` },
+    };
+  }
+  // Left: no new direction for 1 ≤ κ < 2 (where one step learns the first), whatever the number of steps.
+  const below2 = kappas.filter((kk) => kk >= 1 && kk < 2);
+  const worst = Math.max(...below2.map((kk) => (sv2(6, kk)?.mean ?? 0) / init.mean));
+  const noSecond = worst < 2;
+  const gain = (e1.mean - e6.mean) / e1.mean;
+  const aboveFloor = kappas.filter((kk) => kk < 2).every((kk) => (err(6, kk)?.mean ?? Infinity) > oneDir);
+  const shown: Shown = noSecond && aboveFloor ? (gain < 0.1 ? 'yes' : 'partly') : 'no';
+  const why = gain < 0.1 ? '' : ` More steps still sharpen the first direction (error ${(100 * gain).toFixed(0)}% lower after 6 steps than after 1) but never reach the error of the best function of the first direction alone.`;
+  return {
+    error: { claim: panel.claim, shown, evidence: `Test error ${errors}.${why}` },
+    overlap: {
+      claim: panel.directionClaim,
+      shown: noSecond ? 'yes' : 'no',
+      evidence: `The ${overlaps}; for 1 ≤ κ < 2 the second singular value after 6 steps is at most ${worst.toFixed(2)}× its initial value.`,
+    },
+  };
+}
+
+function panelReproduction(panel: Panel): Reproduction {
+  const name = `fig1-${panel.side}`;
+  return {
+    name,
+    title: `Figure 1 ${panel.side}: ${panel.target}, test error against log n / log d for 1–6 steps`,
+    description:
+      `${panel.target}, one run per (κ, seed) with a readout after every step (T = 1..6), κ from 0.25 to 2.25 (81 values), 10 seeds. Parameters: ${FIG1_CHOICE} ` +
+      '--quick: d = 128, p = 42, 7 values of κ from 0.5 to 2, 3 seeds.',
+    runSets: (quick) => [
+      {
+        label: `${panel.target}, T = 1..6 steps`,
+        spec: { base: fig1Base(quick, panel.target), grid: { kappa: kappaGrid(quick), steps: STEPS }, seeds: quick ? 3 : 10 },
+      },
+    ],
+    analyze(records, quick) {
+      const v = verdicts(panel, records);
+      const kappas = valuesOf(records, 'kappa');
+      const row = (k: number) => [
+        k,
+        records.find((r) => r.config.kappa === k)?.config.n ?? null,
+        ...STEPS.map((t) => fmt(statsOf(records, (r) => r.config.kappa === k && r.config.steps === t, 'testError'), 'sem')),
+        fmt(statsOf(records, (r) => r.config.kappa === k && r.config.steps === 1, 'baselines.randomFeatures.testError'), 'sem'),
+      ];
+      const shownKappas = kappas.filter((_, i) => kappas.length <= 12 || i % Math.ceil(kappas.length / 12) === 0 || i === kappas.length - 1);
+      return {
+        figures: [
+          { name, spec: errorFigure(panel, records, quick), verdict: v.error },
+          { name: `${name}-overlap`, spec: overlapFigure(panel, records, quick), verdict: v.overlap },
+        ],
+        tables: [
+          {
+            title: `Test error (mean ± s.e. over seeds)${shownKappas.length < kappas.length ? `, every ${Math.ceil(kappas.length / 12)}th κ` : ''}`,
+            columns: ['κ', 'n', ...STEPS.map(stepLabel), 'random features'],
+            rows: shownKappas.map(row),
+          },
+        ],
+        data: { oneDirectionError: oneDirectionError(panel.target), linearKernelError: numberAt(records[0], 'baselines.linearKernel.testError') },
+      };
+    },
+  };
+}
+
+export const fig1Left = panelReproduction(PANELS[0]);
+export const fig1Right = panelReproduction(PANELS[1]);

@@ -1,0 +1,143 @@
+// Figure 1, bottom panels: in-plane update directions ΔM_i/‖ΔM_i‖ (ΔM = (W_{t+1} − W_t) W*ᵀ) of the
+// first 40 neurons after steps 1 and 2, T-A and T-B, with the theory lines: step 1 along ±W*ᵀC1*
+// (protocol.md §7), step 2 the population drift of a neuron at its group's mean overlap after step 1.
+import { scatterChart } from '../plot/spec';
+import { sampleStats } from '../plot/stats';
+import type { SampleStats } from '../plot/stats';
+import { theory } from '../theory';
+import { isDetailed } from './detailed';
+import type { DetailedRecord } from './detailed';
+import { fig1Base } from './fig1';
+import { fmt } from './analysis';
+import type { Reproduction, Shown } from './types';
+
+const TARGETS = ['T-A', 'T-B'];
+const KAPPA = 1.5;
+/** initA 'notebook': the first 20 neurons have a_i = +1/√p, the next 20 −1/√p. */
+const signOf = (neuron: number) => (neuron < 20 ? 1 : -1);
+const GROUP = { 1: 'a_i > 0', [-1]: 'a_i < 0' } as Record<number, string>;
+
+const unit = (v: number[]) => {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+};
+
+/** Theory directions per sign group at a step: [direction for a_i > 0, for a_i < 0]. */
+function theoryDirections(r: DetailedRecord, step: number): Record<number, number[]> {
+  const c1 = unit(r.target?.c1 ?? [1, 1]);
+  if (step === 0) return { 1: c1, [-1]: c1.map((x) => -x) };
+  // A neuron's drift depends only on its overlap m (and orthogonal norm s), not its scale (ReLU):
+  // take each group's mean normalized overlap after the previous step.
+  const out: Record<number, number[]> = {};
+  for (const sign of [1, -1]) {
+    const cosines = r.steps[step - 1].overlap as unknown as { neuronCos: number[][] };
+    const rows = cosines.neuronCos.filter((_, i) => i < 40 && signOf(i) === sign);
+    const m = rows[0].map((_, j) => rows.reduce((s, row) => s + row[j], 0) / rows.length);
+    const s = Math.sqrt(Math.max(0, 1 - m.reduce((a, x) => a + x * x, 0)));
+    const drift = (theory({ kind: 'drift', target: r.config.target, activation: r.config.activation, m, s, samples: 400000, seed: 1 }) as unknown as { drift: { drift: number[] } }).drift.drift;
+    out[sign] = unit(drift.map((x) => sign * x));
+  }
+  return out;
+}
+
+/** Angle in degrees between a point's direction and a line through the origin along `dir` (0..90). */
+const angleToLine = (v: number[], dir: number[]) => (Math.acos(Math.min(1, Math.abs(v[0] * dir[0] + v[1] * dir[1]) / Math.hypot(...v))) * 180) / Math.PI;
+/** Angle in degrees between a point's direction and a ray (0..180). */
+const angleToRay = (v: number[], dir: number[]) => (Math.acos(Math.max(-1, Math.min(1, (v[0] * dir[0] + v[1] * dir[1]) / Math.hypot(...v)))) * 180) / Math.PI;
+
+function meanAngle(records: DetailedRecord[], target: string, step: number, angle: (v: number[], neuron: number, r: DetailedRecord) => number): SampleStats {
+  return sampleStats(
+    records
+      .filter((r) => r.config.target === target)
+      .map((r) => {
+        const points = r.steps[step].inPlane.slice(0, 40);
+        return points.reduce((s, v, i) => s + angle(v, i, r), 0) / points.length;
+      }),
+  );
+}
+
+const CLAIM =
+  'After one step every neuron moves along ±W*ᵀC1* (one direction, for both targets); at step 2 T-B\'s neurons turn toward its second direction, split by the sign of a_i, while T-A\'s stay on the first.';
+
+export const fig1Directions: Reproduction = {
+  name: 'fig1-directions',
+  title: 'Figure 1 bottom: in-plane update directions after 1 and 2 steps, T-A and T-B',
+  description:
+    `The Figure 1 network (see fig1-left) at n = d^${KAPPA}, 2 steps, first 40 neurons (a_i = +1/√p for the first 20, −1/√p for the next 20), 3 seeds (the figure shows seed 0). ` +
+    'Theory: step 1 along ±W*ᵀC1*; step 2 the population drift E[g*(u) σ\'(⟨m,u⟩ + sξ) u] of a neuron at its sign group\'s mean overlap after step 1 (the network\'s own output left out). ' +
+    '--quick: d = 128, p = 42, 2 seeds.',
+  runSets: (quick) => [
+    {
+      label: 'T-A and T-B, 2 steps',
+      detail: true,
+      spec: { base: { ...fig1Base(quick, 'T-A'), trackNeurons: 40, kappa: KAPPA, steps: 2 }, grid: { target: TARGETS }, seeds: quick ? 2 : 3 },
+    },
+  ],
+  analyze(all, quick) {
+    const records = all.filter(isDetailed);
+    const first = Math.min(...records.map((r) => r.config.seed));
+    const shown = records.filter((r) => r.config.seed === first);
+    const points = shown.flatMap((r) =>
+      r.steps.flatMap((s, t) => s.inPlane.slice(0, 40).map(([x, y], i) => ({ x, y, group: GROUP[signOf(i)], target: r.config.target, step: `after step ${t + 1}` }))),
+    );
+    const circle = shown.flatMap((r) =>
+      r.steps.flatMap((_, t) => Array.from({ length: 73 }, (_, k) => ({ x: Math.cos((k * Math.PI) / 36), y: Math.sin((k * Math.PI) / 36), line: 'unit circle', target: r.config.target, step: `after step ${t + 1}` }))),
+    );
+    const theoryRays = shown.flatMap((r) =>
+      r.steps.flatMap((_, t) => {
+        const dirs = theoryDirections(r, t);
+        return [1, -1].flatMap((sign) => [
+          { x: 0, y: 0, line: `theory, ${GROUP[sign]}`, target: r.config.target, step: `after step ${t + 1}` },
+          { x: dirs[sign][0], y: dirs[sign][1], line: `theory, ${GROUP[sign]}`, target: r.config.target, step: `after step ${t + 1}` },
+        ]);
+      }),
+    );
+    const c = records[0].config;
+    const spec = scatterChart({
+      title: 'In-plane update directions ΔM_i/‖ΔM_i‖ after steps 1 and 2',
+      caption: [
+        `ReLU, d = ${c.d}, p = ${c.p}, n = d^${KAPPA} = ${c.n}, η = 2p, λ = ${c.lambda}, a = ±1/√p symmetric; first 40 neurons, seed ${first}.`,
+        `ΔM_i = (w_i after − w_i before)·W*ᵀ; rays: theory (step 1: ±W*ᵀC1*; step 2: drift of g* alone at the group's mean overlap, the network's output left out).${quick ? ' Quick version.' : ''}`,
+      ],
+      x: { title: 'component along w*_1', domain: [-1.1, 1.1] },
+      y: { title: 'component along w*_2', domain: [-1.1, 1.1] },
+      colorTitle: 'second layer',
+      points,
+      lines: [...circle, ...theoryRays],
+      facets: { row: { field: 'target', title: 'target' }, column: { field: 'step', title: '' } },
+      size: 200,
+    });
+    const c1Line = (r: DetailedRecord) => unit(r.target?.c1 ?? [1, 1]);
+    const offC1 = (target: string, step: number) => meanAngle(records, target, step, (v, _i, r) => angleToLine(v, c1Line(r)));
+    const cache = new Map<DetailedRecord, Record<number, number[]>>();
+    const step2Theory = (r: DetailedRecord) => cache.get(r) ?? cache.set(r, theoryDirections(r, 1)).get(r)!;
+    const offTheory2 = (target: string) => meanAngle(records, target, 1, (v, i, r) => angleToRay(v, step2Theory(r)[signOf(i)]));
+    const [a1, b1, a2, b2] = [offC1('T-A', 0), offC1('T-B', 0), offC1('T-A', 1), offC1('T-B', 1)];
+    const [ta2, tb2] = [offTheory2('T-A'), offTheory2('T-B')];
+    const seeds = new Set(records.map((r) => r.config.seed)).size;
+    const ok = a1.mean < 15 && b1.mean < 15 && a2.mean < 15 && b2.mean > 25;
+    const shownWord: Shown = ok ? 'yes' : 'no';
+    return {
+      figures: [
+        {
+          name: 'fig1-directions',
+          spec,
+          verdict: {
+            claim: CLAIM,
+            shown: shownWord,
+            evidence:
+              `Mean angle (degrees) between the 40 neurons' in-plane directions and the line ±W*ᵀC1* (mean ± s.e. over ${seeds} seeds): step 1 T-A ${fmt(a1, 'sem', 1)}, T-B ${fmt(b1, 'sem', 1)}; ` +
+              `step 2 T-A ${fmt(a2, 'sem', 1)}, T-B ${fmt(b2, 'sem', 1)}. Angle to the step-2 theory ray of the neuron's sign group: T-A ${fmt(ta2, 'sem', 1)}, T-B ${fmt(tb2, 'sem', 1)}.`,
+          },
+        },
+      ],
+      tables: [
+        {
+          title: 'Mean angle (degrees) of the in-plane directions from the theory (mean ± s.e. over seeds)',
+          columns: ['target', 'step 1, from ±W*ᵀC1*', 'step 2, from ±W*ᵀC1*', 'step 2, from the step-2 theory ray'],
+          rows: TARGETS.map((t) => [t, fmt(offC1(t, 0), 'sem', 1), fmt(offC1(t, 1), 'sem', 1), fmt(offTheory2(t), 'sem', 1)]),
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,20 @@
+// The paper's experiments (protocol.md §9), one reproduction each.
+import { fig1Left, fig1Right } from './fig1';
+import { fig1Directions } from './fig1Directions';
+import { notebookMultiStep } from './notebookMultiStep';
+import { notebookSingleStep } from './notebookSingleStep';
+import { phaseDiagram } from './phaseDiagram';
+import { widthSweep } from './widthSweep';
+import type { Reproduction } from './types';
+
+export const REPRODUCTIONS: Reproduction[] = [notebookSingleStep, notebookMultiStep, fig1Left, fig1Right, fig1Directions, widthSweep, phaseDiagram];
+
+export const FIGURE_NAMES = REPRODUCTIONS.map((r) => r.name);
+
+export function reproductionNamed(name: string): Reproduction | undefined {
+  return REPRODUCTIONS.find((r) => r.name === name);
+}
+
+export { reproduce, RESULTS_FILE, SUMMARY_FILE } from './runner';
+export type { ReproduceOptions, ReproductionSummary } from './runner';
+export type { Analysis, FigureResult, Reproduction, Shown, Table, Verdict } from './types';

@@ -1,0 +1,151 @@
+// §9 second bullet: the multi-step notebook. T-C ("stuck on the spike") and T-B (staircase), n = d = 4096,
+// p = 1024, η = 2p, 6 fresh-batch steps: the update cosines of the first 40 neurons per step, against
+// the theory line of slope μ1(σ2*)/μ1(σ1*) = C1*[1]/C1*[0] (one-step drift along W*ᵀC1*).
+import { lineChart, scatterChart } from '../plot/spec';
+import { measuredPoints } from '../plot/records';
+import { parseField } from '../plot/fields';
+import { sampleStats } from '../plot/stats';
+import type { SampleStats } from '../plot/stats';
+import type { SweepRecord } from '../sweep';
+import { isDetailed } from './detailed';
+import type { DetailedRecord } from './detailed';
+import { fmt } from './analysis';
+import type { Reproduction, Shown } from './types';
+
+const TARGETS = [
+  { preset: 'notebook-multi-step-spike', target: 'T-C' },
+  { preset: 'notebook-multi-step-staircase', target: 'T-B' },
+];
+
+const slopeOf = (r: SweepRecord) => (r.target ? r.target.c1[1] / r.target.c1[0] : NaN);
+
+/** Mean over the tracked neurons of the distance of (cos(G,w*1), cos(G,w*2)) from the theory line. */
+function offLine(r: DetailedRecord, step: number): number {
+  const s = slopeOf(r);
+  const cos = r.steps[step].updateCos;
+  return cos.reduce((sum, [x, y]) => sum + Math.abs(y - s * x) / Math.hypot(1, s), 0) / cos.length;
+}
+
+function offLineStats(records: DetailedRecord[], target: string, step: number): SampleStats {
+  return sampleStats(records.filter((r) => r.config.target === target).map((r) => offLine(r, step)));
+}
+
+const CLAIM_SCATTER =
+  'T-C is stuck on the spike: at every step its neurons\' update cosines stay on the theory line of slope μ1(σ2*)/μ1(σ1*), while T-B\'s leave the line from step 2 on, split by the sign of a_i (its second direction).';
+const CLAIM_OVERLAP = 'Over 6 steps with n = d, T-B\'s neurons come to span its second direction while T-C\'s barely do.';
+
+export const notebookMultiStep: Reproduction = {
+  name: 'notebook-multi-step',
+  title: 'Multi-step notebook: update cosines of the first 40 neurons, T-C against T-B',
+  description:
+    'The presets notebook-multi-step-spike (T-C) and notebook-multi-step-staircase (T-B): ReLU, n = d = 4096, p = 1024, η = 2p, 6 fresh-batch steps, a = ±1/√p in the notebook\'s pattern (first 20 neurons +, next 20 −), (W0, a0) drawn once; 3 data seeds (the scatter shows seed 0). ' +
+    '--quick: d = 1024, p = 256, n_test = 2000, 2 seeds.',
+  runSets: (quick) =>
+    TARGETS.map(({ preset, target }) => ({
+      label: `${target}, 6 steps`,
+      detail: true,
+      spec: { base: quick ? { preset, d: 1024, p: 256, nTest: 2000 } : { preset }, seeds: quick ? 2 : 3 },
+    })),
+  analyze(all, quick) {
+    const records = all.filter(isDetailed);
+    const first = Math.min(...records.map((r) => r.config.seed));
+    const shown = records.filter((r) => r.config.seed === first);
+    const c = records[0].config;
+    const points = shown.flatMap((r) =>
+      r.steps.flatMap((s, t) => s.updateCos.map(([x, y], i) => ({ x, y, group: i < 20 ? 'a_i > 0' : 'a_i < 0', target: r.config.target, step: t + 1 }))),
+    );
+    const lines = shown.flatMap((r) =>
+      r.steps.flatMap((_, t) => {
+        const s = slopeOf(r);
+        const end = Math.min(1, 1 / Math.abs(s));
+        return [-end, end].map((x) => ({ x, y: s * x, line: `slope C1*[1]/C1*[0]`, target: r.config.target, step: t + 1 }));
+      }),
+    );
+    const seeds = new Set(records.map((r) => r.config.seed)).size;
+    const caption = [
+      `ReLU, d = ${c.d}, p = ${c.p}, n = d, η = 2p, 6 fresh-batch steps, a = ±1/√p (notebook pattern), no pre-processing; first 40 neurons, seed ${first}.`,
+      `Line: the one-step theory direction W*ᵀC1*, slope C1*[1]/C1*[0] (1/4 for T-C, 1 for T-B).${quick ? ' Quick version (smaller d, p).' : ''}`,
+    ];
+    // Square axes just wide enough for every point, so the clusters are not specks.
+    const reach = Math.min(1, Math.ceil(11.5 * Math.max(...points.map((p) => Math.max(Math.abs(p.x), Math.abs(p.y))))) / 10);
+    const scatter = scatterChart({
+      title: 'Update cosines per step: T-C stays on the line, T-B leaves it',
+      caption,
+      x: { title: 'cos(G_i, w*_1)', domain: [-reach, reach] },
+      y: { title: 'cos(G_i, w*_2)', domain: [-reach, reach] },
+      colorTitle: 'second layer',
+      points,
+      lines,
+      facets: { row: { field: 'target', title: 'target' }, column: { field: 'step', title: 'step' } },
+      size: 130,
+    });
+    const overlap = lineChart({
+      title: 'Second direction over the steps: T-B against T-C',
+      caption: [
+        `ReLU, d = ${c.d}, p = ${c.p}, n = d, η = 2p, 6 fresh-batch steps; mean ± s.e. over ${seeds} data seeds.`,
+        'Second singular value of (1/√p) Ŵ W*ᵀ (rows of W normalized).',
+      ],
+      x: { title: 'step' },
+      y: { title: 'second singular value of the overlap' },
+      seriesTitle: 'target',
+      error: 'sem',
+      measured: TARGETS.flatMap(({ target }) =>
+        measuredPoints(
+          records.filter((r) => r.config.target === target).flatMap((r) => r.steps.map((s) => ({ step: s.step, sv: s.overlap.singularValues[1], seed: r.config.seed }))),
+          parseField('step'),
+          parseField('sv'),
+          () => target,
+          'sem',
+        ),
+      ),
+    });
+    const steps = records[0].steps.length;
+    const dist = (target: string) => Array.from({ length: steps }, (_, t) => offLineStats(records, target, t));
+    const [b, cc] = [dist('T-B'), dist('T-C')];
+    // T-B leaves the line at step 2 (T-C does not); T-C stays closer to it than T-B at every later step.
+    const leaves = b[1].mean > 3 * b[0].mean && b[1].mean > 2 * cc[1].mean;
+    const stuck = cc.slice(1).every((s, t) => s.mean < b[t + 1].mean / 2);
+    const pick = (xs: SampleStats[]) => [xs[0], xs[1], xs[steps - 1]].map((s) => fmt(s, 'sem')).join(', ');
+    const sv = (target: string, t: number) => sampleStats(records.filter((r) => r.config.target === target).map((r) => r.steps[t].overlap.singularValues[1]));
+    const svB = [sv('T-B', 0), sv('T-B', 5)];
+    const svC = [sv('T-C', 0), sv('T-C', 5)];
+    const spans = svB[1].mean > 2 * svC[1].mean && svB[1].mean > 3 * svB[0].mean;
+    const perStep = (target: string) => (target === 'T-B' ? b : cc).map((s) => fmt(s, 'sem'));
+    return {
+      figures: [
+        {
+          name: 'notebook-multi-step',
+          spec: scatter,
+          verdict: {
+            claim: CLAIM_SCATTER,
+            shown: (leaves ? (stuck ? 'yes' : 'partly') : 'no') as Shown,
+            evidence:
+              `Mean distance of the 40 neurons' update cosines from the theory line (mean ± s.e. over ${seeds} seeds), steps 1, 2, ${steps}: T-B ${pick(b)}; T-C ${pick(cc)}.` +
+              (leaves && !stuck ? ' T-B leaves the line at step 2, but T-C drifts off it too over the later steps, at some step to more than half of T-B\'s distance (its second direction is weakly linked to the first; see the overlap figure).' : ''),
+          },
+        },
+        {
+          name: 'notebook-multi-step-overlap',
+          spec: overlap,
+          verdict: {
+            claim: CLAIM_OVERLAP,
+            shown: (spans ? 'yes' : 'no') as Shown,
+            evidence: `Second singular value after steps 1 and 6: T-B ${fmt(svB[0], 'sem')} → ${fmt(svB[1], 'sem')}; T-C ${fmt(svC[0], 'sem')} → ${fmt(svC[1], 'sem')}.`,
+          },
+        },
+      ],
+      tables: [
+        {
+          title: 'Distance of the update cosines from the theory line (mean over 40 neurons; mean ± s.e. over seeds)',
+          columns: ['target', 'step 1', 'step 2', 'step 3', 'step 4', 'step 5', 'step 6'],
+          rows: TARGETS.map(({ target }) => [target, ...perStep(target)]),
+        },
+        {
+          title: 'Second singular value of the overlap (mean ± s.e. over seeds)',
+          columns: ['target', 'step 1', 'step 2', 'step 3', 'step 4', 'step 5', 'step 6'],
+          rows: TARGETS.map(({ target }) => [target, ...[0, 1, 2, 3, 4, 5].map((t) => fmt(sv(target, t), 'sem'))]),
+        },
+      ],
+    };
+  },
+};

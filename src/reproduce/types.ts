@@ -1,0 +1,51 @@
+// What a reproduction is: sweeps to run, and an analysis of their records into figures, tables and
+// verdicts (the paper's claim, and whether the data show it).
+import type { SweepRecord, SweepSpec } from '../sweep';
+import type { VegaLiteSpec } from '../plot/spec';
+
+/** Whether the reproduction shows a claim: yes, no, or in part (the evidence says which part). */
+export type Shown = 'yes' | 'no' | 'partly';
+
+export interface Verdict {
+  /** The paper's claim, one sentence. */
+  claim: string;
+  shown: Shown;
+  /** The numbers behind the verdict, e.g. "2 steps: 0.21 ± 0.01 vs 1 step: 0.48 ± 0.02". */
+  evidence: string;
+}
+
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+export interface FigureResult {
+  /** File name without extension: <name>.svg, <name>.png, <name>.vl.json. */
+  name: string;
+  spec: VegaLiteSpec;
+  verdict: Verdict;
+}
+
+export interface Analysis {
+  figures: FigureResult[];
+  tables: Table[];
+  /** Anything else worth keeping in summary.json (numbers the verdicts use). */
+  data?: Record<string, unknown>;
+}
+
+/** A batch of runs: a sweep spec; `detail` keeps each run's per-neuron arrays (updateCos, inPlane). */
+export interface RunSet {
+  label: string;
+  spec: SweepSpec;
+  detail?: boolean;
+}
+
+export interface Reproduction {
+  name: string;
+  title: string;
+  /** What it runs, in one or two sentences (the paper's §, the parameters chosen and why). */
+  description: string;
+  runSets(quick: boolean): RunSet[];
+  analyze(records: SweepRecord[], quick: boolean): Analysis;
+}
