@@ -1,26 +1,14 @@
 // Every figure's --quick reproduction end to end through the CLI, resuming after an interruption, and the
 // report of them all. The folder is kept (test-artifacts/, ignored by git) for the browser test.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_NAMES } from '../src/reproduce';
 import type { ReproductionSummary } from '../src/reproduce';
+import { giantstep } from './helpers/cli';
 
-const cli = join(__dirname, '..', 'dist', 'cli', 'main.js');
-const exec = promisify(execFile);
 export const QUICK_ROOT = join(__dirname, '..', 'test-artifacts', 'reproduce-quick');
 
-async function giantstep(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const summaryOf = (figure: string): ReproductionSummary => JSON.parse(readFileSync(join(QUICK_ROOT, figure, 'summary.json'), 'utf8'));
 const linesOf = (figure: string) => readFileSync(join(QUICK_ROOT, figure, 'results.jsonl'), 'utf8').split('\n').filter(Boolean);

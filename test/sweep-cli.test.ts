@@ -1,26 +1,15 @@
 // The sweep commands end to end: sweep (with kill -9 and Ctrl-C halfway, then resume), dry run,
 // summarize, merge, slurm, bad input and help.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { planSweep } from '../src/sweep';
+import { cli, giantstep } from './helpers/cli';
 
-const cli = join(__dirname, '..', 'dist', 'cli', 'main.js');
-const exec = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'giantstep-sweep-cli-'));
 
-async function giantstep(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** Complete lines of a results file (a torn tail, if any, left out). */
 function completeLines(path: string): string[] {
