@@ -93,6 +93,13 @@ pub fn transposed_dot<T: Real>(x: ArrayView2<T>, y: ArrayView1<T>) -> Array1<T> 
 
 /// c ← xᵀx (p×p), computing only the lower block triangle (about half the flops) and mirroring it.
 pub fn gram<T: Real>(x: ArrayView2<T>, mut c: ArrayViewMut2<T>) {
+    gram_lower(x, c.view_mut());
+    mirror_lower(c);
+}
+
+/// The blocks of xᵀx on and below the block diagonal; entries above it are left as they are (a chunked
+/// accumulation adds these, then mirrors once).
+pub fn gram_lower<T: Real>(x: ArrayView2<T>, mut c: ArrayViewMut2<T>) {
     let p = x.ncols();
     let block = (p / 4).max(256);
     for i in (0..p).step_by(block) {
@@ -102,8 +109,12 @@ pub fn gram<T: Real>(x: ArrayView2<T>, mut c: ArrayViewMut2<T>) {
             gemm(T::one(), x.slice(s![.., i..ie]).t(), x.slice(s![.., j..je]), T::zero(), c.slice_mut(s![i..ie, j..je]));
         }
     }
-    for i in 0..p {
-        for j in i + 1..p {
+}
+
+/// Copies the lower triangle onto the upper one.
+pub fn mirror_lower<T: Copy>(mut c: ArrayViewMut2<T>) {
+    for i in 0..c.nrows() {
+        for j in i + 1..c.ncols() {
             c[[i, j]] = c[[j, i]];
         }
     }

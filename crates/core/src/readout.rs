@@ -6,7 +6,7 @@ use crate::data::{BatchId, Frame, LabelShift, Problem};
 use crate::error::{Error, Result};
 use crate::linalg::cholesky_solve;
 use crate::Real;
-use crate::linalg::{gemm, gram, transposed_dot};
+use crate::linalg::{gemm, gram_lower, mirror_lower, transposed_dot};
 use ndarray::{s, Array1, Array2, ArrayView2, Zip};
 
 /// Sufficient statistics of a ridge problem, built chunk by chunk.
@@ -38,7 +38,8 @@ impl Ridge {
     pub fn add<T: Real>(&mut self, x: ArrayView2<T>, y: &Array1<f64>, scratch: &mut Array2<T>) {
         match self {
             Ridge::Primal { xtx, xty, yty, rows } => {
-                gram(x, scratch.view_mut());
+                // Lower blocks only; `solve` mirrors the sum once.
+                gram_lower(x, scratch.view_mut());
                 Zip::from(xtx).and(&*scratch).par_for_each(|acc, v| *acc += v.to_f64_lossy());
                 let yt = y.mapv(T::from_f64);
                 Zip::from(xty).and(&transposed_dot(x, yt.view())).for_each(|acc, v| *acc += v.to_f64_lossy());
@@ -60,6 +61,7 @@ impl Ridge {
         let not_pd = || Error::numerical("lambda", "the ridge system is not positive definite (non-finite features?): raise lambda or lower eta");
         match self {
             Ridge::Primal { mut xtx, xty, yty, rows } => {
+                mirror_lower(xtx.view_mut());
                 let p = xtx.nrows() as f64;
                 let xtx_raw = xtx.clone();
                 xtx /= p;

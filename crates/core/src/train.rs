@@ -6,7 +6,7 @@ use crate::data::{BatchId, LabelShift, Problem};
 use crate::error::Result;
 use crate::Real;
 use crate::data::Frame;
-use crate::linalg::{gemm, gram, psd_cholesky};
+use crate::linalg::{gemm, gram_lower, psd_cholesky};
 use crate::rng::{self, Purpose, BLOCK_ROWS};
 use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
 
@@ -70,7 +70,8 @@ pub fn gradient<T: Real>(
         gemm(T::one(), h.t(), z, T::zero(), part.view_mut());
         Zip::from(&mut grad).and(&part).par_for_each(|g, v| *g += v.to_f64_lossy());
         if projected {
-            gram(h.view(), hh_part.view_mut());
+            // psd_cholesky reads the lower triangle only.
+            gram_lower(h.view(), hh_part.view_mut());
             Zip::from(&mut hh).and(&hh_part).par_for_each(|g, v| *g += v.to_f64_lossy());
         }
         on_chunk(rows)
