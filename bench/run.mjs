@@ -133,7 +133,9 @@ function main() {
   const report = { date, quick, runs, machine: { cpus: execFileSync('nproc', { encoding: 'utf8' }).trim(), model: execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim() }, bestGemmGflops: gemm, numpyGemmGflops: numpyGemm, numpyBlas: blas, rows };
   const md = markdown(report);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  const base = join(root, 'bench', 'results', quick ? `${date}-quick` : date);
+  // A partial run (--quick, --only) never overwrites the day's full report.
+  const suffix = quick ? '-quick' : only ? `-only-${only.replace(/[^\w.=-]+/g, '_')}` : '';
+  const base = join(root, 'bench', 'results', `${date}${suffix}`);
   writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
   writeFileSync(`${base}.md`, md);
   process.stdout.write(md);
