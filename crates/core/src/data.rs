@@ -207,7 +207,6 @@ mod tests {
 
     #[test]
     fn projected_frame_spans_weights_and_target() {
-        let t = Target::parse("T-C").unwrap();
         let w_star = target::directions(2, 30, 1);
         let w = Array2::from_shape_fn((4, 30), |(i, j)| ((i * 7 + j) % 5) as f64 - 2.0);
         let doubled = ndarray::concatenate![ndarray::Axis(0), w, w];
@@ -218,6 +217,5 @@ mod tests {
         // Projecting then lifting recovers W and W*.
         assert!((frame.coords(&w).dot(&u.t()) - &w).iter().all(|d| d.abs() < 1e-10));
         assert!((frame.w_star.dot(&u.t()) - &w_star).iter().all(|d| d.abs() < 1e-12));
-        let _ = t;
     }
 }

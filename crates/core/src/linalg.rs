@@ -120,49 +120,21 @@ pub fn mirror_lower<T: Copy>(mut c: ArrayViewMut2<T>) {
     }
 }
 
-/// Solves A x = b for symmetric positive definite A (consumed). None when A is not positive definite.
-pub fn cholesky_solve(mut a: Array2<f64>, b: &Array1<f64>) -> Option<Array1<f64>> {
-    let n = a.nrows();
-    // In-place lower Cholesky; row-oriented so the inner dot products run over contiguous memory.
-    for j in 0..n {
-        for i in j..n {
-            let s = a[[i, j]] - a.row(i).slice(ndarray::s![..j]).dot(&a.row(j).slice(ndarray::s![..j]));
-            if i == j {
-                if !(s > 0.0) || !s.is_finite() {
-                    return None;
-                }
-                a[[j, j]] = s.sqrt();
-            } else {
-                a[[i, j]] = s / a[[j, j]];
-            }
-        }
-    }
-    // Forward then backward substitution.
-    let mut y = b.clone();
-    for i in 0..n {
-        let s = a.row(i).slice(ndarray::s![..i]).dot(&y.slice(ndarray::s![..i]));
-        y[i] = (y[i] - s) / a[[i, i]];
-    }
-    for i in (0..n).rev() {
-        let mut s = y[i];
-        for k in i + 1..n {
-            s -= a[[k, i]] * y[k];
-        }
-        y[i] = s / a[[i, i]];
-    }
-    Some(y)
-}
-
-/// L with L Lᵀ = A for a symmetric positive semi-definite A; pivots below a relative tolerance (exactly
-/// dependent columns, e.g. symmetric neuron pairs) give zero columns.
-pub fn psd_cholesky(a: &Array2<f64>) -> Array2<f64> {
+/// Lower Cholesky factor L (L Lᵀ = A) of a symmetric A, reading its lower triangle only; row-oriented so
+/// the inner dot products run over contiguous memory. Strict (`semidefinite: false`): None unless A is
+/// positive definite. Semi-definite: pivots below a relative tolerance (exactly dependent columns, e.g.
+/// symmetric neuron pairs) give zero columns.
+fn factor(a: &Array2<f64>, semidefinite: bool) -> Option<Array2<f64>> {
     let n = a.nrows();
     let scale = a.diag().iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let tol = 1e-12 * scale.max(f64::MIN_POSITIVE);
     let mut l = Array2::<f64>::zeros((n, n));
     for j in 0..n {
         let d = a[[j, j]] - l.row(j).slice(s![..j]).dot(&l.row(j).slice(s![..j]));
-        if d <= tol {
+        if !d.is_finite() || (!semidefinite && d <= 0.0) {
+            return None;
+        }
+        if d <= tol && semidefinite {
             continue;
         }
         let ljj = d.sqrt();
@@ -172,7 +144,40 @@ pub fn psd_cholesky(a: &Array2<f64>) -> Array2<f64> {
             l[[i, j]] = v / ljj;
         }
     }
-    l
+    Some(l)
+}
+
+/// L with L Lᵀ = A for symmetric positive definite A; None otherwise.
+pub fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {
+    factor(a, false)
+}
+
+/// L with L Lᵀ = A for symmetric positive semi-definite A (zero columns where A is rank deficient).
+pub fn psd_cholesky(a: &Array2<f64>) -> Array2<f64> {
+    factor(a, true).unwrap_or_else(|| Array2::zeros(a.dim()))
+}
+
+/// Solves L Lᵀ x = b by forward then backward substitution.
+pub fn cholesky_substitute(l: &Array2<f64>, b: &Array1<f64>) -> Array1<f64> {
+    let n = l.nrows();
+    let mut y = b.clone();
+    for i in 0..n {
+        let s = l.row(i).slice(s![..i]).dot(&y.slice(s![..i]));
+        y[i] = (y[i] - s) / l[[i, i]];
+    }
+    for i in (0..n).rev() {
+        let mut s = y[i];
+        for k in i + 1..n {
+            s -= l[[k, i]] * y[k];
+        }
+        y[i] = s / l[[i, i]];
+    }
+    y
+}
+
+/// Solves A x = b for symmetric positive definite A. None when A is not positive definite.
+pub fn cholesky_solve(a: &Array2<f64>, b: &Array1<f64>) -> Option<Array1<f64>> {
+    cholesky(a).map(|l| cholesky_substitute(&l, b))
 }
 
 /// Eigenvalues of a small symmetric matrix (cyclic Jacobi), in decreasing order.
@@ -245,12 +250,12 @@ pub(crate) mod tests {
         let m = Array2::from_shape_fn((n, n), |(i, j)| ((i * 7 + j * 13) % 11) as f64 - 5.0);
         let a = m.t().dot(&m) + Array2::<f64>::eye(n) * 0.5;
         let b = Array1::from_shape_fn(n, |i| (i as f64).sin());
-        let x = cholesky_solve(a.clone(), &b).unwrap();
+        let x = cholesky_solve(&a, &b).unwrap();
         let y = direct_solve(a, b);
         for (u, v) in x.iter().zip(&y) {
             assert!((u - v).abs() < 1e-9 * v.abs().max(1.0), "{u} vs {v}");
         }
-        assert!(cholesky_solve(-Array2::<f64>::eye(3), &Array1::ones(3)).is_none());
+        assert!(cholesky_solve(&-Array2::<f64>::eye(3), &Array1::ones(3)).is_none());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Overlap statistics (protocol.md §5): neuron–direction cosines, their per-direction summaries, the
 //! spectrum of the normalized overlap, update cosines and in-plane update directions.
 use crate::linalg::symmetric_eigenvalues;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array2, Axis};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -71,10 +71,6 @@ pub fn in_plane_directions(before: &Array2<f64>, after: &Array2<f64>, w_star: &A
             r.iter().map(|v| if norm > 0.0 { v / norm } else { 0.0 }).collect()
         })
         .collect()
-}
-
-pub fn mean(v: &Array1<f64>) -> f64 {
-    v.sum() / v.len() as f64
 }
 
 #[cfg(test)]

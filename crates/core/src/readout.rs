@@ -66,7 +66,7 @@ impl Ridge {
                 let xtx_raw = xtx.clone();
                 xtx /= p;
                 xtx.diag_mut().mapv_inplace(|v| v + lambda);
-                let a = cholesky_solve(xtx, &(&xty / p.sqrt())).ok_or_else(not_pd)?;
+                let a = cholesky_solve(&xtx, &(&xty / p.sqrt())).ok_or_else(not_pd)?;
                 // ‖ỹ − Xâ/√p‖² = ỹᵀỹ − 2âᵀXᵀỹ/√p + âᵀXᵀXâ/p.
                 let sse = yty - 2.0 * a.dot(&xty) / p.sqrt() + a.dot(&xtx_raw.dot(&a)) / p;
                 Ok(Fit { a, train_error: sse.max(0.0) / rows as f64 })
@@ -75,7 +75,7 @@ impl Ridge {
                 let p = x.ncols() as f64;
                 let mut k = x.dot(&x.t()) / p;
                 k.diag_mut().mapv_inplace(|v| v + lambda);
-                let alpha = cholesky_solve(k, &y).ok_or_else(not_pd)?;
+                let alpha = cholesky_solve(&k, &y).ok_or_else(not_pd)?;
                 let a = x.t().dot(&alpha) / p.sqrt();
                 // Fitted values are XXᵀα/p = ỹ − λα.
                 let train_error = lambda * lambda * alpha.dot(&alpha) / rows as f64;

@@ -8,7 +8,7 @@
 use crate::activation::Activation;
 use crate::config::{Config, Residual};
 use crate::error::{Error, Result};
-use crate::linalg::cholesky_solve;
+use crate::linalg::{cholesky, cholesky_substitute};
 use crate::metrics::{self, Overlap};
 use crate::network::Network;
 use crate::rng::{self, Purpose};
@@ -64,10 +64,9 @@ pub fn overlaps(cfg: &Config, samples: usize, seed: u64) -> Result<Recursion> {
         let q_perp = &q - &m.dot(&m.t());
         // E_⊥[j]_l = E_N[j,l] − M_l · E_T[j]  (P = I).
         let e_perp = &e.normal - &e.tangent.dot(&m.t());
-        let solved: Vec<Array1<f64>> = (0..p)
-            .map(|l| cholesky_solve(q_perp.clone(), &e_perp.row(l).to_owned()))
-            .collect::<Option<_>>()
+        let q_perp_factor = cholesky(&q_perp)
             .ok_or_else(|| Error::numerical("p", "Q − MMᵀ is singular: the neurons' parts orthogonal to the target are linearly dependent"))?;
+        let solved: Vec<Array1<f64>> = (0..p).map(|l| cholesky_substitute(&q_perp_factor, &e_perp.row(l).to_owned())).collect();
         let mut m_new = m.clone();
         let mut q_new = q.clone();
         for j in 0..p {
@@ -118,7 +117,7 @@ fn expectations(m: &Array2<f64>, q: &Array2<f64>, a: &Array1<f64>, target: &Targ
     omega.slice_mut(s![..p, ..p]).assign(q);
     omega.slice_mut(s![..p, p..]).assign(m);
     omega.slice_mut(s![p.., ..p]).assign(&m.t());
-    let l = cholesky_lower(&omega).ok_or_else(|| Error::numerical("eta", "the overlaps left the positive-definite cone: lower eta"))?;
+    let l = cholesky(&omega).ok_or_else(|| Error::numerical("eta", "the overlaps left the positive-definite cone: lower eta"))?;
     let mut xi = Array2::<f64>::zeros((samples.div_ceil(crate::rng::BLOCK_ROWS) * crate::rng::BLOCK_ROWS, dim));
     rng::fill_gaussian(xi.view_mut(), seed, Purpose::Test, 1_000 + step, 0);
     let fields = xi.slice(s![..samples, ..]).dot(&l.t());
@@ -144,25 +143,6 @@ fn expectations(m: &Array2<f64>, q: &Array2<f64>, a: &Array1<f64>, target: &Targ
     }
     let error = (&y - &f).mapv(|v| v * v).sum() / n + cfg.noise;
     Ok(Expectations { tangent, normal, noise, error })
-}
-
-fn cholesky_lower(a: &Array2<f64>) -> Option<Array2<f64>> {
-    let n = a.nrows();
-    let mut l = Array2::<f64>::zeros((n, n));
-    for j in 0..n {
-        for i in j..n {
-            let s = a[[i, j]] - (0..j).map(|c| l[[i, c]] * l[[j, c]]).sum::<f64>();
-            if i == j {
-                if s <= 0.0 {
-                    return None;
-                }
-                l[[j, j]] = s.sqrt();
-            } else {
-                l[[i, j]] = s / l[[j, j]];
-            }
-        }
-    }
-    Some(l)
 }
 
 #[derive(Clone, Debug, Serialize)]
