@@ -4,28 +4,43 @@ import { FIELDS, FIELD_NAMES, flagOf } from '../config';
 import type { FieldSpec } from '../config/fields';
 import type { ConfigInput } from '../config';
 
-function parserOf(name: string, spec: FieldSpec): (value: string) => unknown {
-  const flag = `--${flagOf(name)}`;
-  const fail = (_v: string, what: string) => new InvalidArgumentError(`expected ${what}`);
+// Argument parsers shared by the commands' own options.
+const fail = (what: string) => new InvalidArgumentError(`expected ${what}`);
+
+export function numberArg(v: string): number {
+  const x = Number(v);
+  if (v.trim() === '' || Number.isNaN(x)) throw fail('a number');
+  return x;
+}
+
+export function positiveNumberArg(v: string): number {
+  const x = Number(v);
+  if (!(x > 0) || !Number.isFinite(x)) throw fail('a number > 0');
+  return x;
+}
+
+export function numberListArg(v: string): number[] {
+  const xs = v.split(',').map((s) => s.trim());
+  if (xs.some((s) => s === '' || Number.isNaN(Number(s)))) throw fail('comma-separated numbers');
+  return xs.map(Number);
+}
+
+function parserOf(spec: FieldSpec): (value: string) => unknown {
   switch (spec.kind) {
     case 'int':
     case 'seed':
       return (v) => {
         if (spec.nullable && /^(null|none)$/i.test(v)) return null;
-        if (!/^[+-]?\d+$/.test(v.trim())) throw fail(v, spec.nullable ? 'an integer or null' : 'an integer');
+        if (!/^[+-]?\d+$/.test(v.trim())) throw fail(spec.nullable ? 'an integer or null' : 'an integer');
         return Number(v);
       };
     case 'number':
-      return (v) => {
-        const x = Number(v);
-        if (v.trim() === '' || Number.isNaN(x)) throw fail(v, 'a number');
-        return x;
-      };
+      return numberArg;
     case 'bool':
       return (v) => {
         if (/^(true|1|yes)$/i.test(v)) return true;
         if (/^(false|0|no)$/i.test(v)) return false;
-        throw fail(v, 'true or false');
+        throw fail('true or false');
       };
     default:
       return (v) => v;
@@ -40,7 +55,7 @@ export function addConfigOptions(cmd: Command, defaults: Record<string, unknown>
     const shown = defaults[name];
     const opt = new Option(`--${flagOf(name)} ${value}`, spec.doc + (shown !== undefined && shown !== null ? ` (default: ${shown})` : ''));
     if (spec.kind === 'enum') opt.choices(spec.choices as unknown as string[]);
-    else opt.argParser(parserOf(name, spec));
+    else opt.argParser(parserOf(spec));
     if (spec.kind === 'bool') opt.preset('true');
     cmd.addOption(opt);
   }
@@ -53,7 +68,7 @@ export function configFromFlags(opts: Record<string, unknown>): ConfigInput {
   for (const name of FIELD_NAMES) {
     let v = opts[name];
     if (v === undefined) continue;
-    if (FIELDS[name].kind === 'bool' && typeof v === 'string') v = parserOf(name, FIELDS[name] as FieldSpec)(v);
+    if (FIELDS[name].kind === 'bool' && typeof v === 'string') v = parserOf(FIELDS[name] as FieldSpec)(v);
     out[name] = v;
   }
   return out as ConfigInput;

@@ -1,20 +1,16 @@
 // `giantstep plot`: a figure (SVG, PNG or both) from any sweep's JSONL, with theory curves and baselines.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { readRecords } from '../plot/jsonl';
 import { figureTarget, writeFigure } from '../plot/render';
 import { plotRecords } from '../plot/records';
 import { parseField } from '../plot/fields';
 import type { FigureFormat } from '../plot/render';
 import { readJsonFile } from './io';
+import { positiveNumberArg } from './options';
 
 const collectList = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function positiveNumber(v: string): number {
-  const x = Number(v);
-  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a number > 0');
-  return x;
-}
 
 export function plotCommand(): Command {
   return new Command('plot')
@@ -33,7 +29,7 @@ export function plotCommand(): Command {
     .option('--title <text>', 'figure title')
     .option('--x-title <text>', 'x axis title')
     .option('--y-title <text>', 'y axis title')
-    .option('--png-scale <x>', 'PNG size relative to the SVG', positiveNumber, 2)
+    .option('--png-scale <x>', 'PNG size relative to the SVG', positiveNumberArg, 2)
     .requiredOption('--out <file>', 'fig.svg or fig.png; repeat for both (the vega-lite spec is saved as fig.vl.json)', collect)
     .action(async (files: string[], o) => {
       const records = files.flatMap((f) => readRecords(f, (m) => process.stderr.write(`giantstep: ${m}\n`)));

@@ -1,11 +1,12 @@
 // `giantstep reproduce <figure>|all`: runs one of the paper's experiments into a folder (results.jsonl,
 // summary.json, figures); re-running resumes from the results already there.
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { ConfigError } from '../config';
 import { FIGURE_NAMES, REPRODUCTIONS, reproduce, reproductionNamed } from '../reproduce';
 import type { ReproductionSummary } from '../reproduce';
 import { shownWord } from '../reproduce/analysis';
+import { positiveNumberArg } from './options';
 
 function report(s: ReproductionSummary, outDir: string): string {
   const partial = s.runs < s.plannedRuns ? ` of ${s.plannedRuns} planned` : '';
@@ -14,11 +15,6 @@ function report(s: ReproductionSummary, outDir: string): string {
   return lines.join('\n') + '\n';
 }
 
-function positiveNumber(v: string): number {
-  const x = Number(v);
-  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a number > 0');
-  return x;
-}
 
 export function reproduceCommand(): Command {
   return new Command('reproduce')
@@ -27,7 +23,7 @@ export function reproduceCommand(): Command {
     .option('--quick', 'a small version (well under a minute each): for tests and first looks')
     .option('--out <dir>', 'output folder (default: reproduce/<figure>, or reproduce-quick/<figure>); with all, one subfolder per figure')
     .option('--no-run', 'run nothing: analyze and plot the runs already in the folder (e.g. of an interrupted full run)')
-    .option('--png-scale <x>', 'PNG size relative to the SVG', positiveNumber, 2)
+    .option('--png-scale <x>', 'PNG size relative to the SVG', positiveNumberArg, 2)
     .option('--list', 'list the figures and what each runs')
     .option('--quiet', 'no progress on stderr')
     .action(async (name: string | undefined, o) => {

@@ -1,23 +1,11 @@
 // `giantstep theory <kind>`: theory curves as JSON, with the field names of run results so they overlay.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { mergeConfigs, prepareConfig } from '../config';
 import type { ConfigInput } from '../config';
 import { theory } from '../theory';
 import type { TheoryRequest } from '../theory';
 import { readJsonFile, writeAtomic } from './io';
-import { addConfigOptions, configFromFlags } from './options';
-
-function numbers(v: string): number[] {
-  const xs = v.split(',').map((s) => Number(s.trim()));
-  if (xs.length === 0 || xs.some((x) => v.trim() === '' || Number.isNaN(x))) throw new InvalidArgumentError('expected comma-separated numbers');
-  return xs;
-}
-
-function number(v: string): number {
-  const x = Number(v);
-  if (v.trim() === '' || Number.isNaN(x)) throw new InvalidArgumentError('expected a number');
-  return x;
-}
+import { addConfigOptions, configFromFlags, numberArg, numberListArg } from './options';
 
 function emit(request: TheoryRequest, out?: string): void {
   const json = JSON.stringify(theory(request), null, 2) + '\n';
@@ -32,23 +20,23 @@ export function theoryCommand(defaults: Record<string, unknown>): Command {
   cmd.addCommand(
     new Command('one-step')
       .description('one-step cosines cos(G_i, v*) and cos(w_i, v*) at n = alpha·d (|a_i| = 1/√p, ‖w_i‖ = 1, η = c·p)')
-      .requiredOption('--alpha <list>', 'comma-separated α = n/d values', numbers)
+      .requiredOption('--alpha <list>', 'comma-separated α = n/d values', numberListArg)
       .option('--target <name>', 'target', 'T-C')
       .option('--activation <name>', 'activation', 'relu')
-      .option('--noise <number>', 'label noise variance', number, 0)
-      .option('--c <number>', 'step size η = c·p (for cos(w_i, v*))', number, 1)
+      .option('--noise <number>', 'label noise variance', numberArg, 0)
+      .option('--c <number>', 'step size η = c·p (for cos(w_i, v*))', numberArg, 1)
       .option('--out <file>', 'write the JSON here (default: stdout)')
       .action((o) => emit({ kind: 'one-step', target: o.target, activation: o.activation, noise: o.noise, alphas: o.alpha, c: o.c }, o.out)),
   );
   cmd.addCommand(
     new Command('drift')
       .description("a neuron's population drift E[g*(u) σ'(⟨m,u⟩ + sξ) u] (Monte Carlo)")
-      .requiredOption('--m <list>', 'overlap with each target direction', numbers)
-      .requiredOption('--s <number>', 'norm of the part orthogonal to the target', number)
+      .requiredOption('--m <list>', 'overlap with each target direction', numberListArg)
+      .requiredOption('--s <number>', 'norm of the part orthogonal to the target', numberArg)
       .option('--target <name>', 'target', 'T-C')
       .option('--activation <name>', 'activation', 'relu')
-      .option('--samples <int>', 'Monte Carlo samples', number, 200000)
-      .option('--theory-seed <int>', 'Monte Carlo seed', number, 0)
+      .option('--samples <int>', 'Monte Carlo samples', numberArg, 200000)
+      .option('--theory-seed <int>', 'Monte Carlo seed', numberArg, 0)
       .option('--out <file>', 'write the JSON here (default: stdout)')
       .action((o) => emit({ kind: 'drift', target: o.target, activation: o.activation, m: o.m, s: o.s, samples: o.samples, seed: o.theorySeed }, o.out)),
   );
@@ -56,8 +44,8 @@ export function theoryCommand(defaults: Record<string, unknown>): Command {
     .description('the deterministic (M, Q) recursion for a run config (same flags as `run`); steps shaped like run results')
     .option('--config <file>', 'JSON config file')
     .option('--preset <name>', 'named protocol')
-    .option('--samples <int>', 'Monte Carlo samples per step', number, 200000)
-    .option('--theory-seed <int>', 'Monte Carlo seed', number, 0)
+    .option('--samples <int>', 'Monte Carlo samples per step', numberArg, 200000)
+    .option('--theory-seed <int>', 'Monte Carlo seed', numberArg, 0)
     .option('--out <file>', 'write the JSON here (default: stdout)');
   addConfigOptions(overlaps, defaults);
   overlaps.action((o) => {
