@@ -42,7 +42,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function stageFlops(c) {
   const { d, p, n, steps, nTest } = c;
   const models = c.baselines && steps > 0 ? 2 : 1;
-  const block = Math.max(Math.floor(p / 4), 256);
+  const block = Math.max(Math.ceil(p / 4), 256); // linalg::gram_block
   const nb = Math.ceil(p / block);
   const gramFraction = p <= block ? 1 : (nb * (nb + 1)) / 2 / (nb * nb);
   if (c.sampler === 'projected') return {};

@@ -110,7 +110,7 @@ impl LabelShift {
             None => Array1::from_elem(z.nrows(), self.a),
             Some(b) => {
                 let bt = b.mapv(T::from_f64);
-                z.dot(&bt).mapv(|v| v.to_f64_lossy() + self.a)
+                crate::linalg::matvec(z, bt.view()).mapv(|v| v.to_f64_lossy() + self.a)
             }
         }
     }

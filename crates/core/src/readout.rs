@@ -6,7 +6,7 @@ use crate::data::{BatchId, Frame, LabelShift, Problem};
 use crate::error::{Error, Result};
 use crate::linalg::cholesky_solve;
 use crate::Real;
-use crate::linalg::{gemm, gram_lower, mirror_lower, transposed_dot};
+use crate::linalg::{gemm, gram_lower, matvec, mirror_lower, transposed_dot};
 use ndarray::{s, Array1, Array2, ArrayView2, Zip};
 
 /// Sufficient statistics of a ridge problem, built chunk by chunk.
@@ -152,7 +152,7 @@ pub fn test_errors<T: Real>(
         for ((w, a), err) in weights.iter().zip(sse.iter_mut()) {
             let mut xv = x.slice_mut(s![..rows, ..]);
             features(z, w, act, &mut xv);
-            let pred = xv.dot(a);
+            let pred = matvec(xv.view(), a.view());
             *err += Zip::from(&pred).and(&base).and(&y).fold(0.0, |acc, f, b, yv| {
                 let e = f.to_f64_lossy() + b - yv;
                 acc + e * e

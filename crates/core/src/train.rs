@@ -57,14 +57,12 @@ pub fn gradient<T: Real>(
         // Row by row while the row is in cache: f = (1/√p) Σ a σ(h), r = ỹ − f, h ← σ'(h) ⊙ (r aᵀ/√p).
         let act = &inputs.activation;
         let with_output = inputs.residual == Residual::Full;
+        let at = at.as_slice().expect("contiguous");
         Zip::from(h.view_mut().rows_mut()).and(&labels).par_for_each(|mut row, label| {
-            let f = if with_output {
-                row.iter().zip(&at).map(|(x, ai)| (act.value_t(*x) * *ai).to_f64_lossy()).sum::<f64>() * inv_sqrt_p
-            } else {
-                0.0
-            };
+            let row = row.as_slice_mut().expect("rows of a standard-layout chunk are contiguous");
+            let f = if with_output { weighted_sum(act, row, at) * inv_sqrt_p } else { 0.0 };
             let scale = T::from_f64((label - f) * inv_sqrt_p);
-            row.iter_mut().zip(&at).for_each(|(x, ai)| *x = act.derivative_t(*x) * scale * *ai);
+            row.iter_mut().zip(at).for_each(|(x, ai)| *x = act.derivative_t(*x) * scale * *ai);
         });
         // Gᵀ_chunk = hᵀ z.
         gemm(T::one(), h.t(), z, T::zero(), part.view_mut());
@@ -90,6 +88,21 @@ pub fn gradient<T: Real>(
     let l = psd_cholesky(&hh);
     let full = grad.dot(&u.t()) + l.dot(&gamma.t());
     Ok(full / n)
+}
+
+/// Σ_i σ(h_i) a_i in f64, in eight interleaved partial sums: one running sum would make each row's
+/// output wait on a chain of p dependent additions, as long as the row's share of the products.
+fn weighted_sum<T: Real>(act: &Activation, h: &[T], a: &[T]) -> f64 {
+    const LANES: usize = 8;
+    let mut lanes = [0.0f64; LANES];
+    let (h_body, h_tail) = h.split_at(h.len() / LANES * LANES);
+    for (hs, as_) in h_body.chunks_exact(LANES).zip(a.chunks_exact(LANES)) {
+        for k in 0..LANES {
+            lanes[k] += (act.value_t(hs[k]) * as_[k]).to_f64_lossy();
+        }
+    }
+    let tail: f64 = h_tail.iter().zip(&a[h_body.len()..]).map(|(x, ai)| (act.value_t(*x) * *ai).to_f64_lossy()).sum();
+    lanes.iter().sum::<f64>() + tail
 }
 
 /// W ← W + η Gᵀ, then the row normalization.
