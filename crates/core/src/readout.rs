@@ -6,7 +6,7 @@ use crate::data::{BatchId, Frame, LabelShift, Problem};
 use crate::error::{Error, Result};
 use crate::linalg::cholesky_solve;
 use crate::Real;
-use crate::linalg::{gemm, gram_lower, matvec, mirror_lower, transposed_dot};
+use crate::linalg::{gemm, gram, gram_lower, matvec, mirror_lower, transposed_dot};
 use ndarray::{s, Array1, Array2, ArrayView2, Zip};
 
 /// Sufficient statistics of a ridge problem, built chunk by chunk.
@@ -73,10 +73,12 @@ impl Ridge {
             }
             Ridge::Dual { x, y, rows } => {
                 let p = x.ncols() as f64;
-                let mut k = x.dot(&x.t()) / p;
+                let mut k = Array2::<f64>::zeros((rows, rows));
+                gram(x.t(), k.view_mut());
+                k /= p;
                 k.diag_mut().mapv_inplace(|v| v + lambda);
                 let alpha = cholesky_solve(&k, &y).ok_or_else(not_pd)?;
-                let a = x.t().dot(&alpha) / p.sqrt();
+                let a = transposed_dot(x.view(), alpha.view()) / p.sqrt();
                 // Fitted values are XXᵀα/p = ỹ − λα.
                 let train_error = lambda * lambda * alpha.dot(&alpha) / rows as f64;
                 Ok(Fit { a, train_error })
