@@ -45,7 +45,8 @@ function stageFlops(c) {
   const block = Math.max(Math.ceil(p / 4), 256); // linalg::gram_block
   const nb = Math.ceil(p / block);
   const gramFraction = p <= block ? 1 : (nb * (nb + 1)) / 2 / (nb * nb);
-  if (c.sampler === 'projected') return {};
+  // The projected sampler and the dual readout (n < p) do other work than these formulas count.
+  if (c.sampler === 'projected' || n < p) return {};
   return {
     steps: steps * n * 4 * d * p,
     readout: models * n * (2 * d * p + 2 * p * p * gramFraction),
@@ -84,6 +85,12 @@ const cases = quick
         name: 'projected sampler d=4096 p=16 κ=2 (n=16.8M) T=2 f64',
         precision: 'f64',
         giantstep: ['run', '--d', '4096', '--p', '16', '--kappa', '2', '--steps', '2', '--target', 'T-B', '--readout-batch', 'fresh', '--preprocess', 'none', '--sampler', 'projected', '--quiet'],
+      },
+      {
+        // The largest widths of `reproduce width-sweep`: n < p, so the readout solves the n×n dual system.
+        name: 'width-sweep point d=256 n=4096 p=8636 T=2, dual readout with baseline, f64',
+        precision: 'f64',
+        giantstep: ['run', '--d', '256', '--alpha', '16', '--p', '8636', '--steps', '2', '--target', 'T-E', '--eta', '5', '--eta-rule', 'p-d', '--lambda', '1e-6', '--n-test', '50000', '--init-a', 'signs', '--readout-batch', 'fresh', '--preprocess', 'none', '--sampler', 'full', '--seed', '1', '--quiet'],
       },
     ];
 

@@ -102,6 +102,25 @@ describe('rendering', () => {
     expect(size.height).toBeGreaterThan(300);
   });
 
+  it('orders facet panels as asked (numbers as numbers, not as strings)', async () => {
+    const rows = ['α = 4', 'α = 8', 'α = 16'];
+    const faceted = lineChart({
+      title: 'Faceted',
+      caption: [],
+      x: { title: 'p' },
+      y: { title: 'test error' },
+      seriesTitle: 'steps',
+      error: 'sem',
+      measured: rows.map((alpha, i) => ({ x: 1, y: i + 1, lo: i + 1, hi: i + 1, count: 1, series: '1 step', alpha })),
+      facets: { row: { field: 'alpha', title: '', sort: rows } },
+    });
+    expect((faceted.facet as { row: { sort: string[] } }).row.sort).toEqual(rows);
+    const svg = await renderSvg(faceted);
+    const at = rows.map((r) => svg.indexOf(`>${r}<`));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
   it('wraps long captions so the figure keeps its width', () => {
     const lines = wrapCaption(['word '.repeat(60).trim()], 40);
     expect(lines.length).toBeGreaterThan(5);

@@ -15,9 +15,16 @@ export interface AxisSpec {
 }
 
 /** Splits the figure into panels: `column` and `row` name fields of the rows. */
+/** A panel dimension; `sort` lists its values in display order (default: alphabetical). */
+export interface Facet {
+  field: string;
+  title: string;
+  sort?: string[];
+}
+
 export interface Facets {
-  column?: { field: string; title: string };
-  row?: { field: string; title: string };
+  column?: Facet;
+  row?: Facet;
 }
 
 export type ErrorKind = 'std' | 'sem';
@@ -107,8 +114,9 @@ function panels(base: Record<string, unknown>, values: unknown[], layer: unknown
   const data = { values };
   if (!facets?.column && !facets?.row) return { ...base, data, ...size, layer };
   const facet: Record<string, unknown> = {};
-  if (facets.column) facet.column = { field: facets.column.field, type: 'ordinal', title: facets.column.title };
-  if (facets.row) facet.row = { field: facets.row.field, type: 'ordinal', title: facets.row.title };
+  const channel = (f: Facet) => ({ field: f.field, type: 'ordinal', title: f.title, ...(f.sort ? { sort: f.sort } : {}) });
+  if (facets.column) facet.column = channel(facets.column);
+  if (facets.row) facet.row = channel(facets.row);
   return { ...base, data, facet, spec: { ...size, layer }, resolve: { scale: { y: 'independent' } } };
 }
 

@@ -102,7 +102,7 @@ export const widthSweep: Reproduction = {
       error: 'sem',
       measured,
       baselines,
-      facets: { column: { field: 'target', title: 'target' }, row: { field: 'alpha', title: '' } },
+      facets: { column: { field: 'target', title: 'target' }, row: { field: 'alpha', title: '', sort: [...alphas].sort((a, b) => a - b).map((a) => `α = n/d = ${a}`) } },
       width: 200,
       height: 180,
     });
