@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // giantstep against a numpy implementation of the same protocols, side by side on this machine.
-// `npm run bench [-- --quick] [--runs N] [--only SUBSTRING]` writes bench/results/<date>.{json,md}.
+// `npm run bench [-- --quick] [--runs N] [--only SUBSTRING]` writes bench/results/<date>.{json,md};
+// `npm run bench -- --render bench/results/<date>.json` re-renders a report's markdown.
 // numpy runs in its own venv (bench/.venv) with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for its
 // processes only, so it uses its best kernels; giantstep and numpy alternate run by run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,6 +96,13 @@ const cases = quick
     ];
 
 function main() {
+  // `--render FILE.json` rewrites the markdown of an existing report (e.g. after changing this script's
+  // report format) without running anything.
+  const render = option('--render', '');
+  if (render) {
+    writeFileSync(render.replace(/\.json$/, '.md'), markdown(JSON.parse(readFileSync(render, 'utf8'))));
+    return;
+  }
   const python = ensureTools();
   const numpyEnv = { ...process.env };
   delete numpyEnv.OPENBLAS_CORETYPE;
@@ -157,12 +165,35 @@ function markdown(r) {
     '| case | giantstep s | numpy s | ratio | giantstep peak RSS MB | numpy peak RSS MB | test error (giantstep / numpy) | stage GFLOP/s (share of best GEMM) |',
     '|---|---|---|---|---|---|---|---|',
     ...r.rows.map((row) => {
-      const stages = Object.entries(row.giantstep.stages).map(([s, v]) => `${s} ${f(v.gflops, 0)} (${f(100 * v.ofBestGemm, 0)}%)`).join(', ');
+      const stages = Object.entries(row.giantstep.stages).map(([s, v]) => `${s} ${f(v.gflops, 0)} (${f(v.ofBestGemm === null ? null : 100 * v.ofBestGemm, 0)}%)`).join(', ');
       return `| ${row.name} | ${f(row.giantstep.seconds)} | ${row.numpy ? f(row.numpy.seconds) : '—'} | ${f(row.ratio)} | ${f(row.giantstep.peakRssMb, 0)} | ${row.numpy ? f(row.numpy.peakRssMb, 0) : '—'} | ${f(row.giantstep.testError, 4)} / ${row.numpy ? f(row.numpy.testError, 4) : '—'} | ${stages} |`;
     }),
     '',
+    ...targetLines(r),
   ];
   return lines.join('\n');
+}
+
+/** Issue 6's targets, checked against this report's rows (where the report has them). */
+function targetLines(r) {
+  const row = (name) => r.rows.find((x) => x.name === name);
+  const [f64, f32] = [row('notebook-single-step κ=2 f64'), row('notebook-single-step κ=2 f32')];
+  const projected = r.rows.find((x) => x.name.startsWith('projected sampler'));
+  const mark = (ok) => (ok ? 'met' : 'NOT met');
+  const out = [];
+  if (f64?.numpy) out.push(`- κ = 2 f64 ≤ 0.5× numpy f64: ${f64.ratio.toFixed(2)}× — ${mark(f64.ratio <= 0.5)}`);
+  if (f32 && f64?.numpy) {
+    const ratio = f32.giantstep.seconds / f64.numpy.seconds;
+    out.push(`- κ = 2 f32 ≤ 0.25× numpy f64: ${ratio.toFixed(2)}× (${f32.giantstep.seconds.toFixed(2)} s against ${f64.numpy.seconds.toFixed(2)} s; giantstep f32 runs ${f32.giantstep.all.join(', ')} s) — ${mark(ratio <= 0.25)}`);
+  }
+  for (const x of [f64, f32].filter(Boolean)) out.push(`- ${x.name} peak RSS ≤ 500 MB: ${x.giantstep.peakRssMb.toFixed(0)} MB — ${mark(x.giantstep.peakRssMb <= 500)}`);
+  const shares = r.rows.flatMap((x) => Object.values(x.giantstep.stages).map((v) => v.ofBestGemm)).filter((v) => Number.isFinite(v) && v > 0);
+  if (shares.length) {
+    const [lo, hi] = [Math.min(...shares), Math.max(...shares)].map((v) => (100 * v).toFixed(0));
+    out.push(`- streamed stages ≥ 80% of the best GEMM rate: ${lo}–${hi}% — ${mark(Math.min(...shares) >= 0.8)} (why: README, Performance)`);
+  }
+  if (projected) out.push(`- projected sampler ≤ 20 s, ≤ 1 GB: ${projected.giantstep.seconds.toFixed(2)} s, ${projected.giantstep.peakRssMb.toFixed(0)} MB — ${mark(projected.giantstep.seconds <= 20 && projected.giantstep.peakRssMb <= 1024)}`);
+  return out.length ? ['Targets (issue 6):', '', ...out, ''] : [];
 }
 
 main();
