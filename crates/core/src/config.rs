@@ -330,12 +330,10 @@ impl Config {
         let weights = 5 * p * d * 8 + 2 * p * d * word;
         let chunk = c * (d + 3 * p) * word;
         let models = if self.baselines { 2 } else { 1 };
-        let readout = if n < p {
-            // Dual form holds the features of the whole (small) batch and its n×n kernel.
-            models * (n * p * 8 + 2 * n * n * 8)
-        } else {
-            models * 2 * p * p * 8
-        };
+        // What every model accumulates (the dual form: the features of the whole, small, batch; the primal:
+        // XᵀX), plus one solve's workspace: the system matrix, the factorization's working copy and its
+        // factor (and the primal's copy of XᵀX for the train error).
+        let readout = if n < p { models * n * p * 8 + 3 * n * n * 8 } else { models * p * p * 8 + 4 * p * p * 8 };
         weights + chunk + readout + 64 * 1024 * 1024
     }
 
