@@ -2,7 +2,7 @@
 //! and the metrics after every step. `run` is the core's single entry point.
 use crate::activation::Activation;
 use crate::config::{Batches, Config, Precision, Preprocess, ReadoutBatch, Sampler};
-use crate::data::{BatchId, Frame, LabelShift, Problem};
+use crate::data::{BatchId, Frame, LabelShift, Problem, Scratch};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Overlap};
 use crate::network::Network;
@@ -16,7 +16,6 @@ use ndarray::{Array1, Array2};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;
-use std::marker::PhantomData;
 use std::time::Instant;
 
 #[derive(Clone, Debug, Serialize)]
@@ -123,7 +122,7 @@ struct Runner<'a, T: Real> {
     progress: Progress<'a>,
     shifts: HashMap<(Purpose, u64), LabelShift>,
     stage_seconds: BTreeMap<String, f64>,
-    precision: PhantomData<T>,
+    scratch: Scratch<T>,
 }
 
 /// Relative cost per row of each kind of pass, for the progress fraction.
@@ -141,7 +140,7 @@ impl<'a, T: Real> Runner<'a, T> {
         let problem = Problem { target, w_star, noise: cfg.noise, seed: cfg.seed };
         let mut runner = Runner {
             problem,
-            precision: PhantomData,
+            scratch: Scratch::default(),
             activation,
             progress: Progress::new(1.0, report, cancel),
             shifts: HashMap::new(),
@@ -241,8 +240,8 @@ impl<'a, T: Real> Runner<'a, T> {
         let cost = Self::costs(&self.cfg).estimate;
         let shift = self.timed("preprocess", |r| {
             r.progress.stage("estimating the labels' mean and linear part")?;
-            let Runner { problem, progress, cfg, .. } = r;
-            problem.estimate_shift::<T, _>(batch, cfg.chunk, |rows| progress.advance(rows as f64 * cost))
+            let Runner { problem, progress, cfg, scratch, .. } = r;
+            problem.estimate_shift::<T, _>(batch, cfg.chunk, &mut scratch.data, |rows| progress.advance(rows as f64 * cost))
         })?;
         self.shifts.insert((batch.purpose, batch.index), shift.clone());
         Ok(shift)
@@ -259,9 +258,9 @@ impl<'a, T: Real> Runner<'a, T> {
         let chunk = self.cfg.chunk;
         let fits = self.timed("readout", |r| {
             r.progress.stage(format!("readout after step {t}"))?;
-            let Runner { problem, progress, .. } = r;
+            let Runner { problem, progress, scratch, .. } = r;
             let cost = costs.fit * models.len() as f64;
-            readout::fit::<T>(problem, &frame, models, &act, batch, &shift, lambda, chunk, |rows| progress.advance(rows as f64 * cost))
+            readout::fit::<T>(problem, &frame, models, &act, batch, &shift, lambda, chunk, scratch, |rows| progress.advance(rows as f64 * cost))
         })?;
         if self.cfg.n_test == 0 {
             return Ok(fits.into_iter().map(|f| (f, None)).collect());
@@ -274,10 +273,10 @@ impl<'a, T: Real> Runner<'a, T> {
         };
         let errors = self.timed("test", |r| {
             r.progress.stage(format!("test error after step {t}"))?;
-            let Runner { problem, progress, .. } = r;
+            let Runner { problem, progress, scratch, .. } = r;
             let pairs: Vec<_> = models.iter().copied().zip(fits.iter()).collect();
             let cost = costs.test * models.len() as f64;
-            readout::test_errors::<T>(problem, &frame, &pairs, &act, test, &test_shift, chunk, |rows| progress.advance(rows as f64 * cost))
+            readout::test_errors::<T>(problem, &frame, &pairs, &act, test, &test_shift, chunk, scratch, |rows| progress.advance(rows as f64 * cost))
         })?;
         if let Some(bad) = errors.iter().find(|e| !e.is_finite()) {
             return Err(Error::numerical("eta", format!("the test error is {bad}: the features overflowed; lower eta")));
@@ -294,9 +293,9 @@ impl<'a, T: Real> Runner<'a, T> {
         let chunk = self.cfg.chunk;
         let grad = self.timed("steps", |r| {
             r.progress.stage(format!("step {t}/{total}"))?;
-            let Runner { problem, progress, .. } = r;
+            let Runner { problem, progress, scratch, .. } = r;
             let inputs = StepInputs { problem, activation: act, residual, batch, shift: &shift, frame: &frame, chunk };
-            train::gradient::<T>(&inputs, w, a, |rows| progress.advance(rows as f64 * cost))
+            train::gradient::<T>(&inputs, w, a, scratch, |rows| progress.advance(rows as f64 * cost))
         })?;
         let before = w.clone();
         let eta = self.cfg.learning_rate();

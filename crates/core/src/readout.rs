@@ -2,7 +2,7 @@
 //! normalization, â = argmin Σ_ν (ỹ_ν − ⟨a, x_ν⟩/√p)² + λ‖a‖², in primal form (p×p normal equations
 //! accumulated chunk by chunk) or, when n < p, in dual form (n×n kernel).
 use crate::activation::Activation;
-use crate::data::{BatchId, Frame, LabelShift, Problem};
+use crate::data::{matrix_in, BatchId, Frame, LabelShift, Problem, Scratch};
 use crate::error::{Error, Result};
 use crate::linalg::cholesky_solve;
 use crate::Real;
@@ -105,21 +105,23 @@ pub fn fit<T: Real>(
     shift: &LabelShift,
     lambda: f64,
     chunk: usize,
+    scratch: &mut Scratch<T>,
     mut on_chunk: impl FnMut(usize) -> Result<()>,
 ) -> Result<Vec<Fit>> {
     let p = models[0].nrows();
-    let weights: Vec<Array2<T>> = models.iter().map(|w| frame.coords(w).mapv(T::from_f64)).collect();
+    let weights: Vec<Array2<T>> = models.iter().map(|w| frame.coords_in(w)).collect();
     let shift = frame.shift(shift);
     let mut ridges: Vec<Ridge> = models.iter().map(|_| Ridge::new(batch.rows, p)).collect();
-    let mut x = Array2::<T>::zeros((chunk.min(batch.rows.max(1)), p));
-    let mut scratch = Array2::<T>::zeros((p, p));
-    problem.stream(frame, batch, chunk, |z: ArrayView2<T>, y| {
+    let Scratch { data, features: buffer, .. } = scratch;
+    let mut x = matrix_in(buffer, chunk.min(batch.rows.max(1)), p);
+    let mut gram = Array2::<T>::zeros((p, p));
+    problem.stream(frame, batch, chunk, data, |z: ArrayView2<T>, y| {
         let rows = z.nrows();
         let target = &y - &shift.at(z);
         for (w, ridge) in weights.iter().zip(ridges.iter_mut()) {
             let mut xv = x.slice_mut(s![..rows, ..]);
             features(z, w, act, &mut xv);
-            ridge.add(xv.view(), &target, &mut scratch);
+            ridge.add(xv.view(), &target, &mut gram);
         }
         on_chunk(rows)
     })?;
@@ -137,18 +139,20 @@ pub fn test_errors<T: Real>(
     batch: BatchId,
     shift: &LabelShift,
     chunk: usize,
+    scratch: &mut Scratch<T>,
     mut on_chunk: impl FnMut(usize) -> Result<()>,
 ) -> Result<Vec<f64>> {
     let p = models[0].0.nrows();
     let inv_sqrt_p = 1.0 / (p as f64).sqrt();
     let weights: Vec<(Array2<T>, Array1<T>)> = models
         .iter()
-        .map(|(w, fit)| (frame.coords(w).mapv(T::from_f64), fit.a.mapv(|v| T::from_f64(v * inv_sqrt_p))))
+        .map(|(w, fit)| (frame.coords_in(w), fit.a.mapv(|v| T::from_f64(v * inv_sqrt_p))))
         .collect();
     let shift = frame.shift(shift);
     let mut sse = vec![0.0; models.len()];
-    let mut x = Array2::<T>::zeros((chunk.min(batch.rows.max(1)), p));
-    problem.stream(frame, batch, chunk, |z: ArrayView2<T>, y| {
+    let Scratch { data, features: buffer, .. } = scratch;
+    let mut x = matrix_in(buffer, chunk.min(batch.rows.max(1)), p);
+    problem.stream(frame, batch, chunk, data, |z: ArrayView2<T>, y| {
         let rows = z.nrows();
         let base = shift.at(z);
         for ((w, a), err) in weights.iter().zip(sse.iter_mut()) {

@@ -2,7 +2,7 @@
 //! second layer, accumulated chunk by chunk, then W ← W + η Gᵀ and the optional row normalization.
 use crate::activation::Activation;
 use crate::config::{Normalize, Residual};
-use crate::data::{BatchId, LabelShift, Problem};
+use crate::data::{matrix_in, BatchId, LabelShift, Problem, Scratch};
 use crate::error::Result;
 use crate::Real;
 use crate::data::Frame;
@@ -34,22 +34,24 @@ pub fn gradient<T: Real>(
     inputs: &StepInputs,
     w: &Array2<f64>,
     a: &Array1<f64>,
+    scratch: &mut Scratch<T>,
     mut on_chunk: impl FnMut(usize) -> Result<()>,
 ) -> Result<Array2<f64>> {
     let p = w.nrows();
     let frame = inputs.frame;
     let m = frame.dim();
-    let wt = frame.coords(w).mapv(T::from_f64);
+    let wt = frame.coords_in::<T>(w);
     let at = a.mapv(T::from_f64);
     let shift = frame.shift(inputs.shift);
     let inv_sqrt_p = 1.0 / (p as f64).sqrt();
-    let mut pre = Array2::<T>::zeros((inputs.chunk.min(inputs.batch.rows.max(1)), p));
-    let mut part = Array2::<T>::zeros((p, m));
+    let Scratch { data, features, gradient } = scratch;
+    let mut pre = matrix_in(features, inputs.chunk.min(inputs.batch.rows.max(1)), p);
+    let mut part = matrix_in(gradient, p, m);
     let mut grad = Array2::<f64>::zeros((p, m));
     let projected = frame.basis.is_some();
     let mut hh_part = Array2::<T>::zeros(if projected { (p, p) } else { (0, 0) });
     let mut hh = Array2::<f64>::zeros(hh_part.dim());
-    inputs.problem.stream(frame, inputs.batch, inputs.chunk, |z: ArrayView2<T>, y| {
+    inputs.problem.stream(frame, inputs.batch, inputs.chunk, data, |z: ArrayView2<T>, y| {
         let rows = z.nrows();
         let mut h = pre.slice_mut(s![..rows, ..]);
         gemm(T::one(), z, wt.t(), T::zero(), h.view_mut());
@@ -166,7 +168,7 @@ mod tests {
         for act in [Activation::Tanh, Activation::Erf, Activation::Gelu] {
             let frame = Frame::full(&problem.w_star);
             let inputs = StepInputs { problem: &problem, activation: act.clone(), residual: Residual::Full, batch, shift: &shift, frame: &frame, chunk: 256 };
-            let g = gradient::<f64>(&inputs, &net.w, &net.a, |_| Ok(())).unwrap();
+            let g = gradient::<f64>(&inputs, &net.w, &net.a, &mut Scratch::default(), |_| Ok(())).unwrap();
             for (i, j) in [(0, 0), (2, 5), (5, 11), (3, 7)] {
                 let h = 1e-5;
                 let mut wp = net.w.clone();
@@ -190,10 +192,26 @@ mod tests {
         let frame = Frame::full(&problem.w_star);
         let small = StepInputs { problem: &problem, activation: Activation::Relu, residual: Residual::Full, batch, shift: &shift, frame: &frame, chunk: 256 };
         let large = StepInputs { chunk: 3072, activation: Activation::Relu, ..small };
-        let g1 = gradient::<f64>(&small, &net.w, &net.a, |_| Ok(())).unwrap();
-        let g2 = gradient::<f64>(&large, &net.w, &net.a, |_| Ok(())).unwrap();
+        let g1 = gradient::<f64>(&small, &net.w, &net.a, &mut Scratch::default(), |_| Ok(())).unwrap();
+        let g2 = gradient::<f64>(&large, &net.w, &net.a, &mut Scratch::default(), |_| Ok(())).unwrap();
         let diff = (&g1 - &g2).mapv(f64::abs).fold(0.0f64, |m, v| m.max(*v));
         assert!(diff < 1e-13, "{diff}");
+    }
+
+    #[test]
+    fn a_reused_scratch_gives_the_same_gradient() {
+        // Buffers left by an earlier, larger pass (here: full of NaN) must not leak into the next one.
+        let t = Target::parse("T-B").unwrap();
+        let (d, p) = (20, 8);
+        let problem = Problem { w_star: target::directions(t.k, d, 2), target: t, noise: 0.0, seed: 3 };
+        let net = Network::init(&Config { d, p, ..Config::default() }, 4);
+        let batch = BatchId { purpose: Purpose::Train, index: 1, rows: 700 };
+        let (shift, frame) = (LabelShift::zero(), Frame::full(&problem.w_star));
+        let inputs = StepInputs { problem: &problem, activation: Activation::Relu, residual: Residual::Full, batch, shift: &shift, frame: &frame, chunk: 256 };
+        let fresh = gradient::<f64>(&inputs, &net.w, &net.a, &mut Scratch::default(), |_| Ok(())).unwrap();
+        let mut dirty = Scratch { data: vec![f64::NAN; 100_000], features: vec![f64::NAN; 100_000], gradient: vec![f64::NAN; 1000] };
+        let reused = gradient::<f64>(&inputs, &net.w, &net.a, &mut dirty, |_| Ok(())).unwrap();
+        assert_eq!(fresh, reused);
     }
 
     #[test]
