@@ -101,16 +101,8 @@ impl Frame {
         self.w_star.ncols()
     }
 
-    /// Weights (p × d) in these coordinates (p × m).
-    pub fn coords(&self, w: &Array2<f64>) -> Array2<f64> {
-        match &self.basis {
-            None => w.clone(),
-            Some(u) => w.dot(u),
-        }
-    }
-
-    /// The same in the working precision (in full coordinates, one conversion and no copy).
-    pub fn coords_in<T: Real>(&self, w: &Array2<f64>) -> Array2<T> {
+    /// Weights (p × d) in these coordinates (p × m), in the working precision.
+    pub fn coords<T: Real>(&self, w: &Array2<f64>) -> Array2<T> {
         match &self.basis {
             None => w.mapv(T::from_f64),
             Some(u) => w.dot(u).mapv(T::from_f64),
@@ -254,7 +246,7 @@ mod tests {
         let u = frame.basis.as_ref().unwrap();
         assert!((u.t().dot(u) - Array2::<f64>::eye(6)).iter().all(|d| d.abs() < 1e-12));
         // Projecting then lifting recovers W and W*.
-        assert!((frame.coords(&w).dot(&u.t()) - &w).iter().all(|d| d.abs() < 1e-10));
+        assert!((frame.coords::<f64>(&w).dot(&u.t()) - &w).iter().all(|d| d.abs() < 1e-10));
         assert!((frame.w_star.dot(&u.t()) - &w_star).iter().all(|d| d.abs() < 1e-12));
     }
 }

@@ -115,13 +115,12 @@ pub fn gram_lower<T: Real>(x: ArrayView2<T>, mut c: ArrayViewMut2<T>) {
     }
 }
 
-/// Rows per strip of `gram_lower`: fewer, larger products run nearer the peak rate than many small ones
-/// (measured in a κ = 2 run: half-width strips beat quarter-width blocks by 7%).
-pub fn gram_block(p: usize) -> usize {
-    p.div_ceil(GRAM_STRIPS).max(128)
+/// Rows per strip of `gram_lower` (bench/run.mjs counts XᵀX's flops with the same rule). Measured on
+/// the f32 κ = 2 run's XᵀX: four strips of one product each 1.01 s, eight 1.05–1.08 s, two 1.07 s,
+/// against 1.20–1.25 s for the ten 256 × 256 blocks this replaced.
+fn gram_block(p: usize) -> usize {
+    p.div_ceil(4).max(256)
 }
-
-pub const GRAM_STRIPS: usize = 4;
 
 /// Copies the lower triangle onto the upper one.
 pub fn mirror_lower<T: Copy>(mut c: ArrayViewMut2<T>) {

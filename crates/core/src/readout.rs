@@ -73,7 +73,7 @@ impl Ridge {
             }
             Ridge::Dual { x, y, rows } => {
                 let p = x.ncols() as f64;
-                let mut k = Array2::<f64>::zeros((rows, rows));
+                let mut k = Array2::<f64>::zeros((x.nrows(), x.nrows()));
                 gram(x.t(), k.view_mut());
                 k /= p;
                 k.diag_mut().mapv_inplace(|v| v + lambda);
@@ -109,7 +109,7 @@ pub fn fit<T: Real>(
     mut on_chunk: impl FnMut(usize) -> Result<()>,
 ) -> Result<Vec<Fit>> {
     let p = models[0].nrows();
-    let weights: Vec<Array2<T>> = models.iter().map(|w| frame.coords_in(w)).collect();
+    let weights: Vec<Array2<T>> = models.iter().map(|w| frame.coords(w)).collect();
     let shift = frame.shift(shift);
     let mut ridges: Vec<Ridge> = models.iter().map(|_| Ridge::new(batch.rows, p)).collect();
     let Scratch { data, features: buffer, .. } = scratch;
@@ -146,7 +146,7 @@ pub fn test_errors<T: Real>(
     let inv_sqrt_p = 1.0 / (p as f64).sqrt();
     let weights: Vec<(Array2<T>, Array1<T>)> = models
         .iter()
-        .map(|(w, fit)| (frame.coords_in(w), fit.a.mapv(|v| T::from_f64(v * inv_sqrt_p))))
+        .map(|(w, fit)| (frame.coords(w), fit.a.mapv(|v| T::from_f64(v * inv_sqrt_p))))
         .collect();
     let shift = frame.shift(shift);
     let mut sse = vec![0.0; models.len()];

@@ -40,7 +40,7 @@ pub fn gradient<T: Real>(
     let p = w.nrows();
     let frame = inputs.frame;
     let m = frame.dim();
-    let wt = frame.coords_in::<T>(w);
+    let wt = frame.coords::<T>(w);
     let at = a.mapv(T::from_f64);
     let shift = frame.shift(inputs.shift);
     let inv_sqrt_p = 1.0 / (p as f64).sqrt();
