@@ -229,7 +229,8 @@ impl Config {
             d.powf(kappa).round()
         } else if let Some(alpha) = self.alpha {
             check_finite("alpha", alpha, 0.0, MAX_N)?;
-            let ell = self.ell.unwrap_or(1.0);
+            // ell defaults to 1 with alpha, and the resolved config stores it: η's p-d rule reads it too.
+            let ell = *self.ell.get_or_insert(1.0);
             check_finite("ell", ell, 0.0, 6.0)?;
             (alpha * d.powf(ell)).round()
         } else {
@@ -381,6 +382,15 @@ mod tests {
         let c = cfg(r#"{"d":4096,"p":1024,"n":4096,"eta":2048,"etaRule":"raw"}"#).unwrap();
         assert_eq!(c.learning_rate(), 2048.0);
         assert_eq!(cfg(r#"{"d":512,"kappa":1.3}"#).unwrap().n(), 3327);
+    }
+
+    #[test]
+    fn alpha_without_ell_resolves_ell_one_for_the_learning_rate_too() {
+        // n = αd (ℓ = 1), so η = eta·p·d^0 = 8, not eta·p·d^((log n/log d − 1)/2) = 16.
+        let c = cfg(r#"{"d":128,"p":8,"alpha":4,"eta":1,"etaRule":"p-d"}"#).unwrap();
+        assert_eq!(c.n(), 512);
+        assert_eq!(c.ell, Some(1.0));
+        assert_eq!(c.learning_rate(), 8.0);
     }
 
     #[test]

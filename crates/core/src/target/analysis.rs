@@ -15,6 +15,7 @@ use crate::rng::{self, Purpose};
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 /// How the coefficients were obtained.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -41,8 +42,13 @@ pub struct HermiteTerm {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LearnedDims {
-    /// Dimension learned by one step with n = Θ(d^ℓ), ℓ = 1..4.
+    /// Dimension of the union of range(C_1*) … range(C_ℓ*), ℓ = 1..4: every direction some order ≤ ℓ makes
+    /// visible to one step with n = Θ(d^ℓ). One network whose labels have their lower orders removed aligns
+    /// only with range(C_ℓ*) (`one_step_by_order`); the union counts the lower orders' directions too, which
+    /// come back through the re-added linear part or a step on the raw labels.
     pub one_step: Vec<usize>,
+    /// Dimension of range(C_ℓ*) alone, ℓ = 1..4.
+    pub one_step_by_order: Vec<usize>,
     /// Dimension learned after t steps with n = Θ(d) each, t = 1..6.
     pub multi_step: Vec<usize>,
     /// For each step t = 1..6, the size of the largest Hermite coefficient that brings a new direction in
@@ -62,8 +68,12 @@ pub struct Analysis {
     pub variance: f64,
     pub c1: Vec<f64>,
     pub c2: Vec<Vec<f64>>,
-    /// Lowest order at which each direction u_j appears (None: never, up to maxOrder).
+    /// Lowest order at which each coordinate axis u_j appears (None: never, up to maxOrder). Per axis, so
+    /// not rotation invariant: T-A has (1, 1) though its direction (u1 − u2)/√2 first appears at order 2.
     pub information_exponents: Vec<Option<usize>>,
+    /// Rotation-invariant exponents, ascending: one entry per direction of the target space that some Hermite
+    /// order makes visible, the lowest order ℓ at which it enters the union of range(C_1*)…range(C_ℓ*).
+    pub direction_exponents: Vec<usize>,
     pub leap_index: Option<usize>,
     pub linear_kernel_error: f64,
     pub learned_dims: LearnedDims,
@@ -122,16 +132,23 @@ pub fn analyse(expr: &Expr, k: usize) -> Analysis {
     let mut learned: Vec<Array1<f64>> = vec![];
     let (multi_step, link_strength) = (1..=6)
         .map(|_| {
-            let (new, strength) = tensors.visible_with_strength(&learned, 1, max_order, tol);
+            let (new, strength) = tensors.visible_with_strength(&learned, 1, 1..=max_order, tol);
             learned.extend(new);
             (learned.len(), strength)
         })
         .unzip();
+    let union_dims = |l: usize| tensors.visible(&[], l, 1..=l.min(max_order), tol).len();
     let learned_dims = LearnedDims {
-        one_step: (1..=4).map(|l| tensors.visible(&[], l, l.min(max_order), tol).len()).collect(),
+        one_step: (1..=4).map(union_dims).collect(),
+        one_step_by_order: (1..=4).map(|l| if l <= max_order { tensors.visible(&[], l, l..=l, tol).len() } else { 0 }).collect(),
         multi_step,
         link_strength,
     };
+    let mut direction_exponents = vec![];
+    for l in 1..=max_order {
+        let new = union_dims(l) - direction_exponents.len();
+        direction_exponents.extend(std::iter::repeat_n(l, new));
+    }
     let leap_index = (1..=max_order).find(|&l| tensors.closure(l, tol) == k);
     let mut terms: Vec<HermiteTerm> = significant
         .iter()
@@ -149,6 +166,7 @@ pub fn analyse(expr: &Expr, k: usize) -> Analysis {
         c1,
         c2,
         information_exponents,
+        direction_exponents,
         leap_index,
         learned_dims,
         terms,
@@ -209,12 +227,21 @@ pub fn explain(a: &Analysis) -> Vec<String> {
     };
     out.push(multi);
     let one = &a.learned_dims.one_step;
-    let seen: Vec<String> = one.iter().enumerate().map(|(i, d)| format!("{} sees {d}", batch(i + 1))).collect();
+    let by_order = &a.learned_dims.one_step_by_order;
+    let seen: Vec<String> = one
+        .iter()
+        .zip(by_order)
+        .enumerate()
+        .map(|(i, (d, o))| format!("{} sees {d} ({o} from order {} alone)", batch(i + 1), i + 1))
+        .collect();
     let all = match one.iter().position(|&d| d == k) {
         Some(i) => format!("one step needs {} to see all {}", batch(i + 1), plural(k, "direction", "directions")),
         None => format!("one step with up to n = O(d⁴) sees at most {} of {k}", one[3]),
     };
-    out.push(format!("In one step (lower Hermite orders removed from the labels, as the single-step notebook's pre-processing does): {}; {all}.", seen.join(", ")));
+    out.push(format!(
+        "In one step, counting every direction that some Hermite order up to ℓ makes visible (the union of range(C1*)…range(Cℓ*); a network whose labels have their lower orders removed aligns only with the order-ℓ part, the others coming back through the re-added linear part or a step on the raw labels): {}; {all}.",
+        seen.join(", ")
+    ));
     out.push(match a.leap_index {
         Some(1) => "Leap index 1: every direction can be reached by a chain of linear connections.".into(),
         Some(l) => format!("Leap index {l}: some direction can only be reached by a jump of Hermite degree {l} beyond the learned ones, which needs batches of {}.", batch(l)),
@@ -344,14 +371,14 @@ impl Tensors {
         t
     }
 
-    /// Directions orthogonal to `learned` that terms of order ≤ max_order with degree ≤ perp outside the
+    /// Directions orthogonal to `learned` that terms of the given orders with degree ≤ perp outside the
     /// learned span make visible (orthonormal, in R^k).
-    fn visible(&self, learned: &[Array1<f64>], perp: usize, max_order: usize, tol: f64) -> Vec<Array1<f64>> {
-        self.visible_with_strength(learned, perp, max_order, tol).0
+    fn visible(&self, learned: &[Array1<f64>], perp: usize, orders: RangeInclusive<usize>, tol: f64) -> Vec<Array1<f64>> {
+        self.visible_with_strength(learned, perp, orders, tol).0
     }
 
     /// `visible`, and the largest norm of a new direction's coefficient vector.
-    fn visible_with_strength(&self, learned: &[Array1<f64>], perp: usize, max_order: usize, tol: f64) -> (Vec<Array1<f64>>, f64) {
+    fn visible_with_strength(&self, learned: &[Array1<f64>], perp: usize, orders: RangeInclusive<usize>, tol: f64) -> (Vec<Array1<f64>>, f64) {
         let k = self.k;
         let m = learned.len();
         if m == k {
@@ -360,7 +387,7 @@ impl Tensors {
         let mut strength: f64 = 0.0;
         let basis = complete_basis(learned, k);
         let mut found: Vec<Array1<f64>> = vec![]; // in ⊥ coordinates
-        for l in 1..=max_order.min(self.orders.len()) {
+        for l in *orders.start()..=(*orders.end()).min(self.orders.len()) {
             let t = self.rotated(l, &basis);
             // Mode 0 runs over ⊥ indices; the other l−1 modes may hold at most perp−1 more ⊥ indices.
             for rest in 0..k.pow(l as u32 - 1) {
@@ -388,7 +415,7 @@ impl Tensors {
     fn closure(&self, perp: usize, tol: f64) -> usize {
         let mut learned = vec![];
         loop {
-            let new = self.visible(&learned, perp, self.orders.len(), tol);
+            let new = self.visible(&learned, perp, 1..=self.orders.len(), tol);
             if new.is_empty() {
                 return learned.len();
             }
@@ -453,6 +480,33 @@ mod tests {
         assert_eq!(b.learned_dims.multi_step, vec![1; 6]);
         assert_eq!(b.leap_index, Some(2));
         assert_eq!(b.information_exponents, vec![Some(1), Some(2), Some(2)]);
+    }
+
+    #[test]
+    fn one_step_by_order_separates_what_the_union_joins() {
+        // u1 + u2²: order 1 sees u1, order 2 alone sees u2; the union at ℓ = 2 has both.
+        let a = of("u1 + u2^2");
+        assert_eq!(a.learned_dims.one_step, vec![1, 2, 2, 2]);
+        assert_eq!(a.learned_dims.one_step_by_order, vec![1, 1, 0, 0]);
+        // T-C = (4u1 + u1² + u2)/2: C1* = (2, 1/2), C2* = diag(1, 0): range(C2*) is u1 alone, but the union
+        // with range(C1*) spans both directions.
+        let c = of("T-C");
+        assert_eq!(c.learned_dims.one_step[1], 2);
+        assert_eq!(c.learned_dims.one_step_by_order[..2], [1, 1]);
+    }
+
+    #[test]
+    fn direction_exponents_are_rotation_invariant() {
+        // T-A's axes both have exponent 1, but only s = (u1 + u2)/√2 appears at order 1; t = (u1 − u2)/√2
+        // first at order 2.
+        let a = of("T-A");
+        assert_eq!(a.information_exponents, vec![Some(1), Some(1)]);
+        assert_eq!(a.direction_exponents, vec![1, 2]);
+        // Rotating the target leaves them unchanged.
+        let r = of("(He1((u1+u2)/1.4142135623730951) + He2((u1+u2)/1.4142135623730951)/2 + He1((u1-u2)/1.4142135623730951)^2)");
+        assert_eq!(r.direction_exponents, vec![1, 2]);
+        assert_eq!(of("T-E").direction_exponents, vec![1, 2, 2]);
+        assert_eq!(of("single-index-He3").direction_exponents, vec![3]);
     }
 
     #[test]

@@ -51,6 +51,13 @@ pub fn preset_expression(name: &str) -> Option<String> {
             let c = crate::activation::Activation::Tanh.hermite_coefficient(1);
             format!("u1 + (tanh(u1) - {c:.17}*u1)*u2 + u1*u3")
         }
+        "T-G-authors" => {
+            // The authors' script (check_positive_cget.py, ctrl 'tanh') integrates tanh(z)·z·exp(−z²/2) without
+            // the Gaussian's 1/√(2π), so its constant is √(2π)·E[tanh(ξ)ξ] ≈ 1.518 and it runs
+            // u1 + (tanh(u1) − 1.518)·u2 + u1·u3, whose C_1* = (1, −1.518, 0): u2 is then in the first step's span.
+            let c = (2.0 * std::f64::consts::PI).sqrt() * crate::activation::Activation::Tanh.hermite_coefficient(1);
+            format!("u1 + (tanh(u1) - {c:.17})*u2 + u1*u3")
+        }
         "leap-3" => "u1 + u2*u3*u4".into(),
         _ => {
             if let Some(k) = name.strip_prefix("staircase-").and_then(|k| k.parse::<usize>().ok()) {
@@ -74,7 +81,7 @@ pub fn preset_expression(name: &str) -> Option<String> {
 }
 
 pub const PRESET_NAMES: &str =
-    "T-A, T-B, T-C, T-D, T-E, T-F, T-G, staircase-2..staircase-6, leap-2, leap-3, single-index-He1..single-index-He12";
+    "T-A, T-B, T-C, T-D, T-E, T-F, T-G, T-G-authors, staircase-2..staircase-6, leap-2, leap-3, single-index-He1..single-index-He12";
 
 impl Target {
     /// A preset name or an expression over u1..uk.
@@ -197,6 +204,17 @@ mod tests {
         let e_tanh2 = hermite::gaussian_expectation_1d(|x| x.tanh().powi(2));
         let c = crate::activation::Activation::Tanh.hermite_coefficient(1);
         assert!(close(t.moments.variance, 2.0 + e_tanh2 - c * c, 1e-6), "{}", t.moments.variance);
+    }
+
+    #[test]
+    fn the_authors_t_g_has_their_constant() {
+        // Their c = ∫ tanh(z) z e^{−z²/2} dz (no 1/√(2π)), integrated here directly on a fine grid.
+        let h = 1e-3;
+        let c: f64 = (-20_000..=20_000).map(|i| i as f64 * h).map(|z| z.tanh() * z * (-z * z / 2.0).exp() * h).sum();
+        assert!(close(c, 1.518, 1e-3), "{c}");
+        let t = Target::parse("T-G-authors").unwrap();
+        // C_1* = (E[1], E[tanh(u1) − c], 0) = (1, −c, 0): u2 is in the first step's span.
+        assert!(close(t.moments.c1[0], 1.0, 1e-8) && close(t.moments.c1[1], -c, 1e-6) && t.moments.c1[2].abs() < 1e-8, "{:?}", t.moments.c1);
     }
 
     #[test]

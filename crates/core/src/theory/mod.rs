@@ -92,6 +92,7 @@ pub fn compute(request: Request) -> Result<serde_json::Value> {
             let r = recursion::overlaps(&cfg, samples.max(1000), seed)?;
             let mut v = serde_json::to_value(&r).expect("serializes");
             v["kind"] = "overlaps".into();
+            v["models"] = recursion::MODELS.into();
             v["config"] = serde_json::to_value(&cfg).expect("serializes");
             v
         }

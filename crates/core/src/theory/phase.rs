@@ -1,5 +1,6 @@
 //! The learnability phase diagram (protocol.md §7, §9) as data: for a target, how many directions one
-//! step with n = Θ(d^ℓ) learns; and the generic diagram of a direction of leap L against ℓ.
+//! step with n = Θ(d^ℓ) learns; and the generic diagram of a direction first visible at Hermite order L
+//! against ℓ (the one-step order; the leap index is a multi-step notion).
 use crate::target::analysis::Analysis;
 use serde::Serialize;
 
@@ -14,7 +15,9 @@ pub struct PhaseRow {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GenericCell {
-    pub leap: usize,
+    /// The Hermite order at which a direction first appears (its one-step order; not the leap index,
+    /// which counts directions picked up at once over several steps).
+    pub order: usize,
     pub ell: usize,
     pub learned: bool,
 }
@@ -25,7 +28,7 @@ pub struct PhaseDiagram {
     pub k: usize,
     pub leap_index: Option<usize>,
     pub rows: Vec<PhaseRow>,
-    /// A direction first visible at order L is learned in one step iff n = Θ(d^ℓ) with ℓ ≥ L.
+    /// A direction first visible at Hermite order L is learned in one step iff n = Θ(d^ℓ) with ℓ ≥ L.
     pub generic: Vec<GenericCell>,
 }
 
@@ -49,6 +52,6 @@ pub fn diagram(a: &Analysis) -> PhaseDiagram {
             .enumerate()
             .map(|(i, &dims)| PhaseRow { ell: i + 1, learned_dims: dims, region: region(dims, a.k) })
             .collect(),
-        generic: (1..=4).flat_map(|leap| (1..=4).map(move |ell| GenericCell { leap, ell, learned: ell >= leap })).collect(),
+        generic: (1..=4).flat_map(|order| (1..=4).map(move |ell| GenericCell { order, ell, learned: ell >= order })).collect(),
     }
 }

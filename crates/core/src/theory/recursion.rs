@@ -6,7 +6,7 @@
 //! with η̄ = η/√p for the simulation's learning rate η (so η̄ = γ0 √p d^((ℓ−1)/2) when η = γ0 p d^((ℓ−1)/2),
 //! and the last term is protocol.md's γ0² p a_j a_l E[Δ²σ'σ'] at α = 1). Also a neuron's population drift.
 use crate::activation::Activation;
-use crate::config::{Config, Residual};
+use crate::config::{Batches, Config, Normalize, Preprocess, Residual};
 use crate::error::{Error, Result};
 use crate::linalg::{cholesky, cholesky_substitute};
 use crate::metrics::{self, Overlap};
@@ -35,9 +35,36 @@ pub struct Recursion {
     pub steps: Vec<RecursionStep>,
 }
 
+/// The setting the recursion models, stated in every answer (fields it does not read are listed too).
+pub const MODELS: &str = "fresh batches every step (batches: fresh), labels with nothing removed (preprocess: none) or with \
+their exact C0* + <C1*, W*z> removed (preprocess: hermite), no row normalization (normalize: none), residual as configured, \
+second layer frozen at a0, fixed p as d -> infinity with n = alpha d^ell; it has no readout, so readoutBatch, lambda, nTest \
+and baselines do not enter";
+
+/// Refuses the settings the recursion does not model, naming the field and the fix.
+fn check_modelled(cfg: &Config) -> Result<()> {
+    match cfg.preprocess {
+        Preprocess::None | Preprocess::Hermite => {}
+        Preprocess::Train | Preprocess::Notebook => {
+            return Err(Error::invalid(
+                "preprocess",
+                "the overlap recursion models preprocess none or hermite only (a batch-estimated mean and linear part is not a population quantity): pass --preprocess hermite (the exact counterpart of train) or none",
+            ))
+        }
+    }
+    if cfg.batches != Batches::Fresh {
+        return Err(Error::invalid("batches", "the overlap recursion models fresh batches only (a reused batch correlates the steps): pass --batches fresh"));
+    }
+    if cfg.normalize != Normalize::None {
+        return Err(Error::invalid("normalize", "the overlap recursion models normalize none only: pass --normalize none"));
+    }
+    Ok(())
+}
+
 /// Runs the recursion for the run `cfg` describes (resolved), starting from the overlaps of its actual
 /// W0 (same init seed), so the comparison with the simulation carries no initialization noise.
 pub fn overlaps(cfg: &Config, samples: usize, seed: u64) -> Result<Recursion> {
+    check_modelled(cfg)?;
     let target = Target::parse(&cfg.target)?;
     let act = Activation::parse(&cfg.activation)?;
     if cfg.p > 64 {
@@ -123,7 +150,12 @@ fn expectations(m: &Array2<f64>, q: &Array2<f64>, a: &Array1<f64>, target: &Targ
     let fields = xi.slice(s![..samples, ..]).dot(&l.t());
     let lambda = fields.slice(s![.., ..p]);
     let nu = fields.slice(s![.., p..]).to_owned();
-    let y = target.link(nu.view());
+    let mut y = target.link(nu.view());
+    if cfg.preprocess == Preprocess::Hermite {
+        // ỹ = y − C0* − ⟨C1*, ν⟩: the step sees the labels without their first two Hermite orders.
+        y -= target.moments.mean;
+        y -= &nu.dot(&Array1::from(target.moments.c1.clone()));
+    }
     let sigma = lambda.mapv(|x| act.value(x));
     let sigma_prime = lambda.mapv(|x| act.derivative(x));
     let f = sigma.dot(a) / (p as f64).sqrt();
@@ -199,8 +231,33 @@ mod tests {
     }
 
     #[test]
+    fn refuses_the_settings_it_does_not_model() {
+        let cfg = |extra: &str| Config::from_json(&format!(r#"{{"d":64,"p":4,"n":64,"target":"T-C"{extra}}}"#)).unwrap().resolve().unwrap();
+        for (extra, field) in [("", "preprocess"), (r#","preprocess":"notebook""#, "preprocess"), (r#","preprocess":"none","batches":"reuse""#, "batches"), (r#","preprocess":"none","normalize":"project""#, "normalize")] {
+            assert_eq!(overlaps(&cfg(extra), 2_000, 1).unwrap_err().field(), Some(field), "{extra}");
+        }
+        assert!(overlaps(&cfg(r#","preprocess":"hermite""#), 2_000, 1).is_ok());
+    }
+
+    #[test]
+    fn hermite_removal_takes_the_linear_part_out_of_the_drift() {
+        // T-D = u1 + u1 u2 with C0* = 0, C1* = (1, 0): with hermite removal only u1 u2 drives the step, whose
+        // expected overlap change at M = 0 is E[u1 u2 σ'(λ) ν] = 0, so M barely moves; with none it moves along u1.
+        let run = |pre: &str| {
+            let cfg = Config::from_json(&format!(r#"{{"d":256,"p":4,"n":1024,"steps":1,"target":"T-D","eta":1,"etaRule":"p-d","initA":"signs","preprocess":"{pre}"}}"#))
+                .unwrap()
+                .resolve()
+                .unwrap();
+            overlaps(&cfg, 100_000, 1).unwrap().steps[0].overlap.mean_abs_cos[0]
+        };
+        let (none, hermite) = (run("none"), run("hermite"));
+        assert!(none > 0.3, "none: {none}");
+        assert!(hermite < 0.2, "hermite: {hermite}");
+    }
+
+    #[test]
     fn recursion_runs_and_moves_toward_the_target() {
-        let cfg = Config::from_json(r#"{"d":500,"p":4,"n":500,"steps":2,"target":"T-C","eta":1,"etaRule":"p-d","initA":"signs"}"#)
+        let cfg = Config::from_json(r#"{"d":500,"p":4,"n":500,"steps":2,"target":"T-C","eta":1,"etaRule":"p-d","initA":"signs","preprocess":"none"}"#)
             .unwrap()
             .resolve()
             .unwrap();
