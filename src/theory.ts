@@ -24,10 +24,22 @@ export interface TargetDescription {
   variance: number;
   c1: number[];
   c2: number[][];
+  /** Per coordinate axis u_j (not rotation invariant). */
   informationExponents: (number | null)[];
+  /** Rotation invariant: one entry per visible direction, the lowest Hermite order at which it appears. */
+  directionExponents: number[];
   leapIndex: number | null;
   linearKernelError: number;
-  learnedDims: { oneStep: number[]; multiStep: number[] };
+  learnedDims: {
+    /** ℓ = 1..4: dimension of the union of range(C1*)…range(Cℓ*) (every direction some order ≤ ℓ shows). */
+    oneStep: number[];
+    /** ℓ = 1..4: dimension of range(Cℓ*) alone (what a step on labels with lower orders removed aligns with). */
+    oneStepByOrder: number[];
+    /** t = 1..6 steps of n = Θ(d). */
+    multiStep: number[];
+    /** t = 1..6: size of the largest coefficient bringing a new direction in (0: none). */
+    linkStrength: number[];
+  };
   terms: HermiteTerm[];
   /** The learnability prediction in plain words. */
   explanation: string[];

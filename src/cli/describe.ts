@@ -1,5 +1,6 @@
 // `giantstep describe`: what the theory says about a target (or an activation) before any simulation.
 import { Command } from 'commander';
+import { ConfigError } from '../config';
 import { describe, describeActivation } from '../theory';
 import type { ActivationDescription, TargetDescription } from '../theory';
 
@@ -19,14 +20,16 @@ export function targetReport(t: TargetDescription): string {
     `  C1* = ${vec(t.c1)}`,
     `  C2* = [${t.c2.map(vec).join(', ')}]`,
     '',
-    '  direction  information exponent',
+    '  axis       information exponent (per coordinate axis)',
     ...t.informationExponents.map((e, j) => `  u${String(j + 1).padEnd(9)} ${e ?? 'none'}`),
+    `  direction exponents (rotation invariant, one per visible direction): ${t.directionExponents.join(', ') || 'none'}`,
     '',
     '  Hermite terms  g* = Σ b_α Π He_{α_j}(u_j)',
     ...t.terms.filter((x) => x.order > 0).map((x) => `    order ${x.order}  ${fmt(x.coefficient).padStart(10)}  ${termText(x.alpha)}`),
     '',
     `  leap index ${t.leapIndex ?? 'none'}`,
-    `  learned directions, one step with n = Θ(d^ℓ), ℓ = 1..4:   ${t.learnedDims.oneStep.join(', ')}`,
+    `  learned directions, one step with n = Θ(d^ℓ), ℓ = 1..4:   ${t.learnedDims.oneStep.join(', ')}  (union over orders ≤ ℓ)`,
+    `  range of the order-ℓ coefficient alone, ℓ = 1..4:        ${t.learnedDims.oneStepByOrder.join(', ')}`,
     `  learned directions after t steps of n = Θ(d), t = 1..6:  ${t.learnedDims.multiStep.join(', ')}`,
     '',
     ...t.explanation.map((s) => `  ${s}`),
@@ -57,7 +60,9 @@ export function describeCommand(): Command {
         process.stdout.write(opts.json ? JSON.stringify(a, null, 2) + '\n' : activationReport(a));
         return;
       }
-      if (!target) throw new Error('describe needs a target (or --activation NAME); see giantstep describe --help');
+      if (target === undefined || target.trim() === '') {
+        throw new ConfigError('target', 'describe needs a target: a preset name or an expression over u1..uk such as "u1 + u1*u2" (or --activation NAME)');
+      }
       const t = describe(target);
       process.stdout.write(opts.json ? JSON.stringify(t, null, 2) + '\n' : targetReport(t));
     });

@@ -11,7 +11,7 @@ import { positiveNumberArg } from './options';
 function report(s: ReproductionSummary, outDir: string): string {
   const partial = s.runs < s.plannedRuns ? ` of ${s.plannedRuns} planned` : '';
   const lines = [`${s.figure}: ${s.runs} runs${partial}, ${s.wallSeconds.toFixed(1)} s (engine ${s.engineSeconds.toFixed(1)} s) → ${outDir}`];
-  for (const f of s.figures) lines.push(`  ${f.name}: ${shownWord[f.verdict.shown]} — ${f.verdict.evidence}`);
+  for (const f of s.figures) lines.push(`  ${f.name}: ${shownWord[f.verdict.shown]} — ${f.verdict.evidence}`, `    test: ${f.verdict.test.replace(/\n/g, '\n    ')}`);
   return lines.join('\n') + '\n';
 }
 

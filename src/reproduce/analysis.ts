@@ -33,12 +33,28 @@ export function clearlyBelow(a: SampleStats, b: SampleStats, z = 2): boolean {
   return b.mean - a.mean > z * Math.hypot(a.sem, b.sem);
 }
 
+/** The inequality clearlyBelow tests, with its numbers, for a verdict's `test`. */
+export function clearlyBelowText(aName: string, a: SampleStats, bName: string, b: SampleStats, z = 2): string {
+  const margin = z * Math.hypot(a.sem, b.sem);
+  return `${bName} − ${aName} = ${(b.mean - a.mean).toFixed(4)} > ${z}·s.e. = ${margin.toFixed(4)}: ${clearlyBelow(a, b, z)}`;
+}
+
+/**
+ * Whether a singular value grew past `factor` times a reference and by more than two standard errors: the
+ * evidence that neurons picked up a new direction (a flat second singular value stays near 1/√d).
+ */
+export function grewBy(after: SampleStats, before: SampleStats, factor = 2): boolean {
+  return after.mean > factor * before.mean && clearlyBelow(before, after);
+}
+
 export const shownWord: Record<Shown, string> = { yes: 'shown', no: 'not shown', partly: 'partly shown' };
 
 /**
  * Error of the best predictor that sees only the first learned direction v* (C1* normalized):
  * Var(y) − Σ_k k! (Σ_{|α|=k} b_α v^α)² from the target's Hermite terms (He_k(v·u) = Σ_{|β|=k} k!/β! v^β He_β(u)
- * for a unit v). One step with n = O(d) learns only v*, so it cannot do better (up to finite-size effects).
+ * for a unit v). This bounds a readout that sees the data only through v* — a narrow network after one step
+ * with n = O(d), p ≪ d. It is no bound for p ≳ d: ridge on σ(m·v* + w0·z) with many neurons also
+ * represents σ'(m·v*)·(linear in z), which captures terms such as u1·u2 without any overlap on u2.
  */
 export function oneDirectionError(target: string, noise = 0): number {
   const t = describe(target);

@@ -7,7 +7,7 @@ import { measuredPoints } from '../plot/records';
 import { parseField } from '../plot/fields';
 import type { ConfigInput } from '../config';
 import type { AxisValues, SweepRecord } from '../sweep';
-import { clearlyBelow, fmt, nearest, numberAt, oneDirectionError, statsOf, valuesOf } from './analysis';
+import { clearlyBelow, clearlyBelowText, fmt, nearest, numberAt, oneDirectionError, statsOf, valuesOf } from './analysis';
 import type { Reproduction, Shown, Verdict } from './types';
 
 export const STEPS = [1, 2, 3, 4, 5, 6];
@@ -126,15 +126,19 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
   const errors = `at κ = ${k}: 1 step ${fmt(e1, 'sem')}, 2 steps ${fmt(e2, 'sem')}, 6 steps ${fmt(e6, 'sem')} (mean ± s.e.); random features ${fmt(statsOf(records, at(1), 'baselines.randomFeatures.testError'), 'sem')}; best function of the first direction alone ${oneDir.toFixed(3)}`;
   const overlaps = `second singular value at κ = ${k}: initial ${fmt(init, 'sem')}, after 1 step ${fmt(s1, 'sem')}, 2 steps ${fmt(s2, 'sem')}, 6 steps ${fmt(s6, 'sem')}`;
   if (!e1 || !e2 || !e6 || !s1 || !s2 || !s6 || !init) {
-    const missing = { claim: panel.claim, shown: 'no' as Shown, evidence: 'not enough runs at κ ≈ 1.5' };
+    const missing = { claim: panel.claim, shown: 'no' as Shown, evidence: 'not enough runs at κ ≈ 1.5', test: 'needs 1, 2 and 6 steps at κ ≈ 1.5 and the initial overlap: missing, so not shown' };
     return { error: missing, overlap: { ...missing, claim: panel.directionClaim } };
   }
   if (panel.side === 'right') {
     const staircase = clearlyBelow(e2, e1) && clearlyBelow(e6, e2);
     const second = s2.mean > 2 * s1.mean && s1.mean < 2 * init.mean;
+    // p ≈ d/3 < d here, so the first-direction floor bounds what one learned direction can give.
+    const errorTest =
+      `At κ = ${k}: ${clearlyBelowText('2 steps', e2, '1 step', e1)}; ${clearlyBelowText('6 steps', e6, '2 steps', e2)}; 2 steps ${e2.mean.toFixed(4)} < first-direction floor ${oneDir.toFixed(4)} (p = ${records[0].config.p} < d = ${records[0].config.d}): ${e2.mean < oneDir}. Shown: both drops (and below the floor, else partly).`;
+    const overlapTest = `At κ = ${k}: σ₂ after 2 steps ${s2.mean.toFixed(4)} > 2 × σ₂ after 1 step ${s1.mean.toFixed(4)}: ${s2.mean > 2 * s1.mean}; σ₂ after 1 step < 2 × σ₂ at init ${init.mean.toFixed(4)}: ${s1.mean < 2 * init.mean}. Shown if both.`;
     return {
-      error: { claim: panel.claim, shown: staircase ? (e2.mean < oneDir ? 'yes' : 'partly') : 'no', evidence: `Test error ${errors}.` },
-      overlap: { claim: panel.directionClaim, shown: second ? 'yes' : 'no', evidence: `The ${overlaps}.` },
+      error: { claim: panel.claim, shown: staircase ? (e2.mean < oneDir ? 'yes' : 'partly') : 'no', evidence: `Test error ${errors}.`, test: errorTest },
+      overlap: { claim: panel.directionClaim, shown: second ? 'yes' : 'no', evidence: `The ${overlaps}.`, test: overlapTest },
     };
   }
   // Left: no new direction for 1 ≤ κ < 2 (where one step learns the first), whatever the number of steps.
@@ -145,12 +149,17 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
   const aboveFloor = kappas.filter((kk) => kk < 2).every((kk) => (err(6, kk)?.mean ?? Infinity) > oneDir);
   const shown: Shown = noSecond && aboveFloor ? (gain < 0.1 ? 'yes' : 'partly') : 'no';
   const why = gain < 0.1 ? '' : ` More steps still sharpen the first direction (error ${(100 * gain).toFixed(0)}% lower after 6 steps than after 1) but never reach the error of the best function of the first direction alone.`;
+  const overlapTest = `For every κ in [1, 2) (${below2.length} values): σ₂ after 6 steps < 2 × σ₂ at init; largest ratio ${worst.toFixed(2)} < 2: ${noSecond}.`;
+  const errorTest =
+    `${overlapTest} For every κ < 2: error after 6 steps > first-direction floor ${oneDir.toFixed(4)}: ${aboveFloor}. ` +
+    `Gain of 6 steps over 1 at κ = ${k}: ${(100 * gain).toFixed(1)}% < 10%: ${gain < 0.1}. Shown: no second direction and above the floor (gain ≥ 10%: partly).`;
   return {
-    error: { claim: panel.claim, shown, evidence: `Test error ${errors}.${why}` },
+    error: { claim: panel.claim, shown, evidence: `Test error ${errors}.${why}`, test: errorTest },
     overlap: {
       claim: panel.directionClaim,
       shown: noSecond ? 'yes' : 'no',
       evidence: `The ${overlaps}; for 1 ≤ κ < 2 the second singular value after 6 steps is at most ${worst.toFixed(2)}× its initial value.`,
+      test: overlapTest,
     },
   };
 }

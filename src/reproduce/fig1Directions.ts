@@ -45,16 +45,37 @@ const angleToLine = (v: number[], dir: number[]) => (Math.acos(Math.min(1, Math.
 /** Angle in degrees between a point's direction and a ray (0..180). */
 const angleToRay = (v: number[], dir: number[]) => (Math.acos(Math.max(-1, Math.min(1, (v[0] * dir[0] + v[1] * dir[1]) / Math.hypot(...v)))) * 180) / Math.PI;
 
-function meanAngle(records: DetailedRecord[], target: string, step: number, angle: (v: number[], neuron: number, r: DetailedRecord) => number): SampleStats {
+/** Over seeds: the mean over the first 40 neurons (or one sign group of them) of an angle of each point. */
+function meanAngle(records: DetailedRecord[], target: string, step: number, angle: (v: number[], neuron: number, r: DetailedRecord) => number, sign?: number): SampleStats {
   return sampleStats(
     records
       .filter((r) => r.config.target === target)
       .map((r) => {
-        const points = r.steps[step].inPlane.slice(0, 40);
-        return points.reduce((s, v, i) => s + angle(v, i, r), 0) / points.length;
+        const points = r.steps[step].inPlane.slice(0, 40).map((v, i) => ({ v, i })).filter(({ i }) => sign === undefined || signOf(i) === sign);
+        return points.reduce((s, { v, i }) => s + angle(v, i, r), 0) / points.length;
       }),
   );
 }
+
+/**
+ * Over seeds: the angle in degrees between the mean direction of the a_i > 0 group and the reversed mean
+ * direction of the a_i < 0 group. 0 when the groups move along one line in opposite senses (step 1); large
+ * when they split.
+ */
+function splitAngle(records: DetailedRecord[], target: string, step: number): SampleStats {
+  const meanOf = (r: DetailedRecord, sign: number) => {
+    const pts = r.steps[step].inPlane.slice(0, 40).filter((_, i) => signOf(i) === sign).map(unit);
+    return unit([0, 1].map((j) => pts.reduce((s, v) => s + v[j], 0)));
+  };
+  return sampleStats(
+    records
+      .filter((r) => r.config.target === target)
+      .map((r) => angleToRay(meanOf(r, 1), meanOf(r, -1).map((x) => -x))),
+  );
+}
+
+/** The bounds of the verdict, in degrees. */
+export const BOUNDS = { onLine: 15, turned: 25, split: 30, toTheoryRay: 20 };
 
 const CLAIM =
   'After one step every neuron moves along ±W*ᵀC1* (one direction, for both targets); at step 2 T-B\'s neurons turn toward its second direction, split by the sign of a_i, while T-A\'s stay on the first.';
@@ -108,15 +129,29 @@ export const fig1Directions: Reproduction = {
       size: 200,
     });
     const c1Line = (r: DetailedRecord) => unit(r.target?.c1 ?? [1, 1]);
-    const offC1 = (target: string, step: number) => meanAngle(records, target, step, (v, _i, r) => angleToLine(v, c1Line(r)));
+    const offC1 = (target: string, step: number, sign?: number) => meanAngle(records, target, step, (v, _i, r) => angleToLine(v, c1Line(r)), sign);
     const cache = new Map<DetailedRecord, Record<number, number[]>>();
     const step2Theory = (r: DetailedRecord) => cache.get(r) ?? cache.set(r, theoryDirections(r, 1)).get(r)!;
-    const offTheory2 = (target: string) => meanAngle(records, target, 1, (v, i, r) => angleToRay(v, step2Theory(r)[signOf(i)]));
+    const offTheory2 = (target: string, sign?: number) => meanAngle(records, target, 1, (v, i, r) => angleToRay(v, step2Theory(r)[signOf(i)]), sign);
+    const seeds = new Set(records.map((r) => r.config.seed)).size;
+    // Each sign group is tested on its own: a mean over all 40 neurons could hide one group.
+    const checks: { what: string; stats: SampleStats; bound: number; above: boolean }[] = [];
+    for (const sign of [1, -1]) {
+      for (const target of TARGETS) checks.push({ what: `step 1 ${target} ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: offC1(target, 0, sign), bound: BOUNDS.onLine, above: false });
+      checks.push({ what: `step 2 T-A ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: offC1('T-A', 1, sign), bound: BOUNDS.onLine, above: false });
+      checks.push({ what: `step 2 T-B ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: offC1('T-B', 1, sign), bound: BOUNDS.turned, above: true });
+      checks.push({ what: `step 2 T-B ${GROUP[sign]}: angle to its group's step-2 theory ray`, stats: offTheory2('T-B', sign), bound: BOUNDS.toTheoryRay, above: false });
+    }
+    checks.push({ what: 'step 2 T-B: angle between the a_i > 0 group\'s mean direction and the reversed a_i < 0 group\'s (split)', stats: splitAngle(records, 'T-B', 1), bound: BOUNDS.split, above: true });
+    const pass = (c: (typeof checks)[number]) => (c.above ? c.stats.mean > c.bound : c.stats.mean < c.bound);
+    const failed = checks.filter((c) => !pass(c));
+    const shownWord: Shown = failed.length === 0 ? 'yes' : 'no';
+    const test =
+      `Mean angle in degrees over the group's neurons, then over ${seeds} seeds: ` +
+      checks.map((c) => `${c.what} ${fmt(c.stats, 'sem', 1)} ${c.above ? '>' : '<'} ${c.bound}: ${pass(c)}`).join('; ') +
+      `. Shown only if all ${checks.length} hold${failed.length ? `; ${failed.length} fail` : ''}.`;
     const [a1, b1, a2, b2] = [offC1('T-A', 0), offC1('T-B', 0), offC1('T-A', 1), offC1('T-B', 1)];
     const [ta2, tb2] = [offTheory2('T-A'), offTheory2('T-B')];
-    const seeds = new Set(records.map((r) => r.config.seed)).size;
-    const ok = a1.mean < 15 && b1.mean < 15 && a2.mean < 15 && b2.mean > 25;
-    const shownWord: Shown = ok ? 'yes' : 'no';
     return {
       figures: [
         {
@@ -127,7 +162,10 @@ export const fig1Directions: Reproduction = {
             shown: shownWord,
             evidence:
               `Mean angle (degrees) between the 40 neurons' in-plane directions and the line ±W*ᵀC1* (mean ± s.e. over ${seeds} seeds): step 1 T-A ${fmt(a1, 'sem', 1)}, T-B ${fmt(b1, 'sem', 1)}; ` +
-              `step 2 T-A ${fmt(a2, 'sem', 1)}, T-B ${fmt(b2, 'sem', 1)}. Angle to the step-2 theory ray of the neuron's sign group: T-A ${fmt(ta2, 'sem', 1)}, T-B ${fmt(tb2, 'sem', 1)}.`,
+              `step 2 T-A ${fmt(a2, 'sem', 1)}, T-B ${fmt(b2, 'sem', 1)}. Angle to the step-2 theory ray of the neuron's sign group: T-A ${fmt(ta2, 'sem', 1)}, T-B ${fmt(tb2, 'sem', 1)}. ` +
+              `T-B's groups split by ${fmt(splitAngle(records, 'T-B', 1), 'sem', 1)} degrees at step 2 (T-A ${fmt(splitAngle(records, 'T-A', 1), 'sem', 1)}).` +
+              (failed.length ? ` Not as claimed: ${failed.map((c) => c.what).join('; ')}.` : ''),
+            test,
           },
         },
       ],

@@ -110,6 +110,12 @@ export const notebookMultiStep: Reproduction = {
     const svB = [sv('T-B', 0), sv('T-B', 5)];
     const svC = [sv('T-C', 0), sv('T-C', 5)];
     const spans = svB[1].mean > 2 * svC[1].mean && svB[1].mean > 3 * svB[0].mean;
+    const f = (x: SampleStats) => fmt(x, 'sem');
+    const scatterTest =
+      `Mean distance of the update cosines from the theory line: [leaves] T-B step 2 ${f(b[1])} > 3 × T-B step 1 ${f(b[0])}: ${b[1].mean > 3 * b[0].mean}, and > 2 × T-C step 2 ${f(cc[1])}: ${b[1].mean > 2 * cc[1].mean}; ` +
+      `[stuck] T-C below half of T-B at every step 2..${steps}: ${cc.slice(1).map((s, t) => `${s.mean.toFixed(3)} < ${(b[t + 1].mean / 2).toFixed(3)}`).join(', ')}: ${stuck}. Shown: leaves and stuck (leaves alone: partly).`;
+    const overlapTest =
+      `Second singular value: T-B after step 6 ${f(svB[1])} > 2 × T-C after step 6 ${f(svC[1])}: ${svB[1].mean > 2 * svC[1].mean}, and > 3 × T-B after step 1 ${f(svB[0])}: ${svB[1].mean > 3 * svB[0].mean}. Shown if both.`;
     const perStep = (target: string) => (target === 'T-B' ? b : cc).map((s) => fmt(s, 'sem'));
     return {
       figures: [
@@ -122,6 +128,7 @@ export const notebookMultiStep: Reproduction = {
             evidence:
               `Mean distance of the 40 neurons' update cosines from the theory line (mean ± s.e. over ${seeds} seeds), steps 1, 2, ${steps}: T-B ${pick(b)}; T-C ${pick(cc)}.` +
               (leaves && !stuck ? ' T-B leaves the line at step 2, but T-C drifts off it too over the later steps, at some step to more than half of T-B\'s distance (its second direction is weakly linked to the first; see the overlap figure).' : ''),
+            test: scatterTest,
           },
         },
         {
@@ -131,6 +138,7 @@ export const notebookMultiStep: Reproduction = {
             claim: CLAIM_OVERLAP,
             shown: (spans ? 'yes' : 'no') as Shown,
             evidence: `Second singular value after steps 1 and 6: T-B ${fmt(svB[0], 'sem')} → ${fmt(svB[1], 'sem')}; T-C ${fmt(svC[0], 'sem')} → ${fmt(svC[1], 'sem')}.`,
+            test: overlapTest,
           },
         },
       ],

@@ -69,6 +69,11 @@ function engineSeconds(records: SweepRecord[]): number {
   return records.filter((r) => !r.timing.derivedFrom).reduce((s, r) => s + r.timing.seconds, 0);
 }
 
+/** A --quick verdict says it ran at smaller sizes than the paper and was not compared with its numbers. */
+export function quickVerdict(v: Verdict): Verdict {
+  return { ...v, evidence: `${v.evidence} (--quick: smaller sizes than the paper's; not compared with the paper's numbers.)` };
+}
+
 export async function reproduce(figure: Reproduction, outDir: string, options: ReproduceOptions = {}): Promise<ReproductionSummary> {
   const quick = options.quick ?? false;
   const t0 = Date.now();
@@ -96,7 +101,7 @@ export async function reproduce(figure: Reproduction, outDir: string, options: R
   const figures: ReproductionSummary['figures'] = [];
   for (const f of analysis.figures) {
     await writeFigure(f.spec, join(outDir, f.name), ['svg', 'png'], options.pngScale);
-    figures.push({ name: f.name, svg: `${f.name}.svg`, png: `${f.name}.png`, spec: `${f.name}.vl.json`, ...titleOf(f.spec), verdict: f.verdict });
+    figures.push({ name: f.name, svg: `${f.name}.svg`, png: `${f.name}.png`, spec: `${f.name}.vl.json`, ...titleOf(f.spec), verdict: quick ? quickVerdict(f.verdict) : f.verdict });
   }
   const summary: ReproductionSummary = {
     figure: figure.name,

@@ -12,6 +12,8 @@ export interface Verdict {
   shown: Shown;
   /** The numbers behind the verdict, e.g. "2 steps: 0.21 ± 0.01 vs 1 step: 0.48 ± 0.02". */
   evidence: string;
+  /** The exact test applied — each inequality with its numbers and outcome — so a reader can disagree. */
+  test: string;
 }
 
 export interface Table {

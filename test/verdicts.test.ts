@@ -1,0 +1,211 @@
+// Verdicts are science: each reproduction's verdict is run on data where its claim holds ("shown") and on
+// the same data edited so that the claim is false, which must give "not shown" (a negative control). The
+// data are the reproductions' own --quick runs, made once here; each control changes only what the claim
+// is about.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reproduce, reproductionNamed } from '../src/reproduce';
+import type { Reproduction, Verdict } from '../src/reproduce';
+import { widthCheck, widthSweep } from '../src/reproduce/widthSweep';
+import { alignmentThreshold } from '../src/reproduce/phaseDiagram';
+import type { SweepRecord } from '../src/sweep';
+import type { DetailedRecord } from '../src/reproduce/detailed';
+
+const root = mkdtempSync(join(tmpdir(), 'giantstep-verdicts-'));
+const records = new Map<string, SweepRecord[]>();
+const FIGURES = ['notebook-single-step', 'notebook-multi-step', 'fig1-left', 'fig1-right', 'fig1-directions', 'phase-diagram'];
+
+beforeAll(async () => {
+  for (const name of FIGURES) {
+    const out = join(root, name);
+    await reproduce(reproductionNamed(name)!, out, { quick: true, pngScale: 0.2 });
+    records.set(name, readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+  }
+}, 600_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A deep copy of a figure's quick records, for an edit. */
+const copy = <T = SweepRecord>(name: string): T[] => structuredClone(records.get(name)!) as T[];
+const verdictOf = (name: string, data: SweepRecord[], figure = name): Verdict => {
+  const r = reproductionNamed(name) as Reproduction;
+  const f = r.analyze(data, true).figures.find((x) => x.name === figure)!;
+  expect(f.verdict.test.length, 'a verdict states its test').toBeGreaterThan(20);
+  return f.verdict;
+};
+
+describe('notebook-single-step verdict', () => {
+  it('shown on the quick runs; not shown when one step is no better than random features', () => {
+    expect(verdictOf('notebook-single-step', copy('notebook-single-step')).shown).toBe('yes');
+    const worse = copy('notebook-single-step').map((r) => ({ ...r, testError: r.baselines!.randomFeatures!.testError! + 0.01 }));
+    expect(verdictOf('notebook-single-step', worse).shown).toBe('no');
+  });
+});
+
+describe('notebook-multi-step verdicts', () => {
+  const onLine = (data: DetailedRecord[]) =>
+    data.map((r) => {
+      if (r.config.target !== 'T-B') return r;
+      const s = r.target!.c1[1] / r.target!.c1[0];
+      // Every update cosine moved onto the theory line: T-B never leaves it.
+      for (const step of r.steps) step.updateCos = step.updateCos.map(([x]) => [x, s * x]);
+      return r;
+    });
+  it('scatter: shown on the quick runs; not shown when T-B stays on the line', () => {
+    expect(['yes', 'partly']).toContain(verdictOf('notebook-multi-step', copy('notebook-multi-step')).shown);
+    expect(verdictOf('notebook-multi-step', onLine(copy('notebook-multi-step'))).shown).toBe('no');
+  });
+  it('overlap: not shown when T-B\'s second singular value stays flat', () => {
+    expect(verdictOf('notebook-multi-step', copy('notebook-multi-step'), 'notebook-multi-step-overlap').shown).toBe('yes');
+    const flat = copy<DetailedRecord>('notebook-multi-step').map((r) => {
+      if (r.config.target === 'T-B') for (const s of r.steps) s.overlap.singularValues[1] = r.steps[0].overlap.singularValues[1];
+      return r;
+    });
+    expect(verdictOf('notebook-multi-step', flat, 'notebook-multi-step-overlap').shown).toBe('no');
+  });
+});
+
+describe('fig1 verdicts', () => {
+  it('right: not shown when more steps do not lower the error, or the second direction stays flat', () => {
+    expect(verdictOf('fig1-right', copy('fig1-right')).shown).toBe('yes');
+    expect(verdictOf('fig1-right', copy('fig1-right'), 'fig1-right-overlap').shown).toBe('yes');
+    const data = copy('fig1-right');
+    const oneStep = new Map(data.filter((r) => r.config.steps === 1).map((r) => [`${r.config.kappa}/${r.config.seed}`, r]));
+    for (const r of data) {
+      const one = oneStep.get(`${r.config.kappa}/${r.config.seed}`)!;
+      r.testError = one.testError;
+      r.steps!.at(-1)!.overlap.singularValues[1] = one.steps![0].overlap.singularValues[1];
+    }
+    expect(verdictOf('fig1-right', data).shown).toBe('no');
+    expect(verdictOf('fig1-right', data, 'fig1-right-overlap').shown).toBe('no');
+  });
+  it('left: not shown when a second direction grows for 1 ≤ κ < 2', () => {
+    expect(verdictOf('fig1-left', copy('fig1-left'), 'fig1-left-overlap').shown).toBe('yes');
+    const data = copy('fig1-left');
+    for (const r of data) if (r.config.steps === 6) r.steps!.at(-1)!.overlap.singularValues[1] = 5 * r.initial!.singularValues[1];
+    expect(verdictOf('fig1-left', data, 'fig1-left-overlap').shown).toBe('no');
+    expect(verdictOf('fig1-left', data).shown).toBe('no');
+  });
+});
+
+describe('fig1-directions verdict', () => {
+  const signOf = (i: number) => (i < 20 ? 1 : -1);
+  const c1Unit = (r: DetailedRecord) => {
+    const n = Math.hypot(...r.target!.c1);
+    return r.target!.c1.map((c) => c / n);
+  };
+  it('shown on the quick runs', () => {
+    expect(verdictOf('fig1-directions', copy('fig1-directions')).shown).toBe('yes');
+  });
+  it('not shown when T-B\'s neurons stay on the first direction at step 2', () => {
+    const data = copy<DetailedRecord>('fig1-directions').map((r) => {
+      if (r.config.target === 'T-B') r.steps[1].inPlane = r.steps[1].inPlane.map((_, i) => c1Unit(r).map((c) => signOf(i) * c));
+      return r;
+    });
+    expect(verdictOf('fig1-directions', data).shown).toBe('no');
+  });
+  it('not shown when the sign groups do not split (the a_i < 0 group mirrors the a_i > 0 group)', () => {
+    const data = copy<DetailedRecord>('fig1-directions').map((r) => {
+      if (r.config.target === 'T-B') {
+        const plus = r.steps[1].inPlane.slice(0, 20);
+        r.steps[1].inPlane = r.steps[1].inPlane.map((v, i) => (i < 20 ? v : i < 40 ? plus[i - 20].map((x) => -x) : v));
+      }
+      return r;
+    });
+    const v = verdictOf('fig1-directions', data);
+    expect(v.shown).toBe('no');
+    expect(v.test).toMatch(/split\)[^;]*: false/);
+  });
+});
+
+describe('phase-diagram verdict', () => {
+  const setCos = (data: SweepRecord[], value: (r: SweepRecord) => number) =>
+    data.map((r) => {
+      const o = r.steps![0].overlap;
+      o.meanAbsCos = o.meanAbsCos.map(() => value(r));
+      return r;
+    });
+  it('shown on the quick runs; not shown when every direction is learned at every κ, or none ever is', () => {
+    expect(verdictOf('phase-diagram', copy('phase-diagram')).shown).toBe('yes');
+    const tau = (r: SweepRecord) => alignmentThreshold(r.config.d);
+    expect(verdictOf('phase-diagram', setCos(copy('phase-diagram'), (r) => 3 * tau(r))).shown).not.toBe('yes');
+    expect(verdictOf('phase-diagram', setCos(copy('phase-diagram'), (r) => tau(r) / 3)).shown).toBe('no');
+  });
+  it('words its rows by the one-step order, not the leap index', () => {
+    const title = reproductionNamed('phase-diagram')!.title;
+    expect(title).not.toMatch(/leap/i);
+    const spec = JSON.stringify(reproductionNamed('phase-diagram')!.analyze(copy('phase-diagram'), true).figures[1].spec);
+    expect(spec).toContain('T-D (one-step order 2)');
+    expect(spec).toContain('leap-3 (one-step order 3)');
+  });
+});
+
+/**
+ * Synthetic width-sweep lines at the --quick plan (d = 64, α = 4, 8 widths, 2 seeds): per target, the best
+ * errors of random features, 1 and 2 steps, and the second singular value at init, after step 1 and 2.
+ */
+function widthRecords(per: Record<string, { rf: number; one: number; two: number; sv: [number, number, number] }>): SweepRecord[] {
+  const spec = widthSweep.runSets(true)[0].spec;
+  const widths = spec.grid!.p as number[];
+  const k: Record<string, number> = { 'T-D': 2, 'T-E': 3, 'T-F': 3, 'T-G': 3 };
+  const out: SweepRecord[] = [];
+  for (const [target, v] of Object.entries(per)) {
+    for (const p of widths) {
+      for (const seed of [0, 1]) {
+        // Errors are best at the widest p; small seed-to-seed noise.
+        const at = (e: number) => e * (1 + 0.2 * Math.log(widths.at(-1)! / p)) + 0.002 * seed;
+        const sv = v.sv.map((x) => x * (1 + 0.01 * seed));
+        for (const steps of [1, 2]) {
+          const overlap = (s: number) => ({ singularValues: [0.5, s], maxAbsCos: [], meanAbsCos: [], fracAbove: [], meanNorm: 1, neuronCos: [] });
+          out.push({
+            key: `${target}/${p}/${seed}/${steps}`,
+            params: {},
+            config: { ...spec.base, alpha: 4, p, steps, seed, target } as unknown as SweepRecord['config'],
+            version: '0',
+            engineVersion: '0',
+            target: { k: k[target] } as SweepRecord['target'],
+            initial: overlap(sv[0]) as unknown as SweepRecord['initial'],
+            steps: [1, 2].slice(0, steps).map((t) => ({ step: t, overlap: overlap(sv[t]) as never, meanUpdateNorm: 1, testError: null, trainError: null })),
+            testError: at(steps === 1 ? v.one : v.two),
+            baselines: { randomFeatures: { testError: at(v.rf), trainError: 0 }, linearKernel: { testError: 1 } },
+            memoryEstimateBytes: 0,
+            timing: { seconds: 0, finishedAt: '' },
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+describe('width-sweep verdict', () => {
+  const learns = { rf: 1.4, one: 1.0, two: 0.6, sv: [0.12, 0.12, 0.35] as [number, number, number] };
+  const flat = { rf: 1.4, one: 1.0, two: 0.6, sv: [0.12, 0.12, 0.13] as [number, number, number] };
+  const nothing = { rf: 1.4, one: 1.0, two: 1.0, sv: [0.12, 0.12, 0.12] as [number, number, number] };
+
+  it('shown when the second singular value grows and two steps beat one exactly where the theory expects it', () => {
+    const v = widthSweep.analyze(widthRecords({ 'T-D': learns, 'T-E': nothing, 'T-F': learns, 'T-G': learns }), true).figures[0].verdict;
+    expect(v.shown).toBe('yes');
+    expect(v.test).toContain('σ₂ after step 2');
+  });
+
+  it('lower error without a grown second singular value is no evidence of a new direction (the issue\'s T-D case)', () => {
+    const check = widthCheck(widthRecords({ 'T-D': flat }), 'T-D', 4)!;
+    expect(check.two.s.mean).toBeLessThan(check.one.s.mean);
+    expect(check.newDirection).toBe(false);
+    expect(check.learnsMore).toBe(false);
+    expect(check.ok).toBe(false);
+  });
+
+  it('not shown when the claim is false for every target', () => {
+    const v = widthSweep.analyze(widthRecords({ 'T-D': flat, 'T-E': learns, 'T-F': nothing, 'T-G': flat }), true).figures[0].verdict;
+    expect(v.shown).toBe('no');
+  });
+
+  it('not shown when one step does not beat random features', () => {
+    const noBetter = (x: typeof learns) => ({ ...x, one: 1.4, two: x === nothing ? 1.4 : 0.6 });
+    const v = widthSweep.analyze(widthRecords({ 'T-D': noBetter(learns), 'T-E': noBetter(nothing), 'T-F': noBetter(learns), 'T-G': noBetter(learns) }), true).figures[0].verdict;
+    expect(v.shown).toBe('no');
+  });
+});
