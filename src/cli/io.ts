@@ -1,16 +1,10 @@
 // Small I/O helpers shared by the commands.
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { ConfigError } from '../config';
 
-/** Writes a file atomically (temp file + rename), so readers never see half a result. */
-export function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
+/** Atomic writes of `--out` files, only over regular files or new paths (src/files.ts, docs/limits.md). */
+export { checkOutPath, writeAtomic } from '../files';
 
 export function readJsonFile(path: string, field = 'config'): unknown {
   let text: string;

@@ -1,7 +1,7 @@
 // `giantstep merge`: results files (e.g. Slurm shards) into one, one line per run.
 import { Command } from 'commander';
 import { mergeResults } from '../sweep';
-import { writeAtomic } from './io';
+import { checkOutPath, writeAtomic } from './io';
 
 export function mergeCommand(): Command {
   return new Command('merge')
@@ -10,6 +10,7 @@ export function mergeCommand(): Command {
     .requiredOption('--out <file>', 'merged results file (written atomically; may be one of the inputs)')
     .option('--quiet', 'no summary line on stderr')
     .action((files: string[], opts) => {
+      checkOutPath(opts.out);
       const { records, duplicates } = mergeResults(files, (m) => process.stderr.write(`giantstep: warning: ${m}\n`));
       writeAtomic(opts.out, records.map((r) => JSON.stringify(r) + '\n').join(''));
       if (!opts.quiet) {

@@ -1,6 +1,6 @@
 // `giantstep plot`: a figure (SVG, PNG or both) from any sweep's JSONL, with theory curves and baselines.
 import { Command, Option } from 'commander';
-import { readRecords } from '../plot/jsonl';
+import { readRecords, uniqueRuns } from '../plot/jsonl';
 import { figureTarget, writeFigure } from '../plot/render';
 import { plotRecords } from '../plot/records';
 import { parseField } from '../plot/fields';
@@ -32,7 +32,9 @@ export function plotCommand(): Command {
     .option('--png-scale <x>', 'PNG size relative to the SVG', positiveNumberArg, 2)
     .requiredOption('--out <file>', 'fig.svg or fig.png; repeat for both (the vega-lite spec is saved as fig.vl.json)', collect)
     .action(async (files: string[], o) => {
-      const records = files.flatMap((f) => readRecords(f, (m) => process.stderr.write(`giantstep: ${m}\n`)));
+      const read = files.flatMap((f) => readRecords(f, (m) => process.stderr.write(`giantstep: ${m}\n`)));
+      const { records, duplicates } = uniqueRuns(read);
+      if (duplicates > 0) process.stderr.write(`giantstep: warning: ${duplicates} duplicate lines (a run already read, same key) counted once\n`);
       const theoryFiles: string[] = o.theory ?? [];
       const theoryYs: string[] = o.theoryY ?? [];
       const theoryX: string = o.theoryX ?? parseField(o.x).path.split('.').pop();

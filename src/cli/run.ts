@@ -4,7 +4,7 @@ import { mergeConfigs, prepareConfig } from '../config';
 import type { ConfigInput, Result } from '../config';
 import { run } from '../index';
 import { addConfigOptions, configFromFlags } from './options';
-import { ProgressBar, readJsonFile, writeAtomic } from './io';
+import { checkOutPath, ProgressBar, readJsonFile, writeAtomic } from './io';
 
 export function summary(r: Result): string {
   const f = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(4));
@@ -31,6 +31,7 @@ export function runCommand(defaults: Record<string, unknown>): Command {
     if (presetName) layers.push({ preset: presetName });
     const { preset: _ignored, ...fileFields } = fromFile;
     const input = prepareConfig(mergeConfigs(prepareConfig(layers[0] ?? {}), prepareConfig(fileFields), configFromFlags(opts)));
+    if (opts.out) checkOutPath(opts.out); // refused before the run, not after it
     const bar = new ProgressBar(!opts.quiet && Boolean(process.stderr.isTTY));
     const controller = new AbortController();
     const onSigint = () => controller.abort();

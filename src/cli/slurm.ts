@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { version } from '../index';
 import { planSweep, slurmScript } from '../sweep';
-import { writeAtomic } from './io';
+import { checkOutPath, writeAtomic } from './io';
 import { addSpecOptions, specFromOptions } from './sweep';
 
 const int = (v: string) => Number(v);
@@ -24,11 +24,12 @@ export function slurmCommand(defaults: Record<string, unknown>): Command {
     .option('--out <file>', 'write the script here (default: stdout)');
   addSpecOptions(cmd, defaults);
   cmd.action((file: string | undefined, opts) => {
+    if (opts.out) checkOutPath(opts.out);
     const spec = specFromOptions(file, opts);
     // Check the spec here, before anything is queued; memory is checked on the compute nodes.
     const plan = planSweep(spec, Number.MAX_SAFE_INTEGER);
     const dir = resolve(opts.results ?? `${file && file !== '-' ? basename(file).replace(/\.(json|ya?ml)$/i, '') : 'sweep'}-shards`);
-    const peak = Math.max(0, ...plan.jobs.map((j) => j.memoryEstimateBytes));
+    const peak = plan.jobs.reduce((m, j) => Math.max(m, j.memoryEstimateBytes), 0); // no spread: a plan can be large
     const script = slurmScript(spec, {
       array: opts.array,
       resultsDir: dir,

@@ -15,7 +15,7 @@ function cell(v: unknown): string {
 export function summaryTable(s: Summary): string {
   const header = [...s.by, 'mean', 'std', 'sem', 'count'];
   const rows = s.groups.map((g) => header.map((h) => cell(g[h])));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }

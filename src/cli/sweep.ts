@@ -45,7 +45,7 @@ const mb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` :
 
 async function dryRun(run: SweepRun, out: string | undefined, shard: string | undefined): Promise<void> {
   const { plan, todo } = run;
-  const peak = Math.max(0, ...todo.map((j) => j.memoryEstimateBytes));
+  const peak = todo.reduce((m, j) => Math.max(m, j.memoryEstimateBytes), 0); // no spread: a plan can be large
   const lines = [
     `${plan.points.length} runs in ${plan.jobs.length} engine runs (runs that differ only in steps share one)`,
     `${shard ? `shard ${shard}: ` : ''}${run.total} runs to do in ${todo.length} engine runs${out ? `, ${run.skipped} already in ${out}` : ''}`,

@@ -4,10 +4,11 @@ import { mergeConfigs, prepareConfig } from '../config';
 import type { ConfigInput } from '../config';
 import { theory } from '../theory';
 import type { TheoryRequest } from '../theory';
-import { readJsonFile, writeAtomic } from './io';
+import { checkOutPath, readJsonFile, writeAtomic } from './io';
 import { addConfigOptions, configFromFlags, numberArg, numberListArg } from './options';
 
 function emit(request: TheoryRequest, out?: string): void {
+  if (out) checkOutPath(out); // refused before the computation, not after it
   const json = JSON.stringify(theory(request), null, 2) + '\n';
   if (out) {
     writeAtomic(out, json);

@@ -5,9 +5,10 @@
 const REDUCERS: Record<string, (xs: number[]) => number> = {
   mean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
   meanAbs: (xs) => xs.reduce((a, b) => a + Math.abs(b), 0) / xs.length,
-  max: (xs) => Math.max(...xs),
-  min: (xs) => Math.min(...xs),
-  maxAbs: (xs) => Math.max(...xs.map(Math.abs)),
+  // Folds, not Math.max(...xs): a spread of a large array (many neurons) overflows the stack.
+  max: (xs) => xs.reduce((m, x) => Math.max(m, x), -Infinity),
+  min: (xs) => xs.reduce((m, x) => Math.min(m, x), Infinity),
+  maxAbs: (xs) => xs.reduce((m, x) => Math.max(m, Math.abs(x)), -Infinity),
   sum: (xs) => xs.reduce((a, b) => a + b, 0),
   count: (xs) => xs.length,
 };

@@ -8,4 +8,4 @@ export { renderSvg, svgToPng, writeFigure, figureTarget } from './render';
 export type { FigureFormat } from './render';
 export { parseField, REDUCER_NAMES } from './fields';
 export type { FieldPath } from './fields';
-export { readRecords } from './jsonl';
+export { readRecords, uniqueRuns } from './jsonl';

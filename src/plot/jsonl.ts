@@ -23,3 +23,19 @@ export function readRecords(path: string, warn: (message: string) => void = () =
   });
   return records;
 }
+
+/**
+ * One record per run: records with the same run `key` (a run written twice, e.g. files concatenated or
+ * shards merged by hand) count once, the first kept; records without a key are all kept.
+ */
+export function uniqueRuns<T>(records: T[]): { records: T[]; duplicates: number } {
+  const seen = new Set<string>();
+  const unique = records.filter((r) => {
+    const key = r !== null && typeof r === 'object' ? (r as { key?: unknown }).key : undefined;
+    if (typeof key !== 'string') return true;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { records: unique, duplicates: records.length - unique.length };
+}

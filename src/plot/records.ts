@@ -1,6 +1,7 @@
 // A figure from any set of result records (a sweep's JSONL lines): y against x per series, the mean over
 // the records that share (series, x) — the seeds — with std or s.e. bars, theory curves and baselines.
 import { parseField } from './fields';
+import { uniqueRuns } from './jsonl';
 import type { FieldPath } from './fields';
 import { sampleStats } from './stats';
 import { ERROR_LABEL, lineChart } from './spec';
@@ -99,7 +100,9 @@ export function measuredPoints(records: unknown[], x: FieldPath, y: FieldPath, s
     .sort((a, b) => a.x - b.x);
 }
 
-export function plotRecords(records: unknown[], options: RecordPlotOptions): VegaLiteSpec {
+export function plotRecords(all: unknown[], options: RecordPlotOptions): VegaLiteSpec {
+  // A run written twice counts once (its error bars would otherwise shrink).
+  const records = uniqueRuns(all).records;
   const error = options.error ?? 'std';
   const x = parseField(options.x);
   const ys = options.y.map(parseField);
@@ -124,7 +127,7 @@ export function plotRecords(records: unknown[], options: RecordPlotOptions): Veg
     // Lines cut from one engine run (one per step count) share its random-features fit: take those of the
     // fewest steps, so each seed counts once.
     const steps = parseField('config.steps');
-    const fewest = Math.min(...records.map((r) => Number(steps.get(r) ?? 0)));
+    const fewest = records.reduce<number>((m, r) => Math.min(m, Number(steps.get(r) ?? 0)), Infinity);
     const once = records.filter((r) => Number(steps.get(r) ?? 0) === fewest);
     measured.push(...measuredPoints(once, x, parseField('baselines.randomFeatures.testError'), () => 'random features', error));
     const lk = records.map((r) => numberOf(parseField('baselines.linearKernel.testError'), r)).filter((v): v is number => v !== undefined);

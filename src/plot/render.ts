@@ -1,6 +1,7 @@
 // Headless rendering: vega-lite spec → vega → SVG (vega's string renderer, no canvas), SVG → PNG (resvg).
-import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import { checkOutPath, writeAtomic } from '../files';
 import type { Resvg as ResvgType } from '@resvg/resvg-js';
 import { importEsm } from './esm';
 import type { VegaLiteSpec } from './spec';
@@ -51,14 +52,17 @@ export type FigureFormat = 'svg' | 'png';
 
 /**
  * Renders a spec and writes `<base>.svg` and/or `<base>.png` (at `pngScale`× the SVG's size), and always
- * `<base>.vl.json` (the spec, so users can restyle the figure). Returns the paths written.
+ * `<base>.vl.json` (the spec, so users can restyle the figure). Returns the paths written. Each file is
+ * written atomically and only over a regular file or a new path (src/files.ts): every path is checked
+ * before anything is rendered.
  */
 export async function writeFigure(spec: VegaLiteSpec, base: string, formats: FigureFormat[] = ['svg', 'png'], pngScale = 2): Promise<string[]> {
-  mkdirSync(dirname(base), { recursive: true });
+  const paths = [`${base}.vl.json`, ...(['svg', 'png'] as const).filter((f) => formats.includes(f)).map((f) => `${base}.${f}`)];
+  for (const path of paths) checkOutPath(path);
   const svg = await renderSvg(spec);
   const written: string[] = [];
   const write = (path: string, data: string | Buffer) => {
-    writeFileSync(path, data);
+    writeAtomic(path, data);
     written.push(path);
   };
   write(`${base}.vl.json`, JSON.stringify(spec, null, 2) + '\n');

@@ -1,7 +1,8 @@
 // `giantstep report`: gathers a folder's reproductions (summary.json + figures, in the folder or one level
 // down) and any other SVG figures into one self-contained HTML page.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { checkOutPath, writeAtomic } from '../files';
 import { version } from '../index';
 import { FIGURE_NAMES, SUMMARY_FILE } from '../reproduce';
 import type { ReproductionSummary } from '../reproduce';
@@ -42,7 +43,11 @@ export function gatherReport(dir: string): ReportInput {
     const listed = new Set(summary?.figures.map((f) => join(folder, f.svg)) ?? []);
     if (summary) {
       const figures: Record<string, string> = {};
-      for (const f of summary.figures) if (existsSync(join(folder, f.svg))) figures[f.name] = readFileSync(join(folder, f.svg), 'utf8');
+      for (const f of summary.figures) {
+        // Only a figure file inside its folder: a summary.json must not pull other files into the page.
+        const inside = typeof f.svg === 'string' && typeof f.name === 'string' && !isAbsolute(f.svg) && !f.svg.split(/[\\/]/).includes('..');
+        if (inside && existsSync(join(folder, f.svg))) figures[f.name] = readFileSync(join(folder, f.svg), 'utf8');
+      }
       reproductions.push({ summary, dir: relative(dir, folder) || '.', figures });
     }
     for (const svg of svgFiles(folder)) if (!listed.has(svg)) loose.push(looseFigure(dir, svg));
@@ -55,8 +60,9 @@ export function gatherReport(dir: string): ReportInput {
 
 /** Writes the report of `dir` to `out` (default dir/report.html) and returns its path. */
 export function writeReport(dir: string, out = join(dir, 'report.html')): { path: string; figures: number; reproductions: number } {
+  checkOutPath(out); // a regular file or a new path, written atomically (src/files.ts)
   const input = gatherReport(dir);
-  writeFileSync(out, renderReport(input));
+  writeAtomic(out, renderReport(input));
   const figures = input.reproductions.reduce((s, r) => s + Object.keys(r.figures).length, 0) + input.loose.length;
   return { path: out, figures, reproductions: input.reproductions.length };
 }

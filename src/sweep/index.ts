@@ -8,7 +8,7 @@ export type { AxisValues, Range } from './values';
 export { describeJob, planSweep } from './plan';
 export type { SweepJob, SweepPlan, SweepPoint } from './plan';
 export type { StepSummary, SweepRecord } from './record';
-export { readResults, ResultsFile } from './store';
+export { readResults, readResultsForAppend, ResultsFile } from './store';
 export { mergeResults, resultOf } from './merge';
 export type { MergeReport } from './merge';
 export { summarize, valueAt } from './summarize';

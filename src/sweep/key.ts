@@ -19,3 +19,15 @@ export function canonicalJson(value: unknown): string {
 export function hashOf(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 }
+
+/**
+ * `hashOf({...config, seed})` for many seeds, fast: the canonical JSON is built once with a placeholder
+ * seed and only the seed is spliced in (the same bytes, so the same keys), for plans of many seeds.
+ */
+export function seededHasher(config: object): (seed: number) => string {
+  const marker = `giantstep-seed-${Math.random().toString(36).slice(2)}`;
+  const parts = canonicalJson({ ...config, seed: marker }).split(JSON.stringify(marker));
+  if (parts.length !== 2) return (seed) => hashOf({ ...config, seed });
+  const [before, after] = parts;
+  return (seed) => createHash('sha256').update(before + canonicalJson(seed) + after).digest('hex').slice(0, 16);
+}

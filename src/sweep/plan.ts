@@ -4,7 +4,7 @@ import { ConfigError, mergeConfigs } from '../config';
 import type { Config, ConfigInput } from '../config';
 import { resolveConfig } from '../index';
 import { runFlops } from './cost';
-import { hashOf } from './key';
+import { seededHasher } from './key';
 import { normalizeSpec, reasonOf } from './spec';
 import type { SweepAxis } from './spec';
 
@@ -72,30 +72,37 @@ function resolvePoint(input: ConfigInput, values: Record<string, unknown>, memor
   }
 }
 
-function pointsOf(spec: unknown, memoryLimitBytes?: number): { axes: string[]; points: SweepPoint[] } {
+function pointsOf(spec: unknown, memoryLimitBytes?: number): { axes: string[]; points: SweepPoint[]; groups: Map<string, string> } {
   const { base, axes, seeds } = normalizeSpec(spec);
   const byKey = new Map<string, SweepPoint>();
+  /** Run key → the key of its engine run: the config but for steps (see jobsOf). */
+  const groups = new Map<string, string>();
   for (const values of product(axes)) {
     const input = mergeConfigs(base, values as ConfigInput);
     // Resolution does not depend on the seed: resolve once per grid point.
     const resolved = resolvePoint({ ...input, seed: seeds[0] }, values, memoryLimitBytes);
+    const keyOf = seededHasher(resolved.config);
+    const { steps, readoutEveryStep: _r, ...rest } = resolved.config;
+    // Step 0 (the random-features readout) has no step to read out after: it runs on its own.
+    const groupOf = steps === 0 ? undefined : seededHasher(rest);
     for (const seed of seeds) {
-      const config = { ...resolved.config, seed };
-      const key = hashOf(config);
+      const key = keyOf(seed);
       // Two grid points can resolve to the same run (e.g. int ranges that round alike): run it once.
-      if (!byKey.has(key)) byKey.set(key, { key, params: { ...values, seed }, input: { ...input, seed }, config, memoryEstimateBytes: resolved.memoryEstimateBytes });
+      if (byKey.has(key)) continue;
+      byKey.set(key, { key, params: { ...values, seed }, input: { ...input, seed }, config: { ...resolved.config, seed }, memoryEstimateBytes: resolved.memoryEstimateBytes });
+      groups.set(key, groupOf ? groupOf(seed) : key);
     }
   }
-  return { axes: axes.flatMap((a) => a.names), points: [...byKey.values()] };
+  return { axes: axes.flatMap((a) => a.names), points: [...byKey.values()], groups };
 }
 
-function jobsOf(points: SweepPoint[]): SweepJob[] {
+function jobsOf(points: SweepPoint[], groupOf: Map<string, string>): SweepJob[] {
   const groups = new Map<string, SweepPoint[]>();
   for (const point of points) {
-    const { steps, readoutEveryStep: _r, ...rest } = point.config;
-    // Step 0 (the random-features readout) has no step to read out after: it runs on its own.
-    const group = steps === 0 ? point.key : hashOf(rest);
-    groups.set(group, [...(groups.get(group) ?? []), point]);
+    const group = groupOf.get(point.key) ?? point.key;
+    const members = groups.get(group);
+    if (members) members.push(point);
+    else groups.set(group, [point]);
   }
   return [...groups.values()].map((members) => {
     members.sort((a, b) => a.config.steps - b.config.steps);
@@ -107,7 +114,7 @@ function jobsOf(points: SweepPoint[]): SweepJob[] {
       input: { ...last.input, readoutEveryStep },
       config,
       flops: runFlops(config),
-      memoryEstimateBytes: Math.max(...members.map((m) => m.memoryEstimateBytes)),
+      memoryEstimateBytes: members.reduce((m, p) => Math.max(m, p.memoryEstimateBytes), 0),
     };
   });
 }
@@ -117,6 +124,6 @@ function jobsOf(points: SweepPoint[]): SweepJob[] {
  * `memoryLimitBytes` fails here, before anything runs).
  */
 export function planSweep(spec: unknown, memoryLimitBytes?: number): SweepPlan {
-  const { axes, points } = pointsOf(spec, memoryLimitBytes);
-  return { axes, points, jobs: jobsOf(points) };
+  const { axes, points, groups } = pointsOf(spec, memoryLimitBytes);
+  return { axes, points, jobs: jobsOf(points, groups) };
 }

@@ -13,7 +13,7 @@ import { errorRecordOf, recordOf } from './record';
 import type { SweepRecord } from './record';
 import { parseShard, shardJobs } from './shard';
 import type { Shard } from './shard';
-import { readResults, ResultsFile } from './store';
+import { checkNotLocked, readResultsForAppend, ResultsFile } from './store';
 import type { Warn } from './store';
 
 export interface SweepOptions {
@@ -68,7 +68,7 @@ function chooseJobs(requested: number | undefined, jobs: SweepJob[], limit: numb
     warn(`jobs: ${n} lowered to ${pool}, the libuv thread pool's size (set UV_THREADPOOL_SIZE to raise it)`);
     n = pool;
   }
-  const peak = Math.max(0, ...jobs.map((j) => j.memoryEstimateBytes));
+  const peak = jobs.reduce((m, j) => Math.max(m, j.memoryEstimateBytes), 0); // no spread: a plan can be large
   if (peak * n > limit) {
     const fit = Math.max(1, Math.floor(limit / peak));
     if (requested !== undefined) {
@@ -92,7 +92,10 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
   const plan = planSweep(spec, limit);
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
   const mine = shard ? shardJobs(plan.jobs, shard) : plan.jobs;
-  const known = options.out ? new Set(readResults(options.out, warn).map((r) => r.key)) : new Set<string>();
+  // Refuses (ConfigError naming --out) a file that is not a results file, before anything runs.
+  const known = options.out ? new Set(readResultsForAppend(options.out, warn).map((r) => r.key)) : new Set<string>();
+  // A file another sweep is appending to is refused here too, before anything is printed or run (the lock is taken when the runs start).
+  if (options.out) checkNotLocked(options.out);
   const todo = mine.filter((j) => missing(j, known).length > 0);
   const total = todo.reduce((s, j) => s + missing(j, known).length, 0);
   const skipped = mine.reduce((s, j) => s + j.members.length, 0) - total;

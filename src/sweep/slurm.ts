@@ -24,12 +24,30 @@ export interface SlurmOptions {
 
 const SPEC_END = 'GIANTSTEP_SPEC';
 
-/** Quotes a word for bash. */
+/** Quotes a word for bash (single quotes; a ' inside becomes '\''). Words with a line break are refused by slurmScript. */
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Quotes an #SBATCH option value as sbatch reads it (double quotes, \ and " escaped; # would start a comment). */
+function sbatchQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+/** Line breaks and NUL cannot be quoted in the script's comments and #SBATCH lines: refused, naming the field. */
+function checkText(field: string, what: string, value: unknown, fix: string): void {
+  if (typeof value !== 'string') throw new ConfigError(field, `${what} must be text`);
+  if (/[\n\r\0]/.test(value)) {
+    throw new ConfigError(field, `${what} ${JSON.stringify(value)} holds a line break or NUL, which would break the generated script: ${fix}`);
+  }
+}
+
 function check(o: SlurmOptions): void {
+  checkText('results', 'the results folder', o.resultsDir, 'give --results a folder without line breaks (the default comes from the spec file name)');
+  if (!Array.isArray(o.command) || o.command.length === 0) throw new ConfigError('command', 'must be a non-empty list of words');
+  o.command.forEach((w, i) => checkText(`command[${i}]`, 'the command word', w, 'install giantstep (and node) under a path without line breaks'));
+  (o.sweepArgs ?? []).forEach((w, i) => checkText(`sweepArgs[${i}]`, 'the sweep argument', w, 'give it without line breaks'));
+  (o.comment ?? []).forEach((w, i) => checkText(`comment[${i}]`, 'the comment line', w, 'give one line per list item'));
   if (!Number.isInteger(o.array) || o.array < 1) throw new ConfigError('array', 'must be a whole number >= 1');
   if (o.time !== undefined && !/^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/.test(o.time)) {
     throw new ConfigError('time', `'${o.time}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)`);
@@ -47,7 +65,7 @@ export function slurmScript(spec: unknown, o: SlurmOptions): string {
   const directives = [
     `--job-name=${o.jobName ?? 'giantstep-sweep'}`,
     `--array=1-${o.array}`,
-    `--output=${dir}/slurm-%A_%a.out`,
+    `--output=${sbatchQuote(`${dir}/slurm-%A_%a.out`)}`,
     o.partition && `--partition=${o.partition}`,
     o.time && `--time=${o.time}`,
     o.cpusPerTask && `--cpus-per-task=${o.cpusPerTask}`,

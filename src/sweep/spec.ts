@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError, FIELDS, FIELD_NAMES, prepareConfig } from '../config';
 import type { ConfigInput } from '../config';
 import type { FieldSpec } from '../config/fields';
-import { axisValues } from './values';
+import { axisValues, MAX_PLAN_RUNS } from './values';
 import type { AxisValues } from './values';
 
 export interface SweepSpec {
@@ -72,6 +72,7 @@ function normalizeSeeds(raw: unknown, base: ConfigInput): number[] {
   const isSeed = (s: unknown) => typeof s === 'number' && Number.isSafeInteger(s) && s >= 0;
   if (typeof raw === 'number') {
     if (!Number.isInteger(raw) || raw < 1) throw new ConfigError('seeds', 'a count must be a whole number >= 1');
+    if (raw > MAX_PLAN_RUNS) throw new ConfigError('seeds', `${raw} seeds are above the limit of ${MAX_PLAN_RUNS} runs per sweep: split the sweep`);
     return Array.from({ length: raw }, (_, i) => i);
   }
   if (!Array.isArray(raw) || raw.length === 0) throw new ConfigError('seeds', 'must be a count or a non-empty list of seeds');
@@ -103,11 +104,47 @@ function zipGroups(raw: unknown, grid: Record<string, unknown[]>): string[][] {
   });
 }
 
+/** How many values an axis declares, before expanding it (a range's count; 1 when malformed: checked later). */
+function declaredLength(spec: unknown): number {
+  if (Array.isArray(spec)) return Math.max(spec.length, 1);
+  const range = isObject(spec) ? (spec.linspace ?? spec.logspace) : undefined;
+  const count = Array.isArray(range) ? range[2] : undefined;
+  return typeof count === 'number' && Number.isFinite(count) && count >= 1 ? Math.floor(count) : 1;
+}
+
+/**
+ * Refuses a spec of more than MAX_PLAN_RUNS runs from the sizes it declares (axes, zip groups, seeds),
+ * before anything is expanded: a range of 1e9 values must not be built to be counted.
+ */
+function checkPlanSize(raw: Record<string, unknown>): void {
+  const grid = isObject(raw.grid) ? raw.grid : {};
+  const lengths = new Map(Object.entries(grid).map(([name, spec]) => [name, declaredLength(spec)]));
+  // Zipped axes vary together: a group counts once (its longest axis; unequal lengths are refused later).
+  for (const group of Array.isArray(raw.zip) ? raw.zip : []) {
+    if (!Array.isArray(group)) continue;
+    const names = [...new Set(group.filter((n): n is string => typeof n === 'string' && lengths.has(n)))];
+    if (names.length < 2) continue;
+    const longest = names.reduce((m, n) => Math.max(m, lengths.get(n) as number), 1);
+    names.forEach((n, i) => lengths.set(n, i === 0 ? longest : 1));
+  }
+  const seeds = typeof raw.seeds === 'number' && Number.isFinite(raw.seeds) ? Math.max(Math.floor(raw.seeds), 1) : Array.isArray(raw.seeds) ? Math.max(raw.seeds.length, 1) : 1;
+  const limit = `the limit of ${MAX_PLAN_RUNS} runs per sweep (docs/limits.md): split the sweep into smaller ones`;
+  if (seeds > MAX_PLAN_RUNS) throw new ConfigError('seeds', `${seeds} seeds are above ${limit}`);
+  for (const [name, n] of lengths) if (n > MAX_PLAN_RUNS) throw new ConfigError(`grid.${name}`, `${n} values are above ${limit}`);
+  let runs = seeds;
+  for (const n of lengths.values()) runs *= n;
+  if (runs > MAX_PLAN_RUNS) {
+    const sizes = [...[...lengths].filter(([, n]) => n > 1).map(([name, n]) => `${name} ${n}`), ...(seeds > 1 ? [`seeds ${seeds}`] : [])];
+    throw new ConfigError('grid', `${sizes.join(' × ')} make ${runs.toPrecision(3)} runs, above ${limit}`);
+  }
+}
+
 /** Checks a spec and puts it in the form the expansion uses. Throws ConfigError naming the part at fault. */
 export function normalizeSpec(raw: unknown): NormalizedSpec {
   if (!isObject(raw)) throw new ConfigError('spec', 'must be an object with "base", "grid", "zip" and "seeds"');
   const unknown = Object.keys(raw).find((k) => !SPEC_KEYS.includes(k));
   if (unknown) throw new ConfigError(unknown, `unknown spec key; a spec has ${SPEC_KEYS.map((k) => `"${k}"`).join(', ')}`);
+  checkPlanSize(raw);
   if (raw.base !== undefined && !isObject(raw.base)) throw new ConfigError('base', 'must be an object of config fields');
   const base = renamed((f) => `base.${f}`, () => prepareConfig(raw.base ?? {}));
   if (raw.grid !== undefined && !isObject(raw.grid)) throw new ConfigError('grid', 'must be an object {field: values}');

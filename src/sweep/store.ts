@@ -1,7 +1,13 @@
 // Results files: JSON Lines, one finished run per line. A line is appended with one write of the whole
-// line and fsynced, so an interruption (Ctrl-C, a crash, kill -9) can only leave a torn last line, which
-// readers detect (no final newline) and drop with a warning; the run is then simply run again.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+// line and fsynced, so an interruption (Ctrl-C, a crash, kill -9) can only leave a torn last line: a
+// prefix of a record, without its newline, which readers drop with a warning and the appender cuts off
+// (that run simply runs again). A complete record without its newline is kept (the appender adds the
+// newline). The appender refuses a file whose lines are not results records (a config passed as --out by
+// mistake is never touched), and holds an exclusive lock (`<file>.lock`) while it appends, so two sweeps
+// never run into one file at once. See docs/limits.md.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ConfigError } from '../config';
 import type { SweepRecord } from './record';
@@ -10,52 +16,222 @@ export type Warn = (message: string) => void;
 
 interface Parsed {
   records: SweepRecord[];
-  /** Bytes of a last line without its newline (0 if none). */
+  /** Bytes of a torn last line (a record's prefix without its newline) to cut off (0 if none). */
   tornBytes: number;
-  /** Byte length of the complete lines. */
+  /** Byte length of the file without the torn line. */
   completeBytes: number;
+  /** The last line is a complete record without its newline: the appender adds the newline. */
+  missingNewline: boolean;
 }
 
-function parse(path: string, warn: Warn): Parsed {
-  if (!existsSync(path)) return { records: [], tornBytes: 0, completeBytes: 0 };
+/** Every record line starts so (JSON.stringify of a SweepRecord, `key` first): what a torn line looks like. */
+const RECORD_START = '{"key":"';
+
+/** The record of one line, or why it is not one. */
+function recordOf(line: string): SweepRecord | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
+  if (typeof (value as { key?: unknown }).key !== 'string') return 'no "key"';
+  return value as SweepRecord;
+}
+
+const isTornRecord = (line: string) => line.startsWith(RECORD_START) || RECORD_START.startsWith(line);
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Reads a results file. `strict` (the file a sweep appends to): it must be a regular file holding only
+ * result lines, else a ConfigError naming `--out`; otherwise (readers) a bad line is skipped with a warning.
+ */
+function parse(path: string, warn: Warn, strict: boolean): Parsed {
+  const none: Parsed = { records: [], tornBytes: 0, completeBytes: 0, missingNewline: false };
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return none;
+    throw new ConfigError('out', `cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (strict && !st.isFile()) {
+    throw new ConfigError('out', `${path} is ${kindOf(st)}; --out must be a results file (JSON Lines) or a new path`);
+  }
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     throw new ConfigError('out', `cannot read ${path}: ${(e as Error).message}`);
   }
-  const completeBytes = bytes.lastIndexOf(0x0a) + 1;
-  const tornBytes = bytes.length - completeBytes;
-  if (tornBytes > 0) {
-    warn(`${path}: dropped a torn last line (${tornBytes} bytes, a run interrupted while its line was written); that run will run again`);
-  }
+  const refuse = (line: number, why: string) =>
+    new ConfigError('out', `${path}:${line} is not a result line (${why}); --out appends only to a giantstep results file: give a new path (the file was not changed)`);
   const records: SweepRecord[] = [];
-  bytes
-    .subarray(0, completeBytes)
-    .toString('utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (line.trim() === '') return;
-      try {
-        const record = JSON.parse(line);
-        if (typeof record?.key !== 'string') throw new Error('no "key"');
-        records.push(record);
-      } catch (e) {
-        warn(`${path}:${i + 1}: not a result line (${(e as Error).message}); ignored`);
-      }
-    });
-  return { records, tornBytes, completeBytes };
+  const lines = bytes.toString('utf8').split('\n');
+  const last = lines.length - 1; // the text after the last newline ('' when the file ends with one)
+  let tornBytes = 0;
+  let missingNewline = false;
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const record = recordOf(line);
+    if (typeof record !== 'string') {
+      records.push(record);
+      if (i === last) missingNewline = true;
+      return;
+    }
+    if (i === last && isTornRecord(line)) {
+      tornBytes = Buffer.byteLength(line, 'utf8');
+      warn(`${path}: dropped a torn last line (${tornBytes} bytes, a run interrupted while its line was written); that run will run again`);
+      return;
+    }
+    if (strict) throw refuse(i + 1, record);
+    warn(`${path}:${i + 1}: not a result line (${record}); ignored`);
+  });
+  // Only a line that is no record is cut: tornBytes counts the bytes after the last newline.
+  return { records, tornBytes, completeBytes: bytes.length - tornBytes, missingNewline };
 }
 
 /** The result lines of a file (none if it does not exist), skipping a torn last line with a warning. */
 export function readResults(path: string, warn: Warn): SweepRecord[] {
-  return parse(path, warn).records;
+  return parse(path, warn, false).records;
+}
+
+/**
+ * Checks that a sweep may append to `path` (a new path, or a regular file of result lines only) and
+ * returns its records. Throws a ConfigError naming `--out` otherwise, without changing the file.
+ */
+export function readResultsForAppend(path: string, warn: Warn): SweepRecord[] {
+  return parse(path, warn, true).records;
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  since: string;
+  token: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readOwner(lockPath: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(lockPath, 'utf8'));
+    return Number.isSafeInteger(owner?.pid) && typeof owner.host === 'string' ? owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A lock file being written this instant is empty: older than this and still unreadable, it is stale. */
+const UNREADABLE_LOCK_STALE_MS = 10_000;
+
+/** Locks still held by this process, removed on exit (a crash included; kill -9 leaves a stale one). */
+const held = new Map<string, string>();
+let exitHookInstalled = false;
+
+function releaseLock(lockPath: string): void {
+  const token = held.get(lockPath);
+  if (token === undefined) return;
+  held.delete(lockPath);
+  if (readOwner(lockPath)?.token !== token) return; // not ours any more: leave it
+  try {
+    unlinkSync(lockPath);
+  } catch {
+    // gone already
+  }
+}
+
+/** Why the lock at `lockPath` is held by a live sweep (undefined when free or stale). */
+function liveHolder(lockPath: string): { owner: LockOwner | undefined; who: string } | undefined {
+  const owner = readOwner(lockPath);
+  if (owner) {
+    if (owner.host === hostname() && !alive(owner.pid)) return undefined;
+  } else {
+    let age: number;
+    try {
+      age = Date.now() - statSync(lockPath).mtimeMs;
+    } catch {
+      return undefined; // no lock
+    }
+    if (age > UNREADABLE_LOCK_STALE_MS) return undefined;
+  }
+  return { owner, who: owner ? `process ${owner.pid} on ${owner.host}, since ${owner.since}` : 'another process' };
+}
+
+const inUse = (path: string, lockPath: string, who: string) =>
+  new ConfigError('out', `${path} is in use by another sweep (${who}; lock ${lockPath}): wait for it to finish, or delete the lock file if that sweep is gone`);
+
+/** Refuses (ConfigError naming --out) a results file another live sweep is appending to; takes nothing. */
+export function checkNotLocked(path: string): void {
+  const lockPath = `${path}.lock`;
+  const holder = liveHolder(lockPath);
+  if (holder) throw inUse(path, lockPath, holder.who);
+}
+
+/**
+ * Takes the exclusive lock of a results file: `<file>.lock`, created with O_EXCL, holding the owner's pid
+ * and host. A lock whose process is gone (same host, pid not running) is stale and taken over; a live
+ * one (or one from another host) is refused with a ConfigError naming the file.
+ */
+function acquireLock(path: string): string {
+  const lockPath = `${path}.lock`;
+  const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(lockPath, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError('out', `cannot create the lock file ${lockPath}: ${(e as Error).message}`);
+      const owner = readOwner(lockPath);
+      const holder = liveHolder(lockPath);
+      if (holder) throw inUse(path, lockPath, holder.who);
+      // Stale (its sweep was killed) or removed meanwhile: take it over, unless another process did so this instant.
+      if (!existsSync(lockPath)) continue;
+      if (readOwner(lockPath)?.token !== owner?.token) continue;
+      try {
+        unlinkSync(lockPath);
+      } catch {
+        // removed meanwhile
+      }
+      continue;
+    }
+    try {
+      writeSync(fd, JSON.stringify(me) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    held.set(lockPath, token);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.on('exit', () => [...held.keys()].forEach(releaseLock));
+    }
+    return lockPath;
+  }
+  throw new ConfigError('out', `${path}: could not take its lock ${lockPath} (other sweeps keep taking it); try again`);
 }
 
 /** A results file opened for appending: the keys already there, and an atomic per-line append. */
 export class ResultsFile {
   readonly keys: Set<string>;
   private fd: number | undefined;
+  private lockPath: string | undefined;
 
   private constructor(
     readonly path: string,
@@ -64,14 +240,36 @@ export class ResultsFile {
     this.keys = new Set(records.map((r) => r.key));
   }
 
-  /** Opens (or creates) `path`, cutting off a torn last line so appends start on a fresh line. */
+  /**
+   * Opens (or creates) `path` for appending under an exclusive lock: refuses a file that is not a results
+   * file or is in use by another sweep (ConfigError naming --out), cuts off a torn last line and ends a
+   * complete last record without its newline, so appends start on a fresh line.
+   */
   static open(path: string, warn: Warn): ResultsFile {
-    const { records, tornBytes, completeBytes } = parse(path, warn);
-    if (tornBytes > 0) truncateSync(path, completeBytes);
-    mkdirSync(dirname(path), { recursive: true });
-    const file = new ResultsFile(path, records);
-    file.fd = openSync(path, 'a');
-    return file;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      throw new ConfigError('out', `cannot create the folder of ${path}: ${(e as Error).message}`);
+    }
+    const lockPath = acquireLock(path);
+    let fd: number | undefined;
+    try {
+      const { records, tornBytes, completeBytes, missingNewline } = parse(path, warn, true);
+      const file = new ResultsFile(path, records);
+      if (tornBytes > 0) truncateSync(path, completeBytes);
+      fd = openSync(path, 'a');
+      if (missingNewline) {
+        writeSync(fd, '\n');
+        fsyncSync(fd);
+      }
+      file.fd = fd;
+      file.lockPath = lockPath;
+      return file;
+    } catch (e) {
+      if (fd !== undefined) closeSync(fd);
+      releaseLock(lockPath);
+      throw e;
+    }
   }
 
   append(record: SweepRecord): void {
@@ -86,5 +284,7 @@ export class ResultsFile {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    if (this.lockPath !== undefined) releaseLock(this.lockPath);
+    this.lockPath = undefined;
   }
 }

@@ -7,6 +7,13 @@ export type Range = { linspace: [number, number, number] } | { logspace: [number
 /** What a grid axis may hold: a list of values or a range. */
 export type AxisValues = readonly unknown[] | Range;
 
+/**
+ * The most runs one sweep may plan (grid points × seeds), and so the most values of one axis and the
+ * largest seed count: checked before anything is expanded (docs/limits.md). Planning this many takes
+ * about 40 s and 2 GB of memory; split larger studies into several sweeps.
+ */
+export const MAX_PLAN_RUNS = 1_000_000;
+
 /** Rounds away floating-point noise (1.2 + 0.1 = 1.3000000000000003), so values read as they were meant. */
 function tidy(x: number): number {
   return Number(x.toPrecision(12));
@@ -17,6 +24,9 @@ function rangeValues(field: string, kind: 'linspace' | 'logspace', args: unknown
   const [start, stop, count] = (ok ? args : []) as number[];
   if (!ok || !Number.isInteger(count) || count < 1) {
     throw new ConfigError(field, `${kind} takes [start, stop, count] with numbers and a whole count >= 1`);
+  }
+  if (count > MAX_PLAN_RUNS) {
+    throw new ConfigError(field, `${kind} count ${count} is above the limit of ${MAX_PLAN_RUNS} values (a sweep plans at most ${MAX_PLAN_RUNS} runs): split the sweep`);
   }
   if (kind === 'logspace' && !(start > 0 && stop > 0)) {
     throw new ConfigError(field, 'logspace needs start and stop > 0 (values evenly spaced in log between them)');
