@@ -60,8 +60,13 @@ describe('giantstep CLI', () => {
     const out = join(dir, 'curve.json');
     expect((await giantstep('theory', 'one-step', '--alpha', '1,4', '--target', 'T-B', '--out', out)).code).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).points).toHaveLength(2);
-    const o = JSON.parse((await giantstep('theory', 'overlaps', '--d', '300', '--p', '3', '--n', '300', '--steps', '2', '--target', 'T-B', '--samples', '5000')).stdout);
+    const o = JSON.parse((await giantstep('theory', 'overlaps', '--d', '300', '--p', '3', '--n', '300', '--steps', '2', '--target', 'T-B', '--samples', '5000', '--preprocess', 'none')).stdout);
     expect(o.steps[1].overlap.meanAbsCos).toHaveLength(2);
+    expect(o.models).toContain('preprocess: none');
+    // The run's default preprocess (train) is not what the recursion models: refused, not silently changed.
+    const refused = await giantstep('theory', 'overlaps', '--d', '300', '--p', '3', '--n', '300', '--target', 'T-B');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^giantstep: preprocess: the overlap recursion models preprocess none or hermite only.*--preprocess hermite/);
     const bad = await giantstep('describe', 'u1 + * u2');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('column 6');

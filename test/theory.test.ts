@@ -83,4 +83,28 @@ group('simulation against theory', () => {
       expect(mean(gaps)).toBeLessThan(3 * mean(ses));
     }
   });
+
+  it('the recursion models hermite removal, and refuses the pre-processing it does not model', async () => {
+    // T-C = (4u1 + u1² + u2)/2: with C0* + <C1*, W*z> removed only u1²/2 drives the steps, which at n = d moves
+    // nothing; with the raw labels the neurons move to |cos| ≈ 0.8. The old recursion ignored preprocess.
+    const config = {
+      d: 2000, p: 4, alpha: 1, ell: 1, steps: 2, target: 'T-C', eta: 1, etaRule: 'p-d' as const,
+      initA: 'signs' as const, initSeed: 7, preprocess: 'hermite' as const, nTest: 0, baselines: false, trackNeurons: 4,
+    };
+    const th = theory({ kind: 'overlaps', config, samples: 400000 }) as unknown as { models: string; steps: { overlap: { neuronCos: number[][] } }[] };
+    const raw = theory({ kind: 'overlaps', config: { ...config, preprocess: 'none' }, samples: 400000 }) as unknown as typeof th;
+    expect(th.models).toMatch(/preprocess: hermite/);
+    const sims = [];
+    for (let seed = 0; seed < 8; seed++) sims.push(await run({ ...config, seed }));
+    const last = config.steps - 1;
+    const gaps = (predicted: typeof th) =>
+      predicted.steps[last].overlap.neuronCos.flatMap((row, j) => row.map((c, r) => Math.abs(mean(sims.map((s) => s.steps[last].overlap.neuronCos[j][r])) - c)));
+    const ses = th.steps[last].overlap.neuronCos.flatMap((row, j) => row.map((_, r) => sd(sims.map((s) => s.steps[last].overlap.neuronCos[j][r])) / Math.sqrt(sims.length)));
+    console.log(`hermite: mean |recursion − simulation| ${mean(gaps(th)).toFixed(4)} (raw-label recursion ${mean(gaps(raw)).toFixed(4)}), mean standard error ${mean(ses).toFixed(4)}`);
+    expect(mean(gaps(th))).toBeLessThan(3 * mean(ses));
+    expect(mean(gaps(raw))).toBeGreaterThan(10 * mean(ses));
+    for (const [field, extra] of [['preprocess', { preprocess: 'train' }], ['preprocess', { preprocess: 'notebook' }], ['batches', { batches: 'reuse' }], ['normalize', { normalize: 'project' }]] as const) {
+      expect(() => theory({ kind: 'overlaps', config: { ...config, ...extra } })).toThrow(new RegExp(`^${field}: the overlap recursion models`));
+    }
+  });
 });
