@@ -61,6 +61,10 @@ describe('plotRecords', () => {
       expect(point.count).toBe(3);
       // Random features once per seed (from the runs with the fewest steps), not once per step count.
       expect(rows.find((v) => v.series === 'random features' && v.x === 1)).toMatchObject({ count: 3, y: 1.5 });
+      // With pre-processing the baseline adds back the labels' linear part, and says so.
+      const pre = records.map((r) => ({ ...r, config: { ...r.config, preprocess: 'train' } }));
+      const preRows = (plotRecords(pre, { x: 'kappa', y: ['testError'], series: 'steps', error, baselines: true }).data as { values: Record<string, unknown>[] }).values;
+      expect(preRows.some((v) => v.series === 'random features + linear part')).toBe(true);
       expect(rows.find((v) => v.layer === 'baseline')).toMatchObject({ y: 1, series: 'linear kernel' });
       expect(JSON.stringify(spec)).toContain(error === 'std' ? 'mean ± std over seeds' : 'mean ± s.e. over seeds');
     }

@@ -1,5 +1,6 @@
 // A figure from any set of result records (a sweep's JSONL lines): y against x per series, the mean over
 // the records that share (series, x) — the seeds — with std or s.e. bars, theory curves and baselines.
+import { randomFeaturesLabel } from '../baselines';
 import { parseField } from './fields';
 import { uniqueRuns } from './jsonl';
 import type { FieldPath } from './fields';
@@ -129,7 +130,13 @@ export function plotRecords(all: unknown[], options: RecordPlotOptions): VegaLit
     const steps = parseField('config.steps');
     const fewest = records.reduce<number>((m, r) => Math.min(m, Number(steps.get(r) ?? 0)), Infinity);
     const once = records.filter((r) => Number(steps.get(r) ?? 0) === fewest);
-    measured.push(...measuredPoints(once, x, parseField('baselines.randomFeatures.testError'), () => 'random features', error));
+    const preprocessOf = (r: unknown) => {
+      const v = parseField('config.preprocess').get(r);
+      return typeof v === 'string' ? v : 'none';
+    };
+    const preprocess = new Set(once.map(preprocessOf));
+    const label = preprocess.size === 1 ? randomFeaturesLabel([...preprocess][0]) : 'random features (+ linear part where pre-processed)';
+    measured.push(...measuredPoints(once, x, parseField('baselines.randomFeatures.testError'), () => label, error));
     const lk = records.map((r) => numberOf(parseField('baselines.linearKernel.testError'), r)).filter((v): v is number => v !== undefined);
     if (lk.length) baselines.push({ y: sampleStats(lk).mean, series: 'linear kernel' });
   }
