@@ -35,6 +35,10 @@ describe('giantstep reproduce --quick', () => {
       expect(['yes', 'no', 'partly']).toContain(f.verdict.shown);
       expect(f.verdict.claim.length).toBeGreaterThan(40);
       expect(f.verdict.evidence).toMatch(/\d/);
+      // A quick verdict says it was not compared with the paper's numbers; every verdict states its test.
+      expect(f.verdict.evidence).toContain("not compared with the paper's numbers");
+      expect(f.verdict.test).toMatch(/\d/);
+      expect(stdout).toContain('    test: ');
       expect(stdout).toContain(`${f.name}: `);
     }
     expect(s.tables.length).toBeGreaterThan(0);
