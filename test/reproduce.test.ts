@@ -94,6 +94,7 @@ describe('giantstep reproduce --quick', () => {
     expect(stdout).toContain(`${FIGURE_NAMES.length} reproductions, ${figures} figures`);
     const html = readFileSync(join(QUICK_ROOT, 'report.html'), 'utf8');
     expect(html.match(/<img class="figure"/g)).toHaveLength(figures);
+    expect(html.match(/The test applied/g)).toHaveLength(figures);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(existsSync(join(QUICK_ROOT, 'report.html'))).toBe(true);
   });
