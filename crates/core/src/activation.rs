@@ -43,14 +43,15 @@ impl Activation {
             _ => match lower.strip_prefix("he").and_then(|k| k.parse::<usize>().ok()) {
                 Some(k) if (1..=12).contains(&k) => Activation::Hermite(k),
                 _ if name.contains('x') => {
-                    let value = expr::parse_in_x(name).map_err(|e| Error::invalid("activation", e.to_string().replacen("target: ", "", 1)))?;
-                    let derivative = value.derivative(0);
+                    let value = expr::parse_in_x(name)?;
+                    let derivative = value.derivative_checked(0, "activation")?;
+                    check_finite_on_line(&value, &derivative)?;
                     Activation::Expression(Arc::new(ExpressionActivation { source: name.to_string(), value, derivative }))
                 }
                 _ => {
                     return Err(Error::invalid(
                         "activation",
-                        format!("unknown activation '{name}'; choose one of {NAMES}"),
+                        format!("unknown activation '{}'; choose one of {NAMES}", name.escape_debug()),
                     ))
                 }
             },
@@ -165,6 +166,34 @@ impl Activation {
         let information_exponent = (1..=12).find(|&k| mu[k].abs() > 1e-8 * hermite::factorial(k).sqrt());
         ActivationFacts { name: self.name(), mu, sigma_prime_sq: self.derivative_second_moment(), information_exponent }
     }
+}
+
+/// Refuses an expression activation that is not finite, or whose derivative is not, somewhere on the
+/// grid x = i/16, |x| ≤ 14 (the range of the Gaussian integrals; 0 included): 1/x has no Hermite
+/// coefficients even though no integration node hits the pole.
+fn check_finite_on_line(value: &Expr, derivative: &Expr) -> Result<()> {
+    for i in -224..=224 {
+        let x = i as f64 / 16.0;
+        for (what, e) in [("σ", value), ("σ'", derivative)] {
+            let v = e.eval_point(&[x]);
+            if !v.is_finite() {
+                return Err(Error::invalid(
+                    "activation",
+                    format!("{what}({x}) = {v}: the activation and its derivative must be finite for every input (a division by zero?)"),
+                ));
+            }
+        }
+    }
+    let line = ndarray::Array2::from_shape_fn((449, 1), |(i, _)| (i as f64 - 224.0) / 16.0);
+    // σ' divides by the same expressions as σ (squared), so σ's divisors locate every pole.
+    if let Some(i) = value.divisor_sign_change(line.view()) {
+        let (a, b) = ((i as f64 - 224.0) / 16.0, (i as f64 - 223.0) / 16.0);
+        return Err(Error::invalid(
+            "activation",
+            format!("σ divides by zero between x = {a} and x = {b}: the activation and its derivative must be finite for every input"),
+        ));
+    }
+    Ok(())
 }
 
 fn softplus(x: f64) -> f64 {

@@ -188,6 +188,15 @@ impl Default for Config {
 }
 
 const MAX_N: f64 = 1e12;
+/// Bytes of JSON text per number of the result (17 significant digits, separators).
+const JSON_BYTES_PER_NUMBER: u64 = 24;
+/// Largest result accepted, as JSON text: well below V8's ~512 MB string limit, which the binding's
+/// JSON string must cross.
+pub const MAX_RESULT_BYTES: u64 = 256_000_000;
+/// Peak bytes per result number: the records in Rust (Vec<Vec<f64>> rows), the JSON string, its copy on
+/// the JS side and the parsed arrays (measured: d = 8, p = 1000, steps = 1000, trackNeurons = 1000 peaked
+/// at 2.0 GB for 6M numbers).
+const RECORD_BYTES: u64 = 300;
 
 impl Config {
     pub fn from_json(json: &str) -> Result<Config> {
@@ -247,7 +256,8 @@ impl Config {
         if self.lambda == 0.0 {
             return Err(Error::invalid("lambda", "must be > 0 (the ridge penalty keeps the readout well posed)"));
         }
-        check_finite("noise", self.noise, 0.0, f64::INFINITY)?;
+        // The noise is a standard deviation added to O(1) labels: above 1e12 its square overflows f32 sums.
+        check_finite("noise", self.noise, 0.0, 1e12)?;
         check_finite("cosThreshold", self.cos_threshold, 0.0, 1.0)?;
         if self.chunk == 0 || self.chunk % crate::rng::BLOCK_ROWS != 0 {
             return Err(Error::invalid(
@@ -320,37 +330,76 @@ impl Config {
     }
 
     /// Peak bytes the run will hold: weights (f64 master copies of W, W0, previous W, gradient), one chunk
-    /// of data and activations in the working precision, and the readout's normal equations.
+    /// of data and activations in the working precision, the readout's normal equations, and the per-step
+    /// records with the result's JSON text (RECORD_BYTES per number). Checked arithmetic: a size that
+    /// overflows u64 reads u64::MAX (refused by `check_memory`).
     pub fn memory_estimate(&self) -> u64 {
+        self.memory_estimate_checked().unwrap_or(u64::MAX)
+    }
+
+    fn memory_estimate_checked(&self) -> Option<u64> {
         let (d, p, c) = (self.d as u64, self.p as u64, self.chunk as u64);
         let n = self.n() as u64;
-        let word = match self.precision {
+        let word: u64 = match self.precision {
             Precision::F64 => 8,
             Precision::F32 => 4,
         };
-        let weights = 5 * p * d * 8 + 2 * p * d * word;
-        let chunk = c * (d + 3 * p) * word;
+        let mul = |factors: &[u64]| factors.iter().try_fold(1u64, |acc, f| acc.checked_mul(*f));
+        let sum = |terms: &[Option<u64>]| terms.iter().try_fold(0u64, |acc, t| acc.checked_add((*t)?));
+        let pd = mul(&[p, d])?;
+        let weights = sum(&[pd.checked_mul(5 * 8), pd.checked_mul(2 * word)])?;
+        let chunk = mul(&[c, d.checked_add(p.checked_mul(3)?)?, word])?;
         let models = if self.baselines { 2 } else { 1 };
         // What every model accumulates (the dual form: the features of the whole, small, batch; the primal:
         // XᵀX), plus one solve's workspace: the system matrix, the factorization's working copy and its
         // factor (and the primal's copy of XᵀX for the train error).
-        let readout = if n < p { models * n * p * 8 + 3 * n * n * 8 } else { models * p * p * 8 + 4 * p * p * 8 };
-        weights + chunk + readout + 64 * 1024 * 1024
+        let readout = if n < p { sum(&[mul(&[models, n, p, 8]), mul(&[3, n, n, 8])])? } else { sum(&[mul(&[models, p, p, 8]), mul(&[4, p, p, 8])])? };
+        let records = self.result_numbers().checked_mul(RECORD_BYTES)?;
+        sum(&[Some(weights), Some(chunk), Some(readout), Some(records), Some(64 * 1024 * 1024)])
+    }
+
+    /// Numbers in the result (an upper bound, with k = 8 when the target cannot be parsed): per step
+    /// and for W0, the tracked neurons' cosines, update cosines and in-plane directions (3 × tracked × k)
+    /// and the overlap summaries; saturating.
+    pub fn result_numbers(&self) -> u64 {
+        let k = crate::target::preset_expression(self.target.trim())
+            .map_or_else(|| crate::target::expr::parse(&self.target), |e| crate::target::expr::parse(&e))
+            .map(|e| e.dimension().clamp(1, 8))
+            .unwrap_or(8) as u64;
+        let tracked = self.track_neurons.min(self.p) as u64;
+        let per_step = tracked.saturating_mul(3 * k).saturating_add(4 * k + 16);
+        (self.steps as u64).saturating_add(1).saturating_mul(per_step).saturating_add(1024)
     }
 
     /// Refuses a run whose estimate exceeds `limit` bytes.
     pub fn check_memory(&self, limit: u64) -> Result<()> {
-        let need = self.memory_estimate();
-        if need > limit {
-            let gb = |b: u64| b as f64 / 1e9;
+        let numbers = self.result_numbers();
+        if numbers.saturating_mul(JSON_BYTES_PER_NUMBER) > MAX_RESULT_BYTES {
             return Err(Error::invalid(
-                "p",
+                "trackNeurons",
                 format!(
-                    "this run needs about {:.1} GB but {:.1} GB are available: reduce p or d (weights and the readout's p×p system dominate), or use precision f32",
-                    gb(need),
-                    gb(limit)
+                    "the result would hold about {numbers} numbers (trackNeurons × steps × k × 3), about {} MB of JSON; the limit is {} MB: lower trackNeurons or steps",
+                    numbers.saturating_mul(JSON_BYTES_PER_NUMBER) / 1_000_000,
+                    MAX_RESULT_BYTES / 1_000_000
                 ),
             ));
+        }
+        let need = self.memory_estimate();
+        if need == u64::MAX {
+            return Err(Error::invalid("p", format!("this run is too large to size (d = {}, p = {}: its memory need overflows 64 bits): reduce p or d", self.d, self.p)));
+        }
+        if need > limit {
+            // As many decimals as it takes for the two numbers to differ (need > limit): never "20.2 GB but 20.2 GB".
+            let digits = (1..=9).find(|&k| format!("{:.k$}", need as f64 / 1e9) != format!("{:.k$}", limit as f64 / 1e9)).unwrap_or(9);
+            let gb = |b: u64| format!("{:.digits$} GB", b as f64 / 1e9);
+            // Name what dominates: the per-step records (trackNeurons × steps × k), or the weights and readout.
+            let records = self.result_numbers().saturating_mul(RECORD_BYTES);
+            let (field, fix) = if records > need / 2 {
+                ("trackNeurons", format!("lower trackNeurons or steps (the per-step records of the tracked neurons take about {})", gb(records)))
+            } else {
+                ("p", "reduce p or d (weights and the readout's p×p system dominate), or use precision f32".to_string())
+            };
+            return Err(Error::invalid(field, format!("this run needs about {} but {} are available: {fix}", gb(need), gb(limit))));
         }
         Ok(())
     }

@@ -107,7 +107,8 @@ pub fn run(
 ) -> Result<RunResult> {
     let cfg = config.resolve()?;
     cfg.check_memory(memory_limit)?;
-    let target = Target::parse(&cfg.target)?;
+    // Cancellable: a first Ctrl-C during a long moment quadrature stops the run.
+    let target = Target::parse_cancellable(&cfg.target, cancel)?;
     let activation = Activation::parse(&cfg.activation)?;
     match cfg.precision {
         Precision::F64 => Runner::<f64>::new(cfg, target, activation, report, cancel).run(),
@@ -321,15 +322,50 @@ impl<'a, T: Real> Runner<'a, T> {
         })
     }
 
+    /// Refuses weights whose features would overflow the working precision, naming the cause (the
+    /// activation at initialisation, eta after a step) before the readout meets them as a matrix that is
+    /// "not positive definite" or as an ordinary-looking error. The pre-activations wᵢ·x are N(0, ‖wᵢ‖²),
+    /// so |σ| and |σ'| are bounded at ±8 max‖wᵢ‖; products of two features, summed over a batch, must stay
+    /// finite: |σ| ≤ √MAX / 10⁴.
+    fn check_feature_range(&self, w: &Array2<f64>, t: usize) -> Result<()> {
+        let reach = 8.0 * w.rows().into_iter().map(|r| r.dot(&r).sqrt()).fold(0.0, f64::max);
+        let act = &self.activation;
+        let largest = [reach, -reach].iter().flat_map(|&x| [act.value(x).abs(), act.derivative(x).abs()]).fold(0.0, |m: f64, v| if v.is_nan() { f64::NAN } else { m.max(v) });
+        let limit = T::max_value().to_f64_lossy().sqrt() / 1e4;
+        if largest <= limit {
+            return Ok(());
+        }
+        let precision = match self.cfg.precision {
+            Precision::F64 => "f64",
+            Precision::F32 => "f32",
+        };
+        let or_f64 = if self.cfg.precision == Precision::F32 { ", or use precision f64" } else { "" };
+        if t == 0 {
+            return Err(Error::numerical(
+                "activation",
+                format!("σ or σ' reaches {largest:.3e} on the pre-activations at initialisation (|wᵢ·x| up to {reach:.3}), beyond what {precision} features can hold (|σ| ≤ {limit:.1e}): use an activation that grows more slowly{or_f64}"),
+            ));
+        }
+        Err(Error::numerical(
+            "eta",
+            format!(
+                "after step {t} the pre-activations reach |wᵢ·x| ≈ {reach:.3e}, where σ or σ' is {largest:.3e}, beyond what {precision} features can hold (|σ| ≤ {limit:.1e}): lower eta (learning rate {:.4e}){or_f64}, or use an activation that grows more slowly",
+                self.cfg.learning_rate()
+            ),
+        ))
+    }
+
     fn run(mut self) -> Result<RunResult> {
         let start = Instant::now();
         let init_seed = self.cfg.init_seed.unwrap_or(self.cfg.seed);
         let net0 = Network::init(&self.cfg, init_seed);
         let mut w = net0.w.clone();
+        self.check_feature_range(&w, 0)?;
         let steps = self.cfg.steps;
         let mut records = Vec::with_capacity(steps);
         for t in 1..=steps {
             let mut record = self.step(&mut w, &net0.a, t)?;
+            self.check_feature_range(&w, t)?;
             if self.cfg.readout_every_step && t < steps {
                 let models: Vec<&Array2<f64>> = if Self::baseline_every_step(&self.cfg) { vec![&w, &net0.w] } else { vec![&w] };
                 let mut evals = self.evaluate(&models, t)?;

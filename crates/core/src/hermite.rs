@@ -24,6 +24,9 @@ pub fn factorial(k: usize) -> f64 {
 /// eigensolver for the same nodes).
 pub fn gauss_hermite(m: usize) -> (Vec<f64>, Vec<f64>) {
     assert!(m >= 1);
+    if m > NEWTON_MAX_NODES {
+        return gauss_hermite_bisection(m);
+    }
     // Physicists' nodes for weight e^{-t^2}, then x = √2 t, w /= √π.
     let mut t = vec![0.0; m];
     let mut w = vec![0.0; m];
@@ -60,6 +63,65 @@ pub fn gauss_hermite(m: usize) -> (Vec<f64>, Vec<f64>) {
     let sqrt_pi = std::f64::consts::PI.sqrt();
     let x = t.iter().map(|v| v * std::f64::consts::SQRT_2).collect();
     let w = w.iter().map(|v| v / sqrt_pi).collect();
+    (x, w)
+}
+
+/// Newton's iteration above is used up to this many nodes; beyond ~198 its orthonormal recurrence
+/// overflows (pp² = ∞ gives zero weights and NaN nodes, every root then collapses onto the largest one),
+/// so larger rules come from `gauss_hermite_bisection`.
+const NEWTON_MAX_NODES: usize = 150;
+
+/// The m-node rule by bisection on a Sturm count and overflow-free weights: the number of roots of He_m
+/// above x is the number of sign changes of He_0(x), ..., He_m(x), counted through the ratios
+/// q_j = He_j/He_{j−1} (q_{j+1} = x − j/q_j), so nothing overflows; each positive root is bisected to
+/// adjacent floats. The weight 1/Σ_{j<m} He_j(x)²/j! is computed through the Hermite functions
+/// ψ_j = e^{−x²/4} He_j/√j! (bounded by 1), as e^{−x²/2}/Σψ_j².
+fn gauss_hermite_bisection(m: usize) -> (Vec<f64>, Vec<f64>) {
+    let above = |x: f64| {
+        let mut q = x;
+        let mut count = (q < 0.0) as usize;
+        for j in 1..m {
+            if q == 0.0 {
+                q = -f64::MIN_POSITIVE;
+            }
+            q = x - j as f64 / q;
+            count += (q < 0.0) as usize;
+        }
+        count
+    };
+    let bound = (4.0 * m as f64 + 2.0).sqrt() + 1.0;
+    let mut x = vec![0.0; m];
+    for i in 0..m / 2 {
+        // The (i+1)-th largest root r: above(t) > i for t < r, above(t) ≤ i for t ≥ r.
+        let (mut lo, mut hi) = (0.0f64, bound);
+        loop {
+            let mid = 0.5 * (lo + hi);
+            if mid <= lo || mid >= hi {
+                break;
+            }
+            if above(mid) > i {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        x[i] = 0.5 * (lo + hi);
+        x[m - 1 - i] = -x[i];
+    }
+    let w = x
+        .iter()
+        .map(|&x| {
+            let (mut prev, mut cur) = (0.0, (-0.25 * x * x).exp());
+            let mut sum = 0.0;
+            for j in 0..m {
+                sum += cur * cur;
+                let next = (x * cur - (j as f64).sqrt() * prev) / (j as f64 + 1.0).sqrt();
+                prev = cur;
+                cur = next;
+            }
+            (-0.5 * x * x).exp() / sum
+        })
+        .collect();
     (x, w)
 }
 
@@ -128,6 +190,30 @@ mod tests {
                 let e: f64 = x.iter().zip(&w).map(|(x, w)| w * he(j, *x) * he(k, *x)).sum();
                 let expect = if j == k { factorial(k) } else { 0.0 };
                 assert!((e - expect).abs() < 1e-9 * expect.max(1.0), "E[He{j} He{k}] = {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn large_rules_integrate_the_gaussian_moments() {
+        // Newton's rule overflowed from m = 199 on: all nodes at the largest root and weights summing to
+        // 1e-159 (m = 200) or 0.2 (m = 400), which made k = 1 and k = 2 non-polynomial moments wrong.
+        for m in [150, 151, 199, 200, 257, 400] {
+            let (x, w) = gauss_hermite(m);
+            let moment = |p: i32| x.iter().zip(&w).map(|(x, w)| w * x.powi(p)).sum::<f64>();
+            assert!((moment(0) - 1.0).abs() < 1e-12, "m = {m}: Σw = {}", moment(0));
+            assert!((moment(2) - 1.0).abs() < 1e-11, "m = {m}: E[x²] = {}", moment(2));
+            assert!((moment(4) - 3.0).abs() < 1e-10, "m = {m}: E[x⁴] = {}", moment(4));
+            assert!((moment(8) - 105.0).abs() < 1e-8, "m = {m}: E[x⁸] = {}", moment(8));
+            assert!(x.windows(2).all(|p| p[0] > p[1]), "m = {m}: nodes must be distinct and decreasing");
+        }
+        // Both algorithms agree where Newton works.
+        for m in [7, 40, 150] {
+            let (xn, wn) = gauss_hermite(m);
+            let (xb, wb) = gauss_hermite_bisection(m);
+            for i in 0..m {
+                assert!((xn[i] - xb[i]).abs() < 1e-12 * xn[i].abs().max(1.0), "m = {m}, node {i}: {} vs {}", xn[i], xb[i]);
+                assert!((wn[i] - wb[i]).abs() < 1e-12 * wn[i].max(1e-300) + 1e-300, "m = {m}, weight {i}: {} vs {}", wn[i], wb[i]);
             }
         }
     }

@@ -122,6 +122,17 @@ pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<St
     })
 }
 
+/// Checks a config's sizes and memory need without analysing its target (which `runExperiment` does,
+/// cancellably, off the main thread); returns the bytes the run will hold.
+#[napi]
+pub fn check_memory(config_json: String, memory_limit_bytes: f64) -> Result<f64> {
+    guarded(|| {
+        let config = Config::from_json(&config_json)?.resolve()?;
+        config.check_memory(memory_limit_bytes.max(0.0) as u64)?;
+        Ok(config.memory_estimate() as f64)
+    })
+}
+
 #[napi]
 pub fn engine_version() -> String {
     giantstep_core::ENGINE_VERSION.to_string()

@@ -4,6 +4,20 @@ use crate::error::{Error, Result};
 use crate::hermite;
 use ndarray::{Array1, ArrayView2};
 
+/// Longest expression accepted, in characters.
+pub const MAX_CHARS: usize = 4096;
+/// Deepest nesting of parentheses, function calls and signs (the parser's recursion).
+pub const MAX_NESTING: usize = 64;
+/// Deepest expression tree (a chain `u1 + u1 + ...` of n terms is n − 1 deep): every algorithm on the
+/// tree recurses, so this bounds their stack use (a few hundred bytes a level).
+pub const MAX_DEPTH: usize = 256;
+/// Most nodes (numbers, variables, operators, calls) in one expression.
+pub const MAX_NODES: usize = 1024;
+/// Largest |exponent| in `^`.
+pub const MAX_EXPONENT: i32 = 64;
+/// Most nodes in a symbolic derivative (an activation's σ'); it grows with size × depth.
+pub const MAX_DERIVATIVE_NODES: usize = 50_000;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Func {
     He(usize),
@@ -78,7 +92,92 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// Number of nodes of the tree.
+    pub fn node_count(&self) -> usize {
+        match self {
+            Expr::Num(_) | Expr::Var(_) => 1,
+            Expr::Neg(a) | Expr::Pow(a, _) | Expr::Call(_, a) => 1 + a.node_count(),
+            Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) => 1 + a.node_count() + b.node_count(),
+        }
+    }
+
+    /// Depth of the tree (a leaf is 1).
+    pub fn depth(&self) -> usize {
+        match self {
+            Expr::Num(_) | Expr::Var(_) => 1,
+            Expr::Neg(a) | Expr::Pow(a, _) | Expr::Call(_, a) => 1 + a.depth(),
+            Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) => 1 + a.depth().max(b.depth()),
+        }
+    }
+
+    /// Number of nodes `derivative` builds, without building it (saturating).
+    pub fn derivative_node_count(&self) -> usize {
+        use Expr::*;
+        let n = |e: &Expr| e.node_count();
+        let d = |e: &Expr| e.derivative_node_count();
+        match self {
+            Num(_) | Var(_) => 1,
+            Neg(a) => 1 + d(a),
+            Add(x, y) | Sub(x, y) => 1usize.saturating_add(d(x)).saturating_add(d(y)),
+            Mul(x, y) => 3usize.saturating_add(d(x)).saturating_add(n(y)).saturating_add(n(x)).saturating_add(d(y)),
+            Div(x, y) => 6usize.saturating_add(d(x)).saturating_add(3 * n(y)).saturating_add(n(x)).saturating_add(d(y)),
+            Pow(x, _) => 4usize.saturating_add(n(x)).saturating_add(d(x)),
+            // The outer derivative holds at most two copies of the argument (erf: exp(−x²)·const).
+            Call(_, x) => 7usize.saturating_add(n(x)).saturating_add(d(x)),
+        }
+    }
+
+    /// `derivative`, refused (naming `field`) when it would exceed MAX_DERIVATIVE_NODES nodes.
+    pub fn derivative_checked(&self, var: usize, field: &str) -> Result<Expr> {
+        let size = self.derivative_node_count();
+        if size > MAX_DERIVATIVE_NODES {
+            return Err(Error::invalid(
+                field,
+                format!("its symbolic derivative would have {size} nodes (limit {MAX_DERIVATIVE_NODES}): write a shorter or less deeply nested expression"),
+            ));
+        }
+        Ok(self.derivative(var))
+    }
+
     /// Number of directions: the highest index used.
+    /// The expressions this one divides by: denominators and the bases of negative powers.
+    pub fn divisors(&self) -> Vec<&Expr> {
+        fn collect<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+            match e {
+                Expr::Num(_) | Expr::Var(_) => {}
+                Expr::Neg(a) | Expr::Call(_, a) => collect(a, out),
+                Expr::Pow(a, exponent) => {
+                    if *exponent < 0 {
+                        out.push(a);
+                    }
+                    collect(a, out);
+                }
+                Expr::Div(a, b) => {
+                    out.push(b);
+                    collect(a, out);
+                    collect(b, out);
+                }
+                Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) => {
+                    collect(a, out);
+                    collect(b, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        collect(self, &mut out);
+        out
+    }
+
+    /// The first pair of consecutive rows of `points` between which a divisor changes sign. The
+    /// language's functions are continuous except sign(), which is 0 at its jump, so a divisor that
+    /// changes sign is zero in between: a pole that no sample hits, as in 1/(x − 0.3).
+    pub fn divisor_sign_change(&self, points: ArrayView2<f64>) -> Option<usize> {
+        self.divisors().into_iter().find_map(|divisor| {
+            let v = divisor.eval_rows(points);
+            (1..v.len()).find(|&i| v[i - 1] * v[i] < 0.0).map(|i| i - 1)
+        })
+    }
+
     pub fn dimension(&self) -> usize {
         match self {
             Expr::Num(_) => 0,
@@ -156,41 +255,61 @@ impl Expr {
 
     /// Whether the expression is a polynomial in u (so Gauss–Hermite quadrature of high enough order is
     /// exact) and its degree.
+    /// (Saturating: nested He12 or powers cannot overflow.)
     pub fn polynomial_degree(&self) -> Option<usize> {
         Some(match self {
             Expr::Num(_) => 0,
             Expr::Var(_) => 1,
             Expr::Neg(a) => a.polynomial_degree()?,
             Expr::Add(a, b) | Expr::Sub(a, b) => a.polynomial_degree()?.max(b.polynomial_degree()?),
-            Expr::Mul(a, b) => a.polynomial_degree()? + b.polynomial_degree()?,
+            Expr::Mul(a, b) => a.polynomial_degree()?.saturating_add(b.polynomial_degree()?),
             Expr::Div(a, b) => match **b {
                 Expr::Num(_) => a.polynomial_degree()?,
                 _ => return None,
             },
-            Expr::Pow(a, e) if *e >= 0 => a.polynomial_degree()? * *e as usize,
+            Expr::Pow(a, e) if *e >= 0 => a.polynomial_degree()?.saturating_mul(*e as usize),
             Expr::Pow(..) => return None,
-            Expr::Call(Func::He(k), a) => a.polynomial_degree()? * k,
+            Expr::Call(Func::He(k), a) => a.polynomial_degree()?.saturating_mul(*k),
             Expr::Call(..) => return None,
         })
     }
 }
 
-/// Parses an expression; errors show the expression with a caret under the offending column.
+/// Parses an expression; errors (field `target`) show the expression with a caret under the offending
+/// column. Expressions beyond the limits above are refused with a one-line error naming the limit.
 pub fn parse(source: &str) -> Result<Expr> {
     parse_with(source, false)
 }
 
-/// Parses an expression in one variable x (activations); x is u1.
+/// Parses an expression in one variable x (activations); x is u1. Errors name the field `activation`.
 pub fn parse_in_x(source: &str) -> Result<Expr> {
     parse_with(source, true)
 }
 
+/// Whether a parse error is a syntax error (with a column), not a refusal by size.
+pub fn is_syntax_error(e: &Error) -> bool {
+    matches!(e, Error::Invalid { message, .. } if message.starts_with("cannot parse the expression"))
+}
+
 fn parse_with(source: &str, x_is_u1: bool) -> Result<Expr> {
-    let mut p = Parser { src: source, chars: source.char_indices().collect(), pos: 0, x_is_u1 };
+    let field = if x_is_u1 { "activation" } else { "target" };
+    let length = source.chars().count();
+    if length > MAX_CHARS {
+        return Err(Error::invalid(field, format!("the expression is {length} characters long (limit {MAX_CHARS})")));
+    }
+    let mut p = Parser { src: source, chars: source.char_indices().collect(), pos: 0, x_is_u1, field, nesting: 0, nodes: 0 };
     let e = p.expr()?;
     p.skip_ws();
     if p.pos < p.chars.len() {
         return Err(p.error("an operator (+ - * / ^) or the end of the expression"));
+    }
+    // The source length bounds the depth (at most one level per character), so this recursion is safe.
+    let depth = e.depth();
+    if depth > MAX_DEPTH {
+        return Err(Error::invalid(
+            field,
+            format!("the expression is {depth} levels deep (limit {MAX_DEPTH}; a sum or product of n terms is n − 1 deep): shorten it"),
+        ));
     }
     Ok(e)
 }
@@ -200,6 +319,11 @@ struct Parser<'a> {
     chars: Vec<(usize, char)>,
     pos: usize,
     x_is_u1: bool,
+    field: &'static str,
+    /// Current nesting of parentheses, calls and signs.
+    nesting: usize,
+    /// Nodes built so far.
+    nodes: usize,
 }
 
 impl Parser<'_> {
@@ -223,28 +347,65 @@ impl Parser<'_> {
 
     fn error(&self, expected: &str) -> Error {
         let found = match self.peek() {
-            Some(c) => format!("'{c}'"),
+            Some(c) => format!("{c:?}"),
             None => "the end".to_string(),
         };
         let col = self.pos; // in characters
+        // One character per column, so the caret lines up and a control character cannot break the line.
+        let shown: String = self.src.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect();
         Error::invalid(
-            "target",
+            self.field,
             format!(
                 "cannot parse the expression: expected {expected} at column {}, found {found}\n  {}\n  {}^",
                 col + 1,
-                self.src,
+                shown,
                 " ".repeat(col)
             ),
         )
+    }
+
+    /// What a variable is called in this language.
+    fn variable(&self) -> &'static str {
+        if self.x_is_u1 {
+            "x"
+        } else {
+            "a direction u1..uk"
+        }
+    }
+
+    /// Counts one more node.
+    fn node(&mut self, e: Expr) -> Result<Expr> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(Error::invalid(
+                self.field,
+                format!("the expression has more than {MAX_NODES} nodes (numbers, variables, operators and calls; limit {MAX_NODES}): shorten it"),
+            ));
+        }
+        Ok(e)
+    }
+
+    /// Enters one level of parentheses, call or sign.
+    fn enter(&mut self) -> Result<()> {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
+            return Err(Error::invalid(
+                self.field,
+                format!("the expression nests parentheses, calls and signs more than {MAX_NESTING} deep (limit {MAX_NESTING}) at column {}", self.pos + 1),
+            ));
+        }
+        Ok(())
     }
 
     fn expr(&mut self) -> Result<Expr> {
         let mut left = self.term()?;
         loop {
             if self.eat('+') {
-                left = Expr::Add(Box::new(left), Box::new(self.term()?));
+                let right = self.term()?;
+                left = self.node(Expr::Add(Box::new(left), Box::new(right)))?;
             } else if self.eat('-') {
-                left = Expr::Sub(Box::new(left), Box::new(self.term()?));
+                let right = self.term()?;
+                left = self.node(Expr::Sub(Box::new(left), Box::new(right)))?;
             } else {
                 return Ok(left);
             }
@@ -255,9 +416,11 @@ impl Parser<'_> {
         let mut left = self.unary()?;
         loop {
             if self.eat('*') {
-                left = Expr::Mul(Box::new(left), Box::new(self.unary()?));
+                let right = self.unary()?;
+                left = self.node(Expr::Mul(Box::new(left), Box::new(right)))?;
             } else if self.eat('/') {
-                left = Expr::Div(Box::new(left), Box::new(self.unary()?));
+                let right = self.unary()?;
+                left = self.node(Expr::Div(Box::new(left), Box::new(right)))?;
             } else {
                 return Ok(left);
             }
@@ -266,10 +429,16 @@ impl Parser<'_> {
 
     fn unary(&mut self) -> Result<Expr> {
         if self.eat('-') {
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            self.enter()?;
+            let inner = self.unary()?;
+            self.nesting -= 1;
+            return self.node(Expr::Neg(Box::new(inner)));
         }
         if self.eat('+') {
-            return self.unary();
+            self.enter()?;
+            let inner = self.unary();
+            self.nesting -= 1;
+            return inner;
         }
         self.power()
     }
@@ -290,24 +459,32 @@ impl Parser<'_> {
             return Err(self.error("an integer exponent"));
         }
         let digits: String = self.chars[start..self.pos].iter().map(|c| c.1).collect();
-        let e: i32 = digits.parse().map_err(|_| self.error("an exponent below 2^31"))?;
-        Ok(Expr::Pow(Box::new(base), if negative { -e } else { e }))
+        let e = match digits.parse::<i32>() {
+            Ok(e) if e <= MAX_EXPONENT => e,
+            _ => {
+                self.pos = start;
+                return Err(self.error(&format!("an exponent of at most {MAX_EXPONENT}")));
+            }
+        };
+        self.node(Expr::Pow(Box::new(base), if negative { -e } else { e }))
     }
 
     fn atom(&mut self) -> Result<Expr> {
         self.skip_ws();
         match self.peek() {
             Some('(') => {
+                self.enter()?;
                 self.pos += 1;
                 let e = self.expr()?;
                 if !self.eat(')') {
                     return Err(self.error("')'"));
                 }
+                self.nesting -= 1;
                 Ok(e)
             }
             Some(c) if c.is_ascii_digit() || c == '.' => self.number(),
             Some(c) if c.is_ascii_alphabetic() => self.name(),
-            _ => Err(self.error("a number, u1..uk, a function or '('")),
+            _ => Err(self.error(&format!("a number, {}, a function or '('", self.variable()))),
         }
     }
 
@@ -331,10 +508,15 @@ impl Parser<'_> {
             }
         }
         let text: String = self.chars[start..self.pos].iter().map(|c| c.1).collect();
-        text.parse::<f64>().map(Expr::Num).map_err(|_| {
+        let value = text.parse::<f64>().map_err(|_| {
             self.pos = start;
             self.error("a number")
-        })
+        })?;
+        if !value.is_finite() {
+            self.pos = start;
+            return Err(self.error("a finite number"));
+        }
+        self.node(Expr::Num(value))
     }
 
     fn name(&mut self) -> Result<Expr> {
@@ -344,11 +526,11 @@ impl Parser<'_> {
         }
         let name: String = self.chars[start..self.pos].iter().map(|c| c.1).collect();
         if self.x_is_u1 && name == "x" {
-            return Ok(Expr::Var(0));
+            return self.node(Expr::Var(0));
         }
         if let Some(index) = name.strip_prefix('u') {
             return match index.parse::<usize>() {
-                Ok(j) if (1..=64).contains(&j) => Ok(Expr::Var(j - 1)),
+                Ok(j) if (1..=64).contains(&j) => self.node(Expr::Var(j - 1)),
                 _ => {
                     self.pos = start;
                     Err(self.error("a direction u1..u64"))
@@ -357,18 +539,21 @@ impl Parser<'_> {
         }
         let Some(func) = Func::from_name(&name) else {
             self.pos = start;
-            return Err(self.error(
-                "a direction u1..uk or a function (He0..He12, tanh, erf, relu, sign, abs, sin, cos, exp)",
-            ));
+            return Err(self.error(&format!(
+                "{} or a function (He0..He12, tanh, erf, relu, sign, abs, sin, cos, exp)",
+                self.variable()
+            )));
         };
         if !self.eat('(') {
             return Err(self.error(&format!("'(' after {name}")));
         }
+        self.enter()?;
         let arg = self.expr()?;
         if !self.eat(')') {
             return Err(self.error("')'"));
         }
-        Ok(Expr::Call(func, Box::new(arg)))
+        self.nesting -= 1;
+        self.node(Expr::Call(func, Box::new(arg)))
     }
 }
 

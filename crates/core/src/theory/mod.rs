@@ -44,21 +44,93 @@ use crate::target::analysis;
 use serde::Deserialize;
 
 /// A theory request (JSON `{"kind": ..., ...}`), as the CLI and the API send it.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub enum Request {
-    /// One-step cosines at n = αd for each α, step size η = c·p.
-    #[serde(rename_all = "camelCase")]
-    OneStep { target: String, activation: String, #[serde(default)] noise: f64, alphas: Vec<f64>, #[serde(default = "one")] c: f64 },
-    /// A neuron's population drift at overlap m and orthogonal norm s.
-    #[serde(rename_all = "camelCase")]
-    Drift { target: String, activation: String, m: Vec<f64>, s: f64, #[serde(default = "samples")] samples: usize, #[serde(default)] seed: u64 },
-    /// The (M, Q) recursion for a run config.
-    #[serde(rename_all = "camelCase")]
-    Overlaps { config: Config, #[serde(default = "samples")] samples: usize, #[serde(default)] seed: u64 },
-    /// The learnability phase diagram of a target.
-    #[serde(rename_all = "camelCase")]
-    PhaseDiagram { target: String },
+    OneStep(OneStep),
+    Drift(Drift),
+    Overlaps(Overlaps),
+    PhaseDiagram(PhaseDiagram),
+}
+
+/// One-step cosines at n = αd for each α, step size η = c·p.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OneStep {
+    pub target: String,
+    pub activation: String,
+    #[serde(default)]
+    pub noise: f64,
+    pub alphas: Vec<f64>,
+    #[serde(default = "one")]
+    pub c: f64,
+}
+
+/// A neuron's population drift at overlap m and orthogonal norm s.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Drift {
+    pub target: String,
+    pub activation: String,
+    pub m: Vec<f64>,
+    pub s: f64,
+    #[serde(default = "samples")]
+    pub samples: usize,
+    #[serde(default)]
+    pub seed: u64,
+}
+
+/// The (M, Q) recursion for a run config.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Overlaps {
+    pub config: Config,
+    #[serde(default = "samples")]
+    pub samples: usize,
+    #[serde(default)]
+    pub seed: u64,
+}
+
+/// The learnability phase diagram of a target.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PhaseDiagram {
+    pub target: String,
+}
+
+pub const KINDS: &str = "one-step, drift, overlaps, phase-diagram";
+
+impl Request {
+    /// Parses a request, naming the field at fault: the kind is read first, then its own fields, so
+    /// that `"samples": 1e20` is refused as `samples`, not as the request's `kind`.
+    pub fn from_json(json: &str) -> Result<Request> {
+        let mut value: serde_json::Value = serde_json::from_str(json).map_err(|e| Error::invalid("request", e.to_string()))?;
+        let fields = value.as_object_mut().ok_or_else(|| Error::invalid("request", "must be a JSON object with a kind"))?;
+        let kind = match fields.remove("kind") {
+            Some(serde_json::Value::String(kind)) => kind,
+            _ => return Err(Error::invalid("kind", format!("give the kind of theory: one of {KINDS}"))),
+        };
+        Ok(match kind.as_str() {
+            "one-step" => Request::OneStep(named_fields(value)?),
+            "drift" => Request::Drift(named_fields(value)?),
+            "overlaps" => Request::Overlaps(named_fields(value)?),
+            "phase-diagram" => Request::PhaseDiagram(named_fields(value)?),
+            other => return Err(Error::invalid("kind", format!("unknown theory kind '{}'; choose one of {KINDS}", other.escape_debug()))),
+        })
+    }
+}
+
+/// Deserializes a request's fields; an error names the field's path (`samples`, `config.p`).
+fn named_fields<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let msg = e.inner().to_string();
+        let field = match path.as_str() {
+            "." if msg.starts_with("unknown field") || msg.starts_with("missing field") => msg.split('`').nth(1).unwrap_or("request").to_string(),
+            "." => "request".to_string(),
+            _ => path,
+        };
+        Error::invalid(&field, msg)
+    })
 }
 
 fn one() -> f64 {
@@ -68,10 +140,26 @@ fn samples() -> usize {
     200_000
 }
 
+/// Fewest and most Monte Carlo samples a theory request may ask for. The samples are held in memory,
+/// (p + k) numbers each for the overlap recursion (a few arrays of them), so there the bound is
+/// MAX_SAMPLE_ENTRIES / (p + 8) (466,033 at p = 64; the default 200,000 fits every p ≤ 64).
+pub const MIN_SAMPLES: usize = 1000;
+pub const MAX_SAMPLES: usize = 4_000_000;
+const MAX_SAMPLE_ENTRIES: usize = 1 << 25;
+
+fn check_samples(samples: usize, width: usize) -> Result<usize> {
+    let max = MAX_SAMPLES.min(MAX_SAMPLE_ENTRIES / width);
+    if !(MIN_SAMPLES..=max).contains(&samples) {
+        let why = if max < MAX_SAMPLES { format!(" (at p = {})", width - 8) } else { String::new() };
+        return Err(Error::invalid("samples", format!("must be an integer from {MIN_SAMPLES} to {max}{why}, got {samples}")));
+    }
+    Ok(samples)
+}
+
 /// Computes a theory request; the answer is JSON with the request's kind.
 pub fn compute(request: Request) -> Result<serde_json::Value> {
     let value = match request {
-        Request::OneStep { target, activation, noise, alphas, c } => {
+        Request::OneStep(OneStep { target, activation, noise, alphas, c }) => {
             if alphas.is_empty() || alphas.iter().any(|a| !(a.is_finite() && *a > 0.0)) {
                 return Err(Error::invalid("alphas", "give one or more positive α = n/d"));
             }
@@ -81,24 +169,24 @@ pub fn compute(request: Request) -> Result<serde_json::Value> {
             serde_json::json!({ "kind": "one-step", "target": target, "activation": activation, "noise": noise, "c": c,
                 "points": one_step::curve(&facts, &alphas, c) })
         }
-        Request::Drift { target, activation, m, s, samples, seed } => {
+        Request::Drift(Drift { target, activation, m, s, samples, seed }) => {
             let t = Target::parse(&target)?;
             let act = Activation::parse(&activation)?;
-            let d = recursion::neuron_drift(&t, &act, &m, s, samples.max(1000), seed)?;
+            let d = recursion::neuron_drift(&t, &act, &m, s, check_samples(samples, 9)?, seed)?;
             serde_json::json!({ "kind": "drift", "target": target, "activation": activation, "drift": d })
         }
-        Request::Overlaps { config, samples, seed } => {
+        Request::Overlaps(Overlaps { config, samples, seed }) => {
             let cfg = config.resolve()?;
-            let r = recursion::overlaps(&cfg, samples.max(1000), seed)?;
+            let r = recursion::overlaps(&cfg, check_samples(samples, cfg.p.saturating_add(8))?, seed)?;
             let mut v = serde_json::to_value(&r).expect("serializes");
             v["kind"] = "overlaps".into();
             v["models"] = recursion::MODELS.into();
             v["config"] = serde_json::to_value(&cfg).expect("serializes");
             v
         }
-        Request::PhaseDiagram { target } => {
+        Request::PhaseDiagram(PhaseDiagram { target }) => {
             let t = Target::parse(&target)?;
-            let a = analysis::analyse(&t.expr, t.k);
+            let a = analysis::analyse(&t.expr, t.k)?;
             let mut v = serde_json::to_value(phase::diagram(&a)).expect("serializes");
             v["kind"] = "phase-diagram".into();
             v["target"] = target.into();
@@ -110,10 +198,5 @@ pub fn compute(request: Request) -> Result<serde_json::Value> {
 
 /// JSON in, JSON out (the binding's entry point), with field-named errors.
 pub fn compute_json(json: &str) -> Result<String> {
-    let de = &mut serde_json::Deserializer::from_str(json);
-    let request: Request = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        Error::invalid(if path == "." { "kind" } else { &path }, e.inner().to_string())
-    })?;
-    Ok(compute(request)?.to_string())
+    Ok(compute(Request::from_json(json)?)?.to_string())
 }
