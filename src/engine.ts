@@ -4,10 +4,19 @@ import { ConfigError } from './config';
 import { native } from './native';
 import type { NativeBinding } from './native';
 
-export function abortError(): Error {
-  const abort = new Error('The run was aborted');
+/**
+ * The error an aborted run rejects with: name AbortError (whatever the reason), and the signal's
+ * `reason` kept as its `cause` (AbortSignal.timeout's TimeoutError, or what was given to abort(reason)).
+ */
+export function abortError(reason?: unknown): Error {
+  const abort = reason === undefined ? new Error('The run was aborted') : new Error(`The run was aborted${reasonText(reason)}`, { cause: reason });
   abort.name = 'AbortError';
   return abort;
+}
+
+function reasonText(reason: unknown): string {
+  const text = reason instanceof Error ? (reason.name === 'AbortError' ? '' : reason.message) : typeof reason === 'string' ? reason : '';
+  return text ? `: ${text.split('\n')[0]}` : '';
 }
 
 export function fromEngine(e: unknown): Error {

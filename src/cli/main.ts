@@ -36,7 +36,14 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   const defaults = engineDefaults();
-  for (const cmd of [runCommand(defaults), describeCommand(), theoryCommand(defaults), presetsCommand(), plotCommand(), reproduceCommand(), reportCommand(), sweepCommand(defaults), summarizeCommand(), mergeCommand(), slurmCommand(defaults)]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(defaults), describeCommand(), theoryCommand(defaults), presetsCommand(), plotCommand(), reproduceCommand(), reportCommand(), sweepCommand(defaults), summarizeCommand(), mergeCommand(), slurmCommand(defaults)]) program.addCommand(cmd);
+  // Every command, nested ones (theory one-step) included, throws its usage errors to the catch below
+  // (exit 2) instead of calling process.exit(1) itself.
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
     return 0;
@@ -52,7 +59,24 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A closed stdout or stderr (`giantstep presets | head -1`) ends the process quietly, as other Unix tools
+ * do, instead of an unhandled EPIPE error with a stack trace. A closed stdout ends the command (exit 0: the
+ * reader took what it wanted); a closed stderr only silences the diagnostics, the exit code stays the command's.
+ */
+export function exitQuietlyOnEpipe(): void {
+  const closed = (e: NodeJS.ErrnoException) => e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED';
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (!closed(e)) throw e;
+    process.exit(0);
+  });
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (!closed(e)) throw e;
+  });
+}
+
 if (require.main === module) {
+  exitQuietlyOnEpipe();
   main(process.argv).then((code) => {
     process.exitCode = code;
   });

@@ -25,12 +25,18 @@ export function numberListArg(v: string): number[] {
   return xs.map(Number);
 }
 
+/**
+ * What a nullable flag's parser returns for `null`: commander turns a parser's null into '' (it reads
+ * null as "no value"), so the parser returns this and configFromFlags turns it back into null.
+ */
+const NULL_FLAG = Symbol('null');
+
 function parserOf(spec: FieldSpec): (value: string) => unknown {
   switch (spec.kind) {
     case 'int':
     case 'seed':
       return (v) => {
-        if (spec.nullable && /^(null|none)$/i.test(v)) return null;
+        if (spec.nullable && /^(null|none)$/i.test(v.trim())) return NULL_FLAG;
         if (!/^[+-]?\d+$/.test(v.trim())) throw fail(spec.nullable ? 'an integer or null' : 'an integer');
         return Number(v);
       };
@@ -68,6 +74,7 @@ export function configFromFlags(opts: Record<string, unknown>): ConfigInput {
   for (const name of FIELD_NAMES) {
     let v = opts[name];
     if (v === undefined) continue;
+    if (v === NULL_FLAG) v = null;
     if (FIELDS[name].kind === 'bool' && typeof v === 'string') v = parserOf(FIELDS[name] as FieldSpec)(v);
     out[name] = v;
   }

@@ -1,6 +1,59 @@
 // `giantstep report <dir>`: one self-contained HTML page of a folder's reproductions and figures.
 import { Command } from 'commander';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, isPlainObject } from '../config';
+import { readBoundedText } from '../config/file';
 import { writeReport } from '../report';
+import { SUMMARY_FILE } from '../reproduce';
+
+/**
+ * Checks what the report reads, naming the file at fault: `dir` is a folder, and each summary.json (in it or
+ * one folder down) and each figure's .vl.json is a JSON object of the right shape. Exit 2, not a stack trace.
+ */
+function checkInputs(dir: string): void {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch (e) {
+    throw new ConfigError('dir', `cannot read ${dir}: ${(e as Error).message}`);
+  }
+  if (!st.isDirectory()) throw new ConfigError('dir', `${dir} is not a folder; give the folder of \`giantstep reproduce\` or \`giantstep plot\``);
+  const entries = (folder: string) => {
+    try {
+      return readdirSync(folder).map((f) => join(folder, f));
+    } catch {
+      return [];
+    }
+  };
+  const isDir = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const json = (path: string): unknown => {
+    try {
+      return JSON.parse(readBoundedText(path, 'dir'));
+    } catch (e) {
+      if (e instanceof ConfigError) throw e;
+      throw new ConfigError('dir', `${path} is not valid JSON: ${(e as Error).message.split('\n')[0]}; fix or remove it`);
+    }
+  };
+  for (const folder of [dir, ...entries(dir).filter(isDir)]) {
+    const summary = join(folder, SUMMARY_FILE);
+    if (existsSync(summary)) {
+      const s = json(summary);
+      if (!isPlainObject(s) || !Array.isArray(s.figures) || !s.figures.every(isPlainObject)) {
+        throw new ConfigError('dir', `${summary} is not a giantstep reproduction summary (an object with a "figures" list); fix or remove it`);
+      }
+    }
+    for (const spec of entries(folder).filter((p) => p.endsWith('.vl.json') && existsSync(p.replace(/\.vl\.json$/, '.svg')))) {
+      if (!isPlainObject(json(spec))) throw new ConfigError('dir', `${spec} is not a vega-lite spec (a JSON object); fix or remove it`);
+    }
+  }
+}
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -8,7 +61,16 @@ export function reportCommand(): Command {
     .argument('<dir>', 'a folder from `giantstep reproduce` (or holding several, one per subfolder) or of `giantstep plot` figures')
     .option('--out <file>', 'where to write the page (default: <dir>/report.html)')
     .action((dir: string, o) => {
-      const { path, figures, reproductions } = writeReport(dir, o.out);
+      checkInputs(dir);
+      let written;
+      try {
+        written = writeReport(dir, o.out);
+      } catch (e) {
+        // The report's own refusals (nothing to report) are plain Errors: input errors, exit 2.
+        if (e instanceof Error && e.constructor === Error && !(e as NodeJS.ErrnoException).code) throw new ConfigError('dir', e.message);
+        throw e;
+      }
+      const { path, figures, reproductions } = written;
       process.stdout.write(`wrote ${path} (${reproductions} reproduction${reproductions === 1 ? '' : 's'}, ${figures} figure${figures === 1 ? '' : 's'})\n`);
     });
 }

@@ -4,14 +4,16 @@ import { mergeConfigs, prepareConfig } from '../config';
 import type { ConfigInput, Result } from '../config';
 import { run } from '../index';
 import { addConfigOptions, configFromFlags } from './options';
-import { checkOutPath, ProgressBar, readJsonFile, writeAtomic } from './io';
+import { randomFeaturesLabel } from '../baselines';
+import { checkOutPath, ProgressBar, writeAtomic } from './io';
+import { readConfigFile } from '../config/file';
 
 export function summary(r: Result): string {
   const f = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(4));
   const rf = r.baselines.randomFeatures;
   return (
     `d=${r.config.d} p=${r.config.p} n=${r.config.n} steps=${r.config.steps} target=${r.config.target} seed=${r.config.seed}: ` +
-    `test error ${f(r.testError)} (train ${f(r.trainError)}; random features ${f(rf?.testError)}, linear kernel ${f(r.baselines.linearKernel.testError)}) ` +
+    `test error ${f(r.testError)} (train ${f(r.trainError)}; ${randomFeaturesLabel(r.config.preprocess)} ${f(rf?.testError)}, linear kernel ${f(r.baselines.linearKernel.testError)}) ` +
     `in ${r.timing.seconds.toFixed(1)} s`
   );
 }
@@ -25,7 +27,7 @@ export function runCommand(defaults: Record<string, unknown>): Command {
     .option('--quiet', 'no progress bar or summary on stderr');
   addConfigOptions(cmd, defaults);
   cmd.action(async (opts) => {
-    const fromFile = opts.config ? (readJsonFile(opts.config) as ConfigInput) : {};
+    const fromFile = opts.config ? (readConfigFile(opts.config) as ConfigInput) : {};
     const layers: ConfigInput[] = [];
     const presetName = opts.preset ?? fromFile.preset;
     if (presetName) layers.push({ preset: presetName });

@@ -4,7 +4,8 @@ import { mergeConfigs, prepareConfig } from '../config';
 import type { ConfigInput } from '../config';
 import { theory } from '../theory';
 import type { TheoryRequest } from '../theory';
-import { checkOutPath, readJsonFile, writeAtomic } from './io';
+import { checkOutPath, writeAtomic } from './io';
+import { readConfigFile } from '../config/file';
 import { addConfigOptions, configFromFlags, numberArg, numberListArg } from './options';
 
 function emit(request: TheoryRequest, out?: string): void {
@@ -42,7 +43,9 @@ export function theoryCommand(defaults: Record<string, unknown>): Command {
       .action((o) => emit({ kind: 'drift', target: o.target, activation: o.activation, m: o.m, s: o.s, samples: o.samples, seed: o.theorySeed }, o.out)),
   );
   const overlaps = new Command('overlaps')
-    .description('the deterministic (M, Q) recursion for a run config (same flags as `run`); steps shaped like run results')
+    .description(
+      'the deterministic (M, Q) recursion for a run config (the flags of `run`); steps shaped like run results. It models fresh batches, preprocess none or hermite, normalize none (refuses other settings; the answer\'s `models` says what it models) and has no readout',
+    )
     .option('--config <file>', 'JSON config file')
     .option('--preset <name>', 'named protocol')
     .option('--samples <int>', 'Monte Carlo samples per step', numberArg, 200000)
@@ -50,7 +53,7 @@ export function theoryCommand(defaults: Record<string, unknown>): Command {
     .option('--out <file>', 'write the JSON here (default: stdout)');
   addConfigOptions(overlaps, defaults);
   overlaps.action((o) => {
-    const file = o.config ? (readJsonFile(o.config) as ConfigInput) : {};
+    const file = o.config ? (readConfigFile(o.config) as ConfigInput) : {};
     const preset = o.preset ?? file.preset;
     const { preset: _p, ...fields } = file;
     const config = mergeConfigs(prepareConfig(preset ? { preset } : {}), prepareConfig(fields), configFromFlags(o));
@@ -59,7 +62,7 @@ export function theoryCommand(defaults: Record<string, unknown>): Command {
   cmd.addCommand(overlaps);
   cmd.addCommand(
     new Command('phase-diagram')
-      .description('learned dimension against n = Θ(d^ℓ) for a target, and the generic leap/ℓ diagram')
+      .description('learned dimension against n = Θ(d^ℓ) for a target, and the generic diagram of a direction\'s one-step Hermite order against ℓ')
       .option('--target <name>', 'target', 'staircase-3')
       .option('--out <file>', 'write the JSON here (default: stdout)')
       .action((o) => emit({ kind: 'phase-diagram', target: o.target }, o.out)),

@@ -23,32 +23,60 @@ const SIZE_FIELDS = ['n', 'kappa', 'alpha', 'ell'] as const;
 export function mergeConfigs(...layers: ConfigInput[]): ConfigInput {
   const out: Record<string, unknown> = {};
   for (const layer of layers) {
-    if (['n', 'kappa', 'alpha'].some((k) => (layer as Record<string, unknown>)[k] !== undefined)) {
+    checkPlainObject('config', layer);
+    if (['n', 'kappa', 'alpha'].some((k) => Object.hasOwn(layer, k) && (layer as Record<string, unknown>)[k] !== undefined)) {
       for (const k of SIZE_FIELDS) delete out[k];
     }
-    for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
+    // defineProperty, not assignment: a key named __proto__ stays a (refused) field, not a prototype.
+    for (const [k, v] of Object.entries(layer)) if (v !== undefined) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return out as ConfigInput;
 }
 
+/** What a value is, in a few words, for errors: "a number (5)", "null", "an array", "a Map". */
+export function kindOf(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') {
+    const name = (Object.getPrototypeOf(x) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object with a prototype';
+  }
+  if (typeof x === 'string') return `a string (${JSON.stringify(x.length > 40 ? x.slice(0, 40) + '…' : x)})`;
+  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return `a ${typeof x} (${String(x)})`;
+  return `a ${typeof x}`;
+}
+
+/** A plain object: {…} or Object.create(null) (from any realm); not null, an array, a Map or a class instance. */
+export function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (x === null || typeof x !== 'object') return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+function checkPlainObject(field: string, x: unknown): asserts x is Record<string, unknown> {
+  if (!isPlainObject(x)) throw new ConfigError(field, `must be a plain object of config fields such as {"d": 512, "p": 1024}, not ${kindOf(x)}`);
+}
+
 /** Validates a partial config (field types and ranges) and expands its `preset`. */
 export function prepareConfig(input: unknown): ConfigInput {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new ConfigError('config', 'must be an object of config fields');
-  }
+  checkPlainObject('config', input);
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0];
+      // A key that is no identifier ("", "a\nb") is named by the config, and quoted, so the message stays one line.
+      if (!/^[\w$-]+$/.test(key)) throw new ConfigError('config', `unknown config field ${JSON.stringify(key)}; known fields: ${Object.keys(FIELDS).join(', ')}`);
       throw new ConfigError(key, `unknown config field '${key}' (flag --${flagOf(key)}); known fields: ${Object.keys(FIELDS).join(', ')}`);
     }
     throw new ConfigError(String(issue.path[0] ?? 'config'), issue.message);
   }
   const { preset, ...rest } = parsed.data as ConfigInput;
   if (preset === undefined) return rest;
-  const base = PRESETS[preset];
-  if (!base) throw new ConfigError('preset', `unknown preset '${preset}'; choose one of ${PRESET_NAMES.join(', ')}`);
+  // An own-property lookup: "toString" or "__proto__" are not presets.
+  const base = Object.hasOwn(PRESETS, preset) ? PRESETS[preset] : undefined;
+  const shown = /^[\x20-\x7e]*$/.test(preset) ? `'${preset}'` : JSON.stringify(preset); // one line, whatever it holds
+  if (!base) throw new ConfigError('preset', `unknown preset ${shown}; choose one of ${PRESET_NAMES.join(', ')}`);
   return mergeConfigs(base.config, rest);
 }
 

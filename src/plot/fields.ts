@@ -26,6 +26,8 @@ function step(value: unknown, segment: string): unknown[] {
     const v = value[i < 0 ? value.length + i : i];
     return v === undefined ? [] : [v];
   }
+  // Own properties only: a path segment "__proto__" or "constructor" names a field, never the prototype.
+  if (!Object.hasOwn(value, segment)) return [];
   const v = (value as Record<string, unknown>)[segment];
   return v === undefined ? [] : [v];
 }
@@ -56,7 +58,7 @@ export function parseField(text: string): FieldPath {
   const call = /^(\w+)\((.+)\)$/.exec(trimmed);
   const reducer = call?.[1];
   const path = call ? call[2].trim() : trimmed;
-  if (reducer !== undefined && !REDUCERS[reducer]) {
+  if (reducer !== undefined && !Object.hasOwn(REDUCERS, reducer)) {
     throw new Error(`${text}: unknown function '${reducer}'; use one of ${REDUCER_NAMES.join(', ')}`);
   }
   if (!/^[\w*-]+(\.[\w*-]+)*$/.test(path)) throw new Error(`${text}: a field is a dotted path such as config.kappa or steps.-1.testError`);

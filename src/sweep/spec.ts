@@ -1,6 +1,6 @@
 // Sweep specs: {"base": config (may name a preset), "grid": {field: values}, "zip": [[fields]], "seeds": N | [..]}.
 // Everything is checked here, before any run starts, with errors that name the part at fault.
-import { readFileSync } from 'node:fs';
+import { checkYamlDepth, readBoundedText } from '../config/file';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, FIELDS, FIELD_NAMES, prepareConfig } from '../config';
 import type { ConfigInput } from '../config';
@@ -56,7 +56,7 @@ function checkAxisName(name: string): void {
   const field = `grid.${name}`;
   if (name === 'seed') throw new ConfigError(field, 'seeds are not a grid axis: give "seeds" (a count or a list)');
   if (name === 'preset') throw new ConfigError(field, 'preset is not an axis: set it in "base"');
-  if (!(name in FIELDS)) throw new ConfigError(field, `unknown config field '${name}'; known fields: ${FIELD_NAMES.join(', ')}`);
+  if (!Object.hasOwn(FIELDS, name)) throw new ConfigError(field, `unknown config field '${name}'; known fields: ${FIELD_NAMES.join(', ')}`);
 }
 
 function gridAxis(name: string, spec: unknown): unknown[] {
@@ -92,7 +92,7 @@ function zipGroups(raw: unknown, grid: Record<string, unknown[]>): string[][] {
       throw new ConfigError(field, 'must be a non-empty list of grid axis names');
     }
     for (const name of group as string[]) {
-      if (!(name in grid)) throw new ConfigError(field, `'${name}' is not an axis of "grid"`);
+      if (!Object.hasOwn(grid, name)) throw new ConfigError(field, `'${name}' is not an axis of "grid"`);
       if (seen.has(name)) throw new ConfigError(field, `'${name}' appears in more than one zip group`);
       seen.add(name);
     }
@@ -148,7 +148,7 @@ export function normalizeSpec(raw: unknown): NormalizedSpec {
   if (raw.base !== undefined && !isObject(raw.base)) throw new ConfigError('base', 'must be an object of config fields');
   const base = renamed((f) => `base.${f}`, () => prepareConfig(raw.base ?? {}));
   if (raw.grid !== undefined && !isObject(raw.grid)) throw new ConfigError('grid', 'must be an object {field: values}');
-  const grid: Record<string, unknown[]> = {};
+  const grid: Record<string, unknown[]> = Object.create(null); // own keys only: an axis "__proto__" is a name, not a prototype
   for (const [name, spec] of Object.entries(raw.grid ?? {})) grid[name] = gridAxis(name, spec);
   const zips = zipGroups(raw.zip, grid);
   const axes: SweepAxis[] = [];
@@ -166,11 +166,13 @@ export function normalizeSpec(raw: unknown): NormalizedSpec {
 export function readSpecFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+    text = readBoundedText(path, 'spec'); // a regular file or a pipe, at most MAX_INPUT_BYTES (docs/limits.md)
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError('spec', `cannot read ${path}: ${(e as Error).message}`);
   }
   const yaml = /\.ya?ml$/i.test(path);
+  if (yaml) checkYamlDepth(text, 'spec', path); // the YAML parser recurses per level
   try {
     return yaml ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
@@ -179,7 +181,7 @@ export function readSpecFile(path: string): unknown {
 }
 
 function typedValue(name: string, text: string): unknown {
-  const spec = (FIELDS as Record<string, FieldSpec>)[name];
+  const spec = Object.hasOwn(FIELDS, name) ? (FIELDS as Record<string, FieldSpec>)[name] : undefined;
   const t = text.trim();
   if (!spec) return t;
   if (spec.kind === 'bool' && /^(true|false)$/i.test(t)) return t.toLowerCase() === 'true';
@@ -197,7 +199,7 @@ export function parseGridFlag(text: string): [string, AxisValues] {
   const name = text.slice(0, eq).trim();
   const values = text.slice(eq + 1);
   const range = /^(log:)?([^:,]+):([^:,]+):([^:,]+)$/.exec(values);
-  const kind = (FIELDS as Record<string, FieldSpec>)[name]?.kind;
+  const kind = Object.hasOwn(FIELDS, name) ? (FIELDS as Record<string, FieldSpec>)[name].kind : undefined;
   if (range && (kind === 'int' || kind === 'number')) {
     const nums = [range[2], range[3], range[4]].map(Number) as [number, number, number];
     if (nums.some(Number.isNaN)) throw new ConfigError(`grid.${name}`, `'${values}' is not START:STOP:COUNT with numbers`);
