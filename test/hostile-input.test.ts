@@ -359,3 +359,26 @@ describe('CLI: a closed stdout (| head) ends quietly', () => {
     expect(r.code).toBe(0);
   });
 });
+
+// Found by the loaders' fuzz at 10⁵ inputs: user-given names (grid axes, zip entries) went raw into the
+// field and the message, so a blank name gave a blank field and a line break split the error in two.
+describe('user-given names in errors stay one unambiguous line', () => {
+  it.each([
+    [{ grid: { ' ': [1] } }, '" "'],
+    [{ grid: { 'a\nb': [1, 2] } }, '"a\\nb"'],
+    [{ grid: { kappa: [1, 2] }, zip: [['kappa', 'x\ny']] }, '"x\\ny"'],
+  ])('normalizeSpec(%j) names the field in one line', (spec, shown) => {
+    let err: unknown;
+    try {
+      normalizeSpec(spec);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const e = err as ConfigError;
+    expect(e.field).toMatch(/\S/);
+    expect(e.message.startsWith(`${e.field}: `)).toBe(true);
+    expect(e.message).not.toMatch(/[\n\r]/);
+    expect(e.message).toContain(shown);
+  });
+});

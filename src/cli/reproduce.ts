@@ -2,7 +2,7 @@
 // summary.json, figures); re-running resumes from the results already there.
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ConfigError } from '../config';
+import { ConfigError, quoted } from '../config';
 import { FIGURE_NAMES, REPRODUCTIONS, reproduce, reproductionNamed } from '../reproduce';
 import type { ReproductionSummary } from '../reproduce';
 import { shownWord } from '../reproduce/analysis';
@@ -32,7 +32,7 @@ export function reproduceCommand(): Command {
         return;
       }
       const figures = name === 'all' ? REPRODUCTIONS : [reproductionNamed(name)];
-      if (figures.some((f) => !f)) throw new ConfigError('figure', `unknown figure '${name}'; choose one of ${FIGURE_NAMES.join(', ')}, all`);
+      if (figures.some((f) => !f)) throw new ConfigError('figure', `unknown figure ${quoted(name)}; choose one of ${FIGURE_NAMES.join(', ')}, all`);
       const root = o.out ?? (o.quick ? 'reproduce-quick' : 'reproduce');
       const controller = new AbortController();
       const onSigint = () => controller.abort();

@@ -3,13 +3,21 @@ import { configSchema, FIELDS, flagOf } from './fields';
 import { PRESETS, PRESET_NAMES } from './presets';
 import type { ConfigInput } from './types';
 
-/** A config error that names the field at fault. */
+/**
+ * A user-given name as it appears in a message: in quotes, or as a JSON string when it holds spaces,
+ * line breaks or other control characters, so that the message stays one unambiguous line.
+ */
+export function quoted(name: string): string {
+  return /^[^\s\p{C}']+$/u.test(name) ? `'${name}'` : JSON.stringify(name);
+}
+
+/** A config error that names the field at fault (a blank field path, or one with control characters, is shown as JSON). */
 export class ConfigError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
+  readonly field: string;
+  constructor(field: string, message: string) {
+    const shown = /\S/.test(field) && !/\p{C}/u.test(field) ? field : JSON.stringify(field);
+    super(`${shown}: ${message}`);
+    this.field = shown;
     this.name = 'ConfigError';
   }
 }
@@ -67,7 +75,7 @@ export function prepareConfig(input: unknown): ConfigInput {
       const key = issue.keys[0];
       // A key that is no identifier ("", "a\nb") is named by the config, and quoted, so the message stays one line.
       if (!/^[\w$-]+$/.test(key)) throw new ConfigError('config', `unknown config field ${JSON.stringify(key)}; known fields: ${Object.keys(FIELDS).join(', ')}`);
-      throw new ConfigError(key, `unknown config field '${key}' (flag --${flagOf(key)}); known fields: ${Object.keys(FIELDS).join(', ')}`);
+      throw new ConfigError(key, `unknown config field ${quoted(key)} (flag --${flagOf(key)}); known fields: ${Object.keys(FIELDS).join(', ')}`);
     }
     throw new ConfigError(String(issue.path[0] ?? 'config'), issue.message);
   }
@@ -75,8 +83,7 @@ export function prepareConfig(input: unknown): ConfigInput {
   if (preset === undefined) return rest;
   // An own-property lookup: "toString" or "__proto__" are not presets.
   const base = Object.hasOwn(PRESETS, preset) ? PRESETS[preset] : undefined;
-  const shown = /^[\x20-\x7e]*$/.test(preset) ? `'${preset}'` : JSON.stringify(preset); // one line, whatever it holds
-  if (!base) throw new ConfigError('preset', `unknown preset ${shown}; choose one of ${PRESET_NAMES.join(', ')}`);
+  if (!base) throw new ConfigError('preset', `unknown preset ${quoted(preset)}; choose one of ${PRESET_NAMES.join(', ')}`);
   return mergeConfigs(base.config, rest);
 }
 

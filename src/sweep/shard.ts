@@ -1,6 +1,6 @@
 // Deterministic sharding: the engine runs, ordered by cost (largest first, ties in spec order), are dealt
 // round-robin, so every shard gets a similar share of the work and the same spec always splits the same way.
-import { ConfigError } from '../config';
+import { ConfigError, quoted } from '../config';
 import type { SweepJob } from './plan';
 
 export interface Shard {
@@ -14,7 +14,7 @@ export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new ConfigError('shard', `'${text}' is not i/N with 1 <= i <= N (e.g. 2/8)`);
+  if (!m || count < 1 || index < 1 || index > count) throw new ConfigError('shard', `${quoted(text)} is not i/N with 1 <= i <= N (e.g. 2/8)`);
   return { index, count };
 }
 

@@ -1,6 +1,6 @@
 // Slurm job-array scripts: task i of N runs shard i/N of the sweep into its own results file; the spec
 // travels inside the script, so it runs the sweep it was generated for even if the spec file changes.
-import { ConfigError } from '../config';
+import { ConfigError, quoted } from '../config';
 
 export interface SlurmOptions {
   /** Number of array tasks (shards). */
@@ -50,12 +50,12 @@ function check(o: SlurmOptions): void {
   (o.comment ?? []).forEach((w, i) => checkText(`comment[${i}]`, 'the comment line', w, 'give one line per list item'));
   if (!Number.isInteger(o.array) || o.array < 1) throw new ConfigError('array', 'must be a whole number >= 1');
   if (o.time !== undefined && !/^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/.test(o.time)) {
-    throw new ConfigError('time', `'${o.time}' is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)`);
+    throw new ConfigError('time', `${quoted(String(o.time))} is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)`);
   }
-  if (o.partition !== undefined && !/^[\w.-]+(,[\w.-]+)*$/.test(o.partition)) throw new ConfigError('partition', `'${o.partition}' is not a partition name`);
+  if (o.partition !== undefined && !/^[\w.-]+(,[\w.-]+)*$/.test(o.partition)) throw new ConfigError('partition', `${quoted(o.partition)} is not a partition name`);
   if (o.cpusPerTask !== undefined && !(Number.isInteger(o.cpusPerTask) && o.cpusPerTask >= 1)) throw new ConfigError('cpusPerTask', 'must be a whole number >= 1');
-  if (o.mem !== undefined && !/^\d+[KMGT]?$/i.test(o.mem)) throw new ConfigError('mem', `'${o.mem}' is not a Slurm memory size (e.g. 4G)`);
-  if (o.jobName !== undefined && !/^[\w.-]+$/.test(o.jobName)) throw new ConfigError('jobName', `'${o.jobName}' is not a job name (letters, digits, . _ -)`);
+  if (o.mem !== undefined && !/^\d+[KMGT]?$/i.test(o.mem)) throw new ConfigError('mem', `${quoted(o.mem)} is not a Slurm memory size (e.g. 4G)`);
+  if (o.jobName !== undefined && !/^[\w.-]+$/.test(o.jobName)) throw new ConfigError('jobName', `${quoted(o.jobName)} is not a job name (letters, digits, . _ -)`);
 }
 
 /** The sbatch script of a job array running `spec` in `array` shards. */

@@ -2,7 +2,7 @@
 // Everything is checked here, before any run starts, with errors that name the part at fault.
 import { checkYamlDepth, readBoundedText } from '../config/file';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, FIELDS, FIELD_NAMES, prepareConfig } from '../config';
+import { ConfigError, FIELDS, FIELD_NAMES, prepareConfig, quoted } from '../config';
 import type { ConfigInput } from '../config';
 import type { FieldSpec } from '../config/fields';
 import { axisValues, MAX_PLAN_RUNS } from './values';
@@ -56,7 +56,7 @@ function checkAxisName(name: string): void {
   const field = `grid.${name}`;
   if (name === 'seed') throw new ConfigError(field, 'seeds are not a grid axis: give "seeds" (a count or a list)');
   if (name === 'preset') throw new ConfigError(field, 'preset is not an axis: set it in "base"');
-  if (!Object.hasOwn(FIELDS, name)) throw new ConfigError(field, `unknown config field '${name}'; known fields: ${FIELD_NAMES.join(', ')}`);
+  if (!Object.hasOwn(FIELDS, name)) throw new ConfigError(field, `unknown config field ${quoted(name)}; known fields: ${FIELD_NAMES.join(', ')}`);
 }
 
 function gridAxis(name: string, spec: unknown): unknown[] {
@@ -92,8 +92,8 @@ function zipGroups(raw: unknown, grid: Record<string, unknown[]>): string[][] {
       throw new ConfigError(field, 'must be a non-empty list of grid axis names');
     }
     for (const name of group as string[]) {
-      if (!Object.hasOwn(grid, name)) throw new ConfigError(field, `'${name}' is not an axis of "grid"`);
-      if (seen.has(name)) throw new ConfigError(field, `'${name}' appears in more than one zip group`);
+      if (!Object.hasOwn(grid, name)) throw new ConfigError(field, `${quoted(name)} is not an axis of "grid"`);
+      if (seen.has(name)) throw new ConfigError(field, `${quoted(name)} appears in more than one zip group`);
       seen.add(name);
     }
     const lengths = (group as string[]).map((n) => `${n} (${grid[n].length})`);
@@ -195,14 +195,14 @@ function typedValue(name: string, text: string): unknown {
  */
 export function parseGridFlag(text: string): [string, AxisValues] {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new ConfigError('grid', `'${text}' is not FIELD=VALUES (e.g. kappa=1.2:2.0:9 or steps=1,2,3)`);
+  if (eq <= 0) throw new ConfigError('grid', `${quoted(text)} is not FIELD=VALUES (e.g. kappa=1.2:2.0:9 or steps=1,2,3)`);
   const name = text.slice(0, eq).trim();
   const values = text.slice(eq + 1);
   const range = /^(log:)?([^:,]+):([^:,]+):([^:,]+)$/.exec(values);
   const kind = Object.hasOwn(FIELDS, name) ? (FIELDS as Record<string, FieldSpec>)[name].kind : undefined;
   if (range && (kind === 'int' || kind === 'number')) {
     const nums = [range[2], range[3], range[4]].map(Number) as [number, number, number];
-    if (nums.some(Number.isNaN)) throw new ConfigError(`grid.${name}`, `'${values}' is not START:STOP:COUNT with numbers`);
+    if (nums.some(Number.isNaN)) throw new ConfigError(`grid.${name}`, `${quoted(values)} is not START:STOP:COUNT with numbers`);
     return [name, range[1] ? { logspace: nums } : { linspace: nums }];
   }
   return [name, values.trim() === '' ? [] : values.split(',').map((v) => typedValue(name, v))];

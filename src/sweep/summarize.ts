@@ -1,5 +1,5 @@
 // Summaries of results files: mean, standard deviation, standard error and count of a metric per group.
-import { ConfigError } from '../config';
+import { ConfigError, quoted } from '../config';
 import type { SweepRecord } from './record';
 
 export interface SummarizeOptions {
@@ -67,10 +67,10 @@ export function summarize(records: Iterable<SweepRecord>, options: SummarizeOpti
   const ok = distinct.filter((r) => !r.error);
   const by = options.by ?? defaultBy(distinct);
   for (const field of by) {
-    if (ok.length > 0 && ok.every((r) => valueAt(r, field, true) === undefined)) throw new ConfigError('by', `no run has a field '${field}'`);
+    if (ok.length > 0 && ok.every((r) => valueAt(r, field, true) === undefined)) throw new ConfigError('by', `no run has a field ${quoted(field)}`);
   }
   const measured = ok.filter((r) => typeof valueAt(r, metric, false) === 'number' && Number.isFinite(valueAt(r, metric, false)));
-  if (ok.length > 0 && measured.length === 0) throw new ConfigError('metric', `no run has a number at '${metric}'`);
+  if (ok.length > 0 && measured.length === 0) throw new ConfigError('metric', `no run has a number at ${quoted(metric)}`);
   const groups = new Map<string, { key: unknown[]; values: number[] }>();
   for (const r of measured) {
     const key = by.map((f) => valueAt(r, f, true) ?? null);
