@@ -20,6 +20,7 @@ const longSum = Array(30000).fill('u1').join('+');
 const deepActivation = '('.repeat(15000) + 'x' + ')'.repeat(15000);
 const tiny = { d: 8, p: 8, n: 20, nTest: 20 } as const;
 const twoTo52 = 2 ** 52;
+const twoTo32 = 2 ** 32;
 
 interface Refusal {
   /** The message after `giantstep: ` (CLI) or the error's message (API). */
@@ -218,19 +219,20 @@ describe('item 2: the Hermite analysis is bounded', () => {
 });
 
 describe('item 3: sizes that overflow or allocate without bound', () => {
-  it('CLI: run --d 2^52 --p 2^52 exits 2 at once (the default batch n = d^1.65 is past 1e12)', async () => {
-    await cliRefuses(['run', '--d', String(twoTo52), '--p', String(twoTo52), '--quiet'], 'n', /resolves to \d+; it must be between 1 and 1e12/);
+  it('CLI: run --d 2^52 --p 2^52 exits 2 at once: d and p are at most 2^32', async () => {
+    await cliRefuses(['run', '--d', String(twoTo52), '--p', String(twoTo52), '--quiet'], 'd', /must be (at most|<=) 4294967296/);
   });
 
-  it('CLI: run --d 2^52 --p 2^52 --n 1000: the memory estimate overflows and is "too large", not 73 MB', async () => {
-    await cliRefuses(['run', '--d', String(twoTo52), '--p', String(twoTo52), '--n', '1000', '--quiet'], 'p', /too large to size .*overflows 64 bits/);
+  it('CLI: run --d 2^32 --p 2^32 --n 1000: the memory estimate overflows and is "too large", not 73 MB', async () => {
+    await cliRefuses(['run', '--d', String(twoTo32), '--p', String(twoTo32), '--n', '1000', '--quiet'], 'p', /too large to size .*overflows 64 bits/);
   });
 
-  it('API: resolveConfig and run with d = p = 2^52 throw a ConfigError', async () => {
-    await apiRefuses(() => resolveConfig({ d: twoTo52, p: twoTo52 }), 'n');
-    await apiRefuses(() => resolveConfig({ d: twoTo52, p: twoTo52, n: 1000 }), 'p', /overflows 64 bits/);
-    await apiRefuses(() => run({ d: twoTo52, p: twoTo52, n: 1000 }), 'p', /overflows 64 bits/);
-    await apiRefuses(() => resolveConfig({ d: 2 ** 40, p: 8, n: 1000 }, 8e9), 'p', /needs about [\d.]+ GB but 8\.0 GB are available/);
+  it('API: resolveConfig and run with d = p = 2^52 or 2^32 throw a ConfigError', async () => {
+    await apiRefuses(() => resolveConfig({ d: twoTo52, p: twoTo52 }), 'd');
+    await apiRefuses(() => resolveConfig({ d: 8, p: twoTo52, n: 10 }), 'p', /(at most|<=) 4294967296/);
+    await apiRefuses(() => resolveConfig({ d: twoTo32, p: twoTo32, n: 1000 }), 'p', /overflows 64 bits/);
+    await apiRefuses(() => run({ d: twoTo32, p: twoTo32, n: 1000 }), 'p', /overflows 64 bits/);
+    await apiRefuses(() => resolveConfig({ d: 2 ** 31, p: 8, n: 1000 }, 8e9), 'p', /needs about [\d.]+ GB but 8\.0 GB are available/);
   });
 
   it('the estimate counts the per-step records: d = 8, p = 1000, steps = 1000, trackNeurons = 1000 needs about 2 GB', () => {

@@ -14,8 +14,8 @@ export type FieldSpec = FieldKind & { doc: string; nullable?: boolean };
 
 /** Every config field, in the order the README and --help list them. */
 export const FIELDS = {
-  d: { kind: 'int', min: 1, doc: 'input dimension' },
-  p: { kind: 'int', min: 1, doc: 'width (hidden neurons)' },
+  d: { kind: 'int', min: 1, max: 2 ** 32, doc: 'input dimension' },
+  p: { kind: 'int', min: 1, max: 2 ** 32, doc: 'width (hidden neurons)' },
   n: { kind: 'int', min: 1, doc: 'batch size per step (or give kappa, or alpha with ell)' },
   kappa: { kind: 'number', min: 0, max: 6, doc: 'n = round(d^kappa)' },
   alpha: { kind: 'number', min: 0, exclusiveMin: true, doc: 'n = round(alpha * d^ell)' },
@@ -27,7 +27,7 @@ export const FIELDS = {
   eta: { kind: 'number', doc: 'learning rate, or its coefficient c under etaRule' },
   etaRule: { kind: 'enum', choices: ['raw', 'p-d', 'sqrt-np'], doc: 'raw: eta; p-d: eta*p*d^((l-1)/2); sqrt-np: eta*sqrt(n*p)' },
   lambda: { kind: 'number', min: 0, exclusiveMin: true, doc: 'ridge penalty of the readout' },
-  nTest: { kind: 'int', min: 0, doc: 'fresh test samples (0: no test error)' },
+  nTest: { kind: 'int', min: 0, max: 1e12, doc: 'fresh test samples (0: no test error)' },
   batches: { kind: 'enum', choices: ['fresh', 'reuse'], doc: 'a fresh batch per step, or one batch reused' },
   readoutBatch: { kind: 'enum', choices: ['same', 'fresh'], doc: 'fit the readout on the last step\'s batch or a fresh one' },
   preprocess: { kind: 'enum', choices: ['none', 'train', 'hermite', 'notebook'], doc: 'label pre-processing (protocol.md 4.4)' },
@@ -43,7 +43,7 @@ export const FIELDS = {
   cosThreshold: { kind: 'number', min: 0, max: 1, doc: '|cos| threshold for fracAbove' },
   readoutEveryStep: { kind: 'bool', doc: 'fit the readout and test after every step' },
   baselines: { kind: 'bool', doc: 'also fit the random-features baseline (readout on W0)' },
-  chunk: { kind: 'int', min: 256, doc: 'rows generated and consumed at once (multiple of 256)' },
+  chunk: { kind: 'int', min: 256, max: 2 ** 32, doc: 'rows generated and consumed at once (multiple of 256)' },
   sampler: { kind: 'enum', choices: ['auto', 'full', 'projected'], doc: 'batches in R^d, or exactly in span(W, W*) (fresh batches only); auto picks' },
 } as const satisfies Record<string, FieldSpec>;
 

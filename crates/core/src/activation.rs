@@ -46,7 +46,9 @@ impl Activation {
                     let value = expr::parse_in_x(name)?;
                     let derivative = value.derivative_checked(0, "activation")?;
                     check_finite_on_line(&value, &derivative)?;
-                    Activation::Expression(Arc::new(ExpressionActivation { source: name.to_string(), value, derivative }))
+                    let act = Activation::Expression(Arc::new(ExpressionActivation { source: name.to_string(), value, derivative }));
+                    act.check_moments()?;
+                    act
                 }
                 _ => {
                     return Err(Error::invalid(
@@ -103,6 +105,22 @@ impl Activation {
     /// μ_k(σ) = E[σ(ξ) He_k(ξ)].
     pub fn hermite_coefficient(&self, k: usize) -> f64 {
         hermite::coefficient(|x| self.value(x), k)
+    }
+
+    /// Refuses an activation whose Gaussian moments are not finite numbers: finite on the line, yet
+    /// overflowing in the quadrature (`x - 1e308`), which would print its μ_k as 0.
+    fn check_moments(&self) -> Result<()> {
+        for k in 0..=12 {
+            let mu = self.hermite_coefficient(k);
+            if !mu.is_finite() {
+                return Err(Error::invalid("activation", format!("μ_{k} = E[σ(ξ) He_{k}(ξ)] is {mu}: the activation's Gaussian moments must be finite (its values overflow)")));
+            }
+        }
+        let second = self.derivative_second_moment();
+        if !second.is_finite() {
+            return Err(Error::invalid("activation", format!("E[σ'(ξ)²] is {second}: the activation's Gaussian moments must be finite (its values overflow)")));
+        }
+        Ok(())
     }
 
     /// E[σ'(ξ)²].

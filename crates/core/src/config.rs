@@ -188,6 +188,7 @@ impl Default for Config {
 }
 
 const MAX_N: f64 = 1e12;
+const MAX_DIM: usize = 1 << 32;
 /// Bytes of JSON text per number of the result (17 significant digits, separators).
 const JSON_BYTES_PER_NUMBER: u64 = 24;
 /// Largest result accepted, as JSON text: well below V8's ~512 MB string limit, which the binding's
@@ -223,6 +224,15 @@ impl Config {
         if self.p == 0 {
             return Err(Error::invalid("p", "must be a positive integer (the width)"));
         }
+        // Far beyond any run that fits in memory; keeps every size product below 2^64 before the memory check.
+        for (field, value) in [("d", self.d), ("p", self.p), ("chunk", self.chunk)] {
+            if value > MAX_DIM {
+                return Err(Error::invalid(field, format!("must be at most {MAX_DIM} (2^32), got {value}")));
+            }
+        }
+        if self.n_test as f64 > MAX_N {
+            return Err(Error::invalid("nTest", format!("must be at most 1e12, got {}", self.n_test)));
+        }
         let d = self.d as f64;
         let given = [self.n.is_some(), self.kappa.is_some(), self.alpha.is_some()];
         if given.iter().filter(|g| **g).count() > 1 {
@@ -256,7 +266,7 @@ impl Config {
         if self.lambda == 0.0 {
             return Err(Error::invalid("lambda", "must be > 0 (the ridge penalty keeps the readout well posed)"));
         }
-        // The noise is a standard deviation added to O(1) labels: above 1e12 its square overflows f32 sums.
+        // The noise is a variance (labels get √noise·ξ); a bound keeps label sums far from overflow, even in f32.
         check_finite("noise", self.noise, 0.0, 1e12)?;
         check_finite("cosThreshold", self.cos_threshold, 0.0, 1.0)?;
         if self.chunk == 0 || self.chunk % crate::rng::BLOCK_ROWS != 0 {
@@ -296,10 +306,10 @@ impl Config {
     /// (k ≤ 8 here); building each pass's orthonormal basis costs O(d r²) at vector speed, which n must
     /// amortize (n ≥ 200 r keeps it near a tenth of the pass).
     fn resolve_sampler(&self) -> Result<Sampler> {
-        let r = self.p + 8;
+        let r = self.p.saturating_add(8);
         match (self.sampler, self.projected_blocker()) {
             (Sampler::Projected, Some(why)) => Err(Error::invalid("sampler", format!("the projected sampler is exact only with fresh batches: {why}; use sampler full or auto"))),
-            (Sampler::Auto, None) if 3 * r <= 2 * self.d && self.n() >= 200 * r => Ok(Sampler::Projected),
+            (Sampler::Auto, None) if r.saturating_mul(3) <= self.d.saturating_mul(2) && self.n() >= r.saturating_mul(200) => Ok(Sampler::Projected),
             (Sampler::Auto, _) => Ok(Sampler::Full),
             (chosen, _) => Ok(chosen),
         }

@@ -199,7 +199,7 @@ fn check_config(json: &str) {
         };
         let fits = resolved.check_memory(256 << 20);
         let n = resolved.n.unwrap_or(u64::MAX as usize) as u128;
-        let work = n.saturating_add(resolved.n_test as u128) * (resolved.d * resolved.p) as u128 * (resolved.steps as u128 + 1);
+        let work = n.saturating_add(resolved.n_test as u128).saturating_mul(resolved.d as u128 * resolved.p as u128).saturating_mul(resolved.steps as u128 + 1);
         if fits.is_err() || work > 50_000_000 {
             return;
         }

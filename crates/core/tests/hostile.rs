@@ -69,12 +69,18 @@ fn a_cancelled_moment_quadrature_stops() {
 
 #[test]
 fn memory_estimates_do_not_wrap() {
-    let huge = 1u64 << 52;
+    // d and p up to 2^32 are accepted; their product's estimate passes 2^64.
+    let huge = 1u64 << 32;
     let cfg = Config::from_json(&format!(r#"{{"d":{huge},"p":{huge},"n":16,"nTest":16}}"#)).unwrap().resolve().unwrap();
     assert_eq!(cfg.memory_estimate(), u64::MAX);
     let e = cfg.check_memory(u64::MAX - 1).unwrap_err();
     assert_eq!(refused_field(&e), "p", "{e}");
     assert!(e.to_string().contains("too large"), "{e}");
+    // Beyond 2^32 (or u64::MAX, which once overflowed the sampler's choice), d and p are refused outright.
+    for (field, json) in [("d", format!(r#"{{"d":{},"p":4,"n":16}}"#, u64::MAX)), ("p", format!(r#"{{"d":8,"p":{},"n":16}}"#, 1u64 << 52))] {
+        let e = Config::from_json(&json).unwrap().resolve().unwrap_err();
+        assert_eq!(refused_field(&e), field, "{e}");
+    }
 }
 
 #[test]
@@ -127,7 +133,7 @@ fn non_finite_targets_and_activations_are_refused_not_dropped() {
         let e = Target::parse(src).unwrap_err();
         assert_eq!(refused_field(&e), "target", "{src}: {e}");
     }
-    for src in ["1/x", "x/(x - 2)", "1e999*x"] {
+    for src in ["1/x", "x/(x - 2)", "1e999*x", "x - 1e308", "1e308*x^3"] {
         let e = Activation::parse(src).unwrap_err();
         assert_eq!(refused_field(&e), "activation", "{src}: {e}");
     }
