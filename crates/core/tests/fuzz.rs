@@ -9,8 +9,8 @@ use giantstep_core::activation::Activation;
 use giantstep_core::target::{self, expr, Target};
 use giantstep_core::{run, Config, Error};
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, RngSeed};
-use std::sync::atomic::AtomicBool;
+use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, RngSeed, TestRunner};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The longest any single input may take (debug-free builds: the dev profile is optimized). The
@@ -111,8 +111,8 @@ fn activation_input() -> impl Strategy<Value = String> {
     prop_oneof![token_soup().prop_map(|s| s.replace('u', "x")), well_formed("x"), adversarial("x"), any_text()]
 }
 
-/// A target parses to finite moments and a finite analysis, or is refused naming `target`.
-fn check_target(src: &str) {
+/// A target parses to finite moments and a finite analysis, or is refused naming `target`. True when valid.
+fn check_target(src: &str) -> bool {
     timed(src, || {
         let _ = expr::parse(src);
         match Target::parse(src) {
@@ -123,23 +123,31 @@ fn check_target(src: &str) {
                     Ok(d) => assert!(serde_json::to_string(&d).is_ok(), "{src:?}"),
                     Err(e) => assert_clear(&e, "target", src),
                 }
+                true
             }
-            Err(e) => assert_clear(&e, "target", src),
+            Err(e) => {
+                assert_clear(&e, "target", src);
+                false
+            }
         }
-    });
+    })
 }
 
 /// An activation is finite on the line with finite Hermite coefficients, or is refused naming `activation`.
-fn check_activation(src: &str) {
+fn check_activation(src: &str) -> bool {
     timed(src, || match Activation::parse(src) {
         Ok(a) => {
             for x in [-3.0, -0.5, 0.0, 0.25, 2.0] {
                 assert!(a.value(x).is_finite() && a.derivative(x).is_finite(), "{src:?} at {x}");
             }
             assert!((0..4).all(|k| a.hermite_coefficient(k).is_finite()), "{src:?}");
+            true
         }
-        Err(e) => assert_clear(&e, "activation", src),
-    });
+        Err(e) => {
+            assert_clear(&e, "activation", src);
+            false
+        }
+    })
 }
 
 /// JSON values that probe each field's type and range checks.
@@ -171,7 +179,7 @@ const FIELDS: &[&str] = &[
 ];
 
 fn config_input() -> impl Strategy<Value = String> {
-    let object = prop::collection::vec((prop::sample::select(FIELDS), json_value()), 0..8).prop_map(|pairs| {
+    let object = prop::collection::vec((prop::sample::select(FIELDS), json_value()), 0..5).prop_map(|pairs| {
         // Small sizes by default, so that configs that pass can also run.
         let mut map = serde_json::Map::new();
         for (k, v) in [("d", 8), ("p", 4), ("n", 64), ("nTest", 64)] {
@@ -186,47 +194,68 @@ fn config_input() -> impl Strategy<Value = String> {
 }
 
 /// A config is refused naming a field, or resolves, sizes itself without wrapping and, when small,
-/// runs to finite numbers or a clear error.
-fn check_config(json: &str) {
+/// runs to finite numbers or a clear error. True when it resolves.
+fn check_config(json: &str) -> bool {
     timed(json, || {
+        let refused = |e: Error| assert!(e.field().is_some() && !e.to_string().contains('\n'), "{json}: {e}");
         let cfg = match Config::from_json(json) {
             Ok(c) => c,
-            Err(e) => return assert!(e.field().is_some() && !e.to_string().contains('\n'), "{json}: {e}"),
+            Err(e) => {
+                refused(e);
+                return false;
+            }
         };
         let resolved = match cfg.clone().resolve() {
             Ok(r) => r,
-            Err(e) => return assert!(e.field().is_some() && !e.to_string().contains('\n'), "{json}: {e}"),
+            Err(e) => {
+                refused(e);
+                return false;
+            }
         };
         let fits = resolved.check_memory(256 << 20);
         let n = resolved.n.unwrap_or(u64::MAX as usize) as u128;
         let work = n.saturating_add(resolved.n_test as u128).saturating_mul(resolved.d as u128 * resolved.p as u128).saturating_mul(resolved.steps as u128 + 1);
-        if fits.is_err() || work > 50_000_000 {
-            return;
+        if fits.is_ok() && work <= 50_000_000 {
+            match run(cfg, 256 << 20, &|_, _| {}, &AtomicBool::new(false)) {
+                Ok(r) => assert!(serde_json::to_value(&r).is_ok(), "{json}"),
+                Err(e) => assert!(e.field().is_some(), "{json}: {e}"),
+            }
         }
-        match run(cfg, 256 << 20, &|_, _| {}, &AtomicBool::new(false)) {
-            Ok(r) => assert!(serde_json::to_value(&r).is_ok(), "{json}"),
-            Err(e) => assert!(e.field().is_some(), "{json}: {e}"),
-        }
-    });
+        true
+    })
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    #[test]
-    fn targets_are_refused_clearly_or_analysed_finitely(src in target_input()) {
-        check_target(&src);
+/// Runs `check` on the strategy's inputs and reports how many there were, valid and refused.
+fn fuzz<S: Strategy<Value = String>>(name: &str, strategy: S, check: fn(&str) -> bool) {
+    let (total, valid) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let start = Instant::now();
+    let result = TestRunner::new(proptest_config()).run(&strategy, |input| {
+        total.fetch_add(1, Ordering::Relaxed);
+        if check(&input) {
+            valid.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    });
+    let (total, valid) = (total.into_inner(), valid.into_inner());
+    eprintln!("fuzz {name}: {total} inputs ({valid} valid, {} refused) in {:.1} s", total - valid, start.elapsed().as_secs_f64());
+    if let Err(e) = result {
+        panic!("fuzz {name}: {e}");
     }
+}
 
-    #[test]
-    fn activations_are_refused_clearly_or_finite(src in activation_input()) {
-        check_activation(&src);
-    }
+#[test]
+fn targets_are_refused_clearly_or_analysed_finitely() {
+    fuzz("targets", target_input(), check_target);
+}
 
-    #[test]
-    fn configs_are_refused_clearly_or_run(json in config_input()) {
-        check_config(&json);
-    }
+#[test]
+fn activations_are_refused_clearly_or_finite() {
+    fuzz("activations", activation_input(), check_activation);
+}
+
+#[test]
+fn configs_are_refused_clearly_or_run() {
+    fuzz("configs", config_input(), check_config);
 }
 
 /// The slowest input within the limits: 1,024 nodes of a non-polynomial target in 8 directions
