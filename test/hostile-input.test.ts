@@ -29,6 +29,18 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 /** The CLI refused: exit 2, one line on stderr that names `field`, nothing on stdout. */
+/** The ConfigError normalizeSpec throws for `spec` (failing the test when it throws nothing else). */
+function specError(spec: unknown): ConfigError {
+  let err: unknown;
+  try {
+    normalizeSpec(spec);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ConfigError);
+  return err as ConfigError;
+}
+
 function expectRefusal(r: { code: number; stdout: string; stderr: string }, field: string | RegExp): void {
   expect(r.code, r.stderr).toBe(2);
   expect(r.stdout).toBe('');
@@ -232,14 +244,7 @@ describe('item 11: loose types', () => {
     ['an axis constructor', { grid: { constructor: [1, 2] } }, 'grid.constructor'],
     ['an axis toString', { grid: { toString: [1, 2] } }, 'grid.toString'],
   ])('a sweep spec with %s is refused naming %s', (_what, spec, field) => {
-    let err: unknown;
-    try {
-      normalizeSpec(spec);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).field).toBe(field);
+    expect(specError(spec).field).toBe(field);
   });
 });
 
@@ -368,14 +373,7 @@ describe('user-given names in errors stay one unambiguous line', () => {
     [{ grid: { 'a\nb': [1, 2] } }, '"a\\nb"'],
     [{ grid: { kappa: [1, 2] }, zip: [['kappa', 'x\ny']] }, '"x\\ny"'],
   ])('normalizeSpec(%j) names the field in one line', (spec, shown) => {
-    let err: unknown;
-    try {
-      normalizeSpec(spec);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ConfigError);
-    const e = err as ConfigError;
+    const e = specError(spec);
     expect(e.field).toMatch(/\S/);
     expect(e.message.startsWith(`${e.field}: `)).toBe(true);
     expect(e.message).not.toMatch(/[\n\r]/);
