@@ -218,6 +218,22 @@ describe('item 2: the Hermite analysis is bounded', () => {
   });
 });
 
+describe('item 2: the target analysis is cancellable', () => {
+  // 200 tanh terms in 8 directions: its moments integrate over a 6^8 grid, seconds of work before the run
+  // starts. Before, run() analysed the target on the main thread and an abort waited for it.
+  const slowTarget = Array.from({ length: 200 }, (_, i) => `tanh(u${(i % 8) + 1}*u${((i + 1) % 8) + 1})`).join('+');
+
+  it('run() aborted while analysing the target rejects with an AbortError within a second', async () => {
+    const controller = new AbortController();
+    const t0 = Date.now();
+    const pending = run({ ...tiny, target: slowTarget }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    const err = await pending.then(() => undefined, (e: unknown) => e);
+    expect((err as Error)?.name).toBe('AbortError');
+    expect(Date.now() - t0).toBeLessThan(1500);
+  });
+});
+
 describe('item 3: sizes that overflow or allocate without bound', () => {
   it('CLI: run --d 2^52 --p 2^52 exits 2 at once: d and p are at most 2^32', async () => {
     await cliRefuses(['run', '--d', String(twoTo52), '--p', String(twoTo52), '--quiet'], 'd', /must be (at most|<=) 4294967296/);
