@@ -201,18 +201,7 @@ const RECORD_BYTES: u64 = 300;
 
 impl Config {
     pub fn from_json(json: &str) -> Result<Config> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let msg = e.inner().to_string();
-            // An unknown field has no path of its own: serde names it in backticks.
-            let field = match path.as_str() {
-                "." | "" if msg.starts_with("unknown field") => msg.split('`').nth(1).unwrap_or("config").to_string(),
-                "." | "" => "config".to_string(),
-                _ => path,
-            };
-            Error::invalid(&field, msg)
-        })
+        crate::error::deserialize_named(&mut serde_json::Deserializer::from_str(json), "config")
     }
 
     /// Fills n (from κ or α·d^ℓ, rounded to the nearest integer) and the learning rate, and checks

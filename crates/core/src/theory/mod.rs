@@ -39,7 +39,7 @@ impl Facts {
 }
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{deserialize_named, Error, Result};
 use crate::target::analysis;
 use serde::Deserialize;
 
@@ -110,27 +110,13 @@ impl Request {
             _ => return Err(Error::invalid("kind", format!("give the kind of theory: one of {KINDS}"))),
         };
         Ok(match kind.as_str() {
-            "one-step" => Request::OneStep(named_fields(value)?),
-            "drift" => Request::Drift(named_fields(value)?),
-            "overlaps" => Request::Overlaps(named_fields(value)?),
-            "phase-diagram" => Request::PhaseDiagram(named_fields(value)?),
+            "one-step" => Request::OneStep(deserialize_named(value, "request")?),
+            "drift" => Request::Drift(deserialize_named(value, "request")?),
+            "overlaps" => Request::Overlaps(deserialize_named(value, "request")?),
+            "phase-diagram" => Request::PhaseDiagram(deserialize_named(value, "request")?),
             other => return Err(Error::invalid("kind", format!("unknown theory kind '{}'; choose one of {KINDS}", other.escape_debug()))),
         })
     }
-}
-
-/// Deserializes a request's fields; an error names the field's path (`samples`, `config.p`).
-fn named_fields<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let msg = e.inner().to_string();
-        let field = match path.as_str() {
-            "." if msg.starts_with("unknown field") || msg.starts_with("missing field") => msg.split('`').nth(1).unwrap_or("request").to_string(),
-            "." => "request".to_string(),
-            _ => path,
-        };
-        Error::invalid(&field, msg)
-    })
 }
 
 fn one() -> f64 {
