@@ -44,6 +44,32 @@ function isMusl(): boolean {
 /** The platforms with a prebuilt giantstep-<platform> package (package.json napi.targets). */
 export const SUPPORTED = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'darwin-arm64', 'darwin-x64', 'win32-x64-msvc'];
 
+/** The oldest glibc the prebuilt linux-gnu engines load on (scripts/portable-build.mjs links against it). */
+export const MIN_GLIBC = '2.17';
+
+const BUILD_FROM_SOURCE =
+  'build from a source checkout with Rust >= 1.80: `npm ci && npm run build`, then `npm install -g .` (docs/install.md)';
+
+/** Why an engine file that exists did not load, and what to do: the loader's first line, explained. */
+export function loadFailureHint(message: string): string {
+  const cause = message.split('\n')[0];
+  const glibc = /version `GLIBC_([0-9.]+)' not found/.exec(cause);
+  if (glibc) {
+    return (
+      `${cause}: this system's C library (glibc) is older than this engine needs (glibc ${glibc[1]}). ` +
+      `The published linux-gnu engines need glibc >= ${MIN_GLIBC}; an engine built on a newer system does not load here: ` +
+      `install the published package, or ${BUILD_FROM_SOURCE} on this machine`
+    );
+  }
+  if (/wrong ELF class|invalid ELF header|file too short|not a dynamic executable|Exec format error/i.test(cause)) {
+    return `${cause}: the file is not an engine for this platform (damaged, or built for another one): reinstall giantstep, or ${BUILD_FROM_SOURCE}`;
+  }
+  return cause;
+}
+
+const isNotFound = (e: unknown, candidate: string) =>
+  (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (e as Error).message.includes(`'${candidate}'`);
+
 let cached: NativeBinding | undefined;
 
 export function native(): NativeBinding {
@@ -51,21 +77,23 @@ export function native(): NativeBinding {
   const name = platformName();
   const local = join(__dirname, '..', `giantstep.${name}.node`);
   const candidates = [local, `giantstep-${name}`];
-  const failures: string[] = [];
+  const missing: string[] = [];
   for (const candidate of candidates) {
     if (candidate === local && !existsSync(local)) continue;
     try {
       cached = require(candidate) as NativeBinding;
       return cached;
     } catch (e) {
-      failures.push(`${candidate}: ${(e as Error).message.split('\n')[0]}`);
+      if (!isNotFound(e, candidate)) {
+        // The engine is there but does not load: say why, not "missing".
+        throw new Error(`giantstep could not load its engine ${candidate}: ${loadFailureHint((e as Error).message)}`);
+      }
+      missing.push(candidate);
     }
   }
   throw new Error(
-    `giantstep has no engine for ${name}: neither a local build (${local}) nor the package giantstep-${name} could be loaded` +
-      (failures.length ? ` (${failures.join('; ')})` : '') +
-      `. Prebuilt engines exist for ${SUPPORTED.join(', ')}: on those, reinstall giantstep with optional` +
-      ` dependencies enabled (the engine is the optional dependency giantstep-${name}). Elsewhere, build from a` +
-      ' source checkout with Rust >= 1.80: `npm ci && npm run build`, then `npm install -g .` (README, Install).',
+    `giantstep has no engine for ${name}: neither a local build (${local}) nor the package giantstep-${name} is installed. ` +
+      `Prebuilt engines exist for ${SUPPORTED.join(', ')}: on those, reinstall giantstep with optional` +
+      ` dependencies enabled (the engine is the optional dependency giantstep-${name}). Elsewhere, ${BUILD_FROM_SOURCE}.`,
   );
 }

