@@ -16,6 +16,8 @@ export type { RecordPlotOptions, VegaLiteSpec } from './plot';
 export { reproduce, REPRODUCTIONS, FIGURE_NAMES } from './reproduce';
 export type { ReproduceOptions, ReproductionSummary, Verdict } from './reproduce';
 export { writeReport } from './report';
+export { exportResults, flatTable, toCsv, toParquet } from './export';
+export type { ExportFormat, FlatTable, TableOptions } from './export';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const version: string = require('../package.json').version;
@@ -100,7 +102,7 @@ function checkRunOptions(options: unknown): Required<Omit<RunOptions, 'onProgres
   return { onProgress, signal, memoryLimitBytes: checkMemoryLimit(memoryLimitBytes ?? defaultMemoryLimit()), progressIntervalMs: interval };
 }
 
-/** Runs one experiment (protocol.md §4) on the libuv thread pool. */
+/** Runs one experiment (docs/model.md §4) on the libuv thread pool. */
 export async function run(input: ConfigInput, options: RunOptions = {}): Promise<Result> {
   const { onProgress, signal, memoryLimitBytes, progressIntervalMs } = checkRunOptions(options);
   if (signal?.aborted) throw abortError(signal.reason);

@@ -118,7 +118,7 @@ describe('giantstep sweep', () => {
     const table = await giantstep('summarize', out, '--by', 'kappa,steps', '--metric', 'testError');
     expect(table.code).toBe(0);
     const rows = table.stdout.trim().split('\n');
-    expect(rows[0].trim().split(/\s+/)).toEqual(['kappa', 'steps', 'mean', 'std', 'sem', 'count']);
+    expect(rows[0].trim().split(/\s+/)).toEqual(['kappa', 'steps', 'mean(testError)', 'std(testError)', 'sem(testError)', 'count(testError)']);
     expect(rows).toHaveLength(1 + 16);
     expect(rows[1].trim().split(/\s+/)[0]).toBe('1.6');
     expect(rows.slice(1).every((r) => r.trim().endsWith(' 3'))).toBe(true);
@@ -131,6 +131,21 @@ describe('giantstep sweep', () => {
     for (const g of json.groups) expect(g.sem).toBeCloseTo(g.std / Math.sqrt(g.count), 12);
     const bad = await giantstep('summarize', out, '--by', 'width');
     expect([bad.code, bad.stderr.trim()]).toEqual([2, "giantstep: by: no run has a field 'width'"]);
+  });
+
+  it('summarize takes several metrics at once, each named in the header and the JSON', async () => {
+    const out = join(dir, 'killed.jsonl');
+    const rf = 'baselines.randomFeatures.testError';
+    const both = await giantstep('summarize', out, '--by', 'steps', '--metric', `testError,${rf}`, '--metric', 'trainError');
+    expect(both.code).toBe(0);
+    const rows = both.stdout.trim().split('\n').map((r) => r.trim().split(/\s+/));
+    expect(rows[0]).toEqual(['steps', ...['testError', rf, 'trainError'].flatMap((m) => ['mean', 'std', 'sem', 'count'].map((s) => `${s}(${m})`))]);
+    const json = JSON.parse((await giantstep('summarize', out, '--by', 'steps', '--metric', `testError,${rf}`, '--json')).stdout);
+    expect(json.metrics).toEqual(['testError', rf]);
+    const alone = JSON.parse((await giantstep('summarize', out, '--by', 'steps', '--metric', rf, '--json')).stdout);
+    expect(json.summaries[1]).toEqual(alone);
+    // The table's numbers are the JSON's, group by group.
+    expect(rows.slice(1).map((r) => Number(r[5]))).toEqual(alone.groups.map((g: { mean: number }) => Number(g.mean.toPrecision(4))));
   });
 
   it('merge deduplicates results files into one', async () => {

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, PRESETS, resolveConfig, version } from '../index';
 import { describeCommand } from './describe';
+import { exportCommand } from './export';
 import { plotCommand } from './plot';
 import { reportCommand } from './report';
 import { reproduceCommand } from './reproduce';
@@ -36,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   const defaults = engineDefaults();
-  for (const cmd of [runCommand(defaults), describeCommand(), theoryCommand(defaults), presetsCommand(), plotCommand(), reproduceCommand(), reportCommand(), sweepCommand(defaults), summarizeCommand(), mergeCommand(), slurmCommand(defaults)]) program.addCommand(cmd);
+  for (const cmd of [runCommand(defaults), describeCommand(), theoryCommand(defaults), presetsCommand(), plotCommand(), reproduceCommand(), reportCommand(), sweepCommand(defaults), summarizeCommand(), exportCommand(), mergeCommand(), slurmCommand(defaults)]) program.addCommand(cmd);
   // Every command, nested ones (theory one-step) included, throws its usage errors to the catch below
   // (exit 2) instead of calling process.exit(1) itself.
   const override = (cmd: Command): void => {

@@ -1,0 +1,26 @@
+// `giantstep export`: results files to a flat CSV or Parquet table, one row per run or per run × step.
+import { Command } from 'commander';
+import { exportFormat, exportResults } from '../export';
+import { version } from '../index';
+import { checkOutPath, writeAtomic } from './io';
+
+const collect = (v: string, previous: string[] = []) => [...previous, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+export function exportCommand(): Command {
+  return new Command('export')
+    .description('export results to a flat table for pandas or polars: one row per run (or per step), a column per config field and metric')
+    .argument('<files...>', 'results files (JSON Lines) or reproduction folders')
+    .requiredOption('--out <file>', 'table.csv or table.parquet (written atomically)')
+    .option('--format <format>', 'csv or parquet (default: from the --out extension)')
+    .option('--per-step', 'one row per run and step: columns step and the step\'s errors and overlaps')
+    .option('--metric <path>', 'an extra column: a dotted path, reducer or label=path as in `plot` (repeatable, or comma-separated)', collect)
+    .option('--quiet', 'no summary line on stderr')
+    .action((files: string[], opts) => {
+      const format = exportFormat(opts.out, opts.format);
+      checkOutPath(opts.out);
+      const warn = (m: string) => process.stderr.write(`giantstep: warning: ${m}\n`);
+      const { table, bytes } = exportResults(files, format, { perStep: opts.perStep, metrics: opts.metric, version }, warn);
+      writeAtomic(opts.out, bytes);
+      if (!opts.quiet) process.stderr.write(`export: ${table.rows} rows × ${table.columns.length} columns → ${opts.out} (${format})\n`);
+    });
+}

@@ -1,0 +1,137 @@
+// Results lines as one flat, typed table: a row per run (or per run × step), a column per config field
+// and per metric. Column types are fixed by the config's field table, not guessed from the first value,
+// so a float field stays float when some runs happen to hold 1 and others 1.5.
+import { ConfigError } from '../config';
+import { FIELDS } from '../config/fields';
+import type { FieldName } from '../config/fields';
+import { parseField } from '../plot/fields';
+import type { SweepRecord } from '../sweep';
+
+export type ColumnType = 'float64' | 'int64' | 'utf8' | 'bool';
+export type Cell = number | string | boolean | null;
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  values: Cell[];
+}
+
+export interface FlatTable {
+  columns: Column[];
+  rows: number;
+}
+
+export interface TableOptions {
+  /** One row per run × step (columns `step` and the step's numbers) instead of one per run. */
+  perStep?: boolean;
+  /**
+   * Extra columns: dotted paths with optional reducer and label (`sigma2=steps.-1.overlap.singularValues.1`,
+   * `meanAbs(steps.0.overlap.neuronCos.*.0)`), read from the run's line, or from the step with `perStep`.
+   */
+  metrics?: string[];
+}
+
+const CONFIG_TYPES: Record<string, ColumnType> = { int: 'int64', seed: 'int64', number: 'float64', enum: 'utf8', string: 'utf8', bool: 'bool' };
+
+/** The resolved config's columns: every field of the table, and the derived learning rate. */
+const CONFIG_COLUMNS: [string, ColumnType][] = [
+  ...(Object.keys(FIELDS) as FieldName[]).map((name): [string, ColumnType] => [name, CONFIG_TYPES[FIELDS[name].kind]]),
+  ['learningRate', 'float64'],
+];
+
+/** Per run: the errors, the baselines, the cost. */
+const RUN_METRICS: [string, ColumnType][] = [
+  ['testError', 'float64'],
+  ['trainError', 'float64'],
+  ['baselines.randomFeatures.testError', 'float64'],
+  ['baselines.randomFeatures.trainError', 'float64'],
+  ['baselines.linearKernel.testError', 'float64'],
+  ['timing.seconds', 'float64'],
+  ['memoryEstimateBytes', 'int64'],
+];
+
+/** Per step: the errors and the overlap statistics; array fields get one column per target direction. */
+const STEP_SCALARS: [string, ColumnType][] = [
+  ['testError', 'float64'],
+  ['trainError', 'float64'],
+  ['meanUpdateNorm', 'float64'],
+  ['overlap.meanNorm', 'float64'],
+];
+const STEP_ARRAYS = ['overlap.meanAbsCos', 'overlap.maxAbsCos', 'overlap.fracAbove', 'overlap.singularValues'];
+
+function at(value: unknown, path: string): unknown {
+  for (const segment of path.split('.')) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+/** A cell of a column whose type is fixed: anything else (an array, a string in a number column) is refused. */
+function cell(value: unknown, type: ColumnType, column: string): Cell {
+  if (value === undefined || value === null) return null;
+  const ok =
+    (type === 'float64' && typeof value === 'number') ||
+    (type === 'int64' && typeof value === 'number' && Number.isSafeInteger(value)) ||
+    (type === 'utf8' && typeof value === 'string') ||
+    (type === 'bool' && typeof value === 'boolean');
+  if (!ok) throw new ConfigError('files', `column ${column}: ${JSON.stringify(value)?.slice(0, 80)} is not a ${type} value (a results file of another version?)`);
+  return value as Cell;
+}
+
+/** The type of a user's metric column: float when every value is a number, else bool or text. */
+function inferType(values: unknown[]): ColumnType {
+  const present = values.filter((v) => v !== undefined && v !== null);
+  if (present.every((v) => typeof v === 'number')) return 'float64';
+  if (present.every((v) => typeof v === 'boolean')) return 'bool';
+  return 'utf8';
+}
+
+interface Row {
+  record: SweepRecord;
+  step?: unknown;
+}
+
+export function flatTable(records: SweepRecord[], options: TableOptions = {}): FlatTable {
+  const rows: Row[] = options.perStep
+    ? records.flatMap((record) => (record.steps?.length ? record.steps.map((step) => ({ record, step })) : [{ record }]))
+    : records.map((record) => ({ record }));
+  const columns: Column[] = [];
+  const add = (name: string, type: ColumnType, get: (row: Row) => unknown) => {
+    if (columns.some((c) => c.name === name)) throw new ConfigError('metric', `column ${name} is already in the table: name the metric (label=path)`);
+    columns.push({ name, type, values: rows.map((row) => cell(get(row), type, name)) });
+  };
+
+  add('key', 'utf8', (r) => r.record.key);
+  add('version', 'utf8', (r) => r.record.version);
+  add('error', 'utf8', (r) => (r.record.error ? `${r.record.error.field}: ${r.record.error.message}` : null));
+  for (const [name, type] of CONFIG_COLUMNS) add(name, type, (r) => at(r.record.config, name));
+  if (options.perStep) {
+    add('step', 'int64', (r) => at(r.step, 'step'));
+    for (const [path, type] of STEP_SCALARS) add(path, type, (r) => at(r.step, path));
+    for (const path of STEP_ARRAYS) {
+      const width = rows.reduce((w, r) => Math.max(w, (at(r.step, path) as unknown[] | undefined)?.length ?? 0), 0);
+      for (let j = 0; j < width; j++) add(`${path}.${j}`, 'float64', (r) => (at(r.step, path) as unknown[] | undefined)?.[j]);
+    }
+  } else {
+    for (const [path, type] of RUN_METRICS) add(path, type, (r) => at(r.record, path));
+  }
+  for (const text of options.metrics ?? []) {
+    let field;
+    try {
+      field = parseField(text);
+    } catch (e) {
+      throw new ConfigError('metric', `${text}: ${(e as Error).message}`);
+    }
+    const values = rows.map((r) => field.get(options.perStep ? r.step : r.record));
+    if (values.every((v) => v === undefined)) {
+      throw new ConfigError('metric', `${text}: no ${options.perStep ? 'step' : 'run'} has a value there (paths are read from ${options.perStep ? 'each step, e.g. overlap.singularValues.1' : 'the run\'s line, e.g. steps.-1.overlap.singularValues.1'})`);
+    }
+    const type = inferType(values);
+    add(field.text, type, (r) => {
+      const v = field.get(options.perStep ? r.step : r.record);
+      return type === 'utf8' && v !== undefined ? String(v) : v;
+    });
+  }
+  return { columns, rows: rows.length };
+}

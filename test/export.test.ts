@@ -1,0 +1,111 @@
+// `giantstep export`: the flat table's columns and types, CSV and Parquet, and real pandas and polars
+// reading both (and the JSON Lines, with the docs' one-liners) in a venv the test creates from PyPI.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { flatTable, toCsv } from '../src/export';
+import type { SweepRecord } from '../src/sweep';
+import { giantstep } from './helpers/cli';
+import { python } from './helpers/python';
+
+const dir = mkdtempSync(join(tmpdir(), 'giantstep-export-'));
+const root = join(__dirname, '..');
+
+function record(key: string, kappa: number | null, testError: number, extra: Partial<SweepRecord> = {}): SweepRecord {
+  return {
+    key,
+    params: { kappa },
+    config: { d: 16, p: 8, n: 100, kappa, steps: 2, target: 'T-B', lambda: 1, symmetric: false, initSeed: null, seed: 0, learningRate: 3 } as never,
+    version: '0.1.0',
+    engineVersion: '0.1.0',
+    steps: [
+      { step: 1, overlap: { maxAbsCos: [0.5, 0.1], meanAbsCos: [0.4, 0.1], fracAbove: [0, 0], singularValues: [0.4, 0.05], meanNorm: 1 }, meanUpdateNorm: 2, testError: null, trainError: null },
+      { step: 2, overlap: { maxAbsCos: [0.6, 0.3], meanAbsCos: [0.5, 0.2], fracAbove: [1, 0], singularValues: [0.5, 0.25], meanNorm: 1 }, meanUpdateNorm: 2, testError, trainError: 0.5 },
+    ],
+    testError,
+    trainError: 0.5,
+    memoryEstimateBytes: 1000,
+    timing: { seconds: 0.25, finishedAt: '2026-12-02T00:00:00Z' },
+    ...extra,
+  };
+}
+
+describe('flatTable', () => {
+  const records = [record('a', 1, 1), record('b', 1.5, 0.75), record('c', null, 2, { error: { field: 'eta', message: 'overflow' } })];
+
+  it('types columns by the config field table, not by the values: 1 and 1.5 make one float column', () => {
+    const t = flatTable(records);
+    const col = (name: string) => t.columns.find((c) => c.name === name)!;
+    expect(t.rows).toBe(3);
+    expect([col('kappa').type, col('kappa').values]).toEqual(['float64', [1, 1.5, null]]);
+    expect([col('d').type, col('initSeed').type, col('symmetric').type, col('target').type]).toEqual(['int64', 'int64', 'bool', 'utf8']);
+    expect(col('testError').values).toEqual([1, 0.75, 2]);
+    expect(col('error').values).toEqual([null, null, 'eta: overflow']);
+    expect(col('memoryEstimateBytes').type).toBe('int64');
+  });
+
+  it('per step: one row per run and step, array fields one column per direction', () => {
+    const t = flatTable(records.slice(0, 2), { perStep: true, metrics: ['sv2=overlap.singularValues.1'] });
+    const col = (name: string) => t.columns.find((c) => c.name === name)!;
+    expect(t.rows).toBe(4);
+    expect(col('step').values).toEqual([1, 2, 1, 2]);
+    expect(col('overlap.singularValues.1').values).toEqual([0.05, 0.25, 0.05, 0.25]);
+    expect(col('sv2').values).toEqual(col('overlap.singularValues.1').values);
+    expect(col('testError').values).toEqual([null, 1, null, 0.75]);
+  });
+
+  it('metrics: reducers and labels as in plot; a path no run has, or a duplicate name, is refused naming metric', () => {
+    const t = flatTable(records, { metrics: ['meanAbs(steps.-1.overlap.meanAbsCos.*)'] });
+    expect(t.columns.at(-1)).toMatchObject({ name: 'meanAbs(steps.-1.overlap.meanAbsCos.*)', type: 'float64', values: [0.35, 0.35, 0.35] });
+    expect(() => flatTable(records, { metrics: ['steps.0.nope'] })).toThrow(/metric: steps\.0\.nope: no run has a value there/);
+    expect(() => flatTable(records, { metrics: ['testError'] })).toThrow(/metric: column testError is already in the table/);
+  });
+
+  it('CSV: quoted text, empty nulls, whole floats with a decimal point', () => {
+    const csv = toCsv({
+      rows: 2,
+      columns: [
+        { name: 'x', type: 'float64', values: [1, 1.5] },
+        { name: 'n', type: 'int64', values: [3, null] },
+        { name: 'target', type: 'utf8', values: ['u1 + u1*u2', 'a, "b"\nc'] },
+      ],
+    });
+    expect(csv).toBe('x,n,target\n1.0,3,u1 + u1*u2\n1.5,,"a, ""b""\nc"\n');
+  });
+});
+
+describe('giantstep export, read back by pandas and polars', () => {
+  it('a sweep with kappa 1 and 1.5 exports to CSV and Parquet that both read with the right types and values', async () => {
+    const results = join(dir, 'results.jsonl');
+    const sweep = await giantstep('sweep', '--d', '32', '--p', '16', '--n-test', '2000', '--target', 'T-B', '--grid', 'kappa=1,1.5', '--grid', 'steps=1,2', '--seeds', '2', '--out', results, '--quiet');
+    expect(sweep.code, sweep.stderr).toBe(0);
+    for (const [out, extra] of [['runs.parquet', []], ['runs.csv', []], ['steps.parquet', ['--per-step']]] as const) {
+      const r = await giantstep('export', results, '--out', join(dir, out), ...extra);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`export: ${out === 'steps.parquet' ? 12 : 8} rows × \\d+ columns`));
+    }
+    // What Python must find: every config number and the errors, straight from the JSON lines.
+    const lines = readFileSync(results, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SweepRecord);
+    const runs = lines.map((r) => ({
+      key: r.key,
+      values: {
+        ...Object.fromEntries(['d', 'p', 'n', 'steps', 'seed', 'kappa', 'lambda', 'eta', 'learningRate'].map((f) => [f, (r.config as unknown as Record<string, unknown>)[f]])),
+        testError: r.testError,
+        'baselines.randomFeatures.testError': r.baselines?.randomFeatures?.testError,
+      },
+    }));
+    expect(runs.map((r) => r.values.kappa)).toContain(1);
+    writeFileSync(join(dir, 'expected.json'), JSON.stringify({ runs, stepRows: lines.reduce((s, r) => s + (r.steps?.length ?? 0), 0) }));
+    writeFileSync(join(dir, 'results.jsonl'), readFileSync(results));
+    const out = execFileSync(python(), [join(root, 'test', 'python', 'readback.py'), dir], { encoding: 'utf8' });
+    expect(out).toContain('readback: all checks passed');
+  }, 600_000);
+
+  it('refuses an unknown format naming the field, and writes nothing', async () => {
+    const r = await giantstep('export', join(dir, 'results.jsonl'), '--out', join(dir, 'table.xlsx'));
+    expect([r.code, r.stderr.trim()]).toEqual([2, `giantstep: out: ${join(dir, 'table.xlsx')}: export writes .csv or .parquet (name the file so, or pass --format csv|parquet)`]);
+    expect(existsSync(join(dir, 'table.xlsx'))).toBe(false);
+  });
+});
