@@ -37,7 +37,7 @@ group('describe', () => {
 
 group('simulation against theory', () => {
   it.each([1, 4, 16])('one step at n = %i·d on T-C: mean update cosine within 3 standard errors over 8 seeds', async (alpha) => {
-    // protocol.md §7's formula plus the update's radial term μ2 E[y] (T-C has E[y] = 1/2); see
+    // docs/model.md §7's formula plus the update's radial term μ2 E[y] (T-C has E[y] = 1/2); see
     // crates/core/src/theory/one_step.rs.
     const predicted = theory({ kind: 'one-step', target: 'T-C', activation: 'relu', alphas: [alpha] }) as unknown as {
       points: { updateCos: number; updateCosLeading: number }[];

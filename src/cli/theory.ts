@@ -18,7 +18,7 @@ function emit(request: TheoryRequest, out?: string): void {
 }
 
 export function theoryCommand(defaults: Record<string, unknown>): Command {
-  const cmd = new Command('theory').description('theory curves (protocol.md §7) as JSON that overlays run results');
+  const cmd = new Command('theory').description('theory curves (docs/model.md §7) as JSON that overlays run results');
   cmd.addCommand(
     new Command('one-step')
       .description('one-step cosines cos(G_i, v*) and cos(w_i, v*) at n = alpha·d (|a_i| = 1/√p, ‖w_i‖ = 1, η = c·p)')

@@ -12,7 +12,7 @@ export type FieldKind =
 
 export type FieldSpec = FieldKind & { doc: string; nullable?: boolean };
 
-/** Every config field, in the order the README and --help list them. */
+/** Every config field, in the order docs/config.md and --help list them. */
 export const FIELDS = {
   d: { kind: 'int', min: 1, max: 2 ** 32, doc: 'input dimension' },
   p: { kind: 'int', min: 1, max: 2 ** 32, doc: 'width (hidden neurons)' },
@@ -30,7 +30,7 @@ export const FIELDS = {
   nTest: { kind: 'int', min: 0, max: 1e12, doc: 'fresh test samples (0: no test error)' },
   batches: { kind: 'enum', choices: ['fresh', 'reuse'], doc: 'a fresh batch per step, or one batch reused' },
   readoutBatch: { kind: 'enum', choices: ['same', 'fresh'], doc: 'fit the readout on the last step\'s batch or a fresh one' },
-  preprocess: { kind: 'enum', choices: ['none', 'train', 'hermite', 'notebook'], doc: 'label pre-processing (protocol.md 4.4)' },
+  preprocess: { kind: 'enum', choices: ['none', 'train', 'hermite', 'notebook'], doc: 'label pre-processing (docs/model.md §4.4)' },
   precision: { kind: 'enum', choices: ['f64', 'f32'], doc: 'working precision of the streamed passes' },
   seed: { kind: 'seed', doc: 'data seed' },
   initSeed: { kind: 'seed', nullable: true, doc: 'seed of W*, W0, a0 (null: use seed, redrawn per seed)' },

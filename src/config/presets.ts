@@ -1,4 +1,4 @@
-// Named protocols (protocol.md §9). A preset is a partial config; flags and files override it.
+// Named protocols (docs/model.md §9). A preset is a partial config; flags and files override it.
 import type { ConfigInput } from './types';
 
 export interface Preset {

@@ -1,4 +1,4 @@
-// Public types of configs and results. Field meanings: README "Config reference" and protocol.md.
+// Public types of configs and results. Field meanings: docs/config.md and docs/model.md.
 
 /** A fully resolved config, as the engine ran it (every field present). */
 export interface Config {

@@ -1,6 +1,6 @@
 // Figure 1, top panels: test error against log n / log d for 1..6 giant steps, with random features and
 // the linear kernel; left T-A (leap 2), right T-B (staircase). The paper does not state d, p, η, λ;
-// the choice is explained in FIG1_CHOICE (and the README).
+// the choice is explained in FIG1_CHOICE (and docs/reproducing.md).
 import { lineChart } from '../plot/spec';
 import type { MeasuredPoint } from '../plot/spec';
 import { measuredPoints } from '../plot/records';

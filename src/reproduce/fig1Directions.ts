@@ -1,6 +1,6 @@
 // Figure 1, bottom panels: in-plane update directions ΔM_i/‖ΔM_i‖ (ΔM = (W_{t+1} − W_t) W*ᵀ) of the
 // first 40 neurons after steps 1 and 2, T-A and T-B, with the theory lines: step 1 along ±W*ᵀC1*
-// (protocol.md §7), step 2 the population drift of a neuron at its group's mean overlap after step 1.
+// (docs/model.md §7), step 2 the population drift of a neuron at its group's mean overlap after step 1.
 import { scatterChart } from '../plot/spec';
 import { sampleStats } from '../plot/stats';
 import type { SampleStats } from '../plot/stats';

@@ -1,4 +1,4 @@
-// The paper's experiments (protocol.md §9), one reproduction each.
+// The paper's experiments (docs/model.md §9), one reproduction each.
 import { fig1Left, fig1Right } from './fig1';
 import { fig1Directions } from './fig1Directions';
 import { notebookMultiStep } from './notebookMultiStep';

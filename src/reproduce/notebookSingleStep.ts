@@ -9,7 +9,7 @@ import type { Reproduction, Shown } from './types';
 
 const KAPPAS = [1.3, 1.65, 2.0];
 
-/** Mean ± std over 10 seeds printed in the authors' notebook (README "Does it reproduce the notebook?"). */
+/** Mean ± std over 10 seeds printed in the authors' notebook (docs/reproducing.md, "Does it reproduce the notebook?"). */
 const NOTEBOOK: Record<number, { mean: number; std: number }> = { 1.3: { mean: 0.336, std: 0.006 }, 1.65: { mean: 0.207, std: 0.006 }, 2: { mean: 0.077, std: 0.002 } };
 
 const CLAIM = 'One giant step with n = d^κ learns features: the test error falls as κ grows and beats random features and the linear kernel at κ = 2 (the authors\' notebook: 0.336, 0.207, 0.077 at κ = 1.3, 1.65, 2).';

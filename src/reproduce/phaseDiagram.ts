@@ -1,4 +1,4 @@
-// The learnability phase diagram (protocol.md §7, §9 last bullet): from the theory, how many directions one
+// The learnability phase diagram (docs/model.md §7, §9 last bullet): from the theory, how many directions one
 // step with n = Θ(d^ℓ) learns; measured, one step at n = d^κ for targets whose last direction first appears
 // at Hermite order 2, 2 and 3 (their one-step order; the leap index is a multi-step notion and differs: T-D
 // has leap 1), coloured by how many target directions the neurons align with.
@@ -95,7 +95,7 @@ export const phaseDiagram: Reproduction = {
     const theoryFigure = heatmap({
       title: 'Theory: target directions one giant step learns with n = Θ(d^ℓ)',
       caption: [
-        'From `giantstep theory phase-diagram` (protocol.md §7): every direction some Hermite order ≤ ℓ makes visible (the union of range(C1*)…range(Cℓ*)); a network whose labels lose their lower orders aligns only with range(Cℓ*), the rest coming from a step on the raw labels, as measured below.',
+        'From `giantstep theory phase-diagram` (docs/model.md §7): every direction some Hermite order ≤ ℓ makes visible (the union of range(C1*)…range(Cℓ*)); a network whose labels lose their lower orders aligns only with range(Cℓ*), the rest coming from a step on the raw labels, as measured below.',
       ],
       x: { title: 'batch size n' },
       y: { title: '' },

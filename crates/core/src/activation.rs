@@ -1,4 +1,4 @@
-//! Student activations σ with their derivatives σ' (protocol.md §3), and their Hermite facts (§2).
+//! Student activations σ with their derivatives σ' (docs/model.md §3), and their Hermite facts (§2).
 use crate::error::{Error, Result};
 use crate::hermite;
 use crate::target::expr::{self, Expr};
@@ -164,7 +164,7 @@ impl Activation {
     }
 }
 
-/// The Hermite facts of an activation (protocol.md §2).
+/// The Hermite facts of an activation (docs/model.md §2).
 #[derive(Clone, Debug, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivationFacts {

@@ -1,4 +1,4 @@
-//! The experiment's configuration (protocol.md §3–§5), its resolution (n from κ or α, η from its rule)
+//! The experiment's configuration (docs/model.md §3–§5), its resolution (n from κ or α, η from its rule)
 //! and its checks, including the memory guard.
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

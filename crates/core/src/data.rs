@@ -1,4 +1,4 @@
-//! Batches of (z, y) streamed in chunks (protocol.md §1). A batch is named, not stored: any chunk of it
+//! Batches of (z, y) streamed in chunks (docs/model.md §1). A batch is named, not stored: any chunk of it
 //! is regenerated from its seeds, so a batch read twice (a readout on the step's batch, a pre-processing
 //! estimate) costs generation time, never memory.
 use crate::rng::{self, Purpose};
@@ -119,7 +119,7 @@ impl Frame {
     }
 }
 
-/// What is subtracted from the labels before training (protocol.md §4.4): ỹ = y − A − ⟨z, B⟩.
+/// What is subtracted from the labels before training (docs/model.md §4.4): ỹ = y − A − ⟨z, B⟩.
 #[derive(Clone, Debug)]
 pub struct LabelShift {
     pub a: f64,
@@ -188,7 +188,7 @@ impl Problem {
         Ok(())
     }
 
-    /// The train-side estimates A = mean(y), B = mean(y z) of a batch (protocol.md §4.4), in full
+    /// The train-side estimates A = mean(y), B = mean(y z) of a batch (docs/model.md §4.4), in full
     /// coordinates.
     pub fn estimate_shift<T: Real, E>(
         &self,

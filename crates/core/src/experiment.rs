@@ -1,4 +1,4 @@
-//! One run of the protocol (protocol.md §4): T giant steps, the readout, the test error, the baselines,
+//! One run of the protocol (docs/model.md §4): T giant steps, the readout, the test error, the baselines,
 //! and the metrics after every step. `run` is the core's single entry point.
 use crate::activation::Activation;
 use crate::config::{Batches, Config, Precision, Preprocess, ReadoutBatch, Sampler};
@@ -224,7 +224,7 @@ impl<'a, T: Real> Runner<'a, T> {
         out
     }
 
-    /// The label shift subtracted on `batch` (protocol.md §4.4), estimated once per batch.
+    /// The label shift subtracted on `batch` (docs/model.md §4.4), estimated once per batch.
     fn shift(&mut self, batch: BatchId) -> Result<LabelShift> {
         match self.cfg.preprocess {
             Preprocess::None => return Ok(LabelShift::zero()),

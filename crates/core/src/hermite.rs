@@ -1,4 +1,4 @@
-//! Probabilists' Hermite polynomials and Gaussian expectations (protocol.md §2).
+//! Probabilists' Hermite polynomials and Gaussian expectations (docs/model.md §2).
 //! He_{k+1}(x) = x He_k(x) − k He_{k−1}(x); E[He_j He_k] = k! δ_jk under N(0,1).
 
 /// He_k(x) by the three-term recurrence.

@@ -1,4 +1,4 @@
-//! giantstep-core: the giant-step protocol of Dandi et al. (protocol.md) as a pure-Rust library.
+//! giantstep-core: the giant-step protocol of Dandi et al. (docs/model.md) as a pure-Rust library.
 //! Data flows one way: `Config` → `experiment::run` → `RunResult`; nothing here knows about Node.
 pub mod activation;
 pub mod config;

@@ -1,4 +1,4 @@
-//! Overlap statistics (protocol.md §5): neuron–direction cosines, their per-direction summaries, the
+//! Overlap statistics (docs/model.md §5): neuron–direction cosines, their per-direction summaries, the
 //! spectrum of the normalized overlap, update cosines and in-plane update directions.
 use crate::linalg::symmetric_eigenvalues;
 use ndarray::{Array2, Axis};

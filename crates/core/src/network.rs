@@ -1,4 +1,4 @@
-//! The two-layer network f(z) = (1/√p) Σ_i a_i σ(⟨w_i, z⟩) and its initializations (protocol.md §3).
+//! The two-layer network f(z) = (1/√p) Σ_i a_i σ(⟨w_i, z⟩) and its initializations (docs/model.md §3).
 use crate::config::{Config, InitA, InitW};
 use crate::rng::{self, Purpose};
 use ndarray::{Array1, Array2, Axis};

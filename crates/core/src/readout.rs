@@ -1,4 +1,4 @@
-//! The second-layer readout (protocol.md §4.5–§4.6): ridge regression on X = σ(Z Wᵀ) with the notebooks'
+//! The second-layer readout (docs/model.md §4.5–§4.6): ridge regression on X = σ(Z Wᵀ) with the notebooks'
 //! normalization, â = argmin Σ_ν (ỹ_ν − ⟨a, x_ν⟩/√p)² + λ‖a‖², in primal form (p×p normal equations
 //! accumulated chunk by chunk) or, when n < p, in dual form (n×n kernel).
 use crate::activation::Activation;
@@ -129,7 +129,7 @@ pub fn fit<T: Real>(
 }
 
 /// Test error mean((ŷ − y)²) of each (first layer, readout) on `batch`, where ŷ = ⟨â, σ(Wz)⟩/√p plus the
-/// label shift added back (protocol.md §4.4, §4.6).
+/// label shift added back (docs/model.md §4.4, §4.6).
 #[allow(clippy::too_many_arguments)]
 pub fn test_errors<T: Real>(
     problem: &Problem,

@@ -1,4 +1,4 @@
-//! One giant step (protocol.md §4.2): the full-batch gradient of L(W) = (1/2n) Σ (ỹ − f)² with a frozen
+//! One giant step (docs/model.md §4.2): the full-batch gradient of L(W) = (1/2n) Σ (ỹ − f)² with a frozen
 //! second layer, accumulated chunk by chunk, then W ← W + η Gᵀ and the optional row normalization.
 use crate::activation::Activation;
 use crate::config::{Normalize, Residual};

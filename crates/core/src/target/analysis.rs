@@ -1,4 +1,4 @@
-//! What the theory says about a target before any simulation (protocol.md §2, §7): its Hermite
+//! What the theory says about a target before any simulation (docs/model.md §2, §7): its Hermite
 //! coefficients, C_1*, C_2*, information exponents, leap index, linear-kernel error, and which target
 //! directions the first layer can learn — in one step with n = Θ(d^ℓ), or step by step with n = Θ(d).
 //!

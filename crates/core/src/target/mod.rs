@@ -1,4 +1,4 @@
-//! Multi-index targets y = g*(W* z) (protocol.md §1, §8): the link g* as an expression over u1..uk,
+//! Multi-index targets y = g*(W* z) (docs/model.md §1, §8): the link g* as an expression over u1..uk,
 //! named presets, W* with orthonormal rows, and the Gaussian moments the protocol needs.
 pub mod analysis;
 pub mod expr;
@@ -44,7 +44,7 @@ pub struct Moments {
     pub exact: bool,
 }
 
-/// Named targets of protocol.md §8 and the learnability ladders.
+/// Named targets of docs/model.md §8 and the learnability ladders.
 pub fn preset_expression(name: &str) -> Option<String> {
     let he124 = |u: &str| format!("He1({u}) + He2({u})/2 + He4({u})/24");
     Some(match name {
@@ -55,7 +55,7 @@ pub fn preset_expression(name: &str) -> Option<String> {
         "T-E" | "leap-2" => "u1 + u2*u3".into(),
         "T-F" => "u1 + He2(u1)/2*u2 + u1*u3".into(),
         "T-G" => {
-            // protocol.md writes (tanh(u1) − c)·u2 with c = E[tanh(ξ)ξ] and C_1* = (1, 0, 0); only c·u1
+            // the protocol writes (tanh(u1) − c)·u2 with c = E[tanh(ξ)ξ] and C_1* = (1, 0, 0); only c·u1
             // (tanh's linear part) makes both hold, so the coefficient of u2 is tanh(u1) − c·u1.
             let c = crate::activation::Activation::Tanh.hermite_coefficient(1);
             format!("u1 + (tanh(u1) - {c:.17}*u1)*u2 + u1*u3")
@@ -138,7 +138,7 @@ impl Target {
         self.expr.eval_rows(u)
     }
 
-    /// Error of the best linear predictor on fresh data: Var(g*) − ‖C_1*‖² + noise (protocol.md §6).
+    /// Error of the best linear predictor on fresh data: Var(g*) − ‖C_1*‖² + noise (docs/model.md §6).
     pub fn linear_kernel_error(&self, noise: f64) -> f64 {
         self.moments.variance - self.moments.c1.iter().map(|c| c * c).sum::<f64>() + noise
     }
@@ -280,7 +280,7 @@ mod tests {
 
     #[test]
     fn protocol_table_values() {
-        // protocol.md §8: C_1*, Var(y), linear-kernel error.
+        // docs/model.md §8: C_1*, Var(y), linear-kernel error.
         let cases = [
             ("T-A", vec![0.5, 0.5], 0.770_833_333_333, 0.270_833_333_333),
             ("T-B", vec![0.5, 0.5], 1.5, 1.0),

@@ -1,4 +1,4 @@
-//! Theory the package can compute (protocol.md §7): one-step cosines at n = αd, a neuron's population
+//! Theory the package can compute (docs/model.md §7): one-step cosines at n = αd, a neuron's population
 //! drift, the deterministic (M, Q) overlap recursion, and the phase diagram. Outputs use the same field
 //! names as run results so curves overlay simulations.
 pub mod one_step;

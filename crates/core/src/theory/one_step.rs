@@ -1,8 +1,8 @@
-//! One giant step at n = αd (protocol.md §7), leading order in d, for a neuron with ‖w‖ = 1 roughly
+//! One giant step at n = αd (docs/model.md §7), leading order in d, for a neuron with ‖w‖ = 1 roughly
 //! orthogonal to the target space, |a_i| = 1/√p, η = c·p and no pre-processing. The normalized gradient
 //! g_i = G_i √p / a_i is, in distribution,
 //!   g = μ1 W*ᵀC1*  +  μ2 E[y] w  +  noise with E‖noise‖² = E[y²] E[σ'²] / α,
-//! the middle (radial) term coming from E[y σ''(w·z)] (Stein's lemma); protocol.md's formula omits it,
+//! the middle (radial) term coming from E[y σ''(w·z)] (Stein's lemma); docs/model.md's formula omits it,
 //! which is exact when E[y] = 0. The neuron after the step is w ± c g (sign of a_i).
 use super::Facts;
 use serde::Serialize;
@@ -13,7 +13,7 @@ pub struct OneStepPoint {
     pub alpha: f64,
     /// cos(G_i, v*), v* = W*ᵀC1*/‖C1*‖, with the radial term.
     pub update_cos: f64,
-    /// The same without the radial term (protocol.md §7 as written).
+    /// The same without the radial term (docs/model.md §7 as written).
     pub update_cos_leading: f64,
     /// |cos(G_i, w*_j)| per direction: update_cos · |C1*_j| / ‖C1*‖.
     pub update_cos_by_direction: Vec<f64>,

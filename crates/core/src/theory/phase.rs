@@ -1,4 +1,4 @@
-//! The learnability phase diagram (protocol.md §7, §9) as data: for a target, how many directions one
+//! The learnability phase diagram (docs/model.md §7, §9) as data: for a target, how many directions one
 //! step with n = Θ(d^ℓ) learns; and the generic diagram of a direction first visible at Hermite order L
 //! against ℓ (the one-step order; the leap index is a multi-step notion).
 use crate::target::analysis::Analysis;

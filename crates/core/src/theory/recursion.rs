@@ -1,10 +1,10 @@
-//! The deterministic overlap recursion for (M, Q) at fixed p as d → ∞ with n = α d^ℓ (protocol.md §7),
+//! The deterministic overlap recursion for (M, Q) at fixed p as d → ∞ with n = α d^ℓ (docs/model.md §7),
 //! with seeded Monte Carlo expectations over the local fields (λ, ν) ~ N(0, Ω), Ω = [[Q, M], [Mᵀ, I]]:
 //!   M_j  += η̄ a_j E_T[j]
 //!   Q_jl += η̄ (a_j E_N[j]_l + a_l E_N[l]_j) + η̄² a_j a_l (E_T[j]·E_T[l] + E_⊥[j]ᵀ Q_⊥⁻¹ E_⊥[l])
 //!           + η̄² (d/n) a_j a_l E[Δ² σ'(λ_j) σ'(λ_l)]
 //! with η̄ = η/√p for the simulation's learning rate η (so η̄ = γ0 √p d^((ℓ−1)/2) when η = γ0 p d^((ℓ−1)/2),
-//! and the last term is protocol.md's γ0² p a_j a_l E[Δ²σ'σ'] at α = 1). Also a neuron's population drift.
+//! and the last term is docs/model.md's γ0² p a_j a_l E[Δ²σ'σ'] at α = 1). Also a neuron's population drift.
 use crate::activation::Activation;
 use crate::config::{Batches, Config, Normalize, Preprocess, Residual};
 use crate::error::{Error, Result};
@@ -189,7 +189,7 @@ pub struct Drift {
     pub samples: usize,
 }
 
-/// A neuron's population drift inside the target space (protocol.md §7).
+/// A neuron's population drift inside the target space (docs/model.md §7).
 pub fn neuron_drift(target: &Target, act: &Activation, m: &[f64], s: f64, samples: usize, seed: u64) -> Result<Drift> {
     let k = target.k;
     if m.len() != k {
