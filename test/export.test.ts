@@ -21,8 +21,8 @@ function record(key: string, kappa: number | null, testError: number, extra: Par
     version: '0.1.0',
     engineVersion: '0.1.0',
     steps: [
-      { step: 1, overlap: { maxAbsCos: [0.5, 0.1], meanAbsCos: [0.4, 0.1], fracAbove: [0, 0], singularValues: [0.4, 0.05], meanNorm: 1 }, meanUpdateNorm: 2, testError: null, trainError: null },
-      { step: 2, overlap: { maxAbsCos: [0.6, 0.3], meanAbsCos: [0.5, 0.2], fracAbove: [1, 0], singularValues: [0.5, 0.25], meanNorm: 1 }, meanUpdateNorm: 2, testError, trainError: 0.5 },
+      { step: 1, overlap: { maxAbsCos: [0.5, 0.1], meanAbsCos: [0.4, 0.1], fracAbove: [0, 0], singularValues: [0.4, 0.05], meanNorm: 1, neuronCos: [] }, meanUpdateNorm: 2, testError: null, trainError: null },
+      { step: 2, overlap: { maxAbsCos: [0.6, 0.3], meanAbsCos: [0.5, 0.2], fracAbove: [1, 0], singularValues: [0.5, 0.25], meanNorm: 1, neuronCos: [] }, meanUpdateNorm: 2, testError, trainError: 0.5 },
     ],
     testError,
     trainError: 0.5,
@@ -96,7 +96,7 @@ describe('giantstep export, read back by pandas and polars', () => {
         'baselines.randomFeatures.testError': r.baselines?.randomFeatures?.testError,
       },
     }));
-    expect(runs.map((r) => r.values.kappa)).toContain(1);
+    expect(runs.map((r) => (r.values as Record<string, unknown>).kappa)).toContain(1);
     writeFileSync(join(dir, 'expected.json'), JSON.stringify({ runs, stepRows: lines.reduce((s, r) => s + (r.steps?.length ?? 0), 0) }));
     writeFileSync(join(dir, 'results.jsonl'), readFileSync(results));
     const out = execFileSync(python(), [join(root, 'test', 'python', 'readback.py'), dir], { encoding: 'utf8' });

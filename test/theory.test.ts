@@ -1,5 +1,6 @@
 import { describe as group, expect, it } from 'vitest';
 import { describe, describeActivation, run, theory } from '../src/index';
+import type { Result } from '../src/index';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
@@ -67,7 +68,7 @@ group('simulation against theory', () => {
       initA: 'signs' as const, initSeed: 7, preprocess: 'none' as const, nTest: 0, baselines: false, trackNeurons: 4,
     };
     const th = theory({ kind: 'overlaps', config, samples: 400000 }) as unknown as { steps: { overlap: { neuronCos: number[][] } }[] };
-    const sims = [];
+    const sims: Result[] = [];
     for (let seed = 0; seed < 10; seed++) sims.push(await run({ ...config, seed }));
     for (let t = 0; t < 3; t++) {
       const gaps: number[] = [];
@@ -94,7 +95,7 @@ group('simulation against theory', () => {
     const th = theory({ kind: 'overlaps', config, samples: 400000 }) as unknown as { models: string; steps: { overlap: { neuronCos: number[][] } }[] };
     const raw = theory({ kind: 'overlaps', config: { ...config, preprocess: 'none' }, samples: 400000 }) as unknown as typeof th;
     expect(th.models).toMatch(/preprocess: hermite/);
-    const sims = [];
+    const sims: Result[] = [];
     for (let seed = 0; seed < 8; seed++) sims.push(await run({ ...config, seed }));
     const last = config.steps - 1;
     const gaps = (predicted: typeof th) =>

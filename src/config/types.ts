@@ -39,11 +39,12 @@ export interface Config {
   readoutEveryStep: boolean;
   baselines: boolean;
   chunk: number;
-  /** Resolved: `full` or `projected` (auto picks). */
-  sampler: 'auto' | 'full' | 'projected';
+  /** As resolved: `auto` becomes `full` or `projected` before the run. */
+  sampler: 'full' | 'projected';
 }
 
-type Settable = Omit<Config, 'n' | 'learningRate'> & { n: number };
+// What a caller may set: every field but the derived ones; the sampler may also be left to the engine.
+type Settable = Omit<Config, 'n' | 'learningRate' | 'sampler'> & { n: number; sampler: Config['sampler'] | 'auto' };
 
 /** What a caller gives: any subset of the fields, and optionally a preset to start from. */
 export type ConfigInput = Partial<{ [K in keyof Settable]: Settable[K] | (null extends Settable[K] ? null : never) }> & {
@@ -60,6 +61,8 @@ export interface Overlap {
   /** singular values of (1/sqrt p) W_normalized W*^T, largest first. */
   singularValues: number[];
   meanNorm: number;
+  /** cos(w_i, w*_j) of the first `trackNeurons` neurons: one row per neuron, one entry per direction j. */
+  neuronCos: number[][];
 }
 
 export interface StepRecord {
