@@ -16,7 +16,8 @@ fn main() {
     if std::env::var_os("CARGO_FEATURE_OPENBLAS_STATIC").is_some() {
         let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
         let multiarch = format!("/usr/lib/{arch}-linux-gnu");
-        let blas = find(&[&format!("{multiarch}/openblas-pthread"), &multiarch], "libopenblas.a", "GIANTSTEP_OPENBLAS_DIR");
+        let blas =
+            find(&[&format!("{multiarch}/openblas-pthread"), &multiarch], "libopenblas.a", "GIANTSTEP_OPENBLAS_DIR");
         let gcc_root = format!("/usr/lib/gcc/{arch}-linux-gnu");
         let gcc_dirs: Vec<String> = std::fs::read_dir(&gcc_root)
             .map(|r| r.filter_map(|e| e.ok()).map(|e| e.path().display().to_string()).collect())

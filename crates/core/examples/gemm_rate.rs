@@ -46,7 +46,11 @@ fn main() {
     } else {
         println!("f64 {f64_rate:.1} GFLOP/s, f32 {f32_rate:.1} GFLOP/s on {} threads", rayon::current_num_threads());
         if std::env::args().any(|a| a == "--ndarray") {
-            println!("ndarray (matrixmultiply, 1 thread): f64 {:.1} GFLOP/s, f32 {:.1} GFLOP/s", best_ndarray::<f64>(), best_ndarray::<f32>());
+            println!(
+                "ndarray (matrixmultiply, 1 thread): f64 {:.1} GFLOP/s, f32 {:.1} GFLOP/s",
+                best_ndarray::<f64>(),
+                best_ndarray::<f32>()
+            );
         }
     }
 }

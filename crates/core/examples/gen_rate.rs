@@ -10,5 +10,10 @@ fn main() {
         fill_gaussian(z.view_mut(), 1, Purpose::Train, 1, chunk * 4096);
     }
     let s = t.elapsed().as_secs_f64();
-    println!("{:.2} ns per normal ({:.0} M/s) on {} threads", s / (64.0 * 4096.0 * 512.0) * 1e9, 64.0 * 4096.0 * 512.0 / s / 1e6, rayon::current_num_threads());
+    println!(
+        "{:.2} ns per normal ({:.0} M/s) on {} threads",
+        s / (64.0 * 4096.0 * 512.0) * 1e9,
+        64.0 * 4096.0 * 512.0 / s / 1e6,
+        rayon::current_num_threads()
+    );
 }

@@ -46,7 +46,11 @@ impl Activation {
                     let value = expr::parse_in_x(name)?;
                     let derivative = value.derivative_checked(0, "activation")?;
                     check_finite_on_line(&value, &derivative)?;
-                    let act = Activation::Expression(Arc::new(ExpressionActivation { source: name.to_string(), value, derivative }));
+                    let act = Activation::Expression(Arc::new(ExpressionActivation {
+                        source: name.to_string(),
+                        value,
+                        derivative,
+                    }));
                     act.check_moments()?;
                     act
                 }
@@ -118,7 +122,12 @@ impl Activation {
         }
         let second = self.derivative_second_moment();
         if !second.is_finite() {
-            return Err(Error::invalid("activation", format!("E[σ'(ξ)²] is {second}: the activation's Gaussian moments must be finite (its values overflow)")));
+            return Err(Error::invalid(
+                "activation",
+                format!(
+                    "E[σ'(ξ)²] is {second}: the activation's Gaussian moments must be finite (its values overflow)"
+                ),
+            ));
         }
         Ok(())
     }
@@ -252,7 +261,11 @@ mod tests {
         let r = Activation::Relu.facts();
         let double_factorial = |n: i64| (1..=n).rev().step_by(2).product::<i64>().max(1) as f64;
         for k in 2..=12usize {
-            let expect = if k % 2 == 1 { 0.0 } else { (-1f64).powi(k as i32 / 2 + 1) * double_factorial(k as i64 - 3) * INV_SQRT_2PI };
+            let expect = if k % 2 == 1 {
+                0.0
+            } else {
+                (-1f64).powi(k as i32 / 2 + 1) * double_factorial(k as i64 - 3) * INV_SQRT_2PI
+            };
             assert!((r.mu[k] - expect).abs() < 1e-7 * expect.abs().max(1.0), "relu mu_{k} = {} vs {expect}", r.mu[k]);
         }
         assert_eq!(r.information_exponent, Some(1));

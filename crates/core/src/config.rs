@@ -297,8 +297,15 @@ impl Config {
     fn resolve_sampler(&self) -> Result<Sampler> {
         let r = self.p.saturating_add(8);
         match (self.sampler, self.projected_blocker()) {
-            (Sampler::Projected, Some(why)) => Err(Error::invalid("sampler", format!("the projected sampler is exact only with fresh batches: {why}; use sampler full or auto"))),
-            (Sampler::Auto, None) if r.saturating_mul(3) <= self.d.saturating_mul(2) && self.n() >= r.saturating_mul(200) => Ok(Sampler::Projected),
+            (Sampler::Projected, Some(why)) => Err(Error::invalid(
+                "sampler",
+                format!("the projected sampler is exact only with fresh batches: {why}; use sampler full or auto"),
+            )),
+            (Sampler::Auto, None)
+                if r.saturating_mul(3) <= self.d.saturating_mul(2) && self.n() >= r.saturating_mul(200) =>
+            {
+                Ok(Sampler::Projected)
+            }
             (Sampler::Auto, _) => Ok(Sampler::Full),
             (chosen, _) => Ok(chosen),
         }
@@ -310,9 +317,7 @@ impl Config {
 
     /// The ℓ of n = Θ(d^ℓ): the given ell, or κ, or log n / log d.
     pub fn ell_value(&self) -> f64 {
-        self.ell
-            .or(self.kappa)
-            .unwrap_or_else(|| (self.n() as f64).ln() / (self.d as f64).ln().max(f64::MIN_POSITIVE))
+        self.ell.or(self.kappa).unwrap_or_else(|| (self.n() as f64).ln() / (self.d as f64).ln().max(f64::MIN_POSITIVE))
     }
 
     fn eta_value(&self) -> f64 {
@@ -352,7 +357,11 @@ impl Config {
         // What every model accumulates (the dual form: the features of the whole, small, batch; the primal:
         // XᵀX), plus one solve's workspace: the system matrix, the factorization's working copy and its
         // factor (and the primal's copy of XᵀX for the train error).
-        let readout = if n < p { sum(&[mul(&[models, n, p, 8]), mul(&[3, n, n, 8])])? } else { sum(&[mul(&[models, p, p, 8]), mul(&[4, p, p, 8])])? };
+        let readout = if n < p {
+            sum(&[mul(&[models, n, p, 8]), mul(&[3, n, n, 8])])?
+        } else {
+            sum(&[mul(&[models, p, p, 8]), mul(&[4, p, p, 8])])?
+        };
         let records = self.result_numbers().checked_mul(RECORD_BYTES)?;
         sum(&[Some(weights), Some(chunk), Some(readout), Some(records), Some(64 * 1024 * 1024)])
     }
@@ -385,20 +394,37 @@ impl Config {
         }
         let need = self.memory_estimate();
         if need == u64::MAX {
-            return Err(Error::invalid("p", format!("this run is too large to size (d = {}, p = {}: its memory need overflows 64 bits): reduce p or d", self.d, self.p)));
+            return Err(Error::invalid(
+                "p",
+                format!(
+                    "this run is too large to size (d = {}, p = {}: its memory need overflows 64 bits): reduce p or d",
+                    self.d, self.p
+                ),
+            ));
         }
         if need > limit {
             // As many decimals as it takes for the two numbers to differ (need > limit): never "20.2 GB but 20.2 GB".
-            let digits = (1..=9).find(|&k| format!("{:.k$}", need as f64 / 1e9) != format!("{:.k$}", limit as f64 / 1e9)).unwrap_or(9);
+            let digits = (1..=9)
+                .find(|&k| format!("{:.k$}", need as f64 / 1e9) != format!("{:.k$}", limit as f64 / 1e9))
+                .unwrap_or(9);
             let gb = |b: u64| format!("{:.digits$} GB", b as f64 / 1e9);
             // Name what dominates: the per-step records (trackNeurons × steps × k), or the weights and readout.
             let records = self.result_numbers().saturating_mul(RECORD_BYTES);
             let (field, fix) = if records > need / 2 {
-                ("trackNeurons", format!("lower trackNeurons or steps (the per-step records of the tracked neurons take about {})", gb(records)))
+                (
+                    "trackNeurons",
+                    format!(
+                        "lower trackNeurons or steps (the per-step records of the tracked neurons take about {})",
+                        gb(records)
+                    ),
+                )
             } else {
                 ("p", "reduce p or d (weights and the readout's p×p system dominate), or use precision f32".to_string())
             };
-            return Err(Error::invalid(field, format!("this run needs about {} but {} are available: {fix}", gb(need), gb(limit))));
+            return Err(Error::invalid(
+                field,
+                format!("this run needs about {} but {} are available: {fix}", gb(need), gb(limit)),
+            ));
         }
         Ok(())
     }
@@ -462,7 +488,11 @@ mod tests {
         assert_eq!(c.sampler, Sampler::Projected);
         assert_eq!(cfg(&format!(r#"{{"d":512,"p":1024,{fresh}}}"#)).unwrap().sampler, Sampler::Full);
         assert_eq!(cfg(&format!(r#"{{"d":256,"p":86,"kappa":2.25,{fresh}}}"#)).unwrap().sampler, Sampler::Projected);
-        assert_eq!(cfg(&format!(r#"{{"d":256,"p":86,"kappa":1.5,{fresh}}}"#)).unwrap().sampler, Sampler::Full, "n too small to amortize the basis");
+        assert_eq!(
+            cfg(&format!(r#"{{"d":256,"p":86,"kappa":1.5,{fresh}}}"#)).unwrap().sampler,
+            Sampler::Full,
+            "n too small to amortize the basis"
+        );
         assert_eq!(cfg(&format!(r#"{{"d":4096,"p":1024,"n":4096,{fresh}}}"#)).unwrap().sampler, Sampler::Full);
         assert_eq!(cfg(r#"{"d":4096,"p":16,"preprocess":"none"}"#).unwrap().sampler, Sampler::Full);
     }

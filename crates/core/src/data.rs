@@ -152,7 +152,13 @@ impl Problem {
 
     /// Fills `z` (rows × m, in `frame`'s coordinates) with the batch's rows starting at `first_row` and
     /// returns their labels y = g*(W* z) + √noise·ξ.
-    pub fn fill<T: Real>(&self, frame: &Frame, batch: BatchId, first_row: usize, mut z: ArrayViewMut2<T>) -> Array1<f64> {
+    pub fn fill<T: Real>(
+        &self,
+        frame: &Frame,
+        batch: BatchId,
+        first_row: usize,
+        mut z: ArrayViewMut2<T>,
+    ) -> Array1<f64> {
         rng::fill_gaussian(z.view_mut(), self.seed, batch.purpose, batch.index, first_row);
         let w_star = frame.w_star.mapv(T::from_f64);
         let mut u_t = Array2::<T>::zeros((z.nrows(), w_star.nrows()));

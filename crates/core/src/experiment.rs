@@ -135,7 +135,13 @@ struct Costs {
 }
 
 impl<'a, T: Real> Runner<'a, T> {
-    fn new(cfg: Config, target: Target, activation: Activation, report: &'a (dyn Fn(&str, f64) + Sync), cancel: &'a AtomicBool) -> Self {
+    fn new(
+        cfg: Config,
+        target: Target,
+        activation: Activation,
+        report: &'a (dyn Fn(&str, f64) + Sync),
+        cancel: &'a AtomicBool,
+    ) -> Self {
         let init_seed = cfg.init_seed.unwrap_or(cfg.seed);
         let w_star = target::directions(target.k, cfg.d, init_seed);
         let problem = Problem { target, w_star, noise: cfg.noise, seed: cfg.seed };
@@ -162,7 +168,11 @@ impl<'a, T: Real> Runner<'a, T> {
     }
 
     fn models(cfg: &Config) -> f64 {
-        if cfg.baselines && cfg.steps > 0 { 2.0 } else { 1.0 }
+        if cfg.baselines && cfg.steps > 0 {
+            2.0
+        } else {
+            1.0
+        }
     }
 
     /// Work units of the whole run, from the same batch plan the run follows.
@@ -170,11 +180,14 @@ impl<'a, T: Real> Runner<'a, T> {
         let cfg = &self.cfg;
         let c = Self::costs(cfg);
         let (n, n_test, steps) = (cfg.n() as f64, cfg.n_test as f64, cfg.steps);
-        let readout_steps: Vec<usize> =
-            if cfg.readout_every_step { (1..=steps.max(1)).collect() } else { vec![steps] };
+        let readout_steps: Vec<usize> = if cfg.readout_every_step { (1..=steps.max(1)).collect() } else { vec![steps] };
         let estimated = match cfg.preprocess {
             Preprocess::Train | Preprocess::Notebook => {
-                let mut batches: Vec<(Purpose, u64)> = (1..=steps).map(|t| self.train_batch(t)).chain(readout_steps.iter().map(|t| self.readout_batch(*t))).map(|b| (b.purpose, b.index)).collect();
+                let mut batches: Vec<(Purpose, u64)> = (1..=steps)
+                    .map(|t| self.train_batch(t))
+                    .chain(readout_steps.iter().map(|t| self.readout_batch(*t)))
+                    .map(|b| (b.purpose, b.index))
+                    .collect();
                 batches.sort_by_key(|(p, i)| (*p as u64, *i));
                 batches.dedup();
                 let test = if cfg.preprocess == Preprocess::Notebook && n_test > 0.0 { n_test } else { 0.0 };
@@ -242,7 +255,9 @@ impl<'a, T: Real> Runner<'a, T> {
         let shift = self.timed("preprocess", |r| {
             r.progress.stage("estimating the labels' mean and linear part")?;
             let Runner { problem, progress, cfg, scratch, .. } = r;
-            problem.estimate_shift::<T, _>(batch, cfg.chunk, &mut scratch.data, |rows| progress.advance(rows as f64 * cost))
+            problem.estimate_shift::<T, _>(batch, cfg.chunk, &mut scratch.data, |rows| {
+                progress.advance(rows as f64 * cost)
+            })
         })?;
         self.shifts.insert((batch.purpose, batch.index), shift.clone());
         Ok(shift)
@@ -261,7 +276,9 @@ impl<'a, T: Real> Runner<'a, T> {
             r.progress.stage(format!("readout after step {t}"))?;
             let Runner { problem, progress, scratch, .. } = r;
             let cost = costs.fit * models.len() as f64;
-            readout::fit::<T>(problem, &frame, models, &act, batch, &shift, lambda, chunk, scratch, |rows| progress.advance(rows as f64 * cost))
+            readout::fit::<T>(problem, &frame, models, &act, batch, &shift, lambda, chunk, scratch, |rows| {
+                progress.advance(rows as f64 * cost)
+            })
         })?;
         if self.cfg.n_test == 0 {
             return Ok(fits.into_iter().map(|f| (f, None)).collect());
@@ -277,10 +294,15 @@ impl<'a, T: Real> Runner<'a, T> {
             let Runner { problem, progress, scratch, .. } = r;
             let pairs: Vec<_> = models.iter().copied().zip(fits.iter()).collect();
             let cost = costs.test * models.len() as f64;
-            readout::test_errors::<T>(problem, &frame, &pairs, &act, test, &test_shift, chunk, scratch, |rows| progress.advance(rows as f64 * cost))
+            readout::test_errors::<T>(problem, &frame, &pairs, &act, test, &test_shift, chunk, scratch, |rows| {
+                progress.advance(rows as f64 * cost)
+            })
         })?;
         if let Some(bad) = errors.iter().find(|e| !e.is_finite()) {
-            return Err(Error::numerical("eta", format!("the test error is {bad}: the features overflowed; lower eta")));
+            return Err(Error::numerical(
+                "eta",
+                format!("the test error is {bad}: the features overflowed; lower eta"),
+            ));
         }
         Ok(fits.into_iter().zip(errors).map(|(f, e)| (f, Some(e))).collect())
     }
@@ -330,7 +352,10 @@ impl<'a, T: Real> Runner<'a, T> {
     fn check_feature_range(&self, w: &Array2<f64>, t: usize) -> Result<()> {
         let reach = 8.0 * w.rows().into_iter().map(|r| r.dot(&r).sqrt()).fold(0.0, f64::max);
         let act = &self.activation;
-        let largest = [reach, -reach].iter().flat_map(|&x| [act.value(x).abs(), act.derivative(x).abs()]).fold(0.0, |m: f64, v| if v.is_nan() { f64::NAN } else { m.max(v) });
+        let largest = [reach, -reach]
+            .iter()
+            .flat_map(|&x| [act.value(x).abs(), act.derivative(x).abs()])
+            .fold(0.0, |m: f64, v| if v.is_nan() { f64::NAN } else { m.max(v) });
         let limit = T::max_value().to_f64_lossy().sqrt() / 1e4;
         if largest <= limit {
             return Ok(());
@@ -367,12 +392,14 @@ impl<'a, T: Real> Runner<'a, T> {
             let mut record = self.step(&mut w, &net0.a, t)?;
             self.check_feature_range(&w, t)?;
             if self.cfg.readout_every_step && t < steps {
-                let models: Vec<&Array2<f64>> = if Self::baseline_every_step(&self.cfg) { vec![&w, &net0.w] } else { vec![&w] };
+                let models: Vec<&Array2<f64>> =
+                    if Self::baseline_every_step(&self.cfg) { vec![&w, &net0.w] } else { vec![&w] };
                 let mut evals = self.evaluate(&models, t)?;
                 let (fit, test) = evals.remove(0);
                 record.train_error = Some(fit.train_error);
                 record.test_error = test;
-                record.random_features = evals.pop().map(|(rf, rf_test)| Errors { test_error: rf_test, train_error: rf.train_error });
+                record.random_features =
+                    evals.pop().map(|(rf, rf_test)| Errors { test_error: rf_test, train_error: rf.train_error });
             }
             records.push(record);
         }

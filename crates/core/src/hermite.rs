@@ -137,7 +137,13 @@ pub fn gaussian_expectation_1d(f: impl Fn(f64) -> f64) -> f64 {
         for i in 0..=HALF_STEPS {
             // Evaluate just inside the interval so a jump at 0 takes the side's one-sided value.
             let x = sign * (i as f64 * h).max(1e-300);
-            let c = if i == 0 || i == HALF_STEPS { 1.0 } else if i % 2 == 1 { 4.0 } else { 2.0 };
+            let c = if i == 0 || i == HALF_STEPS {
+                1.0
+            } else if i % 2 == 1 {
+                4.0
+            } else {
+                2.0
+            };
             s += c * f(x) * density(x);
         }
         s * h / 3.0
@@ -212,8 +218,18 @@ mod tests {
             let (xn, wn) = gauss_hermite(m);
             let (xb, wb) = gauss_hermite_bisection(m);
             for i in 0..m {
-                assert!((xn[i] - xb[i]).abs() < 1e-12 * xn[i].abs().max(1.0), "m = {m}, node {i}: {} vs {}", xn[i], xb[i]);
-                assert!((wn[i] - wb[i]).abs() < 1e-12 * wn[i].max(1e-300) + 1e-300, "m = {m}, weight {i}: {} vs {}", wn[i], wb[i]);
+                assert!(
+                    (xn[i] - xb[i]).abs() < 1e-12 * xn[i].abs().max(1.0),
+                    "m = {m}, node {i}: {} vs {}",
+                    xn[i],
+                    xb[i]
+                );
+                assert!(
+                    (wn[i] - wb[i]).abs() < 1e-12 * wn[i].max(1e-300) + 1e-300,
+                    "m = {m}, weight {i}: {} vs {}",
+                    wn[i],
+                    wb[i]
+                );
             }
         }
     }

@@ -18,7 +18,8 @@ pub fn gemm<T: Real>(alpha: T, a: ArrayView2<T>, b: ArrayView2<T>, beta: T, mut 
         return;
     }
     let threads = rayon::current_num_threads();
-    let parallelism = if threads > 1 && m * n * k >= 1 << 18 { gemm::Parallelism::Rayon(threads) } else { gemm::Parallelism::None };
+    let parallelism =
+        if threads > 1 && m * n * k >= 1 << 18 { gemm::Parallelism::Rayon(threads) } else { gemm::Parallelism::None };
     let (a_rs, a_cs) = (a.strides()[0], a.strides()[1]);
     let (b_rs, b_cs) = (b.strides()[0], b.strides()[1]);
     let (c_rs, c_cs) = (c.strides()[0], c.strides()[1]);
@@ -26,11 +27,24 @@ pub fn gemm<T: Real>(alpha: T, a: ArrayView2<T>, b: ArrayView2<T>, beta: T, mut 
     // which does not alias them (it is borrowed mutably).
     unsafe {
         gemm::gemm(
-            m, n, k,
-            c.as_mut_ptr(), c_cs, c_rs, beta != T::zero(),
-            a.as_ptr(), a_cs, a_rs,
-            b.as_ptr(), b_cs, b_rs,
-            beta, alpha, false, false, false,
+            m,
+            n,
+            k,
+            c.as_mut_ptr(),
+            c_cs,
+            c_rs,
+            beta != T::zero(),
+            a.as_ptr(),
+            a_cs,
+            a_rs,
+            b.as_ptr(),
+            b_cs,
+            b_rs,
+            beta,
+            alpha,
+            false,
+            false,
+            false,
             parallelism,
         );
     }
@@ -48,8 +62,38 @@ mod blas {
     const TRANS: i32 = 112;
 
     extern "C" {
-        fn cblas_dgemm(layout: i32, ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f64, a: *const f64, lda: i32, b: *const f64, ldb: i32, beta: f64, c: *mut f64, ldc: i32);
-        fn cblas_sgemm(layout: i32, ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f32, a: *const f32, lda: i32, b: *const f32, ldb: i32, beta: f32, c: *mut f32, ldc: i32);
+        fn cblas_dgemm(
+            layout: i32,
+            ta: i32,
+            tb: i32,
+            m: i32,
+            n: i32,
+            k: i32,
+            alpha: f64,
+            a: *const f64,
+            lda: i32,
+            b: *const f64,
+            ldb: i32,
+            beta: f64,
+            c: *mut f64,
+            ldc: i32,
+        );
+        fn cblas_sgemm(
+            layout: i32,
+            ta: i32,
+            tb: i32,
+            m: i32,
+            n: i32,
+            k: i32,
+            alpha: f32,
+            a: *const f32,
+            lda: i32,
+            b: *const f32,
+            ldb: i32,
+            beta: f32,
+            c: *mut f32,
+            ldc: i32,
+        );
     }
 
     /// (transpose flag, leading dimension) of a view with one unit stride, as row-major CBLAS sees it.
@@ -75,9 +119,39 @@ mod blas {
         // SAFETY: pointers, shapes and leading dimensions describe the views; c does not alias a or b.
         unsafe {
             if TypeId::of::<T>() == TypeId::of::<f64>() {
-                cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha.to_f64_lossy(), a.as_ptr() as *const f64, lda, b.as_ptr() as *const f64, ldb, beta.to_f64_lossy(), c.as_mut_ptr() as *mut f64, ldc);
+                cblas_dgemm(
+                    ROW_MAJOR,
+                    ta,
+                    tb,
+                    m,
+                    n,
+                    k,
+                    alpha.to_f64_lossy(),
+                    a.as_ptr() as *const f64,
+                    lda,
+                    b.as_ptr() as *const f64,
+                    ldb,
+                    beta.to_f64_lossy(),
+                    c.as_mut_ptr() as *mut f64,
+                    ldc,
+                );
             } else {
-                cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, alpha.to_f64_lossy() as f32, a.as_ptr() as *const f32, lda, b.as_ptr() as *const f32, ldb, beta.to_f64_lossy() as f32, c.as_mut_ptr() as *mut f32, ldc);
+                cblas_sgemm(
+                    ROW_MAJOR,
+                    ta,
+                    tb,
+                    m,
+                    n,
+                    k,
+                    alpha.to_f64_lossy() as f32,
+                    a.as_ptr() as *const f32,
+                    lda,
+                    b.as_ptr() as *const f32,
+                    ldb,
+                    beta.to_f64_lossy() as f32,
+                    c.as_mut_ptr() as *mut f32,
+                    ldc,
+                );
             }
         }
         true
@@ -235,7 +309,10 @@ pub fn cholesky_solve(a: &Array2<f64>, b: &Array1<f64>) -> Option<Array1<f64>> {
 pub fn symmetric_eigenvalues(mut a: Array2<f64>) -> Vec<f64> {
     let n = a.nrows();
     for _sweep in 0..100 {
-        let off: f64 = (0..n).flat_map(|i| (0..n).filter(move |j| *j != i).map(move |j| (i, j))).map(|(i, j)| a[[i, j]].powi(2)).sum();
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |j| *j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[[i, j]].powi(2))
+            .sum();
         if off < 1e-30 {
             break;
         }
@@ -340,7 +417,8 @@ pub(crate) mod tests {
     fn blocked_cholesky_equals_unblocked() {
         // n = 700 > 2 blocks: diagonal blocks, panels and trailing updates of uneven sizes.
         let n = 700;
-        let m = Array2::from_shape_fn((n + 20, n), |(i, j)| ((i * 7 + j * 13) % 11) as f64 - 5.0 + ((i * j) as f64).sin());
+        let m =
+            Array2::from_shape_fn((n + 20, n), |(i, j)| ((i * 7 + j * 13) % 11) as f64 - 5.0 + ((i * j) as f64).sin());
         let a = m.t().dot(&m) / n as f64 + Array2::<f64>::eye(n) * 0.1;
         let blocked = cholesky(&a).unwrap();
         let direct = factor_unblocked(a.view(), false, 0.0).unwrap();
@@ -355,7 +433,8 @@ pub(crate) mod tests {
         bad[[650, 650]] = -1.0;
         assert!(cholesky(&bad).is_none());
         // Semi-definite across blocks: 300 independent columns, each repeated with a minus sign.
-        let half = Array2::from_shape_fn((400, 300), |(i, j)| ((i * 3 + j * 5) % 7) as f64 - 3.0 + ((i + 2 * j) as f64).cos());
+        let half =
+            Array2::from_shape_fn((400, 300), |(i, j)| ((i * 3 + j * 5) % 7) as f64 - 3.0 + ((i + 2 * j) as f64).cos());
         let both = ndarray::concatenate![ndarray::Axis(1), half, -&half];
         let g = both.t().dot(&both);
         let l = psd_cholesky(&g);

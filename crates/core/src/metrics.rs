@@ -61,7 +61,12 @@ pub fn update_cosines(grad: &Array2<f64>, w_star: &Array2<f64>, count: usize) ->
 
 /// For the first `count` neurons: ΔM_i / ‖ΔM_i‖ with ΔM = (W_{t+1} − W_t) W*ᵀ (a point on the unit
 /// sphere of the target space; the unit circle for k = 2).
-pub fn in_plane_directions(before: &Array2<f64>, after: &Array2<f64>, w_star: &Array2<f64>, count: usize) -> Vec<Vec<f64>> {
+pub fn in_plane_directions(
+    before: &Array2<f64>,
+    after: &Array2<f64>,
+    w_star: &Array2<f64>,
+    count: usize,
+) -> Vec<Vec<f64>> {
     let count = count.min(before.nrows());
     let delta = &after.slice(ndarray::s![..count, ..]) - &before.slice(ndarray::s![..count, ..]);
     let dm = delta.dot(&w_star.t());
@@ -91,7 +96,8 @@ mod tests {
         // (1/p) Σ ĉ ĉᵀ = [[1.5, .5], [.5, 1.5]]/4 → eigenvalues 0.5, 0.25.
         assert!((o.singular_values[0] - 0.5f64.sqrt()).abs() < 1e-12);
         assert!((o.singular_values[1] - 0.5).abs() < 1e-12);
-        let dirs = in_plane_directions(&w, &(&w + &arr2(&[[0.0, 3.0, 0.0], [4.0, 3.0, 5.0], [0.0; 3], [0.0; 3]])), &w_star, 2);
+        let dirs =
+            in_plane_directions(&w, &(&w + &arr2(&[[0.0, 3.0, 0.0], [4.0, 3.0, 5.0], [0.0; 3], [0.0; 3]])), &w_star, 2);
         assert_eq!(dirs, vec![vec![0.0, 1.0], vec![0.8, 0.6]]);
     }
 }

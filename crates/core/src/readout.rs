@@ -5,8 +5,8 @@ use crate::activation::Activation;
 use crate::data::{matrix_in, BatchId, Frame, LabelShift, Problem, Scratch};
 use crate::error::{Error, Result};
 use crate::linalg::cholesky_solve;
-use crate::Real;
 use crate::linalg::{gemm, gram, gram_lower, matvec, mirror_lower, transposed_dot};
+use crate::Real;
 use ndarray::{s, Array1, Array2, ArrayView2, Zip};
 
 /// Sufficient statistics of a ridge problem, built chunk by chunk.
@@ -58,7 +58,12 @@ impl Ridge {
     /// Solves the ridge problem: primal (XᵀX/p + λI) â = Xᵀỹ/√p, or dual â = Xᵀα/√p with
     /// (XXᵀ/p + λI) α = ỹ.
     pub fn solve(self, lambda: f64) -> Result<Fit> {
-        let not_pd = || Error::numerical("lambda", "the ridge system is not positive definite (non-finite features?): raise lambda or lower eta");
+        let not_pd = || {
+            Error::numerical(
+                "lambda",
+                "the ridge system is not positive definite (non-finite features?): raise lambda or lower eta",
+            )
+        };
         match self {
             Ridge::Primal { mut xtx, xty, yty, rows } => {
                 mirror_lower(xtx.view_mut());
@@ -144,10 +149,8 @@ pub fn test_errors<T: Real>(
 ) -> Result<Vec<f64>> {
     let p = models[0].0.nrows();
     let inv_sqrt_p = 1.0 / (p as f64).sqrt();
-    let weights: Vec<(Array2<T>, Array1<T>)> = models
-        .iter()
-        .map(|(w, fit)| (frame.coords(w), fit.a.mapv(|v| T::from_f64(v * inv_sqrt_p))))
-        .collect();
+    let weights: Vec<(Array2<T>, Array1<T>)> =
+        models.iter().map(|(w, fit)| (frame.coords(w), fit.a.mapv(|v| T::from_f64(v * inv_sqrt_p)))).collect();
     let shift = frame.shift(shift);
     let mut sse = vec![0.0; models.len()];
     let Scratch { data, features: buffer, .. } = scratch;
@@ -175,7 +178,9 @@ mod tests {
     use crate::linalg::tests::direct_solve;
 
     fn problem_data(n: usize, p: usize) -> (Array2<f64>, Array1<f64>) {
-        let x = Array2::from_shape_fn((n, p), |(i, j)| ((i * 31 + j * 17) % 13) as f64 / 6.0 - 1.0 + (i as f64 * 0.1).sin());
+        let x = Array2::from_shape_fn((n, p), |(i, j)| {
+            ((i * 31 + j * 17) % 13) as f64 / 6.0 - 1.0 + (i as f64 * 0.1).sin()
+        });
         let y = Array1::from_shape_fn(n, |i| (i as f64 * 0.7).cos());
         (x, y)
     }

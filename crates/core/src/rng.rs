@@ -43,13 +43,7 @@ pub fn stream(seed: u64, purpose: Purpose, index: u64, block: u64) -> Xoshiro256
 /// Fills `out` (rows × cols) with N(0,1) draws; row r of the whole batch is `first_row + r` and comes
 /// from block `(first_row + r) / BLOCK_ROWS` of stream (seed, purpose, index). `first_row` must be a
 /// multiple of BLOCK_ROWS. Draws are made in f64 and rounded, so f32 and f64 runs see the same data.
-pub fn fill_gaussian<T: crate::Real>(
-    out: ArrayViewMut2<T>,
-    seed: u64,
-    purpose: Purpose,
-    index: u64,
-    first_row: usize,
-) {
+pub fn fill_gaussian<T: crate::Real>(out: ArrayViewMut2<T>, seed: u64, purpose: Purpose, index: u64, first_row: usize) {
     debug_assert_eq!(first_row % BLOCK_ROWS, 0);
     let first_block = first_row / BLOCK_ROWS;
     let mut out = out;

@@ -2,12 +2,12 @@
 //! second layer, accumulated chunk by chunk, then W ← W + η Gᵀ and the optional row normalization.
 use crate::activation::Activation;
 use crate::config::{Normalize, Residual};
+use crate::data::Frame;
 use crate::data::{matrix_in, BatchId, LabelShift, Problem, Scratch};
 use crate::error::Result;
-use crate::Real;
-use crate::data::Frame;
 use crate::linalg::{gemm, gram_lower, psd_cholesky};
 use crate::rng::{self, Purpose, BLOCK_ROWS};
+use crate::Real;
 use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
 
 /// Everything a step needs besides the weights.
@@ -146,7 +146,14 @@ mod tests {
     use crate::target::{self, Target};
 
     /// L(W) = (1/2n) Σ (ỹ − f)² on the whole batch, directly.
-    fn loss(problem: &Problem, act: &Activation, w: &Array2<f64>, a: &Array1<f64>, batch: BatchId, shift: &LabelShift) -> f64 {
+    fn loss(
+        problem: &Problem,
+        act: &Activation,
+        w: &Array2<f64>,
+        a: &Array1<f64>,
+        batch: BatchId,
+        shift: &LabelShift,
+    ) -> f64 {
         let d = w.ncols();
         let mut z = Array2::<f64>::zeros((batch.rows, d));
         let y = problem.fill(&Frame::full(&problem.w_star), batch, 0, z.view_mut());
@@ -167,7 +174,15 @@ mod tests {
         let shift = LabelShift { a: 0.2, b: Some(Array1::from_elem(d, 0.05)) };
         for act in [Activation::Tanh, Activation::Erf, Activation::Gelu] {
             let frame = Frame::full(&problem.w_star);
-            let inputs = StepInputs { problem: &problem, activation: act.clone(), residual: Residual::Full, batch, shift: &shift, frame: &frame, chunk: 256 };
+            let inputs = StepInputs {
+                problem: &problem,
+                activation: act.clone(),
+                residual: Residual::Full,
+                batch,
+                shift: &shift,
+                frame: &frame,
+                chunk: 256,
+            };
             let g = gradient::<f64>(&inputs, &net.w, &net.a, &mut Scratch::default(), |_| Ok(())).unwrap();
             for (i, j) in [(0, 0), (2, 5), (5, 11), (3, 7)] {
                 let h = 1e-5;
@@ -175,8 +190,14 @@ mod tests {
                 wp[[i, j]] += h;
                 let mut wm = net.w.clone();
                 wm[[i, j]] -= h;
-                let fd = -(loss(&problem, &act, &wp, &net.a, batch, &shift) - loss(&problem, &act, &wm, &net.a, batch, &shift)) / (2.0 * h);
-                assert!((fd - g[[i, j]]).abs() < 1e-7 * fd.abs().max(1e-3) + 1e-9, "{act:?} ({i},{j}): fd {fd} vs {}", g[[i, j]]);
+                let fd = -(loss(&problem, &act, &wp, &net.a, batch, &shift)
+                    - loss(&problem, &act, &wm, &net.a, batch, &shift))
+                    / (2.0 * h);
+                assert!(
+                    (fd - g[[i, j]]).abs() < 1e-7 * fd.abs().max(1e-3) + 1e-9,
+                    "{act:?} ({i},{j}): fd {fd} vs {}",
+                    g[[i, j]]
+                );
             }
         }
     }
@@ -190,14 +211,26 @@ mod tests {
         let batch = BatchId { purpose: Purpose::Train, index: 1, rows: 3000 };
         let shift = LabelShift::zero();
         let frame = Frame::full(&problem.w_star);
-        let small = StepInputs { problem: &problem, activation: Activation::Relu, residual: Residual::Full, batch, shift: &shift, frame: &frame, chunk: 256 };
+        let small = StepInputs {
+            problem: &problem,
+            activation: Activation::Relu,
+            residual: Residual::Full,
+            batch,
+            shift: &shift,
+            frame: &frame,
+            chunk: 256,
+        };
         let large = StepInputs { chunk: 3072, activation: Activation::Relu, ..small };
         let g1 = gradient::<f64>(&small, &net.w, &net.a, &mut Scratch::default(), |_| Ok(())).unwrap();
         let g2 = gradient::<f64>(&large, &net.w, &net.a, &mut Scratch::default(), |_| Ok(())).unwrap();
         let diff = (&g1 - &g2).mapv(f64::abs).fold(0.0f64, |m, v| m.max(*v));
         assert!(diff < 1e-13, "{diff}");
         // Buffers left by an earlier, larger pass (here: full of NaN) must not leak into the next one.
-        let mut dirty = Scratch { data: vec![f64::NAN; 100_000], features: vec![f64::NAN; 100_000], gradient: vec![f64::NAN; 1000] };
+        let mut dirty = Scratch {
+            data: vec![f64::NAN; 100_000],
+            features: vec![f64::NAN; 100_000],
+            gradient: vec![f64::NAN; 1000],
+        };
         let reused = gradient::<f64>(&small, &net.w, &net.a, &mut dirty, |_| Ok(())).unwrap();
         assert_eq!(g1, reused);
     }

@@ -88,11 +88,18 @@ fn record_shape_and_baselines() {
     // readoutBatch "same" with readoutEveryStep: each step count has its own baseline, on its own batch.
     let rf0 = r.steps[0].random_features.as_ref().unwrap().test_error.unwrap();
     assert_ne!(Some(rf0), r.baselines.random_features.as_ref().unwrap().test_error);
-    assert_eq!(r.steps[1].random_features.as_ref().unwrap().test_error, r.baselines.random_features.as_ref().unwrap().test_error);
+    assert_eq!(
+        r.steps[1].random_features.as_ref().unwrap().test_error,
+        r.baselines.random_features.as_ref().unwrap().test_error
+    );
     let mut one = config(SMALL);
     one.steps = 1;
     let r1 = run_ok(one);
-    assert_eq!(r1.baselines.random_features.as_ref().unwrap().test_error, Some(rf0), "step 1's baseline is a 1-step run's");
+    assert_eq!(
+        r1.baselines.random_features.as_ref().unwrap().test_error,
+        Some(rf0),
+        "step 1's baseline is a 1-step run's"
+    );
     let rf = r.baselines.random_features.as_ref().unwrap();
     assert!(rf.test_error.unwrap() > 0.0);
     assert!((r.baselines.linear_kernel.test_error - 1.0).abs() < 1e-12, "T-B: Var 1.5 − ‖C1‖² 0.5");
@@ -125,7 +132,8 @@ fn divergent_step_names_eta() {
 
 #[test]
 fn memory_guard_and_cancel() {
-    let err = run(config(r#"{"d":20000,"p":20000,"n":100}"#), 1_000_000_000, &|_, _| {}, &AtomicBool::new(false)).unwrap_err();
+    let err = run(config(r#"{"d":20000,"p":20000,"n":100}"#), 1_000_000_000, &|_, _| {}, &AtomicBool::new(false))
+        .unwrap_err();
     assert_eq!(err.field(), Some("p"));
     let err = run(config(SMALL), u64::MAX, &|_, _| {}, &AtomicBool::new(true)).unwrap_err();
     assert_eq!(err, Error::Cancelled);

@@ -29,7 +29,12 @@ fn proptest_config() -> ProptestConfig {
         Ok(s) => RngSeed::Fixed(s.parse().expect("GIANTSTEP_FUZZ_SEED: a number or 'random'")),
         Err(_) => RngSeed::Fixed(12),
     };
-    ProptestConfig { cases: cases(), rng_seed, failure_persistence: Some(Box::new(FileFailurePersistence::Off)), ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: cases(),
+        rng_seed,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
+        ..ProptestConfig::default()
+    }
 }
 
 /// A refusal is one line naming a field, except syntax errors, which add the source and a caret.
@@ -56,9 +61,10 @@ fn timed<T>(input: &str, f: impl FnOnce() -> T) -> T {
 /// Pieces of the expression language and things that are not: names, numbers at and past the limits,
 /// operators, unbalanced brackets, control and non-ASCII characters.
 const TOKENS: &[&str] = &[
-    "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u0", "x", "y", "0", "1", "2", "0.5", "3.25", "1e308", "1e400", "1e-320",
-    "nan", "inf", "-", "+", "*", "/", "^", "^64", "^65", "(", ")", ",", " ", "He0(", "He3(", "He12(", "He13(", "tanh(", "erf(", "relu(",
-    "sign(", "abs(", "sin(", "cos(", "exp(", "log(", "é", "\u{0}", "\n", "ℝ", "1/", "u1^2", "He2(u1)", "(u1+u2)",
+    "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u0", "x", "y", "0", "1", "2", "0.5", "3.25", "1e308",
+    "1e400", "1e-320", "nan", "inf", "-", "+", "*", "/", "^", "^64", "^65", "(", ")", ",", " ", "He0(", "He3(",
+    "He12(", "He13(", "tanh(", "erf(", "relu(", "sign(", "abs(", "sin(", "cos(", "exp(", "log(", "é", "\u{0}", "\n",
+    "ℝ", "1/", "u1^2", "He2(u1)", "(u1+u2)",
 ];
 
 fn token_soup() -> impl Strategy<Value = String> {
@@ -70,14 +76,24 @@ fn well_formed(var: &'static str) -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         // Mostly up to three directions: the analysis in more (a fixed grid of 6^8 nodes at k = 8) costs
         // seconds an input without exercising other code.
-        prop_oneof![8 => 1usize..=3, 1 => 4usize..=8].prop_map(move |i| if var == "u" { format!("u{i}") } else { "x".to_string() }),
+        prop_oneof![8 => 1usize..=3, 1 => 4usize..=8].prop_map(move |i| if var == "u" {
+            format!("u{i}")
+        } else {
+            "x".to_string()
+        }),
         (-4.0f64..4.0).prop_map(|c| format!("{c:.3}")),
     ];
     leaf.prop_recursive(6, 64, 3, |inner| {
         prop_oneof![
-            (inner.clone(), prop::sample::select(&["+", "-", "*", "/"][..]), inner.clone()).prop_map(|(a, op, b)| format!("({a}){op}({b})")),
+            (inner.clone(), prop::sample::select(&["+", "-", "*", "/"][..]), inner.clone())
+                .prop_map(|(a, op, b)| format!("({a}){op}({b})")),
             (inner.clone(), 0i32..=30).prop_map(|(a, e)| format!("({a})^{e}")),
-            (prop::sample::select(&["tanh", "erf", "relu", "sign", "abs", "sin", "cos", "exp", "He2", "He5", "He12"][..]), inner)
+            (
+                prop::sample::select(
+                    &["tanh", "erf", "relu", "sign", "abs", "sin", "cos", "exp", "He2", "He5", "He12"][..]
+                ),
+                inner
+            )
                 .prop_map(|(f, a)| format!("{f}({a})")),
         ]
     })
@@ -117,7 +133,11 @@ fn check_target(src: &str) -> bool {
         let _ = expr::parse(src);
         match Target::parse(src) {
             Ok(t) => {
-                assert!(t.moments.mean.is_finite() && t.moments.variance.is_finite() && t.moments.variance >= 0.0, "{src:?}: {:?}", t.moments);
+                assert!(
+                    t.moments.mean.is_finite() && t.moments.variance.is_finite() && t.moments.variance >= 0.0,
+                    "{src:?}: {:?}",
+                    t.moments
+                );
                 assert!((1..=8).contains(&t.k), "{src:?}: k = {}", t.k);
                 match target::describe(src) {
                     Ok(d) => assert!(serde_json::to_string(&d).is_ok(), "{src:?}"),
@@ -154,12 +174,49 @@ fn check_activation(src: &str) -> bool {
 fn json_value() -> impl Strategy<Value = serde_json::Value> {
     use serde_json::{json, Value};
     let numbers = prop::sample::select(vec![
-        json!(0), json!(1), json!(-1), json!(2), json!(3), json!(16), json!(64), json!(0.5), json!(-0.0), json!(1e-300), json!(1e12),
-        json!(1e300), json!(4503599627370496u64), json!(u64::MAX), json!(i64::MIN), json!(1.5), json!(7),
+        json!(0),
+        json!(1),
+        json!(-1),
+        json!(2),
+        json!(3),
+        json!(16),
+        json!(64),
+        json!(0.5),
+        json!(-0.0),
+        json!(1e-300),
+        json!(1e12),
+        json!(1e300),
+        json!(4503599627370496u64),
+        json!(u64::MAX),
+        json!(i64::MIN),
+        json!(1.5),
+        json!(7),
     ]);
     let words = prop::sample::select(vec![
-        "T-A", "T-D", "staircase-6", "u1*u2", "u1 + 1/u1", "relu", "tanh", "1/x", "sqrt-np", "p-d", "raw", "fresh", "same", "train",
-        "hermite", "none", "f32", "f64", "projected", "full", "auto", "__proto__", "", "He12(He12(u1))",
+        "T-A",
+        "T-D",
+        "staircase-6",
+        "u1*u2",
+        "u1 + 1/u1",
+        "relu",
+        "tanh",
+        "1/x",
+        "sqrt-np",
+        "p-d",
+        "raw",
+        "fresh",
+        "same",
+        "train",
+        "hermite",
+        "none",
+        "f32",
+        "f64",
+        "projected",
+        "full",
+        "auto",
+        "__proto__",
+        "",
+        "He12(He12(u1))",
     ]);
     prop_oneof![
         numbers,
@@ -173,9 +230,39 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 }
 
 const FIELDS: &[&str] = &[
-    "d", "p", "n", "kappa", "alpha", "ell", "steps", "target", "noise", "activation", "eta", "etaRule", "learningRate", "lambda",
-    "nTest", "batches", "readoutBatch", "preprocess", "precision", "seed", "initSeed", "initW", "initA", "symmetric", "residual",
-    "normalize", "trackNeurons", "cosThreshold", "readoutEveryStep", "baselines", "chunk", "sampler", "unknownField",
+    "d",
+    "p",
+    "n",
+    "kappa",
+    "alpha",
+    "ell",
+    "steps",
+    "target",
+    "noise",
+    "activation",
+    "eta",
+    "etaRule",
+    "learningRate",
+    "lambda",
+    "nTest",
+    "batches",
+    "readoutBatch",
+    "preprocess",
+    "precision",
+    "seed",
+    "initSeed",
+    "initW",
+    "initA",
+    "symmetric",
+    "residual",
+    "normalize",
+    "trackNeurons",
+    "cosThreshold",
+    "readoutEveryStep",
+    "baselines",
+    "chunk",
+    "sampler",
+    "unknownField",
 ];
 
 fn config_input() -> impl Strategy<Value = String> {
@@ -214,7 +301,10 @@ fn check_config(json: &str) -> bool {
         };
         let fits = resolved.check_memory(256 << 20);
         let n = resolved.n.unwrap_or(u64::MAX as usize) as u128;
-        let work = n.saturating_add(resolved.n_test as u128).saturating_mul(resolved.d as u128 * resolved.p as u128).saturating_mul(resolved.steps as u128 + 1);
+        let work = n
+            .saturating_add(resolved.n_test as u128)
+            .saturating_mul(resolved.d as u128 * resolved.p as u128)
+            .saturating_mul(resolved.steps as u128 + 1);
         if fits.is_ok() && work <= 50_000_000 {
             match run(cfg, 256 << 20, &|_, _| {}, &AtomicBool::new(false)) {
                 Ok(r) => assert!(serde_json::to_value(&r).is_ok(), "{json}"),
@@ -237,7 +327,11 @@ fn fuzz<S: Strategy<Value = String>>(name: &str, strategy: S, check: fn(&str) ->
         Ok(())
     });
     let (total, valid) = (total.into_inner(), valid.into_inner());
-    eprintln!("fuzz {name}: {total} inputs ({valid} valid, {} refused) in {:.1} s", total - valid, start.elapsed().as_secs_f64());
+    eprintln!(
+        "fuzz {name}: {total} inputs ({valid} valid, {} refused) in {:.1} s",
+        total - valid,
+        start.elapsed().as_secs_f64()
+    );
     if let Err(e) = result {
         panic!("fuzz {name}: {e}");
     }

@@ -32,7 +32,9 @@ fn deep_and_long_expressions_are_refused_without_overflowing_the_stack() {
     // The same through the activation (its own field) and through a run's config.
     let e = Activation::parse(&deep.replace("u1", "x")).unwrap_err();
     assert_eq!(refused_field(&e), "activation", "{e}");
-    let cfg = Config::from_json(&serde_json::json!({ "d": 8, "p": 4, "n": 16, "nTest": 16, "target": long }).to_string()).unwrap();
+    let cfg =
+        Config::from_json(&serde_json::json!({ "d": 8, "p": 4, "n": 16, "nTest": 16, "target": long }).to_string())
+            .unwrap();
     let e = run(cfg, u64::MAX, &|_, _| {}, &AtomicBool::new(false)).unwrap_err();
     assert_eq!(refused_field(&e), "target", "{e}");
     assert!(start.elapsed().as_secs_f64() < 5.0, "{:?}", start.elapsed());
@@ -50,7 +52,8 @@ fn limits_leave_room_for_real_targets() {
 
 #[test]
 fn unbounded_hermite_expansions_are_refused_quickly() {
-    for src in ["He12(He12(u1))", "u1^100000", "u1^65", "(u1+u2+u3+u4+u5+u6+u7+u8)^12", "He12(He12(u1+u2+u3))", "u1^25"] {
+    for src in ["He12(He12(u1))", "u1^100000", "u1^65", "(u1+u2+u3+u4+u5+u6+u7+u8)^12", "He12(He12(u1+u2+u3))", "u1^25"]
+    {
         let start = Instant::now();
         let e = target_error(src);
         assert_eq!(refused_field(&e), "target", "{src}: {e}");
@@ -77,7 +80,10 @@ fn memory_estimates_do_not_wrap() {
     assert_eq!(refused_field(&e), "p", "{e}");
     assert!(e.to_string().contains("too large"), "{e}");
     // Beyond 2^32 (or u64::MAX, which once overflowed the sampler's choice), d and p are refused outright.
-    for (field, json) in [("d", format!(r#"{{"d":{},"p":4,"n":16}}"#, u64::MAX)), ("p", format!(r#"{{"d":8,"p":{},"n":16}}"#, 1u64 << 52))] {
+    for (field, json) in [
+        ("d", format!(r#"{{"d":{},"p":4,"n":16}}"#, u64::MAX)),
+        ("p", format!(r#"{{"d":8,"p":{},"n":16}}"#, 1u64 << 52)),
+    ] {
         let e = Config::from_json(&json).unwrap().resolve().unwrap_err();
         assert_eq!(refused_field(&e), field, "{e}");
     }
@@ -87,13 +93,22 @@ fn memory_estimates_do_not_wrap() {
 fn per_step_records_are_in_the_estimate_and_bounded() {
     // The issue's case: 1001 records × 1000 tracked neurons × 3 × k numbers peaked at 2.0 GB against an
     // estimate of 167 MB; now the records are counted (300 bytes a number at the peak).
-    let cfg = Config::from_json(r#"{"d":8,"p":1000,"n":100,"nTest":100,"steps":1000,"trackNeurons":1000,"target":"T-B"}"#).unwrap().resolve().unwrap();
+    let cfg =
+        Config::from_json(r#"{"d":8,"p":1000,"n":100,"nTest":100,"steps":1000,"trackNeurons":1000,"target":"T-B"}"#)
+            .unwrap()
+            .resolve()
+            .unwrap();
     assert!(cfg.memory_estimate() > 1_500_000_000, "{}", cfg.memory_estimate());
     let e = cfg.check_memory(1_000_000_000).unwrap_err();
     assert_eq!(refused_field(&e), "trackNeurons", "the records dominate: {e}");
     // Three times the directions (k = 6): the result's JSON alone would pass 256 MB (18 M numbers),
     // refused whatever the memory.
-    let cfg = Config::from_json(r#"{"d":8,"p":1000,"n":100,"nTest":100,"steps":1000,"trackNeurons":1000,"target":"staircase-6"}"#).unwrap().resolve().unwrap();
+    let cfg = Config::from_json(
+        r#"{"d":8,"p":1000,"n":100,"nTest":100,"steps":1000,"trackNeurons":1000,"target":"staircase-6"}"#,
+    )
+    .unwrap()
+    .resolve()
+    .unwrap();
     let e = cfg.check_memory(u64::MAX).unwrap_err();
     assert_eq!(refused_field(&e), "trackNeurons", "{e}");
 }
@@ -121,7 +136,14 @@ fn theory_request_errors_name_the_field_not_the_kind() {
 #[test]
 fn theory_samples_are_bounded() {
     for samples in [0usize, 999, 1_000_000_000_000] {
-        let request = Request::Drift(Drift { target: "T-C".into(), activation: "relu".into(), m: vec![0.1, 0.0], s: 0.9, samples, seed: 0 });
+        let request = Request::Drift(Drift {
+            target: "T-C".into(),
+            activation: "relu".into(),
+            m: vec![0.1, 0.0],
+            s: 0.9,
+            samples,
+            seed: 0,
+        });
         let e = theory::compute(request).unwrap_err();
         assert_eq!(refused_field(&e), "samples", "{samples}: {e}");
     }

@@ -58,7 +58,10 @@ fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown panic");
-            Err(Error::new(Status::GenericFailure, format!("internal error in the giantstep engine (please report): {msg}")))
+            Err(Error::new(
+                Status::GenericFailure,
+                format!("internal error in the giantstep engine (please report): {msg}"),
+            ))
         }
     }
 }
@@ -147,7 +150,10 @@ pub fn describe_target(target: String) -> Result<String> {
 /// μ_0..μ_12, E[σ'²] and the information exponent of an activation, as JSON.
 #[napi]
 pub fn describe_activation(activation: String) -> Result<String> {
-    guarded(|| Ok(serde_json::to_string(&giantstep_core::activation::Activation::parse(&activation)?.facts()).expect("serializes")))
+    guarded(|| {
+        Ok(serde_json::to_string(&giantstep_core::activation::Activation::parse(&activation)?.facts())
+            .expect("serializes"))
+    })
 }
 
 /// A theory curve (`{"kind": "one-step" | "drift" | "overlaps" | "phase-diagram", ...}`), as JSON.

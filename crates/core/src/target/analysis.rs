@@ -109,7 +109,11 @@ pub fn analyse(expr: &Expr, k: usize) -> Result<Analysis> {
         ));
     }
     let max_order = default_order(k, degree);
-    let scale = table.iter().filter(|(a, _)| a.iter().any(|x| *x > 0)).map(|(a, b)| b.abs() * multi_factorial(a).sqrt()).fold(0.0, f64::max);
+    let scale = table
+        .iter()
+        .filter(|(a, _)| a.iter().any(|x| *x > 0))
+        .map(|(a, b)| b.abs() * multi_factorial(a).sqrt())
+        .fold(0.0, f64::max);
     let tol = match method {
         Method::Exact => 1e-9 * scale.max(1e-300),
         Method::Quadrature => 1e-6 * scale.max(1e-300),
@@ -117,7 +121,8 @@ pub fn analyse(expr: &Expr, k: usize) -> Result<Analysis> {
     };
     let coef = |alpha: &[u32]| table.get(alpha).copied().unwrap_or(0.0);
     let mean = coef(&vec![0; k]);
-    let variance: f64 = table.iter().filter(|(a, _)| a.iter().any(|x| *x > 0)).map(|(a, b)| b * b * multi_factorial(a)).sum();
+    let variance: f64 =
+        table.iter().filter(|(a, _)| a.iter().any(|x| *x > 0)).map(|(a, b)| b * b * multi_factorial(a)).sum();
     let unit = |j: usize, times: u32| {
         let mut a = vec![0u32; k];
         a[j] += times;
@@ -135,8 +140,11 @@ pub fn analyse(expr: &Expr, k: usize) -> Result<Analysis> {
                 .collect()
         })
         .collect();
-    let significant: Vec<(&Vec<u32>, f64)> =
-        table.iter().filter(|(a, b)| a.iter().sum::<u32>() as usize <= max_order && b.abs() * multi_factorial(a).sqrt() > tol).map(|(a, b)| (a, *b)).collect();
+    let significant: Vec<(&Vec<u32>, f64)> = table
+        .iter()
+        .filter(|(a, b)| a.iter().sum::<u32>() as usize <= max_order && b.abs() * multi_factorial(a).sqrt() > tol)
+        .map(|(a, b)| (a, *b))
+        .collect();
     let information_exponents = (0..k)
         .map(|j| significant.iter().filter(|(a, _)| a[j] > 0).map(|(a, _)| a.iter().sum::<u32>() as usize).min())
         .collect();
@@ -152,7 +160,9 @@ pub fn analyse(expr: &Expr, k: usize) -> Result<Analysis> {
     let union_dims = |l: usize| tensors.visible(&[], l, 1..=l.min(max_order), tol).len();
     let learned_dims = LearnedDims {
         one_step: (1..=4).map(union_dims).collect(),
-        one_step_by_order: (1..=4).map(|l| if l <= max_order { tensors.visible(&[], l, l..=l, tol).len() } else { 0 }).collect(),
+        one_step_by_order: (1..=4)
+            .map(|l| if l <= max_order { tensors.visible(&[], l, l..=l, tol).len() } else { 0 })
+            .collect(),
         multi_step,
         link_strength,
     };
@@ -209,18 +219,29 @@ pub fn explain(a: &Analysis) -> Vec<String> {
     } else {
         let reached = ms.iter().position(|&x| x == ms[5]).unwrap() + 1;
         let staircase = ms[..reached].windows(2).all(|w| w[1] == w[0] + 1);
-        let path: Vec<String> = ms[..reached].iter().enumerate().map(|(t, d)| format!("{d} after step {}", t + 1)).collect();
+        let path: Vec<String> =
+            ms[..reached].iter().enumerate().map(|(t, d)| format!("{d} after step {}", t + 1)).collect();
         let mut s = if staircase && reached > 1 && ms[0] == 1 {
             format!("With n = O(d) per step, one direction is learned per step: {} (a staircase: each new direction is linearly connected, in the Hermite basis, to those already learned).", path.join(", "))
         } else if reached == 1 {
-            format!("With n = O(d) per step, the first step learns {} (the span of C1*), and more steps add nothing.", plural(ms[0], "direction", "directions"))
+            format!(
+                "With n = O(d) per step, the first step learns {} (the span of C1*), and more steps add nothing.",
+                plural(ms[0], "direction", "directions")
+            )
         } else {
             format!("With n = O(d) per step: {} (directions linearly connected to those already learned join at the next step).", path.join(", "))
         };
         let c1_norm = a.c1.iter().map(|c| c * c).sum::<f64>().sqrt();
         let weak: Vec<String> = (1..6)
             .filter(|&t| ms[t] > ms[t - 1] && a.learned_dims.link_strength[t] < 0.3 * c1_norm)
-            .map(|t| format!("step {} (linking coefficient {:.3} against ‖C1*‖ = {:.3})", t + 1, a.learned_dims.link_strength[t], c1_norm))
+            .map(|t| {
+                format!(
+                    "step {} (linking coefficient {:.3} against ‖C1*‖ = {:.3})",
+                    t + 1,
+                    a.learned_dims.link_strength[t],
+                    c1_norm
+                )
+            })
             .collect();
         if !weak.is_empty() {
             s.push_str(&format!(
@@ -264,8 +285,15 @@ pub fn explain(a: &Analysis) -> Vec<String> {
 
 fn default_order(k: usize, degree: Option<usize>) -> usize {
     let cap = degree.unwrap_or(if k <= 4 { 6 } else { 4 }).max(1);
-    let search_cost = |order: usize| order.saturating_mul((1..=order).map(|l| l.saturating_mul(k.saturating_pow(l as u32))).fold(0, usize::saturating_add));
-    (1..=cap).take_while(|l| k.saturating_pow(*l as u32) <= MAX_TENSOR && search_cost(*l) <= MAX_SEARCH_COST).last().unwrap_or(1)
+    let search_cost = |order: usize| {
+        order.saturating_mul(
+            (1..=order).map(|l| l.saturating_mul(k.saturating_pow(l as u32))).fold(0, usize::saturating_add),
+        )
+    };
+    (1..=cap)
+        .take_while(|l| k.saturating_pow(*l as u32) <= MAX_TENSOR && search_cost(*l) <= MAX_SEARCH_COST)
+        .last()
+        .unwrap_or(1)
 }
 
 fn multi_factorial(alpha: &[u32]) -> f64 {
@@ -292,7 +320,12 @@ fn multi_indices(k: usize, order: usize) -> Vec<Vec<u32>> {
 }
 
 /// b_α = E[g He_α] / α! from weighted samples (u, w).
-fn accumulate(expr: &Expr, k: usize, order: usize, samples: impl Iterator<Item = (Vec<f64>, f64)>) -> (BTreeMap<Vec<u32>, f64>, Vec<f64>) {
+fn accumulate(
+    expr: &Expr,
+    k: usize,
+    order: usize,
+    samples: impl Iterator<Item = (Vec<f64>, f64)>,
+) -> (BTreeMap<Vec<u32>, f64>, Vec<f64>) {
     let alphas = multi_indices(k, order);
     let mut sums = vec![0.0; alphas.len()];
     let mut squares = vec![0.0; alphas.len()];
@@ -407,12 +440,24 @@ impl Tensors {
 
     /// Directions orthogonal to `learned` that terms of the given orders with degree ≤ perp outside the
     /// learned span make visible (orthonormal, in R^k).
-    fn visible(&self, learned: &[Array1<f64>], perp: usize, orders: RangeInclusive<usize>, tol: f64) -> Vec<Array1<f64>> {
+    fn visible(
+        &self,
+        learned: &[Array1<f64>],
+        perp: usize,
+        orders: RangeInclusive<usize>,
+        tol: f64,
+    ) -> Vec<Array1<f64>> {
         self.visible_with_strength(learned, perp, orders, tol).0
     }
 
     /// `visible`, and the largest norm of a new direction's coefficient vector.
-    fn visible_with_strength(&self, learned: &[Array1<f64>], perp: usize, orders: RangeInclusive<usize>, tol: f64) -> (Vec<Array1<f64>>, f64) {
+    fn visible_with_strength(
+        &self,
+        learned: &[Array1<f64>],
+        perp: usize,
+        orders: RangeInclusive<usize>,
+        tol: f64,
+    ) -> (Vec<Array1<f64>>, f64) {
         let k = self.k;
         let m = learned.len();
         if m == k {
@@ -537,7 +582,9 @@ mod tests {
         assert_eq!(a.information_exponents, vec![Some(1), Some(1)]);
         assert_eq!(a.direction_exponents, vec![1, 2]);
         // Rotating the target leaves them unchanged.
-        let r = of("(He1((u1+u2)/1.4142135623730951) + He2((u1+u2)/1.4142135623730951)/2 + He1((u1-u2)/1.4142135623730951)^2)");
+        let r = of(
+            "(He1((u1+u2)/1.4142135623730951) + He2((u1+u2)/1.4142135623730951)/2 + He1((u1-u2)/1.4142135623730951)^2)",
+        );
         assert_eq!(r.direction_exponents, vec![1, 2]);
         assert_eq!(of("T-E").direction_exponents, vec![1, 2, 2]);
         assert_eq!(of("single-index-He3").direction_exponents, vec![3]);
@@ -546,7 +593,10 @@ mod tests {
     #[test]
     fn explanation_of_the_staircase() {
         let text = explain(&of("u1 + u1*u2 + u1*u2*u3")).join(" ");
-        assert!(text.contains("one direction is learned per step: 1 after step 1, 2 after step 2, 3 after step 3"), "{text}");
+        assert!(
+            text.contains("one direction is learned per step: 1 after step 1, 2 after step 2, 3 after step 3"),
+            "{text}"
+        );
         assert!(text.contains("one step needs n = O(d³) to see all 3 directions"), "{text}");
         let text = explain(&of("T-C")).join(" ");
         assert!(text.contains("The link is weak at step 2"), "{text}");
@@ -605,7 +655,8 @@ mod tests {
             let terms: Vec<String> = (0..4)
                 .map(|_| {
                     let c = (next() * 4.0 - 2.0 * 1.0).to_string();
-                    let factors: Vec<String> = (0..k).map(|j| format!("u{}^{}", j + 1, (next() * 3.0) as u32)).collect();
+                    let factors: Vec<String> =
+                        (0..k).map(|j| format!("u{}^{}", j + 1, (next() * 3.0) as u32)).collect();
                     format!("{c}*{}", factors.join("*"))
                 })
                 .collect();

@@ -97,7 +97,9 @@ impl Expr {
         match self {
             Expr::Num(_) | Expr::Var(_) => 1,
             Expr::Neg(a) | Expr::Pow(a, _) | Expr::Call(_, a) => 1 + a.node_count(),
-            Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) => 1 + a.node_count() + b.node_count(),
+            Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) => {
+                1 + a.node_count() + b.node_count()
+            }
         }
     }
 
@@ -237,10 +239,9 @@ impl Expr {
                     Func::He(0) => Num(0.0),
                     Func::He(k) => Mul(b(Num(*k as f64)), b(Call(Func::He(k - 1), x.clone()))),
                     Func::Tanh => Sub(b(Num(1.0)), b(Pow(b(Call(Func::Tanh, x.clone())), 2))),
-                    Func::Erf => Mul(
-                        b(Num(2.0 / std::f64::consts::PI.sqrt())),
-                        b(Call(Func::Exp, b(Neg(b(Pow(x.clone(), 2)))))),
-                    ),
+                    Func::Erf => {
+                        Mul(b(Num(2.0 / std::f64::consts::PI.sqrt())), b(Call(Func::Exp, b(Neg(b(Pow(x.clone(), 2)))))))
+                    }
                     Func::Relu => Div(b(Add(b(Call(Func::Sign, x.clone())), b(Num(1.0)))), b(Num(2.0))),
                     Func::Sign => Num(0.0),
                     Func::Abs => Call(Func::Sign, x.clone()),
@@ -297,7 +298,8 @@ fn parse_with(source: &str, x_is_u1: bool) -> Result<Expr> {
     if length > MAX_CHARS {
         return Err(Error::invalid(field, format!("the expression is {length} characters long (limit {MAX_CHARS})")));
     }
-    let mut p = Parser { src: source, chars: source.char_indices().collect(), pos: 0, x_is_u1, field, nesting: 0, nodes: 0 };
+    let mut p =
+        Parser { src: source, chars: source.char_indices().collect(), pos: 0, x_is_u1, field, nesting: 0, nodes: 0 };
     let e = p.expr()?;
     p.skip_ws();
     if p.pos < p.chars.len() {
@@ -351,7 +353,7 @@ impl Parser<'_> {
             None => "the end".to_string(),
         };
         let col = self.pos; // in characters
-        // One character per column, so the caret lines up and a control character cannot break the line.
+                            // One character per column, so the caret lines up and a control character cannot break the line.
         let shown: String = self.src.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect();
         Error::invalid(
             self.field,
@@ -605,9 +607,8 @@ mod tests {
             state ^= state >> 7;
             state ^= state << 17;
             let len = (state % 16) as usize;
-            let s: String = (0..len)
-                .map(|i| alphabet[((state >> (i * 4 % 60)) as usize + i * 7) % alphabet.len()])
-                .collect();
+            let s: String =
+                (0..len).map(|i| alphabet[((state >> (i * 4 % 60)) as usize + i * 7) % alphabet.len()]).collect();
             match parse(&s) {
                 Ok(e) => {
                     let _ = e.eval_point(&vec![0.5; e.dimension()]);

@@ -109,7 +109,10 @@ impl Target {
             } else {
                 Error::invalid(
                     "target",
-                    format!("unknown target '{}': give a preset ({PRESET_NAMES}) or an expression over u1..uk", name.escape_debug()),
+                    format!(
+                        "unknown target '{}': give a preset ({PRESET_NAMES}) or an expression over u1..uk",
+                        name.escape_debug()
+                    ),
                 )
             }
         })?;
@@ -123,7 +126,10 @@ impl Target {
         let degree = expr.polynomial_degree();
         if let Some(deg) = degree.filter(|d| *d > MAX_DEGREE) {
             let deg = if deg == usize::MAX { "an astronomical".to_string() } else { deg.to_string() };
-            return Err(Error::invalid("target", format!("the target is a polynomial of degree {deg} (limit {MAX_DEGREE})")));
+            return Err(Error::invalid(
+                "target",
+                format!("the target is a polynomial of degree {deg} (limit {MAX_DEGREE})"),
+            ));
         }
         check_finite_on_axes(&expr, k)?;
         let moments = moments(&expr, k, degree, cancel)?;
@@ -157,18 +163,27 @@ fn check_finite_on_axes(expr: &Expr, k: usize) -> Result<()> {
                 let at: Vec<String> = u.iter().map(|x| format!("{x}")).collect();
                 return Err(Error::invalid(
                     "target",
-                    format!("the target is {g} at u = ({}): it must be finite for every input (a division by zero?)", at.join(", ")),
+                    format!(
+                        "the target is {g} at u = ({}): it must be finite for every input (a division by zero?)",
+                        at.join(", ")
+                    ),
                 ));
             }
         }
         u[j] = 0.0;
         let axis = Array2::from_shape_fn((129, k), |(i, c)| if c == j { (i as f64 - 64.0) / 8.0 } else { 0.0 });
         if let Some(i) = expr.divisor_sign_change(axis.view()) {
-            let at = |t: f64| (0..k).map(|c| if c == j { format!("{t}") } else { "0".into() }).collect::<Vec<_>>().join(", ");
+            let at = |t: f64| {
+                (0..k).map(|c| if c == j { format!("{t}") } else { "0".into() }).collect::<Vec<_>>().join(", ")
+            };
             let (a, b) = ((i as f64 - 64.0) / 8.0, (i as f64 - 63.0) / 8.0);
             return Err(Error::invalid(
                 "target",
-                format!("the target divides by zero between u = ({}) and u = ({}): it must be finite for every input", at(a), at(b)),
+                format!(
+                    "the target divides by zero between u = ({}) and u = ({}): it must be finite for every input",
+                    at(a),
+                    at(b)
+                ),
             ));
         }
     }
@@ -198,7 +213,12 @@ fn moments(expr: &Expr, k: usize, degree: Option<usize>, cancel: &AtomicBool) ->
                 .filter(|(a, _)| a.iter().any(|x| *x > 0))
                 .map(|(a, b)| b * b * a.iter().map(|x| hermite::factorial(*x as usize)).product::<f64>())
                 .sum();
-            return Ok(Moments { mean: coef(None), c1: (0..k).map(|j| coef(Some(j))).collect(), variance, exact: true });
+            return Ok(Moments {
+                mean: coef(None),
+                c1: (0..k).map(|j| coef(Some(j))).collect(),
+                variance,
+                exact: true,
+            });
         }
     }
     // The nodes are evaluated a batch at a time (one pass over the batch per expression node, ~10× faster
@@ -232,7 +252,16 @@ fn moments(expr: &Expr, k: usize, degree: Option<usize>, cancel: &AtomicBool) ->
     }
     const BATCH: usize = 4096;
     let shift = expr.eval_point(&vec![0.0; k]);
-    let mut sums = Sums { shift: if shift.is_finite() { shift } else { 0.0 }, mean: 0.0, second: 0.0, c1: vec![0.0; k], points: Array2::zeros((BATCH, k)), weights: Vec::with_capacity(BATCH), filled: 0, cancelled: false };
+    let mut sums = Sums {
+        shift: if shift.is_finite() { shift } else { 0.0 },
+        mean: 0.0,
+        second: 0.0,
+        c1: vec![0.0; k],
+        points: Array2::zeros((BATCH, k)),
+        weights: Vec::with_capacity(BATCH),
+        filled: 0,
+        cancelled: false,
+    };
     hermite::tensor_grid(k, m, |u, w| {
         if sums.cancelled {
             return;
@@ -323,7 +352,11 @@ mod tests {
         assert!(close(c, 1.518, 1e-3), "{c}");
         let t = Target::parse("T-G-authors").unwrap();
         // C_1* = (E[1], E[tanh(u1) − c], 0) = (1, −c, 0): u2 is in the first step's span.
-        assert!(close(t.moments.c1[0], 1.0, 1e-8) && close(t.moments.c1[1], -c, 1e-6) && t.moments.c1[2].abs() < 1e-8, "{:?}", t.moments.c1);
+        assert!(
+            close(t.moments.c1[0], 1.0, 1e-8) && close(t.moments.c1[1], -c, 1e-6) && t.moments.c1[2].abs() < 1e-8,
+            "{:?}",
+            t.moments.c1
+        );
     }
 
     #[test]

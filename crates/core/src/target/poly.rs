@@ -123,7 +123,9 @@ impl Poly {
     /// coordinate. Returns multi-index α → b_α; refused when the expansion would take more than
     /// MAX_WORK terms.
     pub fn to_hermite(&self) -> Result<Monomials> {
-        let work = self.terms.keys().fold(0usize, |sum, e| sum.saturating_add(e.iter().fold(1usize, |p, n| p.saturating_mul(*n as usize / 2 + 1))));
+        let work = self.terms.keys().fold(0usize, |sum, e| {
+            sum.saturating_add(e.iter().fold(1usize, |p, n| p.saturating_mul(*n as usize / 2 + 1)))
+        });
         if work > MAX_WORK {
             return Err(too_large());
         }
@@ -234,7 +236,11 @@ mod tests {
     fn expansions_beyond_the_budget_are_refused_quickly() {
         // These ran for minutes or aborted on allocation before the budget.
         let start = std::time::Instant::now();
-        for src in ["He12(He12(u1+u2+u3))", "(u1+u2+u3+u4+u5+u6+u7+u8)^12", "He12(u1+u2+u3+u4+u5+u6+u7+u8)*He12(u1-u2+u3-u4+u5-u6+u7-u8)"] {
+        for src in [
+            "He12(He12(u1+u2+u3))",
+            "(u1+u2+u3+u4+u5+u6+u7+u8)^12",
+            "He12(u1+u2+u3+u4+u5+u6+u7+u8)*He12(u1-u2+u3-u4+u5-u6+u7-u8)",
+        ] {
             let expr = parse(src).unwrap();
             let err = to_poly(&expr, expr.dimension()).and_then(|p| p.unwrap().to_hermite()).unwrap_err();
             assert_eq!(err.field(), Some("target"), "{src}");

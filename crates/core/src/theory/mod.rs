@@ -103,8 +103,10 @@ impl Request {
     /// Parses a request, naming the field at fault: the kind is read first, then its own fields, so
     /// that `"samples": 1e20` is refused as `samples`, not as the request's `kind`.
     pub fn from_json(json: &str) -> Result<Request> {
-        let mut value: serde_json::Value = serde_json::from_str(json).map_err(|e| Error::invalid("request", e.to_string()))?;
-        let fields = value.as_object_mut().ok_or_else(|| Error::invalid("request", "must be a JSON object with a kind"))?;
+        let mut value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| Error::invalid("request", e.to_string()))?;
+        let fields =
+            value.as_object_mut().ok_or_else(|| Error::invalid("request", "must be a JSON object with a kind"))?;
         let kind = match fields.remove("kind") {
             Some(serde_json::Value::String(kind)) => kind,
             _ => return Err(Error::invalid("kind", format!("give the kind of theory: one of {KINDS}"))),
@@ -114,7 +116,12 @@ impl Request {
             "drift" => Request::Drift(deserialize_named(value, "request")?),
             "overlaps" => Request::Overlaps(deserialize_named(value, "request")?),
             "phase-diagram" => Request::PhaseDiagram(deserialize_named(value, "request")?),
-            other => return Err(Error::invalid("kind", format!("unknown theory kind '{}'; choose one of {KINDS}", other.escape_debug()))),
+            other => {
+                return Err(Error::invalid(
+                    "kind",
+                    format!("unknown theory kind '{}'; choose one of {KINDS}", other.escape_debug()),
+                ))
+            }
         })
     }
 }
@@ -137,7 +144,10 @@ fn check_samples(samples: usize, width: usize) -> Result<usize> {
     let max = MAX_SAMPLES.min(MAX_SAMPLE_ENTRIES / width);
     if !(MIN_SAMPLES..=max).contains(&samples) {
         let why = if max < MAX_SAMPLES { format!(" (at p = {})", width - 8) } else { String::new() };
-        return Err(Error::invalid("samples", format!("must be an integer from {MIN_SAMPLES} to {max}{why}, got {samples}")));
+        return Err(Error::invalid(
+            "samples",
+            format!("must be an integer from {MIN_SAMPLES} to {max}{why}, got {samples}"),
+        ));
     }
     Ok(samples)
 }

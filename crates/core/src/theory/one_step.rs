@@ -33,9 +33,11 @@ pub fn curve(facts: &Facts, alphas: &[f64], c: f64) -> Vec<OneStepPoint> {
             let update_cos = signal.abs() / (signal * signal + radial * radial + noise).sqrt();
             let update_cos_leading = signal.abs() / (signal * signal + noise).sqrt();
             // w_new = (1 ± c r) w + c (signal v* + noise): average |cos| over the two signs.
-            let weight = |s: f64| c * signal.abs() / ((1.0 + s * c * radial).powi(2) + c * c * (signal * signal + noise)).sqrt();
+            let weight =
+                |s: f64| c * signal.abs() / ((1.0 + s * c * radial).powi(2) + c * c * (signal * signal + noise)).sqrt();
             let weight_cos = 0.5 * (weight(1.0) + weight(-1.0));
-            let share = |x: f64| facts.c1.iter().map(|cj| x * cj.abs() / facts.c1_norm().max(f64::MIN_POSITIVE)).collect();
+            let share =
+                |x: f64| facts.c1.iter().map(|cj| x * cj.abs() / facts.c1_norm().max(f64::MIN_POSITIVE)).collect();
             OneStepPoint {
                 alpha,
                 update_cos,

@@ -52,6 +52,8 @@ pub fn diagram(a: &Analysis) -> PhaseDiagram {
             .enumerate()
             .map(|(i, &dims)| PhaseRow { ell: i + 1, learned_dims: dims, region: region(dims, a.k) })
             .collect(),
-        generic: (1..=4).flat_map(|order| (1..=4).map(move |ell| GenericCell { order, ell, learned: ell >= order })).collect(),
+        generic: (1..=4)
+            .flat_map(|order| (1..=4).map(move |ell| GenericCell { order, ell, learned: ell >= order }))
+            .collect(),
     }
 }

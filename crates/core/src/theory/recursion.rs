@@ -56,7 +56,10 @@ fn check_modelled(cfg: &Config) -> Result<()> {
         return Err(Error::invalid("batches", "the overlap recursion models fresh batches only (a reused batch correlates the steps): pass --batches fresh"));
     }
     if cfg.normalize != Normalize::None {
-        return Err(Error::invalid("normalize", "the overlap recursion models normalize none only: pass --normalize none"));
+        return Err(Error::invalid(
+            "normalize",
+            "the overlap recursion models normalize none only: pass --normalize none",
+        ));
     }
     Ok(())
 }
@@ -91,16 +94,25 @@ pub fn overlaps(cfg: &Config, samples: usize, seed: u64) -> Result<Recursion> {
         let q_perp = &q - &m.dot(&m.t());
         // E_⊥[j]_l = E_N[j,l] − M_l · E_T[j]  (P = I).
         let e_perp = &e.normal - &e.tangent.dot(&m.t());
-        let q_perp_factor = cholesky(&q_perp)
-            .ok_or_else(|| Error::numerical("p", "Q − MMᵀ is singular: the neurons' parts orthogonal to the target are linearly dependent"))?;
-        let solved: Vec<Array1<f64>> = (0..p).map(|l| cholesky_substitute(&q_perp_factor, &e_perp.row(l).to_owned())).collect();
+        let q_perp_factor = cholesky(&q_perp).ok_or_else(|| {
+            Error::numerical(
+                "p",
+                "Q − MMᵀ is singular: the neurons' parts orthogonal to the target are linearly dependent",
+            )
+        })?;
+        let solved: Vec<Array1<f64>> =
+            (0..p).map(|l| cholesky_substitute(&q_perp_factor, &e_perp.row(l).to_owned())).collect();
         let mut m_new = m.clone();
         let mut q_new = q.clone();
         for j in 0..p {
             m_new.row_mut(j).scaled_add(eta_bar * a[j], &e.tangent.row(j));
             for l in 0..p {
                 let drift = eta_bar * (a[j] * e.normal[[j, l]] + a[l] * e.normal[[l, j]]);
-                let square = eta_bar * eta_bar * a[j] * a[l] * (e.tangent.row(j).dot(&e.tangent.row(l)) + e_perp.row(j).dot(&solved[l]));
+                let square = eta_bar
+                    * eta_bar
+                    * a[j]
+                    * a[l]
+                    * (e.tangent.row(j).dot(&e.tangent.row(l)) + e_perp.row(j).dot(&solved[l]));
                 let noise = eta_bar * eta_bar * d_over_n * a[j] * a[l] * e.noise[[j, l]];
                 q_new[[j, l]] += drift + square + noise;
             }
@@ -137,14 +149,25 @@ struct Expectations {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn expectations(m: &Array2<f64>, q: &Array2<f64>, a: &Array1<f64>, target: &Target, act: &Activation, cfg: &Config, samples: usize, seed: u64, step: u64) -> Result<Expectations> {
+fn expectations(
+    m: &Array2<f64>,
+    q: &Array2<f64>,
+    a: &Array1<f64>,
+    target: &Target,
+    act: &Activation,
+    cfg: &Config,
+    samples: usize,
+    seed: u64,
+    step: u64,
+) -> Result<Expectations> {
     let (p, k) = m.dim();
     let dim = p + k;
     let mut omega = Array2::<f64>::eye(dim);
     omega.slice_mut(s![..p, ..p]).assign(q);
     omega.slice_mut(s![..p, p..]).assign(m);
     omega.slice_mut(s![p.., ..p]).assign(&m.t());
-    let l = cholesky(&omega).ok_or_else(|| Error::numerical("eta", "the overlaps left the positive-definite cone: lower eta"))?;
+    let l = cholesky(&omega)
+        .ok_or_else(|| Error::numerical("eta", "the overlaps left the positive-definite cone: lower eta"))?;
     let mut xi = Array2::<f64>::zeros((samples.div_ceil(crate::rng::BLOCK_ROWS) * crate::rng::BLOCK_ROWS, dim));
     rng::fill_gaussian(xi.view_mut(), seed, Purpose::Test, 1_000 + step, 0);
     let fields = xi.slice(s![..samples, ..]).dot(&l.t());
@@ -193,7 +216,10 @@ pub struct Drift {
 pub fn neuron_drift(target: &Target, act: &Activation, m: &[f64], s: f64, samples: usize, seed: u64) -> Result<Drift> {
     let k = target.k;
     if m.len() != k {
-        return Err(Error::invalid("m", format!("the overlap m has {} entries but the target has k = {k} directions", m.len())));
+        return Err(Error::invalid(
+            "m",
+            format!("the overlap m has {} entries but the target has k = {k} directions", m.len()),
+        ));
     }
     let rows = samples.div_ceil(crate::rng::BLOCK_ROWS) * crate::rng::BLOCK_ROWS;
     let mut x = Array2::<f64>::zeros((rows, k + 1));
@@ -232,8 +258,15 @@ mod tests {
 
     #[test]
     fn refuses_the_settings_it_does_not_model() {
-        let cfg = |extra: &str| Config::from_json(&format!(r#"{{"d":64,"p":4,"n":64,"target":"T-C"{extra}}}"#)).unwrap().resolve().unwrap();
-        for (extra, field) in [("", "preprocess"), (r#","preprocess":"notebook""#, "preprocess"), (r#","preprocess":"none","batches":"reuse""#, "batches"), (r#","preprocess":"none","normalize":"project""#, "normalize")] {
+        let cfg = |extra: &str| {
+            Config::from_json(&format!(r#"{{"d":64,"p":4,"n":64,"target":"T-C"{extra}}}"#)).unwrap().resolve().unwrap()
+        };
+        for (extra, field) in [
+            ("", "preprocess"),
+            (r#","preprocess":"notebook""#, "preprocess"),
+            (r#","preprocess":"none","batches":"reuse""#, "batches"),
+            (r#","preprocess":"none","normalize":"project""#, "normalize"),
+        ] {
             assert_eq!(overlaps(&cfg(extra), 2_000, 1).unwrap_err().field(), Some(field), "{extra}");
         }
         assert!(overlaps(&cfg(r#","preprocess":"hermite""#), 2_000, 1).is_ok());
