@@ -1,7 +1,7 @@
 // `giantstep export`: results files to a flat CSV or Parquet table, one row per run or per run × step.
 import { Command } from 'commander';
 import { exportFormat, exportResults } from '../export';
-import { version } from '../index';
+import { version } from '../version';
 import { checkOutPath, writeAtomic } from './io';
 
 const collect = (v: string, previous: string[] = []) => [...previous, ...v.split(',').map((s) => s.trim()).filter(Boolean)];

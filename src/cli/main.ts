@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The giantstep command line: one small file per command, each a thin layer over the API.
 import { Command, CommanderError } from 'commander';
-import { ConfigError, PRESETS, resolveConfig, version } from '../index';
+import { ConfigError, PRESETS } from '../config';
+import { resolveConfig } from '../run';
+import { version } from '../version';
 import { describeCommand } from './describe';
 import { exportCommand } from './export';
 import { plotCommand } from './plot';

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { mergeConfigs, prepareConfig } from '../config';
 import type { ConfigInput, Result } from '../config';
-import { run } from '../index';
+import { run } from '../run';
 import { addConfigOptions, configFromFlags } from './options';
 import { randomFeaturesLabel } from '../baselines';
 import { checkOutPath, ProgressBar, writeAtomic } from './io';

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { version } from '../index';
+import { version } from '../version';
 import { planSweep, slurmScript } from '../sweep';
 import { checkOutPath, writeAtomic } from './io';
 import { addSpecOptions, specFromOptions } from './sweep';

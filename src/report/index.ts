@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { checkOutPath, writeAtomic } from '../files';
-import { version } from '../index';
+import { version } from '../version';
 import { FIGURE_NAMES, SUMMARY_FILE } from '../reproduce';
 import type { ReproductionSummary } from '../reproduce';
 import { renderReport } from './html';

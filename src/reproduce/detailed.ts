@@ -1,7 +1,7 @@
 // Runs whose figures need per-neuron arrays (update cosines, in-plane directions), which sweep lines
 // leave out. They use the sweep's plan (keys), line format and results file, so a results file mixes
 // both kinds and an interrupted reproduction resumes the same way.
-import { run } from '../index';
+import { run } from '../run';
 import type { Result } from '../config';
 import { planSweep, ResultsFile } from '../sweep';
 import type { StepSummary, SweepRecord, SweepSpec } from '../sweep';

@@ -2,7 +2,7 @@
 // (verdicts, tables, specs, timings) and every figure as SVG, PNG and its vega-lite spec.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { version } from '../index';
+import { version } from '../version';
 import { planSweep, readResults, sweep } from '../sweep';
 import type { SweepRecord } from '../sweep';
 import { writeFigure } from '../plot/render';

@@ -2,6 +2,7 @@
 // concurrent runs. It mirrors the engine's own work plan (crates/core/src/experiment.rs, planned_work).
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config';
+import { resolveConfig, run } from '../run';
 
 /** Floating-point operations of one run, counting the streamed passes (they dominate). */
 export function runFlops(c: Config): number {
@@ -53,7 +54,6 @@ const PROBE_FLOPS = 2e9;
  * and memory bandwidth, so a fixed single probe would misjudge both.
  */
 export async function measureThroughput(like: Config, jobs = 1): Promise<number> {
-  const { run, resolveConfig } = await import('../index');
   const { kappa: _k, alpha: _a, ell: _l, learningRate: _lr, ...fields } = like;
   const shape = { ...fields, steps: 1, readoutEveryStep: false, baselines: false };
   const perRow = runFlops({ ...like, ...shape, n: 1, nTest: 1 }) / 2;

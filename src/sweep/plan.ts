@@ -2,7 +2,7 @@
 // that differ only in their step count share one engine run with a readout after every step.
 import { ConfigError, mergeConfigs } from '../config';
 import type { Config, ConfigInput } from '../config';
-import { resolveConfig } from '../index';
+import { resolveConfig } from '../run';
 import { runFlops } from './cost';
 import { seededHasher } from './key';
 import { normalizeSpec, reasonOf } from './spec';

@@ -2,7 +2,8 @@
 // (if any) and yields it. Runs already in the file are skipped, so re-running resumes.
 import { totalmem } from 'node:os';
 import { ConfigError } from '../config';
-import { run, version } from '../index';
+import { run } from '../run';
+import { version } from '../version';
 import { native } from '../native';
 import { Channel } from './channel';
 import { defaultJobs, jobCost, threadPoolSize } from './cost';

@@ -1,0 +1,162 @@
+// run and resolveConfig: one experiment off the main thread, with progress, abort and a memory budget
+// shared by the runs in flight in this process.
+import { totalmem } from 'node:os';
+import { ConfigError, prepareConfig } from './config';
+import type { Config, ConfigInput, Progress, Result } from './config';
+import { abortError, engineCall, fromEngine } from './engine';
+import { native } from './native';
+import { version } from './version';
+
+export interface RunOptions {
+  /**
+   * Called with the stage and the fraction done, at most every `progressIntervalMs`. If it throws (or
+   * returns a promise that rejects), the run is stopped and `run` rejects with an Error whose `cause` is
+   * what it threw.
+   */
+  onProgress?: (progress: Progress) => void;
+  /** Aborting stops the run within a chunk and rejects with an AbortError whose `cause` is `signal.reason`. */
+  signal?: AbortSignal;
+  /**
+   * Largest memory the run may need (default: 80% of this machine's memory), counting the runs already in
+   * flight in this process: a run that does not fit beside them is refused with a MemoryBudgetError.
+   */
+  memoryLimitBytes?: number;
+  progressIntervalMs?: number;
+}
+
+/**
+ * A run refused because the runs already in flight in this process hold too much of `memoryLimitBytes`
+ * (it would fit alone). Not a ConfigError: the same run succeeds once the others have finished.
+ */
+export class MemoryBudgetError extends Error {
+  readonly field = 'memoryLimitBytes';
+  constructor(message: string) {
+    super(`memoryLimitBytes: ${message}`);
+    this.name = 'MemoryBudgetError';
+  }
+}
+
+function defaultMemoryLimit(): number {
+  return Math.floor(totalmem() * 0.8);
+}
+
+/** The memory estimates of the runs in flight in this process, together (released when each settles). */
+let inFlightBytes = 0;
+let inFlightRuns = 0;
+
+/** Bytes the runs in flight in this process are estimated to hold (0 when none is running). */
+export function memoryInFlightBytes(): number {
+  return inFlightBytes;
+}
+
+/** Two byte counts in GB, with as many decimals as it takes to tell them apart (up to whole bytes). */
+function formatBytesPair(a: number, b: number): [string, string] {
+  for (let digits = 1; digits <= 9; digits++) {
+    const [x, y] = [(a / 1e9).toFixed(digits), (b / 1e9).toFixed(digits)];
+    if (x !== y || a === b) return [`${x} GB`, `${y} GB`];
+  }
+  return [`${a} bytes`, `${b} bytes`];
+}
+
+function checkMemoryLimit(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError('memoryLimitBytes', `must be a finite number of bytes > 0, such as 8e9, not ${typeof value === 'number' ? value : typeof value}`);
+  }
+  return value;
+}
+
+/** Validates, fills defaults and derived values (n, learning rate) without running. */
+export function resolveConfig(input: ConfigInput, memoryLimitBytes: number = defaultMemoryLimit()): Config & { memoryEstimateBytes: number } {
+  const limit = checkMemoryLimit(memoryLimitBytes);
+  const prepared = prepareConfig(input);
+  return JSON.parse(engineCall((e) => e.resolveConfig(JSON.stringify(prepared), limit)));
+}
+
+function checkRunOptions(options: unknown): Required<Omit<RunOptions, 'onProgress' | 'signal'>> & Pick<RunOptions, 'onProgress' | 'signal'> {
+  if (options === undefined || options === null) options = {};
+  if (typeof options !== 'object') throw new ConfigError('options', `must be an object such as { signal, onProgress }, not a ${typeof options}`);
+  const { onProgress, signal, memoryLimitBytes, progressIntervalMs } = options as RunOptions;
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new ConfigError('onProgress', `must be a function (progress) => void, not ${onProgress === null ? 'null' : `a ${typeof onProgress}`}`);
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ConfigError('signal', 'must be an AbortSignal (from an AbortController or AbortSignal.timeout)');
+  const interval = progressIntervalMs ?? 100;
+  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0) {
+    throw new ConfigError('progressIntervalMs', 'must be a finite number of milliseconds >= 0');
+  }
+  return { onProgress, signal, memoryLimitBytes: checkMemoryLimit(memoryLimitBytes ?? defaultMemoryLimit()), progressIntervalMs: interval };
+}
+
+/** Runs one experiment (docs/model.md §4) on the libuv thread pool. */
+export async function run(input: ConfigInput, options: RunOptions = {}): Promise<Result> {
+  const { onProgress, signal, memoryLimitBytes, progressIntervalMs } = checkRunOptions(options);
+  if (signal?.aborted) throw abortError(signal.reason);
+  const prepared = prepareConfig(input);
+  // Checked (alone against the limit) and estimated before it starts, to count it with the runs in flight;
+  // the target is analysed by the run itself, off the main thread and cancellably.
+  const need = engineCall((e) => e.checkMemory(JSON.stringify(prepared), memoryLimitBytes));
+  const available = memoryLimitBytes - inFlightBytes;
+  if (need > available) {
+    const [needs, left] = formatBytesPair(need, available);
+    const [held, limit] = formatBytesPair(inFlightBytes, memoryLimitBytes);
+    throw new MemoryBudgetError(
+      `this run needs about ${needs} but the ${inFlightRuns} run${inFlightRuns === 1 ? '' : 's'} in flight in this process hold about ${held} of the ${limit} limit, leaving ${left}: await them first (run fewer at once) or raise memoryLimitBytes`,
+    );
+  }
+  // Reserved synchronously (no await since the check), so two runs started together cannot both pass it.
+  inFlightBytes += need;
+  inFlightRuns++;
+  const engine = native();
+  const handle = new engine.RunHandle();
+  const cancel = () => handle.cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  // A throwing (or rejecting) onProgress must not escape into the timer, where it would kill the process:
+  // it stops the run, and the run rejects with it.
+  let callbackFailure: { error: unknown } | undefined;
+  const callbackFailed = (error: unknown) => {
+    if (callbackFailure) return;
+    callbackFailure = { error };
+    if (timer) clearInterval(timer);
+    handle.cancel();
+  };
+  let last = '';
+  const report = () => {
+    if (!onProgress || callbackFailure) return;
+    const progress = { stage: handle.stage, fraction: handle.fraction };
+    const key = `${progress.stage}:${progress.fraction.toFixed(4)}`;
+    if (key !== last) {
+      last = key;
+      try {
+        const returned: unknown = onProgress(progress);
+        if (returned !== null && typeof returned === 'object' && typeof (returned as PromiseLike<unknown>).then === 'function') {
+          (returned as PromiseLike<unknown>).then(undefined, callbackFailed);
+        }
+      } catch (e) {
+        callbackFailed(e);
+      }
+    }
+  };
+  const timer = onProgress ? setInterval(report, progressIntervalMs) : undefined;
+  const callbackError = () => {
+    const e = (callbackFailure as { error: unknown }).error;
+    const text = e instanceof Error ? e.message : String(e);
+    return new Error(`onProgress threw, so the run was stopped: ${text.split('\n')[0]}`, { cause: e });
+  };
+  try {
+    const json = await engine.runExperiment(JSON.stringify(prepared), available, handle);
+    report();
+    if (callbackFailure) throw callbackError();
+    const result = JSON.parse(json) as Omit<Result, 'version'>;
+    return { version, ...result };
+  } catch (e) {
+    if (callbackFailure) throw callbackError();
+    const err = fromEngine(e);
+    if (err.name === 'AbortError' && signal?.aborted) throw abortError(signal.reason);
+    throw err;
+  } finally {
+    if (timer) clearInterval(timer);
+    signal?.removeEventListener('abort', cancel);
+    inFlightBytes -= need;
+    inFlightRuns--;
+  }
+}
