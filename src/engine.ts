@@ -1,6 +1,7 @@
-// Calls into the engine with its errors translated: field-named ones become ConfigError, a cancellation
-// an AbortError, anything else stays an Error.
-import { ConfigError } from './config';
+// Calls into the engine with its errors translated. The engine reports each error as JSON
+// {kind, field, message}: config → ConfigError, numerical → NumericalError, resource → ResourceError (all
+// naming the field), cancelled → AbortError, internal (a caught panic) → an Error saying so.
+import { ConfigError, NumericalError, ResourceError } from './config';
 import { native } from './native';
 import type { NativeBinding } from './native';
 
@@ -19,14 +20,31 @@ function reasonText(reason: unknown): string {
   return text ? `: ${text.split('\n')[0]}` : '';
 }
 
-export function fromEngine(e: unknown): Error {
-  const err = e as Error & { code?: string };
-  if (err.code === 'Cancelled') return abortError();
-  const match = /^([A-Za-z][\w.]*): ([\s\S]*)$/.exec(err.message ?? '');
-  if (match && (err.code === 'InvalidArg' || err.code === 'GenericFailure') && !err.message.startsWith('internal error')) {
-    return new ConfigError(match[1], match[2]);
+interface EngineError {
+  kind: 'config' | 'numerical' | 'resource' | 'cancelled' | 'internal';
+  field: string | null;
+  message: string;
+}
+
+function engineError(e: unknown): EngineError | undefined {
+  try {
+    const body = JSON.parse((e as Error)?.message) as EngineError;
+    return typeof body?.kind === 'string' && typeof body.message === 'string' ? body : undefined;
+  } catch {
+    return undefined;
   }
-  return err instanceof Error ? err : new Error(String(e));
+}
+
+const FIELD_ERRORS = { config: ConfigError, numerical: NumericalError, resource: ResourceError } as const;
+
+export function fromEngine(e: unknown): Error {
+  const body = engineError(e);
+  if (!body) return e instanceof Error ? e : new Error(String(e));
+  if (body.kind === 'cancelled') return abortError();
+  if (body.kind !== 'internal' && typeof body.field === 'string') return new FIELD_ERRORS[body.kind](body.field, body.message);
+  const internal = new Error(body.message);
+  internal.name = 'EngineError';
+  return internal;
 }
 
 /** A synchronous engine call with translated errors. */

@@ -3,7 +3,7 @@ export { run, resolveConfig, MemoryBudgetError, memoryInFlightBytes } from './ru
 export type { RunOptions } from './run';
 export { version } from './version';
 
-export { ConfigError, mergeConfigs, prepareConfig, PRESETS, PRESET_NAMES, FIELDS } from './config';
+export { ConfigError, NumericalError, ResourceError, mergeConfigs, prepareConfig, PRESETS, PRESET_NAMES, FIELDS } from './config';
 export type { Config, ConfigInput, Errors, Overlap, Progress, Result, StepRecord } from './config';
 export { describe, describeActivation, theory, THEORY_KINDS } from './theory';
 export type { ActivationDescription, HermiteTerm, TargetDescription, TheoryRequest } from './theory';

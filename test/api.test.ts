@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig, run, version } from '../src/index';
+import { ConfigError, NumericalError, ResourceError, resolveConfig, run, version } from '../src/index';
 import type { Progress } from '../src/index';
 
 const small = { d: 60, p: 50, n: 2000, steps: 2, target: 'T-B', nTest: 2000, readoutEveryStep: true } as const;
@@ -61,10 +61,38 @@ describe('run', () => {
     expect(err.message).toContain(text);
   });
 
-  it('refuses a step that diverges, naming eta', async () => {
+  it('refuses a step that diverges with a NumericalError naming eta (a ConfigError too, refused the same way)', async () => {
     const err = await run({ d: 30, p: 20, n: 500, eta: 1e308, etaRule: 'raw', activation: 'tanh', nTest: 100 }).catch((e) => e);
+    expect(err).toBeInstanceOf(NumericalError);
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err.field).toBe('eta');
+    expect([err.name, err.kind, err.field]).toEqual(['NumericalError', 'numerical', 'eta']);
+    expect(err.message).toMatch(/^eta: /);
+  });
+
+  it('engine errors arrive structured: config, resource, cancelled, each its own kind, the message unchanged', async () => {
+    const bad = (() => {
+      try {
+        resolveConfig({ d: 0 });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect([bad?.name, bad?.kind, bad?.field]).toEqual(['ConfigError', 'config', 'd']);
+    const big = (() => {
+      try {
+        resolveConfig({ d: 2 ** 31, p: 8, n: 1000 }, 8e9);
+      } catch (e) {
+        return e as ResourceError;
+      }
+    })();
+    expect(big).toBeInstanceOf(ResourceError);
+    expect([big?.kind, big?.field]).toEqual(['resource', 'p']);
+    expect(big?.message).toMatch(/^p: this run needs about [\d.]+ GB but 8\.0 GB are available/);
+    const controller = new AbortController();
+    const pending = run({ d: 200, p: 200, n: 400000, nTest: 1000 }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const aborted = await pending.catch((e) => e);
+    expect(aborted.name).toBe('AbortError');
   });
 
   it('resolves presets and lets fields override them', () => {

@@ -14,11 +14,34 @@ export function quoted(name: string): string {
 /** A config error that names the field at fault (a blank field path, or one with control characters, is shown as JSON). */
 export class ConfigError extends Error {
   readonly field: string;
+  /** What went wrong: `config` (bad input), `numerical` (NumericalError) or `resource` (ResourceError). */
+  readonly kind: 'config' | 'numerical' | 'resource' = 'config';
   constructor(field: string, message: string) {
     const shown = /\S/.test(field) && !/\p{C}/u.test(field) ? field : JSON.stringify(field);
     super(`${shown}: ${message}`);
     this.field = shown;
     this.name = 'ConfigError';
+  }
+}
+
+/**
+ * A run that failed numerically as it ran (a learning rate that overflows, a non-finite activation value):
+ * the config was valid, but `field` is the value to change. A ConfigError too, so it is refused the same way.
+ */
+export class NumericalError extends ConfigError {
+  override readonly kind = 'numerical' as const;
+  constructor(field: string, message: string) {
+    super(field, message);
+    this.name = 'NumericalError';
+  }
+}
+
+/** A run that needs more than the machine allows (memory): `field` names what to reduce. */
+export class ResourceError extends ConfigError {
+  override readonly kind = 'resource' as const;
+  constructor(field: string, message: string) {
+    super(field, message);
+    this.name = 'ResourceError';
   }
 }
 

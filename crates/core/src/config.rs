@@ -383,7 +383,7 @@ impl Config {
     pub fn check_memory(&self, limit: u64) -> Result<()> {
         let numbers = self.result_numbers();
         if numbers.saturating_mul(JSON_BYTES_PER_NUMBER) > MAX_RESULT_BYTES {
-            return Err(Error::invalid(
+            return Err(Error::resource(
                 "trackNeurons",
                 format!(
                     "the result would hold about {numbers} numbers (trackNeurons × steps × k × 3), about {} MB of JSON; the limit is {} MB: lower trackNeurons or steps",
@@ -394,7 +394,7 @@ impl Config {
         }
         let need = self.memory_estimate();
         if need == u64::MAX {
-            return Err(Error::invalid(
+            return Err(Error::resource(
                 "p",
                 format!(
                     "this run is too large to size (d = {}, p = {}: its memory need overflows 64 bits): reduce p or d",
@@ -421,7 +421,7 @@ impl Config {
             } else {
                 ("p", "reduce p or d (weights and the readout's p×p system dominate), or use precision f32".to_string())
             };
-            return Err(Error::invalid(
+            return Err(Error::resource(
                 field,
                 format!("this run needs about {} but {} are available: {fix}", gb(need), gb(limit)),
             ));

@@ -10,6 +10,8 @@ pub enum Error {
     Cancelled,
     /// A numerical failure (e.g. the step diverged); `field` names the knob to turn.
     Numerical { field: String, message: String },
+    /// The run would need more than the machine allows (memory); `field` names what to reduce.
+    Resource { field: String, message: String },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -21,10 +23,33 @@ impl Error {
     pub fn numerical(field: &str, message: impl Into<String>) -> Self {
         Error::Numerical { field: field.to_string(), message: message.into() }
     }
+    pub fn resource(field: &str, message: impl Into<String>) -> Self {
+        Error::Resource { field: field.to_string(), message: message.into() }
+    }
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::Invalid { field, .. } | Error::Numerical { field, .. } => Some(field),
+            Error::Invalid { field, .. } | Error::Numerical { field, .. } | Error::Resource { field, .. } => {
+                Some(field)
+            }
             Error::Cancelled => None,
+        }
+    }
+    /// The message without the field, as users read it after `field: `.
+    pub fn message(&self) -> &str {
+        match self {
+            Error::Invalid { message, .. } | Error::Numerical { message, .. } | Error::Resource { message, .. } => {
+                message
+            }
+            Error::Cancelled => "the run was aborted",
+        }
+    }
+    /// What went wrong, for callers that react differently: `config`, `numerical`, `resource`, `cancelled`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Invalid { .. } => "config",
+            Error::Numerical { .. } => "numerical",
+            Error::Resource { .. } => "resource",
+            Error::Cancelled => "cancelled",
         }
     }
 }
@@ -32,7 +57,9 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Invalid { field, message } | Error::Numerical { field, message } => {
+            Error::Invalid { field, message }
+            | Error::Numerical { field, message }
+            | Error::Resource { field, message } => {
                 write!(f, "{field}: {message}")
             }
             Error::Cancelled => write!(f, "the run was aborted"),

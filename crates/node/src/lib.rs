@@ -40,13 +40,20 @@ impl RunHandle {
     }
 }
 
+/// An engine error as the facade reads it: the message is JSON `{"kind", "field", "message"}` (kind one of
+/// config, numerical, resource, cancelled, internal), so nothing has to be parsed out of English.
+fn structured(status: Status, kind: &str, field: Option<&str>, message: &str) -> Error {
+    let body = serde_json::json!({ "kind": kind, "field": field, "message": message });
+    Error::new(status, body.to_string())
+}
+
 fn to_js_error(e: CoreError) -> Error {
     let status = match e {
         CoreError::Cancelled => Status::Cancelled,
-        CoreError::Invalid { .. } => Status::InvalidArg,
+        CoreError::Invalid { .. } | CoreError::Resource { .. } => Status::InvalidArg,
         CoreError::Numerical { .. } => Status::GenericFailure,
     };
-    Error::new(status, e.to_string())
+    structured(status, e.kind(), e.field(), e.message())
 }
 
 fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T> {
@@ -58,9 +65,11 @@ fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown panic");
-            Err(Error::new(
+            Err(structured(
                 Status::GenericFailure,
-                format!("internal error in the giantstep engine (please report): {msg}"),
+                "internal",
+                None,
+                &format!("internal error in the giantstep engine (please report): {msg}"),
             ))
         }
     }
