@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     // Native addons need process isolation (the default forks pool).
     pool: 'forks',
+    // The public API's types (test/*.test-d.ts), checked by tsc with expectTypeOf.
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.test.json' },
   },
 });

@@ -8,11 +8,11 @@ export type { Config, ConfigInput, Errors, Overlap, Progress, Result, StepRecord
 export { describe, describeActivation, theory, THEORY_KINDS } from './theory';
 export type { ActivationDescription, HermiteTerm, TargetDescription, TheoryRequest } from './theory';
 export { sweep, summarize, mergeResults, readResults, planSweep, slurmScript } from './sweep';
-export type { Summary, SummaryGroup, SummarizeOptions, SweepOptions, SweepProgress, SweepRecord, SweepRun, SweepSpec } from './sweep';
+export type { StepSummary, Summary, SummaryGroup, SummarizeOptions, SweepJob, SweepOptions, SweepPlan, SweepPoint, SweepProgress, SweepRecord, SweepRun, SweepSpec } from './sweep';
 export { plotRecords, lineChart, scatterChart, heatmap, renderSvg, svgToPng, writeFigure } from './plot';
-export type { RecordPlotOptions, VegaLiteSpec } from './plot';
+export type { ErrorKind, FigureFormat, RecordPlotOptions, TheoryCurve, VegaLiteSpec } from './plot';
 export { reproduce, REPRODUCTIONS, FIGURE_NAMES } from './reproduce';
-export type { ReproduceOptions, ReproductionSummary, Verdict } from './reproduce';
+export type { Analysis, FigureResult, Reproduction, ReproduceOptions, ReproductionSummary, Shown, Table, Verdict } from './reproduce';
 export { writeReport } from './report';
 export { exportResults, flatTable, toCsv, toParquet } from './export';
-export type { ExportFormat, FlatTable, TableOptions } from './export';
+export type { Cell, Column, ColumnType, ExportFormat, FlatTable, TableOptions } from './export';

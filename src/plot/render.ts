@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Headless rendering: vega-lite spec → vega → SVG (vega's string renderer, no canvas), SVG → PNG (resvg).
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
