@@ -5,11 +5,11 @@
 // RSS, and checks that both give the same test error to the last bit (same code, other linker).
 // `npm run bench:portable [-- --runs N]` writes bench/results/<date>-portable.{json,md}.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { maxGlibcVersion } from '../scripts/portable-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,8 +37,23 @@ const installs = Object.fromEntries(
 
 function once(name) {
   const out = join(work, `${name}.json`);
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, join(installs[name], 'dist', 'cli', 'main.js'), 'run',
-    '--preset', 'notebook-single-step', '--kappa', '2', '--out', out], { encoding: 'utf8' });
+  const r = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      'TIME %e %M',
+      process.execPath,
+      join(installs[name], 'dist', 'cli', 'main.js'),
+      'run',
+      '--preset',
+      'notebook-single-step',
+      '--kappa',
+      '2',
+      '--out',
+      out,
+    ],
+    { encoding: 'utf8' },
+  );
   const line = r.stderr.split('\n').find((l) => l.startsWith('TIME '));
   if (r.status !== 0 || !line) throw new Error(`bench:portable: the ${name} engine failed:\n${r.stderr.slice(-2000)}`);
   const [, wall, kb] = line.split(' ');
@@ -65,13 +80,16 @@ const report = {
   runs,
   date: new Date().toISOString(),
   engines: Object.fromEntries(
-    Object.entries(engines).map(([name, path]) => [name, {
-      bytes: readFileSync(path).length,
-      glibc: maxGlibcVersion(path),
-      medianSeconds: median(samples[name].map((s) => s.seconds)),
-      medianPeakRssMb: median(samples[name].map((s) => s.peakRssMb)),
-      seconds: samples[name].map((s) => s.seconds),
-    }]),
+    Object.entries(engines).map(([name, path]) => [
+      name,
+      {
+        bytes: readFileSync(path).length,
+        glibc: maxGlibcVersion(path),
+        medianSeconds: median(samples[name].map((s) => s.seconds)),
+        medianPeakRssMb: median(samples[name].map((s) => s.peakRssMb)),
+        seconds: samples[name].map((s) => s.seconds),
+      },
+    ]),
   ),
   medianRatioPortableOverSystem: median(ratios),
   ratios,

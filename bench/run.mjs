@@ -85,13 +85,63 @@ const cases = quick
       {
         name: 'projected sampler d=4096 p=16 κ=2 (n=16.8M) T=2 f64',
         precision: 'f64',
-        giantstep: ['run', '--d', '4096', '--p', '16', '--kappa', '2', '--steps', '2', '--target', 'T-B', '--readout-batch', 'fresh', '--preprocess', 'none', '--sampler', 'projected', '--quiet'],
+        giantstep: [
+          'run',
+          '--d',
+          '4096',
+          '--p',
+          '16',
+          '--kappa',
+          '2',
+          '--steps',
+          '2',
+          '--target',
+          'T-B',
+          '--readout-batch',
+          'fresh',
+          '--preprocess',
+          'none',
+          '--sampler',
+          'projected',
+          '--quiet',
+        ],
       },
       {
         // The largest widths of `reproduce width-sweep`: n < p, so the readout solves the n×n dual system.
         name: 'width-sweep point d=256 n=4096 p=8636 T=2, dual readout with baseline, f64',
         precision: 'f64',
-        giantstep: ['run', '--d', '256', '--alpha', '16', '--p', '8636', '--steps', '2', '--target', 'T-E', '--eta', '5', '--eta-rule', 'p-d', '--lambda', '1e-6', '--n-test', '50000', '--init-a', 'signs', '--readout-batch', 'fresh', '--preprocess', 'none', '--sampler', 'full', '--seed', '1', '--quiet'],
+        giantstep: [
+          'run',
+          '--d',
+          '256',
+          '--alpha',
+          '16',
+          '--p',
+          '8636',
+          '--steps',
+          '2',
+          '--target',
+          'T-E',
+          '--eta',
+          '5',
+          '--eta-rule',
+          'p-d',
+          '--lambda',
+          '1e-6',
+          '--n-test',
+          '50000',
+          '--init-a',
+          'signs',
+          '--readout-batch',
+          'fresh',
+          '--preprocess',
+          'none',
+          '--sampler',
+          'full',
+          '--seed',
+          '1',
+          '--quiet',
+        ],
       },
     ];
 
@@ -109,7 +159,10 @@ function main() {
   delete numpyEnv.OPENBLAS_L2_SIZE;
   const cli = join(root, 'dist', 'cli', 'main.js');
   const gemm = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'gemm_rate', '--', '--json'], { cwd: root, encoding: 'utf8' }));
-  const numpyGemm = { f64: JSON.parse(timed(python, [join(root, 'bench', 'numpy_ref.py'), 'gemm', '--precision', 'f64'], numpyEnv).stdout).gflops, f32: JSON.parse(timed(python, [join(root, 'bench', 'numpy_ref.py'), 'gemm', '--precision', 'f32'], numpyEnv).stdout).gflops };
+  const numpyGemm = {
+    f64: JSON.parse(timed(python, [join(root, 'bench', 'numpy_ref.py'), 'gemm', '--precision', 'f64'], numpyEnv).stdout).gflops,
+    f32: JSON.parse(timed(python, [join(root, 'bench', 'numpy_ref.py'), 'gemm', '--precision', 'f32'], numpyEnv).stdout).gflops,
+  };
   let blas;
   const rows = [];
   for (const c of cases.filter((x) => x.name.includes(only))) {
@@ -137,15 +190,40 @@ function main() {
     );
     const row = {
       name: c.name,
-      giantstep: { seconds: median(g.map((r) => r.seconds)), all: g.map((r) => r.seconds), peakRssMb: Math.max(...g.map((r) => r.peakRssMb)), testError: last.testError, stages },
-      numpy: n.length ? { seconds: median(n.map((r) => r.seconds)), all: n.map((r) => r.seconds), peakRssMb: Math.max(...n.map((r) => r.peakRssMb)), testError: n.at(-1).result.testError ?? null } : null,
+      giantstep: {
+        seconds: median(g.map((r) => r.seconds)),
+        all: g.map((r) => r.seconds),
+        peakRssMb: Math.max(...g.map((r) => r.peakRssMb)),
+        testError: last.testError,
+        stages,
+      },
+      numpy: n.length
+        ? {
+            seconds: median(n.map((r) => r.seconds)),
+            all: n.map((r) => r.seconds),
+            peakRssMb: Math.max(...n.map((r) => r.peakRssMb)),
+            testError: n.at(-1).result.testError ?? null,
+          }
+        : null,
     };
     row.ratio = row.numpy ? row.giantstep.seconds / row.numpy.seconds : null;
     rows.push(row);
     process.stderr.write(`  giantstep ${row.giantstep.seconds.toFixed(2)} s, numpy ${row.numpy ? row.numpy.seconds.toFixed(2) + ' s' : '—'}\n`);
   }
   const date = new Date().toISOString().slice(0, 10);
-  const report = { date, quick, runs, machine: { cpus: execFileSync('nproc', { encoding: 'utf8' }).trim(), model: execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim() }, bestGemmGflops: gemm, numpyGemmGflops: numpyGemm, numpyBlas: blas, rows };
+  const report = {
+    date,
+    quick,
+    runs,
+    machine: {
+      cpus: execFileSync('nproc', { encoding: 'utf8' }).trim(),
+      model: execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim(),
+    },
+    bestGemmGflops: gemm,
+    numpyGemmGflops: numpyGemm,
+    numpyBlas: blas,
+    rows,
+  };
   const md = markdown(report);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   // A partial run (--quick, --only) never overwrites the day's full report.
@@ -165,7 +243,9 @@ function markdown(r) {
     '| case | giantstep s | numpy s | ratio | giantstep peak RSS MB | numpy peak RSS MB | test error (giantstep / numpy) | stage GFLOP/s (share of best GEMM) |',
     '|---|---|---|---|---|---|---|---|',
     ...r.rows.map((row) => {
-      const stages = Object.entries(row.giantstep.stages).map(([s, v]) => `${s} ${f(v.gflops, 0)} (${f(v.ofBestGemm === null ? null : 100 * v.ofBestGemm, 0)}%)`).join(', ');
+      const stages = Object.entries(row.giantstep.stages)
+        .map(([s, v]) => `${s} ${f(v.gflops, 0)} (${f(v.ofBestGemm === null ? null : 100 * v.ofBestGemm, 0)}%)`)
+        .join(', ');
       return `| ${row.name} | ${f(row.giantstep.seconds)} | ${row.numpy ? f(row.numpy.seconds) : '—'} | ${f(row.ratio)} | ${f(row.giantstep.peakRssMb, 0)} | ${row.numpy ? f(row.numpy.peakRssMb, 0) : '—'} | ${f(row.giantstep.testError, 4)} / ${row.numpy ? f(row.numpy.testError, 4) : '—'} | ${stages} |`;
     }),
     '',
@@ -184,15 +264,21 @@ function targetLines(r) {
   if (f64?.numpy) out.push(`- κ = 2 f64 ≤ 0.5× numpy f64: ${f64.ratio.toFixed(2)}× — ${mark(f64.ratio <= 0.5)}`);
   if (f32 && f64?.numpy) {
     const ratio = f32.giantstep.seconds / f64.numpy.seconds;
-    out.push(`- κ = 2 f32 ≤ 0.25× numpy f64: ${ratio.toFixed(2)}× (${f32.giantstep.seconds.toFixed(2)} s against ${f64.numpy.seconds.toFixed(2)} s; giantstep f32 runs ${f32.giantstep.all.join(', ')} s) — ${mark(ratio <= 0.25)}`);
+    out.push(
+      `- κ = 2 f32 ≤ 0.25× numpy f64: ${ratio.toFixed(2)}× (${f32.giantstep.seconds.toFixed(2)} s against ${f64.numpy.seconds.toFixed(2)} s; giantstep f32 runs ${f32.giantstep.all.join(', ')} s) — ${mark(ratio <= 0.25)}`,
+    );
   }
-  for (const x of [f64, f32].filter(Boolean)) out.push(`- ${x.name} peak RSS ≤ 500 MB: ${x.giantstep.peakRssMb.toFixed(0)} MB — ${mark(x.giantstep.peakRssMb <= 500)}`);
+  for (const x of [f64, f32].filter(Boolean))
+    out.push(`- ${x.name} peak RSS ≤ 500 MB: ${x.giantstep.peakRssMb.toFixed(0)} MB — ${mark(x.giantstep.peakRssMb <= 500)}`);
   const shares = r.rows.flatMap((x) => Object.values(x.giantstep.stages).map((v) => v.ofBestGemm)).filter((v) => Number.isFinite(v) && v > 0);
   if (shares.length) {
     const [lo, hi] = [Math.min(...shares), Math.max(...shares)].map((v) => (100 * v).toFixed(0));
     out.push(`- streamed stages ≥ 80% of the best GEMM rate: ${lo}–${hi}% — ${mark(Math.min(...shares) >= 0.8)} (why: README, Performance)`);
   }
-  if (projected) out.push(`- projected sampler ≤ 20 s, ≤ 1 GB: ${projected.giantstep.seconds.toFixed(2)} s, ${projected.giantstep.peakRssMb.toFixed(0)} MB — ${mark(projected.giantstep.seconds <= 20 && projected.giantstep.peakRssMb <= 1024)}`);
+  if (projected)
+    out.push(
+      `- projected sampler ≤ 20 s, ≤ 1 GB: ${projected.giantstep.seconds.toFixed(2)} s, ${projected.giantstep.peakRssMb.toFixed(0)} MB — ${mark(projected.giantstep.seconds <= 20 && projected.giantstep.peakRssMb <= 1024)}`,
+    );
   return out.length ? ['Targets (issue 6):', '', ...out, ''] : [];
 }
 

@@ -8,8 +8,8 @@
 // from rustup. Writes DIR/giantstep.<platform>.node (default DIR: target/portable) and prints its path.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -79,8 +79,23 @@ export function portableBuild(platform, outDir) {
   const napi = join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js');
   execFileSync(
     process.execPath,
-    [napi, 'build', '--platform', '--release', '--manifest-path', 'crates/node/Cargo.toml', '--target', target, '--cross-compile',
-      '--output-dir', outDir, '--no-js', '--no-dts-header', '--dts', join(outDir, 'native.d.ts')],
+    [
+      napi,
+      'build',
+      '--platform',
+      '--release',
+      '--manifest-path',
+      'crates/node/Cargo.toml',
+      '--target',
+      target,
+      '--cross-compile',
+      '--output-dir',
+      outDir,
+      '--no-js',
+      '--no-dts-header',
+      '--dts',
+      join(outDir, 'native.d.ts'),
+    ],
     { cwd: root, env, stdio: 'inherit' },
   );
   const binary = join(outDir, `giantstep.${platform}.node`);

@@ -2,8 +2,8 @@
 // {kind, field, message}: config → ConfigError, numerical → NumericalError, resource → ResourceError (all
 // naming the field), cancelled → AbortError, internal (a caught panic) → an Error saying so.
 import { ConfigError, NumericalError, ResourceError } from './config';
-import { native } from './native';
 import type { NativeBinding } from './native';
+import { native } from './native';
 
 /**
  * The error an aborted run rejects with: name AbortError (whatever the reason), and the signal's

@@ -4,8 +4,8 @@
 // /dev/null` must not replace /dev/null. A failed write (full disk, no permission) removes the temp file
 // and leaves the target as it was. See docs/limits.md.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { Stats } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from './config';
 
@@ -37,7 +37,10 @@ export function checkOutPath(path: string, flag = '--out', field = 'out'): Stats
     throw new ConfigError(field, `cannot write ${path}: ${reason(e)}; give another ${flag}`);
   }
   if (st.isFile()) return st;
-  throw new ConfigError(field, `${path} is ${kindOf(st)}; ${flag} writes only a regular file (replaced whole) or a new path: remove it or give another ${flag}`);
+  throw new ConfigError(
+    field,
+    `${path} is ${kindOf(st)}; ${flag} writes only a regular file (replaced whole) or a new path: remove it or give another ${flag}`,
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
 // run and resolveConfig: one experiment off the main thread, with progress, abort and a memory budget
 // shared by the runs in flight in this process.
 import { totalmem } from 'node:os';
-import { ConfigError, prepareConfig } from './config';
 import type { Config, ConfigInput, Progress, Result } from './config';
+import { ConfigError, prepareConfig } from './config';
 import { abortError, engineCall, fromEngine } from './engine';
 import { native } from './native';
 import { version } from './version';
@@ -79,7 +79,8 @@ function checkRunOptions(options: unknown): Required<Omit<RunOptions, 'onProgres
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new ConfigError('onProgress', `must be a function (progress) => void, not ${onProgress === null ? 'null' : `a ${typeof onProgress}`}`);
   }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ConfigError('signal', 'must be an AbortSignal (from an AbortController or AbortSignal.timeout)');
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new ConfigError('signal', 'must be an AbortSignal (from an AbortController or AbortSignal.timeout)');
   const interval = progressIntervalMs ?? 100;
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0) {
     throw new ConfigError('progressIntervalMs', 'must be a finite number of milliseconds >= 0');

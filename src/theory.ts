@@ -1,7 +1,8 @@
 // Theory before (and beside) simulation: a target's Hermite structure and learnability, an activation's
 // Hermite facts, and theory curves that overlay run results (docs/model.md §2, §7).
-import { ConfigError, prepareConfig } from './config';
+
 import type { ConfigInput } from './config';
+import { ConfigError, prepareConfig } from './config';
 import { engineCall } from './engine';
 
 export interface HermiteTerm {

@@ -1,7 +1,7 @@
 // The public API's types, as a TypeScript user of `giantstep` sees them (checked by tsc, never run).
 import { describe, expectTypeOf, it } from 'vitest';
-import * as giantstep from '../src/index';
 import type { Config, ConfigInput, FlatTable, Overlap, Result, StepSummary, Summary, SweepPlan, SweepRecord, TargetDescription } from '../src/index';
+import * as giantstep from '../src/index';
 
 describe('public API types', () => {
   it('run and resolveConfig', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, NumericalError, ResourceError, resolveConfig, run, version } from '../src/index';
 import type { Progress } from '../src/index';
+import { ConfigError, NumericalError, ResourceError, resolveConfig, run, version } from '../src/index';
 
 const small = { d: 60, p: 50, n: 2000, steps: 2, target: 'T-B', nTest: 2000, readoutEveryStep: true } as const;
 

@@ -4,14 +4,30 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { giantstep } from './helpers/cli';
 
-
-
 describe('giantstep CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'giantstep-cli-'));
 
   it('run writes a valid JSON result with the resolved config', async () => {
     const out = join(dir, 'r.json');
-    const { code, stderr } = await giantstep('run', '--d', '64', '--p', '40', '--n', '1500', '--steps', '2', '--target', 'T-C', '--n-test', '1000', '--seed', '3', '--out', out);
+    const { code, stderr } = await giantstep(
+      'run',
+      '--d',
+      '64',
+      '--p',
+      '40',
+      '--n',
+      '1500',
+      '--steps',
+      '2',
+      '--target',
+      'T-C',
+      '--n-test',
+      '1000',
+      '--seed',
+      '3',
+      '--out',
+      out,
+    );
     expect(code).toBe(0);
     expect(stderr).toContain('test error');
     const r = JSON.parse(readFileSync(out, 'utf8'));
@@ -60,7 +76,28 @@ describe('giantstep CLI', () => {
     const out = join(dir, 'curve.json');
     expect((await giantstep('theory', 'one-step', '--alpha', '1,4', '--target', 'T-B', '--out', out)).code).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).points).toHaveLength(2);
-    const o = JSON.parse((await giantstep('theory', 'overlaps', '--d', '300', '--p', '3', '--n', '300', '--steps', '2', '--target', 'T-B', '--samples', '5000', '--preprocess', 'none')).stdout);
+    const o = JSON.parse(
+      (
+        await giantstep(
+          'theory',
+          'overlaps',
+          '--d',
+          '300',
+          '--p',
+          '3',
+          '--n',
+          '300',
+          '--steps',
+          '2',
+          '--target',
+          'T-B',
+          '--samples',
+          '5000',
+          '--preprocess',
+          'none',
+        )
+      ).stdout,
+    );
     expect(o.steps[1].overlap.meanAbsCos).toHaveLength(2);
     expect(o.models).toContain('preprocess: none');
     // The run's default preprocess (train) is not what the recursion models: refused, not silently changed.

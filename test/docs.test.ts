@@ -11,7 +11,9 @@ import { python } from './helpers/python';
 
 const root = join(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f));
+const docs = readdirSync(join(root, 'docs'))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => join(root, 'docs', f));
 
 /** The fenced blocks of a language after a heading. */
 function blocks(markdown: string, heading: string, lang: string): string[] {
@@ -23,7 +25,10 @@ describe('README', () => {
   it('is short: at most 250 lines, and starts with the install-and-run and the test commands', () => {
     expect(readme.split('\n').length).toBeLessThanOrEqual(250);
     const [first] = blocks(readme, '# giantstep', 'sh');
-    expect(first.trim().split('\n')).toEqual(['npm ci && npm run build && npx giantstep run --preset notebook-single-step --kappa 1.65 --out result.json', 'npm test']);
+    expect(first.trim().split('\n')).toEqual([
+      'npm ci && npm run build && npx giantstep run --preset notebook-single-step --kappa 1.65 --out result.json',
+      'npm test',
+    ]);
   });
 
   it('the five-minute tour runs as written, and its Python line reads the exported table', () => {

@@ -21,8 +21,20 @@ function record(key: string, kappa: number | null, testError: number, extra: Par
     version: '0.1.0',
     engineVersion: '0.1.0',
     steps: [
-      { step: 1, overlap: { maxAbsCos: [0.5, 0.1], meanAbsCos: [0.4, 0.1], fracAbove: [0, 0], singularValues: [0.4, 0.05], meanNorm: 1, neuronCos: [] }, meanUpdateNorm: 2, testError: null, trainError: null },
-      { step: 2, overlap: { maxAbsCos: [0.6, 0.3], meanAbsCos: [0.5, 0.2], fracAbove: [1, 0], singularValues: [0.5, 0.25], meanNorm: 1, neuronCos: [] }, meanUpdateNorm: 2, testError, trainError: 0.5 },
+      {
+        step: 1,
+        overlap: { maxAbsCos: [0.5, 0.1], meanAbsCos: [0.4, 0.1], fracAbove: [0, 0], singularValues: [0.4, 0.05], meanNorm: 1, neuronCos: [] },
+        meanUpdateNorm: 2,
+        testError: null,
+        trainError: null,
+      },
+      {
+        step: 2,
+        overlap: { maxAbsCos: [0.6, 0.3], meanAbsCos: [0.5, 0.2], fracAbove: [1, 0], singularValues: [0.5, 0.25], meanNorm: 1, neuronCos: [] },
+        meanUpdateNorm: 2,
+        testError,
+        trainError: 0.5,
+      },
     ],
     testError,
     trainError: 0.5,
@@ -79,19 +91,47 @@ describe('flatTable', () => {
 describe('giantstep export, read back by pandas and polars', () => {
   it('a sweep with kappa 1 and 1.5 exports to CSV and Parquet that both read with the right types and values', async () => {
     const results = join(dir, 'results.jsonl');
-    const sweep = await giantstep('sweep', '--d', '32', '--p', '16', '--n-test', '2000', '--target', 'T-B', '--grid', 'kappa=1,1.5', '--grid', 'steps=1,2', '--seeds', '2', '--out', results, '--quiet');
+    const sweep = await giantstep(
+      'sweep',
+      '--d',
+      '32',
+      '--p',
+      '16',
+      '--n-test',
+      '2000',
+      '--target',
+      'T-B',
+      '--grid',
+      'kappa=1,1.5',
+      '--grid',
+      'steps=1,2',
+      '--seeds',
+      '2',
+      '--out',
+      results,
+      '--quiet',
+    );
     expect(sweep.code, sweep.stderr).toBe(0);
-    for (const [out, extra] of [['runs.parquet', []], ['runs.csv', []], ['steps.parquet', ['--per-step']]] as const) {
+    for (const [out, extra] of [
+      ['runs.parquet', []],
+      ['runs.csv', []],
+      ['steps.parquet', ['--per-step']],
+    ] as const) {
       const r = await giantstep('export', results, '--out', join(dir, out), ...extra);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(new RegExp(`export: ${out === 'steps.parquet' ? 12 : 8} rows × \\d+ columns`));
     }
     // What Python must find: every config number and the errors, straight from the JSON lines.
-    const lines = readFileSync(results, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SweepRecord);
+    const lines = readFileSync(results, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SweepRecord);
     const runs = lines.map((r) => ({
       key: r.key,
       values: {
-        ...Object.fromEntries(['d', 'p', 'n', 'steps', 'seed', 'kappa', 'lambda', 'eta', 'learningRate'].map((f) => [f, (r.config as unknown as Record<string, unknown>)[f]])),
+        ...Object.fromEntries(
+          ['d', 'p', 'n', 'steps', 'seed', 'kappa', 'lambda', 'eta', 'learningRate'].map((f) => [f, (r.config as unknown as Record<string, unknown>)[f]]),
+        ),
         testError: r.testError,
         'baselines.randomFeatures.testError': r.baselines?.randomFeatures?.testError,
       },
@@ -105,7 +145,10 @@ describe('giantstep export, read back by pandas and polars', () => {
 
   it('refuses an unknown format naming the field, and writes nothing', async () => {
     const r = await giantstep('export', join(dir, 'results.jsonl'), '--out', join(dir, 'table.xlsx'));
-    expect([r.code, r.stderr.trim()]).toEqual([2, `giantstep: out: ${join(dir, 'table.xlsx')}: export writes .csv or .parquet (name the file so, or pass --format csv|parquet)`]);
+    expect([r.code, r.stderr.trim()]).toEqual([
+      2,
+      `giantstep: out: ${join(dir, 'table.xlsx')}: export writes .csv or .parquet (name the file so, or pass --format csv|parquet)`,
+    ]);
     expect(existsSync(join(dir, 'table.xlsx'))).toBe(false);
   });
 });

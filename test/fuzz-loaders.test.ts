@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, FIELDS, PRESET_NAMES, resolveConfig } from '../src/index';
-import { readConfigFile } from '../src/config/file';
 import { addConfigOptions, configFromFlags, numberArg, numberListArg, positiveNumberArg } from '../src/cli/options';
+import { readConfigFile } from '../src/config/file';
+import { ConfigError, FIELDS, PRESET_NAMES, resolveConfig } from '../src/index';
 import { parseField } from '../src/plot/fields';
 import { normalizeSpec, parseGridFlag, parseSeedsFlag, readSpecFile } from '../src/sweep/spec';
 
@@ -49,14 +49,121 @@ class Gen {
   }
 
   static readonly HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', ' d', 'D', 'n_test', 'seed\u0000', 'é'];
-  static readonly NUMBERS = [0, -0, 1, -1, 2, 3, 7, 8, 16, 100, 256, 512, 1000, 1e4, 1e6, 0.5, 1.5, 1.3, 2.5, 6, 6.0000001, -1e-300, 5e-324, 1e-7,
-    2 ** 31, 2 ** 32, 2 ** 52, 2 ** 53, 2 ** 53 + 2, 2 ** 63, 2 ** 64, 1e15, 1e21, 1e300, 1.7976931348623157e308, -1.7976931348623157e308,
-    Number.NaN, Infinity, -Infinity, Number.EPSILON];
-  static readonly STRINGS = ['', ' ', 'NaN', 'nan', 'Infinity', '-Infinity', '1e309', '-1e309', '0x10', '0b11', '1_000', '1,5', '٣', '１２', '1e', '.',
-    '-', '+', 'null', 'none', 'undefined', 'true', 'false', 'yes', '[]', '{}', '__proto__', 'constructor', 'toString', '\u0000', '\n', 'a\nb', '\u202e',
-    '😀', 'relu', 'tanh', 'He3', 'x', 'x^2', 'f64', 'f32', 'fresh', 'reuse', 'p-d', 'raw', 'sqrt-np', 'auto', 'T-A', 'T-B', 'T-C', 'T-Z',
-    'staircase-3', 'leap-2', 'u1', 'u1*u2', 'u1 + u1*u2*u3', 'He2(u1)', 'relu(u1)', 'u1 + * u2', 'u0', 'u9', 'u1/u2', 'sign(u1)*u2', 'u1^3', 'u1^-1', 'u1^0.5',
-    '((u1))', 'x*x', '1/x', 'exp(x)', ...PRESET_NAMES];
+  static readonly NUMBERS = [
+    0,
+    -0,
+    1,
+    -1,
+    2,
+    3,
+    7,
+    8,
+    16,
+    100,
+    256,
+    512,
+    1000,
+    1e4,
+    1e6,
+    0.5,
+    1.5,
+    1.3,
+    2.5,
+    6,
+    6.0000001,
+    -1e-300,
+    5e-324,
+    1e-7,
+    2 ** 31,
+    2 ** 32,
+    2 ** 52,
+    2 ** 53,
+    2 ** 53 + 2,
+    2 ** 63,
+    2 ** 64,
+    1e15,
+    1e21,
+    1e300,
+    1.7976931348623157e308,
+    -1.7976931348623157e308,
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    Number.EPSILON,
+  ];
+  static readonly STRINGS = [
+    '',
+    ' ',
+    'NaN',
+    'nan',
+    'Infinity',
+    '-Infinity',
+    '1e309',
+    '-1e309',
+    '0x10',
+    '0b11',
+    '1_000',
+    '1,5',
+    '٣',
+    '１２',
+    '1e',
+    '.',
+    '-',
+    '+',
+    'null',
+    'none',
+    'undefined',
+    'true',
+    'false',
+    'yes',
+    '[]',
+    '{}',
+    '__proto__',
+    'constructor',
+    'toString',
+    '\u0000',
+    '\n',
+    'a\nb',
+    '\u202e',
+    '😀',
+    'relu',
+    'tanh',
+    'He3',
+    'x',
+    'x^2',
+    'f64',
+    'f32',
+    'fresh',
+    'reuse',
+    'p-d',
+    'raw',
+    'sqrt-np',
+    'auto',
+    'T-A',
+    'T-B',
+    'T-C',
+    'T-Z',
+    'staircase-3',
+    'leap-2',
+    'u1',
+    'u1*u2',
+    'u1 + u1*u2*u3',
+    'He2(u1)',
+    'relu(u1)',
+    'u1 + * u2',
+    'u0',
+    'u9',
+    'u1/u2',
+    'sign(u1)*u2',
+    'u1^3',
+    'u1^-1',
+    'u1^0.5',
+    '((u1))',
+    'x*x',
+    '1/x',
+    'exp(x)',
+    ...PRESET_NAMES,
+  ];
   static readonly ALPHABET = 'ux0123456789+-*/(). ,:=eEnaIfNlr_$\n\t{}[]"\'\\';
 
   shortString(): string {
@@ -139,12 +246,12 @@ class Gen {
   }
 
   /** An object with own keys (a "__proto__" key included as an own property, as JSON.parse makes it). */
-  object(valueOf: (key: string) => unknown, keyOf = () => this.key()): Record<string, unknown> {
+  object(valueFor: (key: string) => unknown, keyOf = () => this.key()): Record<string, unknown> {
     const o: Record<string, unknown> = {};
     const n = this.int(6);
     for (let i = 0; i < n; i++) {
       const k = keyOf();
-      Object.defineProperty(o, k, { value: valueOf(k), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(o, k, { value: valueFor(k), enumerable: true, writable: true, configurable: true });
     }
     return o;
   }
@@ -199,7 +306,10 @@ class Gen {
     if (this.chance(0.7)) spec.base = this.config();
     if (this.chance(0.8)) spec.grid = this.chance(0.9) ? this.object((k) => this.gridAxis(k)) : this.value();
     if (this.chance(0.3)) spec.zip = this.chance(0.8) ? [Array.from({ length: this.int(3) }, () => this.key())] : this.value();
-    if (this.chance(0.5)) spec.seeds = this.chance(0.5) ? this.pick([1, 3, 0, -1, 2.5, 1e9, 300000, Number.NaN, '3']) : Array.from({ length: this.int(4) }, () => this.pick([0, 1, 1, 2, -1, 0.5, 2 ** 60]));
+    if (this.chance(0.5))
+      spec.seeds = this.chance(0.5)
+        ? this.pick([1, 3, 0, -1, 2.5, 1e9, 300000, Number.NaN, '3'])
+        : Array.from({ length: this.int(4) }, () => this.pick([0, 1, 1, 2, -1, 0.5, 2 ** 60]));
     if (this.chance(0.05)) spec[this.key()] = this.value();
     return spec;
   }
@@ -253,10 +363,16 @@ describe(`fuzz of the loaders (${N} inputs each, seed ${SEED})`, () => {
     const g = new Gen(rng(SEED));
     for (let i = 0; i < N; i++) {
       const input = g.config();
-      expectHandled('resolveConfig', i, input, () => resolveConfig(input as never), (r) => {
-        const c = r as Record<string, unknown>;
-        for (const k of ['d', 'p', 'n', 'memoryEstimateBytes']) expect(Number.isFinite(c[k]), `resolveConfig #${i}: ${k}`).toBe(true);
-      });
+      expectHandled(
+        'resolveConfig',
+        i,
+        input,
+        () => resolveConfig(input as never),
+        (r) => {
+          const c = r as Record<string, unknown>;
+          for (const k of ['d', 'p', 'n', 'memoryEstimateBytes']) expect(Number.isFinite(c[k]), `resolveConfig #${i}: ${k}`).toBe(true);
+        },
+      );
     }
   }, 600_000);
 
@@ -264,11 +380,17 @@ describe(`fuzz of the loaders (${N} inputs each, seed ${SEED})`, () => {
     const g = new Gen(rng(SEED + 1));
     for (let i = 0; i < N; i++) {
       const spec = g.spec();
-      expectHandled('normalizeSpec', i, spec, () => normalizeSpec(spec), (r) => {
-        const s = r as { axes: { names: string[]; rows: unknown[][] }[]; seeds: number[] };
-        expect(Array.isArray(s.axes) && s.seeds.length > 0, `normalizeSpec #${i}`).toBe(true);
-        for (const axis of s.axes) for (const name of axis.names) expect(Object.hasOwn(FIELDS, name), `normalizeSpec #${i}: axis ${name}`).toBe(true);
-      });
+      expectHandled(
+        'normalizeSpec',
+        i,
+        spec,
+        () => normalizeSpec(spec),
+        (r) => {
+          const s = r as { axes: { names: string[]; rows: unknown[][] }[]; seeds: number[] };
+          expect(Array.isArray(s.axes) && s.seeds.length > 0, `normalizeSpec #${i}`).toBe(true);
+          for (const axis of s.axes) for (const name of axis.names) expect(Object.hasOwn(FIELDS, name), `normalizeSpec #${i}: axis ${name}`).toBe(true);
+        },
+      );
     }
   }, 600_000);
 
@@ -291,7 +413,13 @@ describe(`fuzz of the loaders (${N} inputs each, seed ${SEED})`, () => {
       }
       const path = join(dir, `input-${i}.${g.chance(0.3) ? 'yaml' : 'json'}`);
       writeFileSync(path, text);
-      expectHandled('readConfigFile', i, text, () => readConfigFile(path), (v) => expect(typeof v).toBe('object'));
+      expectHandled(
+        'readConfigFile',
+        i,
+        text,
+        () => readConfigFile(path),
+        (v) => expect(typeof v).toBe('object'),
+      );
       expectHandled('readSpecFile', i, text, () => normalizeSpec(readSpecFile(path)));
     }
   }, 600_000);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describe as describeTarget, describeActivation, planSweep, resolveConfig, run, theory } from '../src/index';
+import { ConfigError, describeActivation, describe as describeTarget, planSweep, resolveConfig, run, theory } from '../src/index';
 import { giantstep } from './helpers/cli';
 
 /** Every refusal comes well within this (a spawned CLI included; the engine answers in milliseconds). */
@@ -228,7 +228,10 @@ describe('item 2: the target analysis is cancellable', () => {
     const t0 = Date.now();
     const pending = run({ ...tiny, target: slowTarget }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
-    const err = await pending.then(() => undefined, (e: unknown) => e);
+    const err = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as Error)?.name).toBe('AbortError');
     expect(Date.now() - t0).toBeLessThan(1500);
   });
@@ -276,9 +279,12 @@ describe('item 3: sizes that overflow or allocate without bound', () => {
   it.each([
     ['leap-3', 'k = 4', /about 12045056 numbers .*the limit is 256 MB/],
     ['u1+u2+u3+u4+u5+u6+u7+u8', 'k = 8', /about 24073072 numbers .*the limit is 256 MB/],
-  ])('CLI: run --d 8 --p 1000 --steps 1000 --track-neurons 1000 --target %s (%s): the JSON result would pass 256 MB, refused naming trackNeurons before running', async (target, _k, detail) => {
-    await cliRefuses(['run', '--d', '8', '--p', '1000', '--steps', '1000', '--track-neurons', '1000', '--target', target, '--quiet'], 'trackNeurons', detail);
-  });
+  ])(
+    'CLI: run --d 8 --p 1000 --steps 1000 --track-neurons 1000 --target %s (%s): the JSON result would pass 256 MB, refused naming trackNeurons before running',
+    async (target, _k, detail) => {
+      await cliRefuses(['run', '--d', '8', '--p', '1000', '--steps', '1000', '--track-neurons', '1000', '--target', target, '--quiet'], 'trackNeurons', detail);
+    },
+  );
 
   it.each([['1e12'], ['1000000000000'], ['0'], ['999'], ['5000000']])('CLI: theory overlaps --samples %s exits 2 naming samples', async (samples) => {
     await cliRefuses(['theory', 'overlaps', '--samples', samples], 'samples', /must be an integer from 1000 to \d+/);

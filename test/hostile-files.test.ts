@@ -162,14 +162,41 @@ describe('report escapes every value of a summary.json (item 6)', () => {
     const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
     writeFileSync(join(dir, 'fig1-left.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
     const summary = {
-      figure: evil, title: evil, description: evil, quick: evil, command: evil, version: evil, generatedAt: evil,
-      wallSeconds: evil, engineSeconds: evil, runs: evil, plannedRuns: evil, results: evil,
+      figure: evil,
+      title: evil,
+      description: evil,
+      quick: evil,
+      command: evil,
+      version: evil,
+      generatedAt: evil,
+      wallSeconds: evil,
+      engineSeconds: evil,
+      runs: evil,
+      plannedRuns: evil,
+      results: evil,
       runSets: [{ label: evil, spec: { base: { target: evil } }, runs: evil, exampleConfig: { d: evil } }],
       figures: [
         { name: evil, svg: evil, png: evil, spec: evil, title: evil, caption: [evil], verdict: { claim: evil, shown: evil, evidence: evil } },
-        { name: 'fig1-left', svg: 'fig1-left.svg', png: evil, spec: evil, title: evil, caption: [evil], verdict: { claim: evil, shown: 'yes', evidence: evil } },
+        {
+          name: 'fig1-left',
+          svg: 'fig1-left.svg',
+          png: evil,
+          spec: evil,
+          title: evil,
+          caption: [evil],
+          verdict: { claim: evil, shown: 'yes', evidence: evil },
+        },
       ],
-      tables: [{ title: evil, columns: [evil, evil], rows: [[evil, evil], [1, null]] }],
+      tables: [
+        {
+          title: evil,
+          columns: [evil, evil],
+          rows: [
+            [evil, evil],
+            [1, null],
+          ],
+        },
+      ],
     };
     writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
     const r = await giantstep('report', dir);
@@ -193,8 +220,32 @@ describe('report escapes every value of a summary.json (item 6)', () => {
     const dir = join(root, 'report-traversal');
     mkdirSync(join(dir, 'inner'), { recursive: true });
     writeFileSync(join(dir, 'secret.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><text>secret</text></svg>');
-    const figure = { name: 'x', svg: '../secret.svg', png: 'x.png', spec: 'x.vl.json', title: 't', caption: [], verdict: { claim: 'c', shown: 'yes', evidence: 'e' } };
-    writeFileSync(join(dir, 'inner', 'summary.json'), JSON.stringify({ figure: 'x', title: 't', description: 'd', quick: true, command: 'c', runs: 1, plannedRuns: 1, wallSeconds: 1, engineSeconds: 1, runSets: [], figures: [figure], tables: [] }));
+    const figure = {
+      name: 'x',
+      svg: '../secret.svg',
+      png: 'x.png',
+      spec: 'x.vl.json',
+      title: 't',
+      caption: [],
+      verdict: { claim: 'c', shown: 'yes', evidence: 'e' },
+    };
+    writeFileSync(
+      join(dir, 'inner', 'summary.json'),
+      JSON.stringify({
+        figure: 'x',
+        title: 't',
+        description: 'd',
+        quick: true,
+        command: 'c',
+        runs: 1,
+        plannedRuns: 1,
+        wallSeconds: 1,
+        engineSeconds: 1,
+        runSets: [],
+        figures: [figure],
+        tables: [],
+      }),
+    );
     const r = await giantstep('report', join(dir, 'inner'));
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(join(dir, 'inner', 'report.html'), 'utf8');
@@ -305,9 +356,16 @@ describe('one sweep at a time per results file; readers count a run once (item 9
     expect(existsSync(`${out}.lock`)).toBe(true);
     const second = await giantstep(...args);
     expect(second.code, second.stderr).toBe(2);
-    expect(oneLine(second.stderr)).toMatch(new RegExp(`^giantstep: out: ${out.replace(/[/.]/g, '\\$&')} is in use by another sweep \\(process ${first.pid} on .*lock ${out.replace(/[/.]/g, '\\$&')}\\.lock\\)`));
+    expect(oneLine(second.stderr)).toMatch(
+      new RegExp(
+        `^giantstep: out: ${out.replace(/[/.]/g, '\\$&')} is in use by another sweep \\(process ${first.pid} on .*lock ${out.replace(/[/.]/g, '\\$&')}\\.lock\\)`,
+      ),
+    );
     expect(await firstDone, firstErr).toBe(0);
-    const keys = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).key);
+    const keys = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).key);
     expect(keys).toHaveLength(4);
     expect(new Set(keys).size).toBe(4);
     expect(existsSync(`${out}.lock`)).toBe(false); // released at the end
@@ -316,7 +374,10 @@ describe('one sweep at a time per results file; readers count a run once (item 9
   it('takes over the stale lock of a sweep that was killed', async () => {
     const out = join(root, 'stale.jsonl');
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(`${out}.lock`, JSON.stringify({ pid: Number(dead.stdout), host: (await import('node:os')).hostname(), since: '2020-01-01T00:00:00Z', token: 'x' }));
+    writeFileSync(
+      `${out}.lock`,
+      JSON.stringify({ pid: Number(dead.stdout), host: (await import('node:os')).hostname(), since: '2020-01-01T00:00:00Z', token: 'x' }),
+    );
     const r = await giantstep('sweep', ...TINY, '--seeds', '2', '--out', out, '--quiet');
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
@@ -333,8 +394,20 @@ describe('one sweep at a time per results file; readers count a run once (item 9
     expect(p.stderr).toContain('3 duplicate lines');
     const spec = readFileSync(`${fig}.vl.json`, 'utf8');
     expect(spec).toContain('3 runs from');
-    const single = plotRecords(readFileSync(res, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)), { x: 'config.d', y: ['testError'] });
-    const twice = plotRecords(readFileSync(doubled, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)), { x: 'config.d', y: ['testError'] });
+    const single = plotRecords(
+      readFileSync(res, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+      { x: 'config.d', y: ['testError'] },
+    );
+    const twice = plotRecords(
+      readFileSync(doubled, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+      { x: 'config.d', y: ['testError'] },
+    );
     expect(JSON.stringify(twice)).toBe(JSON.stringify(single)); // same means, same error bars
     const s = await giantstep('summarize', doubled, '--json');
     expect(s.code, s.stderr).toBe(0);
@@ -347,7 +420,10 @@ describe('plans too large to build are refused before they are built (item 12)',
     const cases: [string[], RegExp][] = [
       [['--seeds', '1000000000'], /^giantstep: seeds: 1000000000 seeds are above the limit of 1000000 runs per sweep/],
       [['--grid', 'kappa=1:2:1000000000'], /^giantstep: grid\.kappa: 1000000000 values are above the limit of 1000000 runs per sweep/],
-      [['--grid', 'kappa=1:2:2000', '--grid', 'eta=1:2:1000', '--seeds', '10'], /^giantstep: grid: kappa 2000 × eta 1000 × seeds 10 make 2\.00e\+7 runs, above the limit of 1000000 runs per sweep/],
+      [
+        ['--grid', 'kappa=1:2:2000', '--grid', 'eta=1:2:1000', '--seeds', '10'],
+        /^giantstep: grid: kappa 2000 × eta 1000 × seeds 10 make 2\.00e\+7 runs, above the limit of 1000000 runs per sweep/,
+      ],
     ];
     for (const [args, message] of cases) {
       const out = join(root, 'huge.jsonl');

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, mergeConfigs, resolveConfig, run } from '../src/index';
 import * as api from '../src/index';
+import { ConfigError, mergeConfigs, resolveConfig, run } from '../src/index';
 import { normalizeSpec } from '../src/sweep/spec';
 import { cli, giantstep } from './helpers/cli';
 
@@ -202,7 +202,12 @@ describe('item 11: loose types', () => {
     ['a string', '{"d": 5}'],
     ['a Map', new Map([['d', 5]])],
     ['an object inheriting fields', Object.create({ d: 3 })],
-    ['a class instance', new (class Config { d = 5 })()],
+    [
+      'a class instance',
+      new (class Config {
+        d = 5;
+      })(),
+    ],
   ])('a config that is %s is refused naming config', async (_what, input) => {
     const err = await rejection(run(input as never));
     expect(err).toBeInstanceOf(ConfigError);

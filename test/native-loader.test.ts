@@ -5,8 +5,7 @@ import { loadFailureHint, MIN_GLIBC } from '../src/native';
 // engine in an installed package) are in test/package/run.sh.
 describe('loadFailureHint', () => {
   it('names an old glibc, the version needed, the published minimum and the way out', () => {
-    const message =
-      "/lib64/libc.so.6: version `GLIBC_2.34' not found (required by /x/node_modules/giantstep-linux-x64-gnu/giantstep.linux-x64-gnu.node)\nmore";
+    const message = "/lib64/libc.so.6: version `GLIBC_2.34' not found (required by /x/node_modules/giantstep-linux-x64-gnu/giantstep.linux-x64-gnu.node)\nmore";
     const hint = loadFailureHint(message);
     expect(hint).toContain("version `GLIBC_2.34' not found");
     expect(hint).toContain('older than this engine needs (glibc 2.34)');

@@ -23,7 +23,14 @@ function pngSize(png: Buffer): { width: number; height: number } {
 const record = (kappa: number, steps: number, seed: number, testError: number) => ({
   key: `${kappa}-${steps}-${seed}`,
   config: { kappa, steps, seed, d: 64, target: 'T-B' },
-  steps: Array.from({ length: steps }, (_, i) => ({ step: i + 1, overlap: { singularValues: [0.5, 0.1 * (i + 1)] }, updateCos: [[0.5, -0.1], [-0.7, 0.3]] })),
+  steps: Array.from({ length: steps }, (_, i) => ({
+    step: i + 1,
+    overlap: { singularValues: [0.5, 0.1 * (i + 1)] },
+    updateCos: [
+      [0.5, -0.1],
+      [-0.7, 0.3],
+    ],
+  })),
   testError,
   baselines: { randomFeatures: { testError: 1.4 + seed / 10 }, linearKernel: { testError: 1 } },
 });
@@ -63,7 +70,9 @@ describe('plotRecords', () => {
       expect(rows.find((v) => v.series === 'random features' && v.x === 1)).toMatchObject({ count: 3, y: 1.5 });
       // With pre-processing the baseline adds back the labels' linear part, and says so.
       const pre = records.map((r) => ({ ...r, config: { ...r.config, preprocess: 'train' } }));
-      const preRows = (plotRecords(pre, { x: 'kappa', y: ['testError'], series: 'steps', error, baselines: true }).data as { values: Record<string, unknown>[] }).values;
+      const preRows = (
+        plotRecords(pre, { x: 'kappa', y: ['testError'], series: 'steps', error, baselines: true }).data as { values: Record<string, unknown>[] }
+      ).values;
       expect(preRows.some((v) => v.series === 'random features + linear part')).toBe(true);
       expect(rows.find((v) => v.layer === 'baseline')).toMatchObject({ y: 1, series: 'linear kernel' });
       expect(JSON.stringify(spec)).toContain(error === 'std' ? 'mean ± std over seeds' : 'mean ± s.e. over seeds');
@@ -71,7 +80,19 @@ describe('plotRecords', () => {
   });
 
   it('overlays theory points and says what is wrong with bad fields', () => {
-    const theory = [{ curve: { points: [{ kappa: 1, err: 0.9 }, { kappa: 2, err: 0.4 }] }, x: 'kappa', y: 'err', label: 'theory' }];
+    const theory = [
+      {
+        curve: {
+          points: [
+            { kappa: 1, err: 0.9 },
+            { kappa: 2, err: 0.4 },
+          ],
+        },
+        x: 'kappa',
+        y: 'err',
+        label: 'theory',
+      },
+    ];
     const spec = plotRecords(records, { x: 'kappa', y: ['testError'], theory });
     const rows = (spec.data as { values: Record<string, unknown>[] }).values;
     expect(rows.filter((v) => v.layer === 'theory').map((v) => v.y)).toEqual([0.9, 0.4]);
@@ -95,7 +116,8 @@ describe('rendering', () => {
   it('renders SVG with the titles, legend and caption', async () => {
     const svg = await renderSvg(spec);
     expect(svg.startsWith('<svg')).toBe(true);
-    for (const text of ['A test figure', 'κ = log n / log d', 'test error', 'linear kernel', 'the caption carries the parameters', 'mean ± s.e. over seeds']) expect(svg).toContain(text);
+    for (const text of ['A test figure', 'κ = log n / log d', 'test error', 'linear kernel', 'the caption carries the parameters', 'mean ± s.e. over seeds'])
+      expect(svg).toContain(text);
   });
 
   it('renders PNG at twice the SVG size', async () => {
@@ -138,17 +160,52 @@ describe('giantstep plot', () => {
   it('plots a sweep file (SVG and PNG, with its vega-lite spec) and overlays a theory curve', async () => {
     const results = join(dir, 'results.jsonl');
     const spec = join(dir, 'spec.json');
-    writeFileSync(spec, JSON.stringify({
-      base: { d: 100, p: 20, target: 'T-C', initW: 'sphere', initA: 'signs', symmetric: true, preprocess: 'none', eta: 1, etaRule: 'raw', nTest: 500, trackNeurons: 20 },
-      grid: { alpha: [1, 4], ell: [1], steps: [1, 2] },
-      seeds: 3,
-    }));
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        base: {
+          d: 100,
+          p: 20,
+          target: 'T-C',
+          initW: 'sphere',
+          initA: 'signs',
+          symmetric: true,
+          preprocess: 'none',
+          eta: 1,
+          etaRule: 'raw',
+          nTest: 500,
+          trackNeurons: 20,
+        },
+        grid: { alpha: [1, 4], ell: [1], steps: [1, 2] },
+        seeds: 3,
+      }),
+    );
     await giantstep('sweep', spec, '--out', results, '--quiet');
-    const lines = readFileSync(results, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(results, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(12);
 
     const fig = join(dir, 'fig.svg');
-    const { stderr } = await giantstep('plot', results, '--x', 'alpha', '--y', 'testError', '--series', 'steps', '--error', 'sem', '--baselines', '--log-x', '--out', fig, '--out', join(dir, 'fig.png'));
+    const { stderr } = await giantstep(
+      'plot',
+      results,
+      '--x',
+      'alpha',
+      '--y',
+      'testError',
+      '--series',
+      'steps',
+      '--error',
+      'sem',
+      '--baselines',
+      '--log-x',
+      '--out',
+      fig,
+      '--out',
+      join(dir, 'fig.png'),
+    );
     expect(stderr).toContain('wrote');
     for (const f of ['fig.svg', 'fig.png', 'fig.vl.json']) expect(existsSync(join(dir, f))).toBe(true);
     const vl = JSON.parse(readFileSync(join(dir, 'fig.vl.json'), 'utf8'));
@@ -161,7 +218,20 @@ describe('giantstep plot', () => {
 
     const curve = join(dir, 'curve.json');
     await giantstep('theory', 'one-step', '--alpha', '1,2,4', '--target', 'T-C', '--out', curve);
-    await giantstep('plot', results, '--x', 'alpha', '--y', 'meanAbs(steps.0.overlap.neuronCos.*.0)', '--theory', curve, '--theory-y', 'weightCosByDirection.0', '--out', join(dir, 'theory.svg'));
+    await giantstep(
+      'plot',
+      results,
+      '--x',
+      'alpha',
+      '--y',
+      'meanAbs(steps.0.overlap.neuronCos.*.0)',
+      '--theory',
+      curve,
+      '--theory-y',
+      'weightCosByDirection.0',
+      '--out',
+      join(dir, 'theory.svg'),
+    );
     const tvl = JSON.parse(readFileSync(join(dir, 'theory.vl.json'), 'utf8'));
     expect(tvl.data.values.filter((v: Record<string, unknown>) => v.layer === 'theory')).toHaveLength(3);
   });
@@ -169,7 +239,11 @@ describe('giantstep plot', () => {
   it('fails with a clear message on a missing field or a bad output name', async () => {
     const results = join(dir, 'one.jsonl');
     writeFileSync(results, JSON.stringify(record(1, 1, 0, 0.5)) + '\n');
-    await expect(giantstep('plot', results, '--x', 'kappa', '--y', 'bogus', '--out', join(dir, 'x.svg'))).rejects.toMatchObject({ stderr: expect.stringContaining('no record has numbers at both kappa and bogus') });
-    await expect(giantstep('plot', results, '--x', 'kappa', '--y', 'testError', '--out', join(dir, 'x.pdf'))).rejects.toMatchObject({ stderr: expect.stringContaining('.svg or .png') });
+    await expect(giantstep('plot', results, '--x', 'kappa', '--y', 'bogus', '--out', join(dir, 'x.svg'))).rejects.toMatchObject({
+      stderr: expect.stringContaining('no record has numbers at both kappa and bogus'),
+    });
+    await expect(giantstep('plot', results, '--x', 'kappa', '--y', 'testError', '--out', join(dir, 'x.pdf'))).rejects.toMatchObject({
+      stderr: expect.stringContaining('.svg or .png'),
+    });
   });
 });

@@ -13,17 +13,37 @@ function fakeReproduction(dir: string, figure: string, shown: 'yes' | 'no' | 'pa
   writeFileSync(
     join(dir, 'summary.json'),
     JSON.stringify({
-      figure, title: `Title of ${figure}`, description: 'What it runs <and why>', quick: true, command: `giantstep reproduce ${figure} --quick`,
-      version: '0.1.0', generatedAt: '2026-01-01T00:00:00Z', wallSeconds: 12.5, engineSeconds: 11, runs: 6, plannedRuns: 6, results: 'results.jsonl',
+      figure,
+      title: `Title of ${figure}`,
+      description: 'What it runs <and why>',
+      quick: true,
+      command: `giantstep reproduce ${figure} --quick`,
+      version: '0.1.0',
+      generatedAt: '2026-01-01T00:00:00Z',
+      wallSeconds: 12.5,
+      engineSeconds: 11,
+      runs: 6,
+      plannedRuns: 6,
+      results: 'results.jsonl',
       runSets: [{ label: 'the runs', spec: { base: { d: 64 }, seeds: 3 }, runs: 6, exampleConfig: { d: 64, p: 32 } }],
-      figures: [{ name: figure, svg: `${figure}.svg`, png: `${figure}.png`, spec: `${figure}.vl.json`, title: 't', caption: [], verdict: { claim: `claim of ${figure}`, shown, evidence: '2 steps: 0.21 ± 0.01 vs 1 step: 0.48 ± 0.02' } }],
+      figures: [
+        {
+          name: figure,
+          svg: `${figure}.svg`,
+          png: `${figure}.png`,
+          spec: `${figure}.vl.json`,
+          title: 't',
+          caption: [],
+          verdict: { claim: `claim of ${figure}`, shown, evidence: '2 steps: 0.21 ± 0.01 vs 1 step: 0.48 ± 0.02' },
+        },
+      ],
       tables: [{ title: 'A table', columns: ['κ', 'error'], rows: [[1.5, '0.21 ± 0.01']] }],
     }),
   );
 }
 
 describe('giantstep report', () => {
-  it('gathers reproductions one folder down, in the paper\'s order, and loose figures', () => {
+  it("gathers reproductions one folder down, in the paper's order, and loose figures", () => {
     const root = mkdtempSync(join(tmpdir(), 'giantstep-report-'));
     fakeReproduction(join(root, 'b'), 'fig1-right', 'yes');
     fakeReproduction(join(root, 'a'), 'phase-diagram', 'partly');

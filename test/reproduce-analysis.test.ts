@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { oneDirectionError } from '../src/reproduce/analysis';
-import { widths } from '../src/reproduce/widthSweep';
 import { alignmentThreshold } from '../src/reproduce/phaseDiagram';
+import { widths } from '../src/reproduce/widthSweep';
 
 describe('reproduction analysis helpers', () => {
   it('gives the error of the best function of the first direction from the Hermite terms', () => {

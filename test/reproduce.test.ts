@@ -3,15 +3,17 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIGURE_NAMES } from '../src/reproduce';
 import type { ReproductionSummary } from '../src/reproduce';
+import { FIGURE_NAMES } from '../src/reproduce';
 import { giantstep } from './helpers/cli';
 
-export const QUICK_ROOT = join(__dirname, '..', 'test-artifacts', 'reproduce-quick');
-
+const QUICK_ROOT = join(__dirname, '..', 'test-artifacts', 'reproduce-quick');
 
 const summaryOf = (figure: string): ReproductionSummary => JSON.parse(readFileSync(join(QUICK_ROOT, figure, 'summary.json'), 'utf8'));
-const linesOf = (figure: string) => readFileSync(join(QUICK_ROOT, figure, 'results.jsonl'), 'utf8').split('\n').filter(Boolean);
+const linesOf = (figure: string) =>
+  readFileSync(join(QUICK_ROOT, figure, 'results.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
 
 describe('giantstep reproduce --quick', () => {
   beforeAll(() => rmSync(QUICK_ROOT, { recursive: true, force: true }));

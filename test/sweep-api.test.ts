@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, run, version } from '../src/index';
-import { mergeResults, planSweep, readResults, resultOf, summarize, sweep } from '../src/sweep';
 import type { SweepOptions, SweepRecord } from '../src/sweep';
+import { mergeResults, planSweep, readResults, resultOf, summarize, sweep } from '../src/sweep';
 import { canonicalJson } from '../src/sweep/key';
 
 const base = { d: 40, p: 30, nTest: 1000, target: 'T-B' };
@@ -58,11 +58,13 @@ describe('sweep', () => {
       expect(r.trainError).toBe(alone.trainError);
       // With a fresh readout batch the random-features baseline is the same at every step count.
       expect(r.baselines).toEqual(alone.baselines);
-      expect(r.steps).toEqual(alone.steps.map(({ step, overlap, meanUpdateNorm, testError, trainError }) => ({ step, overlap, meanUpdateNorm, testError, trainError })));
+      expect(r.steps).toEqual(
+        alone.steps.map(({ step, overlap, meanUpdateNorm, testError, trainError }) => ({ step, overlap, meanUpdateNorm, testError, trainError })),
+      );
     }
   });
 
-  it('with the readout on the step batch, each cut run has its own errors and its own batch\'s baseline', async () => {
+  it("with the readout on the step batch, each cut run has its own errors and its own batch's baseline", async () => {
     const spec = { base: { ...base, kappa: 1.5 }, grid: { steps: [1, 2] } };
     const [one, two] = await collect(spec);
     const alone = await run({ ...base, kappa: 1.5, steps: 1 });
@@ -174,7 +176,14 @@ describe('sweep', () => {
 
 describe('summarize', () => {
   const record = (key: string, kappa: number, steps: number, seed: number, testError: number | null): SweepRecord =>
-    ({ key, params: { kappa, steps, seed }, config: { kappa, steps, seed }, testError, baselines: { randomFeatures: { testError: 1 + seed }, linearKernel: { testError: 0.5 } }, timing: { seconds: 1, finishedAt: '' } }) as unknown as SweepRecord;
+    ({
+      key,
+      params: { kappa, steps, seed },
+      config: { kappa, steps, seed },
+      testError,
+      baselines: { randomFeatures: { testError: 1 + seed }, linearKernel: { testError: 0.5 } },
+      timing: { seconds: 1, finishedAt: '' },
+    }) as unknown as SweepRecord;
   const records = [
     record('a', 1.5, 1, 0, 1),
     record('b', 1.5, 1, 1, 2),

@@ -10,16 +10,23 @@ import { cli, giantstep } from './helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'giantstep-sweep-cli-'));
 
-
 /** Complete lines of a results file (a torn tail, if any, left out). */
 function completeLines(path: string): string[] {
   if (!existsSync(path)) return [];
   const text = readFileSync(path, 'utf8');
-  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean);
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter(Boolean);
 }
 
 /** Starts a sweep, waits until the file has `lines` complete lines, then sends `signal`. */
-async function interrupt(args: string[], out: string, lines: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+async function interrupt(
+  args: string[],
+  out: string,
+  lines: number,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -83,12 +90,33 @@ describe('giantstep sweep', () => {
     expect(readFileSync(out, 'utf8').endsWith('\n')).toBe(true);
     const resumed = await giantstep('sweep', specFile, '--out', out, '--quiet');
     expect(resumed.code).toBe(0);
-    expect(completeLines(out).map((l) => JSON.parse(l).key).sort()).toEqual(allKeys);
+    expect(
+      completeLines(out)
+        .map((l) => JSON.parse(l).key)
+        .sort(),
+    ).toEqual(allKeys);
   });
 
   it('takes the grid, seeds and base fields from flags, without a spec file', async () => {
     const out = join(dir, 'flags.jsonl');
-    const { code } = await giantstep('sweep', '--d', '40', '--p', '30', '--n-test', '500', '--grid', 'kappa=1.2:1.6:3', '--grid', 'steps=1,2', '--seeds', '2', '--out', out, '--quiet');
+    const { code } = await giantstep(
+      'sweep',
+      '--d',
+      '40',
+      '--p',
+      '30',
+      '--n-test',
+      '500',
+      '--grid',
+      'kappa=1.2:1.6:3',
+      '--grid',
+      'steps=1,2',
+      '--seeds',
+      '2',
+      '--out',
+      out,
+      '--quiet',
+    );
     expect(code).toBe(0);
     const records = completeLines(out).map((l) => JSON.parse(l));
     expect(records).toHaveLength(12);
@@ -138,7 +166,10 @@ describe('giantstep sweep', () => {
     const rf = 'baselines.randomFeatures.testError';
     const both = await giantstep('summarize', out, '--by', 'steps', '--metric', `testError,${rf}`, '--metric', 'trainError');
     expect(both.code).toBe(0);
-    const rows = both.stdout.trim().split('\n').map((r) => r.trim().split(/\s+/));
+    const rows = both.stdout
+      .trim()
+      .split('\n')
+      .map((r) => r.trim().split(/\s+/));
     expect(rows[0]).toEqual(['steps', ...['testError', rf, 'trainError'].flatMap((m) => ['mean', 'std', 'sem', 'count'].map((s) => `${s}(${m})`))]);
     const json = JSON.parse((await giantstep('summarize', out, '--by', 'steps', '--metric', `testError,${rf}`, '--json')).stdout);
     expect(json.metrics).toEqual(['testError', rf]);
@@ -154,7 +185,11 @@ describe('giantstep sweep', () => {
     const { code, stderr } = await giantstep('merge', a, join(dir, 'interrupted.jsonl'), a, '--out', merged);
     expect(code).toBe(0);
     expect(stderr).toContain(`merge: 48 runs from 3 files into ${merged} (96 duplicate lines dropped)`);
-    expect(completeLines(merged).map((l) => JSON.parse(l).key).sort()).toEqual(allKeys);
+    expect(
+      completeLines(merged)
+        .map((l) => JSON.parse(l).key)
+        .sort(),
+    ).toEqual(allKeys);
     const missing = await giantstep('merge', join(dir, 'nope.jsonl'), '--out', merged);
     expect([missing.code, missing.stderr]).toEqual([2, `giantstep: files: cannot read ${join(dir, 'nope.jsonl')}: no such file\n`]);
   });
@@ -162,7 +197,20 @@ describe('giantstep sweep', () => {
   it('slurm writes a job-array script over the shards', async () => {
     const script = join(dir, 'job.sbatch');
     const results = join(dir, 'shards');
-    const { code, stderr } = await giantstep('slurm', specFile, '--array', '4', '--partition', 'debug', '--time', '10:00', '--results', results, '--out', script);
+    const { code, stderr } = await giantstep(
+      'slurm',
+      specFile,
+      '--array',
+      '4',
+      '--partition',
+      'debug',
+      '--time',
+      '10:00',
+      '--results',
+      results,
+      '--out',
+      script,
+    );
     expect(code).toBe(0);
     expect(stderr).toContain(`wrote ${script}`);
     const text = readFileSync(script, 'utf8');

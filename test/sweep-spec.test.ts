@@ -155,10 +155,12 @@ describe('sweep spec', () => {
     expect(shards.map((s) => s.length)).toEqual([7, 7, 7]);
     const all = shards.flat().map((j) => j.members[0].key);
     expect(new Set(all).size).toBe(plan.jobs.length);
-    expect(shardJobs(planSweep({ base, grid: { kappa: { linspace: [1, 2, 7] }, steps: [1, 2] }, seeds: 3 }).jobs, { index: 2, count: 3 }).map((j) => j.members[0].key)).toEqual(
-      shards[1].map((j) => j.members[0].key),
-    );
-    const cost = (s: typeof shards[0]) => s.reduce((t, j) => t + j.flops, 0);
+    expect(
+      shardJobs(planSweep({ base, grid: { kappa: { linspace: [1, 2, 7] }, steps: [1, 2] }, seeds: 3 }).jobs, { index: 2, count: 3 }).map(
+        (j) => j.members[0].key,
+      ),
+    ).toEqual(shards[1].map((j) => j.members[0].key));
+    const cost = (s: (typeof shards)[0]) => s.reduce((t, j) => t + j.flops, 0);
     expect(Math.max(...shards.map(cost)) / Math.min(...shards.map(cost))).toBeLessThan(1.5);
     expect(parseShard('2/8')).toEqual({ index: 2, count: 8 });
     for (const bad of ['0/3', '4/3', '1', 'a/b']) expect(errorOf(() => parseShard(bad)).field).toBe('shard');
@@ -166,12 +168,21 @@ describe('sweep spec', () => {
 
   it('writes a job-array script that runs shard $SLURM_ARRAY_TASK_ID of the embedded spec', () => {
     const spec = { base, grid: { kappa: [1.2, 1.4] }, seeds: 2 };
-    const script = slurmScript(spec, { array: 3, resultsDir: '/data/out dir', command: ['/usr/bin/node', '/opt/gs/main.js'], partition: 'debug', time: '0:30:00', cpusPerTask: 2 });
+    const script = slurmScript(spec, {
+      array: 3,
+      resultsDir: '/data/out dir',
+      command: ['/usr/bin/node', '/opt/gs/main.js'],
+      partition: 'debug',
+      time: '0:30:00',
+      cpusPerTask: 2,
+    });
     expect(script).toContain('#SBATCH --array=1-3\n');
     expect(script).toContain('#SBATCH --partition=debug\n');
     expect(script).toContain('#SBATCH --time=0:30:00\n');
     expect(script).toContain('#SBATCH --cpus-per-task=2\n');
-    expect(script).toContain(`/usr/bin/node /opt/gs/main.js sweep - --shard "\${SLURM_ARRAY_TASK_ID}/3" --out '/data/out dir'/"shard-\${SLURM_ARRAY_TASK_ID}.jsonl"`);
+    expect(script).toContain(
+      `/usr/bin/node /opt/gs/main.js sweep - --shard "\${SLURM_ARRAY_TASK_ID}/3" --out '/data/out dir'/"shard-\${SLURM_ARRAY_TASK_ID}.jsonl"`,
+    );
     const embedded = script.slice(script.indexOf("<<'GIANTSTEP_SPEC'\n") + 18, script.lastIndexOf('GIANTSTEP_SPEC'));
     expect(JSON.parse(embedded)).toEqual(spec);
     expect(errorOf(() => slurmScript(spec, { array: 0, resultsDir: '/x', command: ['node'] })).field).toBe('array');

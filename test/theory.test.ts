@@ -1,6 +1,6 @@
-import { describe as group, expect, it } from 'vitest';
-import { describe, describeActivation, run, theory } from '../src/index';
+import { expect, describe as group, it } from 'vitest';
 import type { Result } from '../src/index';
+import { describe, describeActivation, run, theory } from '../src/index';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
@@ -48,9 +48,22 @@ group('simulation against theory', () => {
     const perSeed: number[] = [];
     for (let seed = 0; seed < 8; seed++) {
       const r = await run({
-        d: 1000, p: 80, alpha, ell: 1, steps: 1, target: 'T-C', seed,
-        initW: 'sphere', initA: 'signs', symmetric: true, preprocess: 'none',
-        eta: 1, etaRule: 'raw', nTest: 0, baselines: false, trackNeurons: 80,
+        d: 1000,
+        p: 80,
+        alpha,
+        ell: 1,
+        steps: 1,
+        target: 'T-C',
+        seed,
+        initW: 'sphere',
+        initA: 'signs',
+        symmetric: true,
+        preprocess: 'none',
+        eta: 1,
+        etaRule: 'raw',
+        nTest: 0,
+        baselines: false,
+        trackNeurons: 80,
       });
       perSeed.push(mean(r.steps[0].updateCos.map((row) => Math.abs(row.reduce((s, x, j) => s + (x * c1[j]) / norm, 0)))));
     }
@@ -64,8 +77,20 @@ group('simulation against theory', () => {
 
   it('the (M, Q) recursion follows the simulation at d = 2000, p = 4, 3 steps on staircase-3', async () => {
     const config = {
-      d: 2000, p: 4, alpha: 1, ell: 1, steps: 3, target: 'staircase-3', eta: 1, etaRule: 'p-d' as const,
-      initA: 'signs' as const, initSeed: 7, preprocess: 'none' as const, nTest: 0, baselines: false, trackNeurons: 4,
+      d: 2000,
+      p: 4,
+      alpha: 1,
+      ell: 1,
+      steps: 3,
+      target: 'staircase-3',
+      eta: 1,
+      etaRule: 'p-d' as const,
+      initA: 'signs' as const,
+      initSeed: 7,
+      preprocess: 'none' as const,
+      nTest: 0,
+      baselines: false,
+      trackNeurons: 4,
     };
     const th = theory({ kind: 'overlaps', config, samples: 400000 }) as unknown as { steps: { overlap: { neuronCos: number[][] } }[] };
     const sims: Result[] = [];
@@ -73,13 +98,13 @@ group('simulation against theory', () => {
     for (let t = 0; t < 3; t++) {
       const gaps: number[] = [];
       const ses: number[] = [];
-      th.steps[t].overlap.neuronCos.forEach((row, j) =>
-        row.forEach((predicted, r) => {
+      for (const [j, row] of th.steps[t].overlap.neuronCos.entries()) {
+        for (const [r, predicted] of row.entries()) {
           const values = sims.map((s) => s.steps[t].overlap.neuronCos[j][r]);
           gaps.push(Math.abs(mean(values) - predicted));
           ses.push(sd(values) / Math.sqrt(values.length));
-        }),
-      );
+        }
+      }
       console.log(`step ${t + 1}: mean |recursion − simulation| ${mean(gaps).toFixed(4)}, mean standard error ${mean(ses).toFixed(4)}`);
       expect(mean(gaps)).toBeLessThan(3 * mean(ses));
     }
@@ -89,8 +114,20 @@ group('simulation against theory', () => {
     // T-C = (4u1 + u1² + u2)/2: with C0* + <C1*, W*z> removed only u1²/2 drives the steps, which at n = d moves
     // nothing; with the raw labels the neurons move to |cos| ≈ 0.8. The old recursion ignored preprocess.
     const config = {
-      d: 2000, p: 4, alpha: 1, ell: 1, steps: 2, target: 'T-C', eta: 1, etaRule: 'p-d' as const,
-      initA: 'signs' as const, initSeed: 7, preprocess: 'hermite' as const, nTest: 0, baselines: false, trackNeurons: 4,
+      d: 2000,
+      p: 4,
+      alpha: 1,
+      ell: 1,
+      steps: 2,
+      target: 'T-C',
+      eta: 1,
+      etaRule: 'p-d' as const,
+      initA: 'signs' as const,
+      initSeed: 7,
+      preprocess: 'hermite' as const,
+      nTest: 0,
+      baselines: false,
+      trackNeurons: 4,
     };
     const th = theory({ kind: 'overlaps', config, samples: 400000 }) as unknown as { models: string; steps: { overlap: { neuronCos: number[][] } }[] };
     const raw = theory({ kind: 'overlaps', config: { ...config, preprocess: 'none' }, samples: 400000 }) as unknown as typeof th;
@@ -99,12 +136,23 @@ group('simulation against theory', () => {
     for (let seed = 0; seed < 8; seed++) sims.push(await run({ ...config, seed }));
     const last = config.steps - 1;
     const gaps = (predicted: typeof th) =>
-      predicted.steps[last].overlap.neuronCos.flatMap((row, j) => row.map((c, r) => Math.abs(mean(sims.map((s) => s.steps[last].overlap.neuronCos[j][r])) - c)));
-    const ses = th.steps[last].overlap.neuronCos.flatMap((row, j) => row.map((_, r) => sd(sims.map((s) => s.steps[last].overlap.neuronCos[j][r])) / Math.sqrt(sims.length)));
-    console.log(`hermite: mean |recursion − simulation| ${mean(gaps(th)).toFixed(4)} (raw-label recursion ${mean(gaps(raw)).toFixed(4)}), mean standard error ${mean(ses).toFixed(4)}`);
+      predicted.steps[last].overlap.neuronCos.flatMap((row, j) =>
+        row.map((c, r) => Math.abs(mean(sims.map((s) => s.steps[last].overlap.neuronCos[j][r])) - c)),
+      );
+    const ses = th.steps[last].overlap.neuronCos.flatMap((row, j) =>
+      row.map((_, r) => sd(sims.map((s) => s.steps[last].overlap.neuronCos[j][r])) / Math.sqrt(sims.length)),
+    );
+    console.log(
+      `hermite: mean |recursion − simulation| ${mean(gaps(th)).toFixed(4)} (raw-label recursion ${mean(gaps(raw)).toFixed(4)}), mean standard error ${mean(ses).toFixed(4)}`,
+    );
     expect(mean(gaps(th))).toBeLessThan(3 * mean(ses));
     expect(mean(gaps(raw))).toBeGreaterThan(10 * mean(ses));
-    for (const [field, extra] of [['preprocess', { preprocess: 'train' }], ['preprocess', { preprocess: 'notebook' }], ['batches', { batches: 'reuse' }], ['normalize', { normalize: 'project' }]] as const) {
+    for (const [field, extra] of [
+      ['preprocess', { preprocess: 'train' }],
+      ['preprocess', { preprocess: 'notebook' }],
+      ['batches', { batches: 'reuse' }],
+      ['normalize', { normalize: 'project' }],
+    ] as const) {
       expect(() => theory({ kind: 'overlaps', config: { ...config, ...extra } })).toThrow(new RegExp(`^${field}: the overlap recursion models`));
     }
   });

@@ -6,12 +6,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reproduce, reproductionNamed } from '../src/reproduce';
 import type { Reproduction, Verdict } from '../src/reproduce';
-import { widthCheck, widthSweep } from '../src/reproduce/widthSweep';
-import { alignmentThreshold } from '../src/reproduce/phaseDiagram';
-import type { SweepRecord } from '../src/sweep';
+import { reproduce, reproductionNamed } from '../src/reproduce';
 import type { DetailedRecord } from '../src/reproduce/detailed';
+import { alignmentThreshold } from '../src/reproduce/phaseDiagram';
+import { widthCheck, widthSweep } from '../src/reproduce/widthSweep';
+import type { SweepRecord } from '../src/sweep';
 
 const root = mkdtempSync(join(tmpdir(), 'giantstep-verdicts-'));
 const records = new Map<string, SweepRecord[]>();
@@ -21,7 +21,13 @@ beforeAll(async () => {
   for (const name of FIGURES) {
     const out = join(root, name);
     await reproduce(reproductionNamed(name)!, out, { quick: true, pngScale: 0.2 });
-    records.set(name, readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+    records.set(
+      name,
+      readFileSync(join(out, 'results.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    );
   }
 }, 600_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -56,7 +62,7 @@ describe('notebook-multi-step verdicts', () => {
     expect(['yes', 'partly']).toContain(verdictOf('notebook-multi-step', copy('notebook-multi-step')).shown);
     expect(verdictOf('notebook-multi-step', onLine(copy('notebook-multi-step'))).shown).toBe('no');
   });
-  it('overlap: not shown when T-B\'s second singular value stays flat', () => {
+  it("overlap: not shown when T-B's second singular value stays flat", () => {
     expect(verdictOf('notebook-multi-step', copy('notebook-multi-step'), 'notebook-multi-step-overlap').shown).toBe('yes');
     const flat = copy<DetailedRecord>('notebook-multi-step').map((r) => {
       if (r.config.target === 'T-B') for (const s of r.steps) s.overlap.singularValues[1] = r.steps[0].overlap.singularValues[1];
@@ -98,7 +104,7 @@ describe('fig1-directions verdict', () => {
   it('shown on the quick runs', () => {
     expect(verdictOf('fig1-directions', copy('fig1-directions')).shown).toBe('yes');
   });
-  it('not shown when T-B\'s neurons stay on the first direction at step 2', () => {
+  it("not shown when T-B's neurons stay on the first direction at step 2", () => {
     const data = copy<DetailedRecord>('fig1-directions').map((r) => {
       if (r.config.target === 'T-B') r.steps[1].inPlane = r.steps[1].inPlane.map((_, i) => c1Unit(r).map((c) => signOf(i) * c));
       return r;
@@ -129,8 +135,18 @@ describe('phase-diagram verdict', () => {
   it('shown on the quick runs; not shown when every direction is learned at every κ, or none ever is', () => {
     expect(verdictOf('phase-diagram', copy('phase-diagram')).shown).toBe('yes');
     const tau = (r: SweepRecord) => alignmentThreshold(r.config.d);
-    expect(verdictOf('phase-diagram', setCos(copy('phase-diagram'), (r) => 3 * tau(r))).shown).not.toBe('yes');
-    expect(verdictOf('phase-diagram', setCos(copy('phase-diagram'), (r) => tau(r) / 3)).shown).toBe('no');
+    expect(
+      verdictOf(
+        'phase-diagram',
+        setCos(copy('phase-diagram'), (r) => 3 * tau(r)),
+      ).shown,
+    ).not.toBe('yes');
+    expect(
+      verdictOf(
+        'phase-diagram',
+        setCos(copy('phase-diagram'), (r) => tau(r) / 3),
+      ).shown,
+    ).toBe('no');
   });
   it('words its rows by the one-step order, not the leap index', () => {
     const title = reproductionNamed('phase-diagram')!.title;
@@ -190,7 +206,7 @@ describe('width-sweep verdict', () => {
     expect(v.test).toContain('σ₂ after step 2');
   });
 
-  it('lower error without a grown second singular value is no evidence of a new direction (the issue\'s T-D case)', () => {
+  it("lower error without a grown second singular value is no evidence of a new direction (the issue's T-D case)", () => {
     const check = widthCheck(widthRecords({ 'T-D': flat }), 'T-D', 4)!;
     expect(check.two.s.mean).toBeLessThan(check.one.s.mean);
     expect(check.newDirection).toBe(false);
@@ -205,7 +221,8 @@ describe('width-sweep verdict', () => {
 
   it('not shown when one step does not beat random features', () => {
     const noBetter = (x: typeof learns) => ({ ...x, one: 1.4, two: x === nothing ? 1.4 : 0.6 });
-    const v = widthSweep.analyze(widthRecords({ 'T-D': noBetter(learns), 'T-E': noBetter(nothing), 'T-F': noBetter(learns), 'T-G': noBetter(learns) }), true).figures[0].verdict;
+    const v = widthSweep.analyze(widthRecords({ 'T-D': noBetter(learns), 'T-E': noBetter(nothing), 'T-F': noBetter(learns), 'T-G': noBetter(learns) }), true)
+      .figures[0].verdict;
     expect(v.shown).toBe('no');
   });
 });

@@ -1,8 +1,8 @@
 // `giantstep describe`: what the theory says about a target (or an activation) before any simulation.
 import { Command } from 'commander';
 import { ConfigError } from '../config';
-import { describe, describeActivation } from '../theory';
 import type { ActivationDescription, TargetDescription } from '../theory';
+import { describe, describeActivation } from '../theory';
 
 const fmt = (x: number) => (Math.abs(x) < 1e-12 ? '0' : Number(x.toPrecision(6)).toString());
 const vec = (v: number[]) => `[${v.map(fmt).join(', ')}]`;

@@ -4,7 +4,13 @@ import { exportFormat, exportResults } from '../export';
 import { version } from '../version';
 import { checkOutPath, writeAtomic } from './io';
 
-const collect = (v: string, previous: string[] = []) => [...previous, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, previous: string[] = []) => [
+  ...previous,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 export function exportCommand(): Command {
   return new Command('export')
@@ -12,7 +18,7 @@ export function exportCommand(): Command {
     .argument('<files...>', 'results files (JSON Lines) or reproduction folders')
     .requiredOption('--out <file>', 'table.csv or table.parquet (written atomically)')
     .option('--format <format>', 'csv or parquet (default: from the --out extension)')
-    .option('--per-step', 'one row per run and step: columns step and the step\'s errors and overlaps')
+    .option('--per-step', "one row per run and step: columns step and the step's errors and overlaps")
     .option('--metric <path>', 'an extra column: a dotted path, reducer or label=path as in `plot` (repeatable, or comma-separated)', collect)
     .option('--quiet', 'no summary line on stderr')
     .action((files: string[], opts) => {

@@ -6,10 +6,10 @@ import { resolveConfig } from '../run';
 import { version } from '../version';
 import { describeCommand } from './describe';
 import { exportCommand } from './export';
+import { mergeCommand } from './merge';
 import { plotCommand } from './plot';
 import { reportCommand } from './report';
 import { reproduceCommand } from './reproduce';
-import { mergeCommand } from './merge';
 import { runCommand } from './run';
 import { slurmCommand } from './slurm';
 import { summarizeCommand } from './summarize';
@@ -39,7 +39,21 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   const defaults = engineDefaults();
-  for (const cmd of [runCommand(defaults), describeCommand(), theoryCommand(defaults), presetsCommand(), plotCommand(), reproduceCommand(), reportCommand(), sweepCommand(defaults), summarizeCommand(), exportCommand(), mergeCommand(), slurmCommand(defaults)]) program.addCommand(cmd);
+  for (const cmd of [
+    runCommand(defaults),
+    describeCommand(),
+    theoryCommand(defaults),
+    presetsCommand(),
+    plotCommand(),
+    reproduceCommand(),
+    reportCommand(),
+    sweepCommand(defaults),
+    summarizeCommand(),
+    exportCommand(),
+    mergeCommand(),
+    slurmCommand(defaults),
+  ])
+    program.addCommand(cmd);
   // Every command, nested ones (theory one-step) included, throws its usage errors to the catch below
   // (exit 2) instead of calling process.exit(1) itself.
   const override = (cmd: Command): void => {

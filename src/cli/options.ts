@@ -1,8 +1,8 @@
 // Turns the config field table into commander options, and flags back into a partial config.
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { FIELDS, FIELD_NAMES, flagOf } from '../config';
-import type { FieldSpec } from '../config/fields';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ConfigInput } from '../config';
+import { FIELD_NAMES, FIELDS, flagOf } from '../config';
+import type { FieldSpec } from '../config/fields';
 
 // Argument parsers shared by the commands' own options.
 const fail = (what: string) => new InvalidArgumentError(`expected ${what}`);
@@ -57,7 +57,18 @@ function parserOf(spec: FieldSpec): (value: string) => unknown {
 export function addConfigOptions(cmd: Command, defaults: Record<string, unknown>): Command {
   for (const name of FIELD_NAMES) {
     const spec = FIELDS[name] as FieldSpec;
-    const value = spec.kind === 'bool' ? '[bool]' : spec.kind === 'enum' ? '<choice>' : spec.kind === 'int' ? '<int>' : spec.kind === 'number' ? '<number>' : spec.kind === 'seed' ? '<int>' : '<text>';
+    const value =
+      spec.kind === 'bool'
+        ? '[bool]'
+        : spec.kind === 'enum'
+          ? '<choice>'
+          : spec.kind === 'int'
+            ? '<int>'
+            : spec.kind === 'number'
+              ? '<number>'
+              : spec.kind === 'seed'
+                ? '<int>'
+                : '<text>';
     const shown = defaults[name];
     const opt = new Option(`--${flagOf(name)} ${value}`, spec.doc + (shown !== undefined && shown !== null ? ` (default: ${shown})` : ''));
     if (spec.kind === 'enum') opt.choices(spec.choices as unknown as string[]);

@@ -1,11 +1,11 @@
 // `giantstep plot`: a figure (SVG, PNG or both) from any sweep's JSONL, with theory curves and baselines.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config';
-import { readRecords, uniqueRuns } from '../plot/jsonl';
-import { figureTarget, writeFigure } from '../plot/render';
-import { plotRecords } from '../plot/records';
 import { parseField } from '../plot/fields';
+import { readRecords, uniqueRuns } from '../plot/jsonl';
+import { plotRecords } from '../plot/records';
 import type { FigureFormat } from '../plot/render';
+import { figureTarget, writeFigure } from '../plot/render';
 import { readJsonFile } from './io';
 import { positiveNumberArg } from './options';
 
@@ -19,7 +19,14 @@ function checkedField(text: string): string {
   return text;
 }
 const fieldArg = (value: string) => checkedField(value);
-const collectList = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean).map(checkedField)];
+const collectList = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(checkedField),
+];
 
 /** An input error of plot's own (a plain Error: unreadable JSONL, no matching numbers) as a ConfigError naming `field`. */
 function asInputError<T>(field: string | ((message: string) => string), f: () => T): T {
@@ -33,13 +40,16 @@ function asInputError<T>(field: string | ((message: string) => string), f: () =>
 }
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-
 export function plotCommand(): Command {
   return new Command('plot')
     .description('plot a field against another from result records (a sweep JSONL): mean over seeds with error bars, per series')
     .argument('<results...>', 'JSONL files of results (one JSON object per line)')
     .requiredOption('--x <field>', 'x field: a dotted path (kappa, config.p, steps.-1.testError); bare config fields are found under config', fieldArg)
-    .requiredOption('--y <fields>', 'y field(s), comma-separated or repeated; a reducer gives one number from many: meanAbs(steps.0.updateCos.*.0); label=field names it in the legend', collectList)
+    .requiredOption(
+      '--y <fields>',
+      'y field(s), comma-separated or repeated; a reducer gives one number from many: meanAbs(steps.0.updateCos.*.0); label=field names it in the legend',
+      collectList,
+    )
     .option('--series <field>', 'one line per value of this field (e.g. steps)', fieldArg)
     .addOption(new Option('--error <kind>', 'error bars: standard deviation or standard error over the runs of a point').choices(['std', 'sem']).default('std'))
     .option('--theory <file>', 'theory curve JSON (e.g. from `giantstep theory`), repeatable', collect)
@@ -69,10 +79,24 @@ export function plotCommand(): Command {
         const matched = !o.series && theoryFiles.length * ys.length === o.y.length;
         return ys.map((y: string, j: number) => ({ curve, x: theoryX, y, label: matched ? parseField(o.y[i + j]).text : `theory: ${parseField(y).text}` }));
       });
-      const spec = asInputError((m) => (m.includes('theory') ? 'theory' : 'y'), () => plotRecords(records, {
-        x: o.x, y: o.y, series: o.series, error: o.error, logX: o.logX, logY: o.logY, theory, baselines: o.baselines,
-        title: o.title, xTitle: o.xTitle, yTitle: o.yTitle, source: files.join(', '),
-      }));
+      const spec = asInputError(
+        (m) => (m.includes('theory') ? 'theory' : 'y'),
+        () =>
+          plotRecords(records, {
+            x: o.x,
+            y: o.y,
+            series: o.series,
+            error: o.error,
+            logX: o.logX,
+            logY: o.logY,
+            theory,
+            baselines: o.baselines,
+            title: o.title,
+            xTitle: o.xTitle,
+            yTitle: o.yTitle,
+            source: files.join(', '),
+          }),
+      );
       const bases = [...new Set(targets.map((t) => t.base))];
       for (const base of bases) {
         const formats = targets.filter((t) => t.base === base).map((t) => t.format) as FigureFormat[];

@@ -1,7 +1,8 @@
 // `giantstep report <dir>`: one self-contained HTML page of a folder's reproductions and figures.
-import { Command } from 'commander';
+
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { ConfigError, isPlainObject } from '../config';
 import { readBoundedText } from '../config/file';
 import { writeReport } from '../report';
@@ -12,7 +13,7 @@ import { SUMMARY_FILE } from '../reproduce';
  * one folder down) and each figure's .vl.json is a JSON object of the right shape. Exit 2, not a stack trace.
  */
 function checkInputs(dir: string): void {
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(dir);
   } catch (e) {
@@ -57,12 +58,14 @@ function checkInputs(dir: string): void {
 
 export function reportCommand(): Command {
   return new Command('report')
-    .description('write one self-contained HTML page (no network needed) of the reproductions and figures in a folder: figures, claims and verdicts, tables, configs')
+    .description(
+      'write one self-contained HTML page (no network needed) of the reproductions and figures in a folder: figures, claims and verdicts, tables, configs',
+    )
     .argument('<dir>', 'a folder from `giantstep reproduce` (or holding several, one per subfolder) or of `giantstep plot` figures')
     .option('--out <file>', 'where to write the page (default: <dir>/report.html)')
     .action((dir: string, o) => {
       checkInputs(dir);
-      let written;
+      let written: ReturnType<typeof writeReport>;
       try {
         written = writeReport(dir, o.out);
       } catch (e) {

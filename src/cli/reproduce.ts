@@ -3,18 +3,18 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, quoted } from '../config';
-import { FIGURE_NAMES, REPRODUCTIONS, reproduce, reproductionNamed } from '../reproduce';
 import type { ReproductionSummary } from '../reproduce';
+import { FIGURE_NAMES, REPRODUCTIONS, reproduce, reproductionNamed } from '../reproduce';
 import { shownWord } from '../reproduce/analysis';
 import { positiveNumberArg } from './options';
 
 function report(s: ReproductionSummary, outDir: string): string {
   const partial = s.runs < s.plannedRuns ? ` of ${s.plannedRuns} planned` : '';
   const lines = [`${s.figure}: ${s.runs} runs${partial}, ${s.wallSeconds.toFixed(1)} s (engine ${s.engineSeconds.toFixed(1)} s) → ${outDir}`];
-  for (const f of s.figures) lines.push(`  ${f.name}: ${shownWord[f.verdict.shown]} — ${f.verdict.evidence}`, `    test: ${f.verdict.test.replace(/\n/g, '\n    ')}`);
+  for (const f of s.figures)
+    lines.push(`  ${f.name}: ${shownWord[f.verdict.shown]} — ${f.verdict.evidence}`, `    test: ${f.verdict.test.replace(/\n/g, '\n    ')}`);
   return lines.join('\n') + '\n';
 }
-
 
 export function reproduceCommand(): Command {
   return new Command('reproduce')

@@ -1,12 +1,12 @@
 // `giantstep run`: one experiment from a preset, a config file and flags; JSON out.
 import { Command } from 'commander';
-import { mergeConfigs, prepareConfig } from '../config';
-import type { ConfigInput, Result } from '../config';
-import { run } from '../run';
-import { addConfigOptions, configFromFlags } from './options';
 import { randomFeaturesLabel } from '../baselines';
-import { checkOutPath, ProgressBar, writeAtomic } from './io';
+import type { ConfigInput, Result } from '../config';
+import { mergeConfigs, prepareConfig } from '../config';
 import { readConfigFile } from '../config/file';
+import { run } from '../run';
+import { checkOutPath, ProgressBar, writeAtomic } from './io';
+import { addConfigOptions, configFromFlags } from './options';
 
 export function summary(r: Result): string {
   const f = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(4));

@@ -1,9 +1,13 @@
 // `giantstep summarize`: mean, std, standard error and count of one or more metrics per group of runs.
 import { Command } from 'commander';
-import { mergeResults, summarize } from '../sweep';
 import type { Summary } from '../sweep';
+import { mergeResults, summarize } from '../sweep';
 
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const collect = (v: string, previous: string[] = []) => [...previous, ...list(v)];
 const STATS = ['mean', 'std', 'sem', 'count'] as const;
 
@@ -25,12 +29,18 @@ export function summaryTable(summaries: Summary[]): string {
     for (const g of s.groups) {
       const id = JSON.stringify(by.map((f) => g[f]));
       if (!rows.has(id)) rows.set(id, [...by.map((f) => cell(g[f])), ...Array(summaries.length * STATS.length).fill('—')]);
-      STATS.forEach((stat, i) => (rows.get(id)![by.length + m * STATS.length + i] = cell(g[stat])));
+      STATS.forEach((stat, i) => {
+        rows.get(id)![by.length + m * STATS.length + i] = cell(g[stat]);
+      });
     }
   });
   const body = [...rows.values()];
   const widths = header.map((h, i) => body.reduce((w, r) => Math.max(w, r[i].length), h.length));
-  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padStart(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...body.map(line)].join('\n') + '\n';
 }
 
@@ -39,7 +49,11 @@ export function summarizeCommand(): Command {
     .description('summarize results files: mean, std, standard error and count of metrics per group')
     .argument('<files...>', 'results files (JSON Lines) from `giantstep sweep`')
     .option('--by <fields>', 'group by these comma-separated fields (default: the sweep axes but seed)', list)
-    .option('--metric <paths>', 'dotted paths of the numbers to summarize, comma-separated or repeated, e.g. testError,baselines.randomFeatures.testError (default testError)', collect)
+    .option(
+      '--metric <paths>',
+      'dotted paths of the numbers to summarize, comma-separated or repeated, e.g. testError,baselines.randomFeatures.testError (default testError)',
+      collect,
+    )
     .option('--json', 'print {"metric", "by", "groups": [{...group, mean, std, sem, count}]} (several metrics: {"metrics", "summaries": [...]})')
     .action((files: string[], opts) => {
       const warn = (m: string) => process.stderr.write(`giantstep: warning: ${m}\n`);

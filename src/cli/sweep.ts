@@ -1,11 +1,12 @@
 // `giantstep sweep`: runs a sweep spec (file and/or --grid/--seeds/flags) into a resumable JSONL file.
-import { Command } from 'commander';
-import { SingleBar } from 'cli-progress';
+
 import { totalmem } from 'node:os';
-import { ConfigError, mergeConfigs } from '../config';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
 import type { ConfigInput } from '../config';
-import { jobCost, measureThroughput, parseGridFlag, parseSeedsFlag, readSpecFile, sweep } from '../sweep';
+import { ConfigError, mergeConfigs } from '../config';
 import type { SweepProgress, SweepRecord, SweepRun, SweepSpec } from '../sweep';
+import { jobCost, measureThroughput, parseGridFlag, parseSeedsFlag, readSpecFile, sweep } from '../sweep';
 import { addConfigOptions, configFromFlags } from './options';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -22,7 +23,8 @@ export function addSpecOptions(cmd: Command, defaults: Record<string, unknown>):
 /** The spec file (if any) with the command line's axes, seeds and base fields on top. */
 export function specFromOptions(file: string | undefined, opts: Record<string, unknown>): SweepSpec {
   const raw = file ? readSpecFile(file) : {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('spec', `${file} must hold an object with "base", "grid", "zip" and "seeds"`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError('spec', `${file} must hold an object with "base", "grid", "zip" and "seeds"`);
   const spec = { ...(raw as Record<string, unknown>) } as SweepSpec & Record<string, unknown>;
   const flags: ConfigInput = { ...configFromFlags(opts), ...(opts.preset ? { preset: opts.preset as string } : {}) };
   if (Object.keys(flags).length > 0) {
@@ -88,7 +90,9 @@ class SweepDisplay {
 
   record(r: SweepRecord, done: number, total: number): void {
     if (this.mode !== 'lines') return;
-    const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
+    const params = Object.entries(r.params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     const what = r.error ? `failed: ${r.error.message}` : `test error ${r.testError?.toFixed(4) ?? 'n/a'}`;
     const eta = this.last?.etaSeconds != null ? `, ETA ${formatSeconds(this.last.etaSeconds)}` : '';
     process.stderr.write(`[${done}/${total}] ${params}: ${what}${eta}\n`);

@@ -1,11 +1,11 @@
 // `giantstep theory <kind>`: theory curves as JSON, with the field names of run results so they overlay.
 import { Command } from 'commander';
-import { mergeConfigs, prepareConfig } from '../config';
 import type { ConfigInput } from '../config';
-import { theory } from '../theory';
-import type { TheoryRequest } from '../theory';
-import { checkOutPath, writeAtomic } from './io';
+import { mergeConfigs, prepareConfig } from '../config';
 import { readConfigFile } from '../config/file';
+import type { TheoryRequest } from '../theory';
+import { theory } from '../theory';
+import { checkOutPath, writeAtomic } from './io';
 import { addConfigOptions, configFromFlags, numberArg, numberListArg } from './options';
 
 function emit(request: TheoryRequest, out?: string): void {
@@ -44,7 +44,7 @@ export function theoryCommand(defaults: Record<string, unknown>): Command {
   );
   const overlaps = new Command('overlaps')
     .description(
-      'the deterministic (M, Q) recursion for a run config (the flags of `run`); steps shaped like run results. It models fresh batches, preprocess none or hermite, normalize none (refuses other settings; the answer\'s `models` says what it models) and has no readout',
+      "the deterministic (M, Q) recursion for a run config (the flags of `run`); steps shaped like run results. It models fresh batches, preprocess none or hermite, normalize none (refuses other settings; the answer's `models` says what it models) and has no readout",
     )
     .option('--config <file>', 'JSON config file')
     .option('--preset <name>', 'named protocol')
@@ -62,7 +62,7 @@ export function theoryCommand(defaults: Record<string, unknown>): Command {
   cmd.addCommand(overlaps);
   cmd.addCommand(
     new Command('phase-diagram')
-      .description('learned dimension against n = Θ(d^ℓ) for a target, and the generic diagram of a direction\'s one-step Hermite order against ℓ')
+      .description("learned dimension against n = Θ(d^ℓ) for a target, and the generic diagram of a direction's one-step Hermite order against ℓ")
       .option('--target <name>', 'target', 'staircase-3')
       .option('--out <file>', 'write the JSON here (default: stdout)')
       .action((o) => emit({ kind: 'phase-diagram', target: o.target }, o.out)),

@@ -29,7 +29,7 @@ export const FIELDS = {
   lambda: { kind: 'number', min: 0, exclusiveMin: true, doc: 'ridge penalty of the readout' },
   nTest: { kind: 'int', min: 0, max: 1e12, doc: 'fresh test samples (0: no test error)' },
   batches: { kind: 'enum', choices: ['fresh', 'reuse'], doc: 'a fresh batch per step, or one batch reused' },
-  readoutBatch: { kind: 'enum', choices: ['same', 'fresh'], doc: 'fit the readout on the last step\'s batch or a fresh one' },
+  readoutBatch: { kind: 'enum', choices: ['same', 'fresh'], doc: "fit the readout on the last step's batch or a fresh one" },
   preprocess: { kind: 'enum', choices: ['none', 'train', 'hermite', 'notebook'], doc: 'label pre-processing (docs/model.md §4.4)' },
   precision: { kind: 'enum', choices: ['f64', 'f32'], doc: 'working precision of the streamed passes' },
   seed: { kind: 'seed', doc: 'data seed' },
@@ -69,9 +69,7 @@ function schemaOf(spec: FieldSpec): z.ZodType {
       let n = z.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be finite');
       if (spec.min !== undefined) {
         const min = spec.min;
-        n = spec.exclusiveMin
-          ? n.refine((v) => v > min, `must be > ${min}`)
-          : n.refine((v) => v >= min, `must be >= ${min}`);
+        n = spec.exclusiveMin ? n.refine((v) => v > min, `must be > ${min}`) : n.refine((v) => v >= min, `must be >= ${min}`);
       }
       if (spec.max !== undefined) {
         const max = spec.max;

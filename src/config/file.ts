@@ -20,7 +20,8 @@ export function readBoundedText(path: string, field: string, limit = MAX_INPUT_B
       // stat before open: opening a device can have effects (a tape rewinds), and a FIFO without a writer blocks.
       const st = statSync(path);
       if (st.isDirectory()) throw new ConfigError(field, `${path} is a folder, not a file`);
-      if (!st.isFile() && !st.isFIFO() && !st.isSocket()) throw new ConfigError(field, `${path} is not a regular file (a device or other special file); give a file`);
+      if (!st.isFile() && !st.isFIFO() && !st.isSocket())
+        throw new ConfigError(field, `${path} is not a regular file (a device or other special file); give a file`);
       if (st.isFile() && st.size > limit) throw tooLarge(field, path, limit);
     }
     fd = stdin ? 0 : openSync(path, 'r');
@@ -59,7 +60,10 @@ export function readBoundedText(path: string, field: string, limit = MAX_INPUT_B
 }
 
 function tooLarge(field: string, path: string, limit: number): ConfigError {
-  return new ConfigError(field, `${path === '-' ? 'standard input' : path} is larger than ${mib(limit)}, the most a ${field === 'spec' ? 'spec' : 'config'} file may hold; is it the right file?`);
+  return new ConfigError(
+    field,
+    `${path === '-' ? 'standard input' : path} is larger than ${mib(limit)}, the most a ${field === 'spec' ? 'spec' : 'config'} file may hold; is it the right file?`,
+  );
 }
 
 /** A JSON config file: a plain object of config fields (it may name a "preset"). */

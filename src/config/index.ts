@@ -1,6 +1,6 @@
 // Config input → validated, preset-expanded partial config for the engine.
 import { configSchema, FIELDS, flagOf } from './fields';
-import { PRESETS, PRESET_NAMES } from './presets';
+import { PRESET_NAMES, PRESETS } from './presets';
 import type { ConfigInput } from './types';
 
 /**
@@ -59,7 +59,8 @@ export function mergeConfigs(...layers: ConfigInput[]): ConfigInput {
       for (const k of SIZE_FIELDS) delete out[k];
     }
     // defineProperty, not assignment: a key named __proto__ stays a (refused) field, not a prototype.
-    for (const [k, v] of Object.entries(layer)) if (v !== undefined) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(layer))
+      if (v !== undefined) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return out as ConfigInput;
 }
@@ -97,7 +98,8 @@ export function prepareConfig(input: unknown): ConfigInput {
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0];
       // A key that is no identifier ("", "a\nb") is named by the config, and quoted, so the message stays one line.
-      if (!/^[\w$-]+$/.test(key)) throw new ConfigError('config', `unknown config field ${JSON.stringify(key)}; known fields: ${Object.keys(FIELDS).join(', ')}`);
+      if (!/^[\w$-]+$/.test(key))
+        throw new ConfigError('config', `unknown config field ${JSON.stringify(key)}; known fields: ${Object.keys(FIELDS).join(', ')}`);
       throw new ConfigError(key, `unknown config field ${quoted(key)} (flag --${flagOf(key)}); known fields: ${Object.keys(FIELDS).join(', ')}`);
     }
     throw new ConfigError(String(issue.path[0] ?? 'config'), issue.message);
@@ -110,6 +112,6 @@ export function prepareConfig(input: unknown): ConfigInput {
   return mergeConfigs(base.config, rest);
 }
 
-export { FIELDS, FIELD_NAMES, flagOf } from './fields';
-export { PRESETS, PRESET_NAMES } from './presets';
+export { FIELD_NAMES, FIELDS, flagOf } from './fields';
+export { PRESET_NAMES, PRESETS } from './presets';
 export type * from './types';

@@ -6,11 +6,11 @@ import { ConfigError } from '../config';
 import { mergeResults } from '../sweep';
 import { toCsv } from './csv';
 import { toParquet } from './parquet';
-import { flatTable } from './table';
 import type { FlatTable, TableOptions } from './table';
+import { flatTable } from './table';
 
-export { flatTable, toCsv, toParquet };
 export type { Cell, Column, ColumnType, FlatTable, TableOptions } from './table';
+export { flatTable, toCsv, toParquet };
 
 export type ExportFormat = 'csv' | 'parquet';
 
@@ -23,7 +23,10 @@ export function resultsPath(path: string): string {
 export function exportFormat(out: string, format?: string): ExportFormat {
   const chosen = format ?? extname(out).slice(1).toLowerCase();
   if (chosen === 'csv' || chosen === 'parquet') return chosen;
-  throw new ConfigError(format ? 'format' : 'out', `${format ? `--format ${format}` : `${out}`}: export writes .csv or .parquet (name the file so, or pass --format csv|parquet)`);
+  throw new ConfigError(
+    format ? 'format' : 'out',
+    `${format ? `--format ${format}` : `${out}`}: export writes .csv or .parquet (name the file so, or pass --format csv|parquet)`,
+  );
 }
 
 /** The table of every run in `paths` (one line per run key, first seen) and the files' bytes in `format`. */
@@ -36,8 +39,6 @@ export function exportResults(
   const { records } = mergeResults(paths.map(resultsPath), warn);
   const table = flatTable(records, options);
   const bytes =
-    format === 'csv'
-      ? toCsv(table)
-      : toParquet(table, { 'giantstep.version': options.version, 'giantstep.rows': options.perStep ? 'run x step' : 'run' });
+    format === 'csv' ? toCsv(table) : toParquet(table, { 'giantstep.version': options.version, 'giantstep.rows': options.perStep ? 'run x step' : 'run' });
   return { table, bytes };
 }

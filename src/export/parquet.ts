@@ -1,7 +1,8 @@
 // A flat table as Parquet, with the column types of the table (float64, int64, utf8, bool): Apache
 // Arrow builds the columns, parquet-wasm writes the file (zstd-compressed, with key-value metadata).
-import { Bool, Float64, Int64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
+
 import type { DataType, Vector } from 'apache-arrow';
+import { Bool, Float64, Int64, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import type { Column, FlatTable } from './table';
 
 const ARROW_TYPES = { float64: () => new Float64(), int64: () => new Int64(), utf8: () => new Utf8(), bool: () => new Bool() };
@@ -19,9 +20,6 @@ export function toParquet(table: FlatTable, metadata: Record<string, string> = {
   const arrow = new Table(Object.fromEntries(table.columns.map((c) => [c.name, vectorOf(c)])));
   const wasmTable = parquet.Table.fromIPCStream(tableToIPC(arrow, 'stream'));
   const kv = new Map(Object.entries(metadata));
-  const properties = new parquet.WriterPropertiesBuilder()
-    .setCompression(parquet.Compression.ZSTD)
-    .setKeyValueMetadata(kv)
-    .build();
+  const properties = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.ZSTD).setKeyValueMetadata(kv).build();
   return parquet.writeParquet(wasmTable, properties);
 }

@@ -2,8 +2,8 @@
 // and per metric. Column types are fixed by the config's field table, not guessed from the first value,
 // so a float field stays float when some runs happen to hold 1 and others 1.5.
 import { ConfigError } from '../config';
-import { FIELDS } from '../config/fields';
 import type { FieldName } from '../config/fields';
+import { FIELDS } from '../config/fields';
 import { parseField } from '../plot/fields';
 import type { SweepRecord } from '../sweep';
 
@@ -75,7 +75,8 @@ function cell(value: unknown, type: ColumnType, column: string): Cell {
     (type === 'int64' && typeof value === 'number' && Number.isSafeInteger(value)) ||
     (type === 'utf8' && typeof value === 'string') ||
     (type === 'bool' && typeof value === 'boolean');
-  if (!ok) throw new ConfigError('files', `column ${column}: ${JSON.stringify(value)?.slice(0, 80)} is not a ${type} value (a results file of another version?)`);
+  if (!ok)
+    throw new ConfigError('files', `column ${column}: ${JSON.stringify(value)?.slice(0, 80)} is not a ${type} value (a results file of another version?)`);
   return value as Cell;
 }
 
@@ -117,7 +118,7 @@ export function flatTable(records: SweepRecord[], options: TableOptions = {}): F
     for (const [path, type] of RUN_METRICS) add(path, type, (r) => at(r.record, path));
   }
   for (const text of options.metrics ?? []) {
-    let field;
+    let field: ReturnType<typeof parseField>;
     try {
       field = parseField(text);
     } catch (e) {
@@ -125,7 +126,10 @@ export function flatTable(records: SweepRecord[], options: TableOptions = {}): F
     }
     const values = rows.map((r) => field.get(options.perStep ? r.step : r.record));
     if (values.every((v) => v === undefined)) {
-      throw new ConfigError('metric', `${text}: no ${options.perStep ? 'step' : 'run'} has a value there (paths are read from ${options.perStep ? 'each step, e.g. overlap.singularValues.1' : 'the run\'s line, e.g. steps.-1.overlap.singularValues.1'})`);
+      throw new ConfigError(
+        'metric',
+        `${text}: no ${options.perStep ? 'step' : 'run'} has a value there (paths are read from ${options.perStep ? 'each step, e.g. overlap.singularValues.1' : "the run's line, e.g. steps.-1.overlap.singularValues.1"})`,
+      );
     }
     const type = inferType(values);
     add(field.text, type, (r) => {

@@ -1,12 +1,12 @@
 // A figure from any set of result records (a sweep's JSONL lines): y against x per series, the mean over
 // the records that share (series, x) — the seeds — with std or s.e. bars, theory curves and baselines.
 import { randomFeaturesLabel } from '../baselines';
+import type { FieldPath } from './fields';
 import { parseField } from './fields';
 import { uniqueRuns } from './jsonl';
-import type { FieldPath } from './fields';
-import { sampleStats } from './stats';
-import { ERROR_LABEL, lineChart } from './spec';
 import type { CurvePoint, ErrorKind, MeasuredPoint, VegaLiteSpec } from './spec';
+import { ERROR_LABEL, lineChart } from './spec';
+import { sampleStats } from './stats';
 
 export interface TheoryCurve {
   /** The theory JSON (e.g. from `giantstep theory one-step`): an array of points or an object holding one. */
@@ -36,7 +36,24 @@ export interface RecordPlotOptions {
 }
 
 /** Config fields worth naming in a caption when every record shares them. */
-const CAPTION_FIELDS = ['target', 'activation', 'd', 'p', 'n', 'kappa', 'alpha', 'steps', 'eta', 'etaRule', 'lambda', 'nTest', 'preprocess', 'readoutBatch', 'initA', 'initW'];
+const CAPTION_FIELDS = [
+  'target',
+  'activation',
+  'd',
+  'p',
+  'n',
+  'kappa',
+  'alpha',
+  'steps',
+  'eta',
+  'etaRule',
+  'lambda',
+  'nTest',
+  'preprocess',
+  'readoutBatch',
+  'initA',
+  'initW',
+];
 
 function sharedConfig(records: unknown[]): string {
   const parts: string[] = [];

@@ -2,8 +2,8 @@
 // Headless rendering: vega-lite spec → vega → SVG (vega's string renderer, no canvas), SVG → PNG (resvg).
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { checkOutPath, writeAtomic } from '../files';
 import type { Resvg as ResvgType } from '@resvg/resvg-js';
+import { checkOutPath, writeAtomic } from '../files';
 import { importEsm } from './esm';
 import type { VegaLiteSpec } from './spec';
 

@@ -110,7 +110,13 @@ function header(title: string, caption: string[]): Record<string, unknown> {
 }
 
 /** Wraps layers over one data set in panels when facets are asked for. */
-function panels(base: Record<string, unknown>, values: unknown[], layer: unknown[], facets: Facets | undefined, size: { width: number; height: number }): VegaLiteSpec {
+function panels(
+  base: Record<string, unknown>,
+  values: unknown[],
+  layer: unknown[],
+  facets: Facets | undefined,
+  size: { width: number; height: number },
+): VegaLiteSpec {
   const data = { values };
   if (!facets?.column && !facets?.row) return { ...base, data, ...size, layer };
   const facet: Record<string, unknown> = {};
@@ -137,16 +143,41 @@ export function lineChart(input: LineChartInput): VegaLiteSpec {
   const seriesOrder = [...new Set(rows.map((r) => r.series))];
   const color = { field: 'series', type: 'nominal', title: input.seriesTitle, scale: { domain: seriesOrder }, sort: seriesOrder };
   const styles = [`simulation (${ERROR_LABEL[input.error]})`, 'theory', 'baseline'].filter((s) => rows.some((r) => r.style === s));
-  const dash = { field: 'style', type: 'nominal', title: 'line', legend: { encode: { symbols: { update: { stroke: { value: '#333' } } } } }, scale: { domain: styles, range: styles.map((s) => (s === 'theory' ? [6, 3] : s === 'baseline' ? [2, 2] : [1, 0])) } };
+  const dash = {
+    field: 'style',
+    type: 'nominal',
+    title: 'line',
+    legend: { encode: { symbols: { update: { stroke: { value: '#333' } } } } },
+    scale: { domain: styles, range: styles.map((s) => (s === 'theory' ? [6, 3] : s === 'baseline' ? [2, 2] : [1, 0])) },
+  };
   const only = (layer: string) => ({ filter: `datum.layer === '${layer}'` });
   // With a fixed domain, what falls outside is cut at the axes rather than drawn over them.
   const clip = Boolean(input.x.domain || input.y.domain);
   const layer: unknown[] = [
     { transform: [only('measured')], mark: { type: 'rule', strokeWidth: 1.2, clip }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
-    { transform: [only('measured')], mark: { type: 'line', point: { size: 28, filled: true }, strokeWidth: 1.8, clip }, encoding: { x, y, color, strokeDash: dash, tooltip: [{ field: 'series' }, { field: 'x' }, { field: 'y', format: '.4f' }, { field: 'lo', format: '.4f' }, { field: 'hi', format: '.4f' }, { field: 'count', title: 'seeds' }] } },
+    {
+      transform: [only('measured')],
+      mark: { type: 'line', point: { size: 28, filled: true }, strokeWidth: 1.8, clip },
+      encoding: {
+        x,
+        y,
+        color,
+        strokeDash: dash,
+        tooltip: [
+          { field: 'series' },
+          { field: 'x' },
+          { field: 'y', format: '.4f' },
+          { field: 'lo', format: '.4f' },
+          { field: 'hi', format: '.4f' },
+          { field: 'count', title: 'seeds' },
+        ],
+      },
+    },
   ];
-  if (input.theory?.length) layer.push({ transform: [only('theory')], mark: { type: 'line', strokeWidth: 1.6, clip }, encoding: { x, y, color, strokeDash: dash } });
-  if (input.baselines?.length) layer.push({ transform: [only('baseline')], mark: { type: 'rule', strokeWidth: 1.5, clip }, encoding: { y, color, strokeDash: dash } });
+  if (input.theory?.length)
+    layer.push({ transform: [only('theory')], mark: { type: 'line', strokeWidth: 1.6, clip }, encoding: { x, y, color, strokeDash: dash } });
+  if (input.baselines?.length)
+    layer.push({ transform: [only('baseline')], mark: { type: 'rule', strokeWidth: 1.5, clip }, encoding: { y, color, strokeDash: dash } });
   return panels(header(input.title, input.caption), rows, layer, input.facets, { width, height });
 }
 
@@ -214,8 +245,31 @@ export function heatmap(input: HeatmapInput): VegaLiteSpec {
     width: { step: input.cellWidth ?? 40 },
     height: { step: 30 },
     layer: [
-      { mark: 'rect', encoding: { x, y, color: { field: 'value', type: 'quantitative', title: input.colorTitle, scale: { scheme: 'blues', ...(input.colorDomain ? { domain: input.colorDomain } : {}) } } } },
-      { mark: { type: 'text', fontSize: 11 }, encoding: { x, y, text: { field: 'label' }, color: { condition: { test: `datum.value > ${input.colorDomain ? (input.colorDomain[0] + input.colorDomain[1]) / 2 : 0.5}`, value: 'white' }, value: 'black' } } },
+      {
+        mark: 'rect',
+        encoding: {
+          x,
+          y,
+          color: {
+            field: 'value',
+            type: 'quantitative',
+            title: input.colorTitle,
+            scale: { scheme: 'blues', ...(input.colorDomain ? { domain: input.colorDomain } : {}) },
+          },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 11 },
+        encoding: {
+          x,
+          y,
+          text: { field: 'label' },
+          color: {
+            condition: { test: `datum.value > ${input.colorDomain ? (input.colorDomain[0] + input.colorDomain[1]) / 2 : 0.5}`, value: 'white' },
+            value: 'black',
+          },
+        },
+      },
     ],
   };
 }

@@ -68,7 +68,8 @@ export const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style
 const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
 const record = (x: unknown): Record<string, unknown> => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
 
-const svgImage = (svg: string, alt: unknown) => html`<img class="figure" alt="${alt}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
+const svgImage = (svg: string, alt: unknown) =>
+  html`<img class="figure" alt="${alt}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
 
 const BADGE: Record<string, string> = { yes: 'shown', no: 'not shown', partly: 'partly shown' };
 /** The verdict's class and badge: known words only (anything else is shown as escaped text). */
@@ -114,7 +115,8 @@ function reproductionSection(entry: ReportInput['reproductions'][number]): SafeH
 <h5>Sweep spec</h5><pre>${JSON.stringify(r.spec, null, 2)}</pre>
 <h5>Resolved config of the first run</h5><pre>${JSON.stringify(r.exampleConfig, null, 2)}</pre></details>`;
   });
-  const planned = typeof s.plannedRuns === 'number' && typeof s.runs === 'number' && s.plannedRuns > s.runs ? html` of ${s.plannedRuns} planned (an interrupted run)` : '';
+  const planned =
+    typeof s.plannedRuns === 'number' && typeof s.runs === 'number' && s.plannedRuns > s.runs ? html` of ${s.plannedRuns} planned (an interrupted run)` : '';
   return html`<section id="${s.figure}">
 <h2>${s.title}</h2>
 <p>${s.description}</p>
@@ -129,7 +131,8 @@ ${configs}
 function looseSection(loose: LooseFigure[]): SafeHtml | '' {
   if (!loose.length) return '';
   const items = loose.map(
-    (f) => html`<div class="row"><figure>${svgImage(f.svg, f.title)}<figcaption>${f.path}</figcaption></figure><aside><h4>${f.title}</h4>${list(f.caption).map((c) => html`<p>${c}</p>`)}</aside></div>`,
+    (f) =>
+      html`<div class="row"><figure>${svgImage(f.svg, f.title)}<figcaption>${f.path}</figcaption></figure><aside><h4>${f.title}</h4>${list(f.caption).map((c) => html`<p>${c}</p>`)}</aside></div>`,
   );
   return html`<section id="other-figures"><h2>Other figures</h2>
 ${items}

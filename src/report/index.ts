@@ -3,21 +3,28 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { checkOutPath, writeAtomic } from '../files';
-import { version } from '../version';
-import { FIGURE_NAMES, SUMMARY_FILE } from '../reproduce';
 import type { ReproductionSummary } from '../reproduce';
-import { renderReport } from './html';
+import { FIGURE_NAMES, SUMMARY_FILE } from '../reproduce';
+import { version } from '../version';
 import type { LooseFigure, ReportInput } from './html';
+import { renderReport } from './html';
 
 function readSummary(dir: string): ReproductionSummary | undefined {
   const path = join(dir, SUMMARY_FILE);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ReproductionSummary) : undefined;
 }
 
-const subfolders = (dir: string) => readdirSync(dir).map((f) => join(dir, f)).filter((p) => statSync(p).isDirectory()).sort();
+const subfolders = (dir: string) =>
+  readdirSync(dir)
+    .map((f) => join(dir, f))
+    .filter((p) => statSync(p).isDirectory())
+    .sort();
 
 function svgFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.svg')).map((f) => join(dir, f)).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.svg'))
+    .map((f) => join(dir, f))
+    .sort();
 }
 
 function looseFigure(root: string, svgPath: string): LooseFigure {
@@ -54,8 +61,15 @@ export function gatherReport(dir: string): ReportInput {
   }
   const order = (s: ReproductionSummary) => (FIGURE_NAMES.includes(s.figure) ? FIGURE_NAMES.indexOf(s.figure) : FIGURE_NAMES.length);
   reproductions.sort((a, b) => order(a.summary) - order(b.summary));
-  if (!reproductions.length && !loose.length) throw new Error(`${dir}: no summary.json or .svg figures here or one folder down (run \`giantstep reproduce\` or \`giantstep plot\` first)`);
-  return { title: 'giantstep: reproducing "How Two-Layer Neural Networks Learn, One (Giant) Step at a Time"', generatedAt: new Date().toISOString(), version, reproductions, loose };
+  if (!reproductions.length && !loose.length)
+    throw new Error(`${dir}: no summary.json or .svg figures here or one folder down (run \`giantstep reproduce\` or \`giantstep plot\` first)`);
+  return {
+    title: 'giantstep: reproducing "How Two-Layer Neural Networks Learn, One (Giant) Step at a Time"',
+    generatedAt: new Date().toISOString(),
+    version,
+    reproductions,
+    loose,
+  };
 }
 
 /** Writes the report of `dir` to `out` (default dir/report.html) and returns its path. */

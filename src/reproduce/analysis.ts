@@ -1,9 +1,10 @@
 // Small tools the analyses share: numbers out of records, statistics over seeds, and wording.
-import { describe } from '../theory';
+
 import { parseField } from '../plot/fields';
-import { formatStats, sampleStats } from '../plot/stats';
 import type { SampleStats } from '../plot/stats';
+import { formatStats, sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
+import { describe } from '../theory';
 import type { Shown } from './types';
 
 export function numberAt(record: unknown, path: string): number | undefined {
@@ -13,7 +14,10 @@ export function numberAt(record: unknown, path: string): number | undefined {
 
 /** Statistics over the records `where` selects (the seeds of one point) of the number at `path`. */
 export function statsOf(records: SweepRecord[], where: (r: SweepRecord) => boolean, path: string): SampleStats | undefined {
-  const values = records.filter(where).map((r) => numberAt(r, path)).filter((v): v is number => v !== undefined);
+  const values = records
+    .filter(where)
+    .map((r) => numberAt(r, path))
+    .filter((v): v is number => v !== undefined);
   return values.length ? sampleStats(values) : undefined;
 }
 

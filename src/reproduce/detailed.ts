@@ -1,10 +1,11 @@
 // Runs whose figures need per-neuron arrays (update cosines, in-plane directions), which sweep lines
 // leave out. They use the sweep's plan (keys), line format and results file, so a results file mixes
 // both kinds and an interrupted reproduction resumes the same way.
-import { run } from '../run';
+
 import type { Result } from '../config';
-import { planSweep, ResultsFile } from '../sweep';
+import { run } from '../run';
 import type { StepSummary, SweepRecord, SweepSpec } from '../sweep';
+import { planSweep, ResultsFile } from '../sweep';
 import { recordOf } from '../sweep/record';
 
 /** A sweep line with, per step, the first trackNeurons neurons' update cosines and in-plane directions. */

@@ -1,11 +1,12 @@
 // Figure 1, top panels: test error against log n / log d for 1..6 giant steps, with random features and
 // the linear kernel; left T-A (leap 2), right T-B (staircase). The paper does not state d, p, η, λ;
 // the choice is explained in FIG1_CHOICE (and docs/reproducing.md).
-import { lineChart } from '../plot/spec';
-import type { MeasuredPoint } from '../plot/spec';
-import { measuredPoints } from '../plot/records';
-import { parseField } from '../plot/fields';
+
 import type { ConfigInput } from '../config';
+import { parseField } from '../plot/fields';
+import { measuredPoints } from '../plot/records';
+import type { MeasuredPoint } from '../plot/spec';
+import { lineChart } from '../plot/spec';
 import type { AxisValues, SweepRecord } from '../sweep';
 import { clearlyBelow, clearlyBelowText, fmt, nearest, numberAt, oneDirectionError, statsOf, valuesOf } from './analysis';
 import type { Reproduction, Shown, Verdict } from './types';
@@ -17,17 +18,28 @@ export function fig1Base(quick: boolean, target: string): ConfigInput {
   const d = quick ? 128 : 256;
   const p = quick ? 42 : 86; // ≈ d/3, even for the symmetric initialization
   return {
-    d, p, target, activation: 'relu',
-    eta: 2 * p, etaRule: 'raw', // η = 2p, the multi-step notebook's rate
-    lambda: 1, nTest: quick ? 5000 : 10000,
-    initW: 'gaussian', initA: 'notebook', symmetric: true, initSeed: null,
-    preprocess: 'none', batches: 'fresh', readoutBatch: 'fresh', trackNeurons: 0,
+    d,
+    p,
+    target,
+    activation: 'relu',
+    eta: 2 * p,
+    etaRule: 'raw', // η = 2p, the multi-step notebook's rate
+    lambda: 1,
+    nTest: quick ? 5000 : 10000,
+    initW: 'gaussian',
+    initA: 'notebook',
+    symmetric: true,
+    initSeed: null,
+    preprocess: 'none',
+    batches: 'fresh',
+    readoutBatch: 'fresh',
+    trackNeurons: 0,
   };
 }
 
 export const FIG1_CHOICE =
-  'd = 256, p = 86 ≈ d/3, η = 2p (the multi-step notebook\'s rate; with η ∝ p·d^((κ−1)/2) the later steps diverge at κ > 1.5), λ = 1 in the notebooks\' sum form ' +
-  '(negligible once n ≫ p, and it keeps the interpolation peak at n ≈ p bounded), a = ±1/√p in the multi-step notebook\'s pattern with symmetric pairs (the network starts at 0), W0 redrawn per seed, ' +
+  "d = 256, p = 86 ≈ d/3, η = 2p (the multi-step notebook's rate; with η ∝ p·d^((κ−1)/2) the later steps diverge at κ > 1.5), λ = 1 in the notebooks' sum form " +
+  "(negligible once n ≫ p, and it keeps the interpolation peak at n ≈ p bounded), a = ±1/√p in the multi-step notebook's pattern with symmetric pairs (the network starts at 0), W0 redrawn per seed, " +
   'fresh batches, readout on a fresh batch of n, no pre-processing (it would remove the first-order signal the staircase builds on).';
 
 const kappaGrid = (quick: boolean): AxisValues => (quick ? { linspace: [0.5, 2, 7] } : { linspace: [0.25, 2.25, 81] });
@@ -47,14 +59,15 @@ const PANELS: Panel[] = [
     target: 'T-A',
     claim:
       'T-A has leap index 2: with n = d^κ per step and κ < 2, extra steps learn no second direction (that needs n = Θ(d²) in one step), so more steps bring no gain beyond the first direction.',
-    directionClaim: 'With n = d^κ, κ < 2, no number of steps learns T-A\'s second direction: the second singular value of the overlap stays at its initial level.',
+    directionClaim:
+      "With n = d^κ, κ < 2, no number of steps learns T-A's second direction: the second singular value of the overlap stays at its initial level.",
   },
   {
     side: 'right',
     target: 'T-B',
     claim:
       'T-B is a staircase: once one step learns its first direction (κ ≳ 1), a second step with the same n learns the second one, so 2 steps beat 1 step and more steps keep improving.',
-    directionClaim: 'T-B\'s second direction appears from step 2 on (the staircase): the second singular value of the overlap grows at step 2, not at step 1.',
+    directionClaim: "T-B's second direction appears from step 2 on (the staircase): the second singular value of the overlap grows at step 2, not at step 1.",
   },
 ];
 
@@ -70,8 +83,22 @@ function caption(records: SweepRecord[], quick: boolean): string[] {
 function errorFigure(panel: Panel, records: SweepRecord[], quick: boolean) {
   const x = parseField('config.kappa');
   const measured: MeasuredPoint[] = [
-    ...STEPS.flatMap((t) => measuredPoints(records.filter((r) => r.config.steps === t), x, parseField('testError'), () => stepLabel(t), 'sem')),
-    ...measuredPoints(records.filter((r) => r.config.steps === 1), x, parseField('baselines.randomFeatures.testError'), () => 'random features', 'sem'),
+    ...STEPS.flatMap((t) =>
+      measuredPoints(
+        records.filter((r) => r.config.steps === t),
+        x,
+        parseField('testError'),
+        () => stepLabel(t),
+        'sem',
+      ),
+    ),
+    ...measuredPoints(
+      records.filter((r) => r.config.steps === 1),
+      x,
+      parseField('baselines.randomFeatures.testError'),
+      () => 'random features',
+      'sem',
+    ),
   ];
   const lk = numberAt(records[0], 'baselines.linearKernel.testError') ?? NaN;
   const oneDir = oneDirectionError(panel.target);
@@ -96,7 +123,15 @@ function errorFigure(panel: Panel, records: SweepRecord[], quick: boolean) {
 
 function overlapFigure(panel: Panel, records: SweepRecord[], quick: boolean) {
   const x = parseField('config.kappa');
-  const measured = STEPS.flatMap((t) => measuredPoints(records.filter((r) => r.config.steps === t), x, parseField('steps.-1.overlap.singularValues.1'), () => stepLabel(t), 'sem'));
+  const measured = STEPS.flatMap((t) =>
+    measuredPoints(
+      records.filter((r) => r.config.steps === t),
+      x,
+      parseField('steps.-1.overlap.singularValues.1'),
+      () => stepLabel(t),
+      'sem',
+    ),
+  );
   const init = statsOf(records, () => true, 'initial.singularValues.1');
   return lineChart({
     title: `Figure 1 ${panel.side}: the second direction, ${panel.target}`,
@@ -116,7 +151,10 @@ function overlapFigure(panel: Panel, records: SweepRecord[], quick: boolean) {
 function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overlap: Verdict } {
   const kappas = valuesOf(records, 'kappa');
   const k = nearest(kappas, 1.5);
-  const at = (t: number, kappa = k) => (r: SweepRecord) => r.config.steps === t && r.config.kappa === kappa;
+  const at =
+    (t: number, kappa = k) =>
+    (r: SweepRecord) =>
+      r.config.steps === t && r.config.kappa === kappa;
   const err = (t: number, kappa = k) => statsOf(records, at(t, kappa), 'testError');
   const sv2 = (t: number, kappa = k) => statsOf(records, at(t, kappa), 'steps.-1.overlap.singularValues.1');
   const init = statsOf(records, () => true, 'initial.singularValues.1');
@@ -126,15 +164,19 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
   const errors = `at κ = ${k}: 1 step ${fmt(e1, 'sem')}, 2 steps ${fmt(e2, 'sem')}, 6 steps ${fmt(e6, 'sem')} (mean ± s.e.); random features ${fmt(statsOf(records, at(1), 'baselines.randomFeatures.testError'), 'sem')}; best function of the first direction alone ${oneDir.toFixed(3)}`;
   const overlaps = `second singular value at κ = ${k}: initial ${fmt(init, 'sem')}, after 1 step ${fmt(s1, 'sem')}, 2 steps ${fmt(s2, 'sem')}, 6 steps ${fmt(s6, 'sem')}`;
   if (!e1 || !e2 || !e6 || !s1 || !s2 || !s6 || !init) {
-    const missing = { claim: panel.claim, shown: 'no' as Shown, evidence: 'not enough runs at κ ≈ 1.5', test: 'needs 1, 2 and 6 steps at κ ≈ 1.5 and the initial overlap: missing, so not shown' };
+    const missing = {
+      claim: panel.claim,
+      shown: 'no' as Shown,
+      evidence: 'not enough runs at κ ≈ 1.5',
+      test: 'needs 1, 2 and 6 steps at κ ≈ 1.5 and the initial overlap: missing, so not shown',
+    };
     return { error: missing, overlap: { ...missing, claim: panel.directionClaim } };
   }
   if (panel.side === 'right') {
     const staircase = clearlyBelow(e2, e1) && clearlyBelow(e6, e2);
     const second = s2.mean > 2 * s1.mean && s1.mean < 2 * init.mean;
     // p ≈ d/3 < d here, so the first-direction floor bounds what one learned direction can give.
-    const errorTest =
-      `At κ = ${k}: ${clearlyBelowText('2 steps', e2, '1 step', e1)}; ${clearlyBelowText('6 steps', e6, '2 steps', e2)}; 2 steps ${e2.mean.toFixed(4)} < first-direction floor ${oneDir.toFixed(4)} (p = ${records[0].config.p} < d = ${records[0].config.d}): ${e2.mean < oneDir}. Shown: both drops (and below the floor, else partly).`;
+    const errorTest = `At κ = ${k}: ${clearlyBelowText('2 steps', e2, '1 step', e1)}; ${clearlyBelowText('6 steps', e6, '2 steps', e2)}; 2 steps ${e2.mean.toFixed(4)} < first-direction floor ${oneDir.toFixed(4)} (p = ${records[0].config.p} < d = ${records[0].config.d}): ${e2.mean < oneDir}. Shown: both drops (and below the floor, else partly).`;
     const overlapTest = `At κ = ${k}: σ₂ after 2 steps ${s2.mean.toFixed(4)} > 2 × σ₂ after 1 step ${s1.mean.toFixed(4)}: ${s2.mean > 2 * s1.mean}; σ₂ after 1 step < 2 × σ₂ at init ${init.mean.toFixed(4)}: ${s1.mean < 2 * init.mean}. Shown if both.`;
     return {
       error: { claim: panel.claim, shown: staircase ? (e2.mean < oneDir ? 'yes' : 'partly') : 'no', evidence: `Test error ${errors}.`, test: errorTest },
@@ -148,7 +190,10 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
   const gain = (e1.mean - e6.mean) / e1.mean;
   const aboveFloor = kappas.filter((kk) => kk < 2).every((kk) => (err(6, kk)?.mean ?? Infinity) > oneDir);
   const shown: Shown = noSecond && aboveFloor ? (gain < 0.1 ? 'yes' : 'partly') : 'no';
-  const why = gain < 0.1 ? '' : ` More steps still sharpen the first direction (error ${(100 * gain).toFixed(0)}% lower after 6 steps than after 1) but never reach the error of the best function of the first direction alone.`;
+  const why =
+    gain < 0.1
+      ? ''
+      : ` More steps still sharpen the first direction (error ${(100 * gain).toFixed(0)}% lower after 6 steps than after 1) but never reach the error of the best function of the first direction alone.`;
   const overlapTest = `For every κ in [1, 2) (${below2.length} values): σ₂ after 6 steps < 2 × σ₂ at init; largest ratio ${worst.toFixed(2)} < 2: ${noSecond}.`;
   const errorTest =
     `${overlapTest} For every κ < 2: error after 6 steps > first-direction floor ${oneDir.toFixed(4)}: ${aboveFloor}. ` +
@@ -184,8 +229,16 @@ function panelReproduction(panel: Panel): Reproduction {
       const row = (k: number) => [
         k,
         records.find((r) => r.config.kappa === k)?.config.n ?? null,
-        ...STEPS.map((t) => fmt(statsOf(records, (r) => r.config.kappa === k && r.config.steps === t, 'testError'), 'sem')),
-        fmt(statsOf(records, (r) => r.config.kappa === k && r.config.steps === 1, 'baselines.randomFeatures.testError'), 'sem'),
+        ...STEPS.map((t) =>
+          fmt(
+            statsOf(records, (r) => r.config.kappa === k && r.config.steps === t, 'testError'),
+            'sem',
+          ),
+        ),
+        fmt(
+          statsOf(records, (r) => r.config.kappa === k && r.config.steps === 1, 'baselines.randomFeatures.testError'),
+          'sem',
+        ),
       ];
       const shownKappas = kappas.filter((_, i) => kappas.length <= 12 || i % Math.ceil(kappas.length / 12) === 0 || i === kappas.length - 1);
       return {

@@ -2,13 +2,13 @@
 // first 40 neurons after steps 1 and 2, T-A and T-B, with the theory lines: step 1 along ±W*ᵀC1*
 // (docs/model.md §7), step 2 the population drift of a neuron at its group's mean overlap after step 1.
 import { scatterChart } from '../plot/spec';
-import { sampleStats } from '../plot/stats';
 import type { SampleStats } from '../plot/stats';
+import { sampleStats } from '../plot/stats';
 import { theory } from '../theory';
-import { isDetailed } from './detailed';
-import type { DetailedRecord } from './detailed';
-import { fig1Base } from './fig1';
 import { fmt } from './analysis';
+import type { DetailedRecord } from './detailed';
+import { isDetailed } from './detailed';
+import { fig1Base } from './fig1';
 import type { Reproduction, Shown } from './types';
 
 const TARGETS = ['T-A', 'T-B'];
@@ -34,7 +34,11 @@ function theoryDirections(r: DetailedRecord, step: number): Record<number, numbe
     const rows = cosines.neuronCos.filter((_, i) => i < 40 && signOf(i) === sign);
     const m = rows[0].map((_, j) => rows.reduce((s, row) => s + row[j], 0) / rows.length);
     const s = Math.sqrt(Math.max(0, 1 - m.reduce((a, x) => a + x * x, 0)));
-    const drift = (theory({ kind: 'drift', target: r.config.target, activation: r.config.activation, m, s, samples: 400000, seed: 1 }) as unknown as { drift: { drift: number[] } }).drift.drift;
+    const drift = (
+      theory({ kind: 'drift', target: r.config.target, activation: r.config.activation, m, s, samples: 400000, seed: 1 }) as unknown as {
+        drift: { drift: number[] };
+      }
+    ).drift.drift;
     out[sign] = unit(drift.map((x) => sign * x));
   }
   return out;
@@ -46,12 +50,21 @@ const angleToLine = (v: number[], dir: number[]) => (Math.acos(Math.min(1, Math.
 const angleToRay = (v: number[], dir: number[]) => (Math.acos(Math.max(-1, Math.min(1, (v[0] * dir[0] + v[1] * dir[1]) / Math.hypot(...v)))) * 180) / Math.PI;
 
 /** Over seeds: the mean over the first 40 neurons (or one sign group of them) of an angle of each point. */
-function meanAngle(records: DetailedRecord[], target: string, step: number, angle: (v: number[], neuron: number, r: DetailedRecord) => number, sign?: number): SampleStats {
+function meanAngle(
+  records: DetailedRecord[],
+  target: string,
+  step: number,
+  angle: (v: number[], neuron: number, r: DetailedRecord) => number,
+  sign?: number,
+): SampleStats {
   return sampleStats(
     records
       .filter((r) => r.config.target === target)
       .map((r) => {
-        const points = r.steps[step].inPlane.slice(0, 40).map((v, i) => ({ v, i })).filter(({ i }) => sign === undefined || signOf(i) === sign);
+        const points = r.steps[step].inPlane
+          .slice(0, 40)
+          .map((v, i) => ({ v, i }))
+          .filter(({ i }) => sign === undefined || signOf(i) === sign);
         return points.reduce((s, { v, i }) => s + angle(v, i, r), 0) / points.length;
       }),
   );
@@ -64,13 +77,21 @@ function meanAngle(records: DetailedRecord[], target: string, step: number, angl
  */
 function splitAngle(records: DetailedRecord[], target: string, step: number): SampleStats {
   const meanOf = (r: DetailedRecord, sign: number) => {
-    const pts = r.steps[step].inPlane.slice(0, 40).filter((_, i) => signOf(i) === sign).map(unit);
+    const pts = r.steps[step].inPlane
+      .slice(0, 40)
+      .filter((_, i) => signOf(i) === sign)
+      .map(unit);
     return unit([0, 1].map((j) => pts.reduce((s, v) => s + v[j], 0)));
   };
   return sampleStats(
     records
       .filter((r) => r.config.target === target)
-      .map((r) => angleToRay(meanOf(r, 1), meanOf(r, -1).map((x) => -x))),
+      .map((r) =>
+        angleToRay(
+          meanOf(r, 1),
+          meanOf(r, -1).map((x) => -x),
+        ),
+      ),
   );
 }
 
@@ -78,14 +99,14 @@ function splitAngle(records: DetailedRecord[], target: string, step: number): Sa
 export const BOUNDS = { onLine: 15, turned: 25, split: 30, toTheoryRay: 20 };
 
 const CLAIM =
-  'After one step every neuron moves along ±W*ᵀC1* (one direction, for both targets); at step 2 T-B\'s neurons turn toward its second direction, split by the sign of a_i, while T-A\'s stay on the first.';
+  "After one step every neuron moves along ±W*ᵀC1* (one direction, for both targets); at step 2 T-B's neurons turn toward its second direction, split by the sign of a_i, while T-A's stay on the first.";
 
 export const fig1Directions: Reproduction = {
   name: 'fig1-directions',
   title: 'Figure 1 bottom: in-plane update directions after 1 and 2 steps, T-A and T-B',
   description:
     `The Figure 1 network (see fig1-left) at n = d^${KAPPA}, 2 steps, first 40 neurons (a_i = +1/√p for the first 20, −1/√p for the next 20), 3 seeds (the figure shows seed 0). ` +
-    'Theory: step 1 along ±W*ᵀC1*; step 2 the population drift E[g*(u) σ\'(⟨m,u⟩ + sξ) u] of a neuron at its sign group\'s mean overlap after step 1 (the network\'s own output left out). ' +
+    "Theory: step 1 along ±W*ᵀC1*; step 2 the population drift E[g*(u) σ'(⟨m,u⟩ + sξ) u] of a neuron at its sign group's mean overlap after step 1 (the network's own output left out). " +
     '--quick: d = 128, p = 42, 2 seeds.',
   runSets: (quick) => [
     {
@@ -99,10 +120,20 @@ export const fig1Directions: Reproduction = {
     const first = Math.min(...records.map((r) => r.config.seed));
     const shown = records.filter((r) => r.config.seed === first);
     const points = shown.flatMap((r) =>
-      r.steps.flatMap((s, t) => s.inPlane.slice(0, 40).map(([x, y], i) => ({ x, y, group: GROUP[signOf(i)], target: r.config.target, step: `after step ${t + 1}` }))),
+      r.steps.flatMap((s, t) =>
+        s.inPlane.slice(0, 40).map(([x, y], i) => ({ x, y, group: GROUP[signOf(i)], target: r.config.target, step: `after step ${t + 1}` })),
+      ),
     );
     const circle = shown.flatMap((r) =>
-      r.steps.flatMap((_, t) => Array.from({ length: 73 }, (_, k) => ({ x: Math.cos((k * Math.PI) / 36), y: Math.sin((k * Math.PI) / 36), line: 'unit circle', target: r.config.target, step: `after step ${t + 1}` }))),
+      r.steps.flatMap((_, t) =>
+        Array.from({ length: 73 }, (_, k) => ({
+          x: Math.cos((k * Math.PI) / 36),
+          y: Math.sin((k * Math.PI) / 36),
+          line: 'unit circle',
+          target: r.config.target,
+          step: `after step ${t + 1}`,
+        })),
+      ),
     );
     const theoryRays = shown.flatMap((r) =>
       r.steps.flatMap((_, t) => {
@@ -137,12 +168,23 @@ export const fig1Directions: Reproduction = {
     // Each sign group is tested on its own: a mean over all 40 neurons could hide one group.
     const checks: { what: string; stats: SampleStats; bound: number; above: boolean }[] = [];
     for (const sign of [1, -1]) {
-      for (const target of TARGETS) checks.push({ what: `step 1 ${target} ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: offC1(target, 0, sign), bound: BOUNDS.onLine, above: false });
+      for (const target of TARGETS)
+        checks.push({ what: `step 1 ${target} ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: offC1(target, 0, sign), bound: BOUNDS.onLine, above: false });
       checks.push({ what: `step 2 T-A ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: offC1('T-A', 1, sign), bound: BOUNDS.onLine, above: false });
       checks.push({ what: `step 2 T-B ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: offC1('T-B', 1, sign), bound: BOUNDS.turned, above: true });
-      checks.push({ what: `step 2 T-B ${GROUP[sign]}: angle to its group's step-2 theory ray`, stats: offTheory2('T-B', sign), bound: BOUNDS.toTheoryRay, above: false });
+      checks.push({
+        what: `step 2 T-B ${GROUP[sign]}: angle to its group's step-2 theory ray`,
+        stats: offTheory2('T-B', sign),
+        bound: BOUNDS.toTheoryRay,
+        above: false,
+      });
     }
-    checks.push({ what: 'step 2 T-B: angle between the a_i > 0 group\'s mean direction and the reversed a_i < 0 group\'s (split)', stats: splitAngle(records, 'T-B', 1), bound: BOUNDS.split, above: true });
+    checks.push({
+      what: "step 2 T-B: angle between the a_i > 0 group's mean direction and the reversed a_i < 0 group's (split)",
+      stats: splitAngle(records, 'T-B', 1),
+      bound: BOUNDS.split,
+      above: true,
+    });
     const pass = (c: (typeof checks)[number]) => (c.above ? c.stats.mean > c.bound : c.stats.mean < c.bound);
     const failed = checks.filter((c) => !pass(c));
     const shownWord: Shown = failed.length === 0 ? 'yes' : 'no';

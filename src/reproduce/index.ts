@@ -4,8 +4,8 @@ import { fig1Directions } from './fig1Directions';
 import { notebookMultiStep } from './notebookMultiStep';
 import { notebookSingleStep } from './notebookSingleStep';
 import { phaseDiagram } from './phaseDiagram';
-import { widthSweep } from './widthSweep';
 import type { Reproduction } from './types';
+import { widthSweep } from './widthSweep';
 
 export const REPRODUCTIONS: Reproduction[] = [notebookSingleStep, notebookMultiStep, fig1Left, fig1Right, fig1Directions, widthSweep, phaseDiagram];
 
@@ -15,6 +15,6 @@ export function reproductionNamed(name: string): Reproduction | undefined {
   return REPRODUCTIONS.find((r) => r.name === name);
 }
 
-export { reproduce, RESULTS_FILE, SUMMARY_FILE } from './runner';
 export type { ReproduceOptions, ReproductionSummary } from './runner';
+export { RESULTS_FILE, reproduce, SUMMARY_FILE } from './runner';
 export type { Analysis, FigureResult, Reproduction, Shown, Table, Verdict } from './types';

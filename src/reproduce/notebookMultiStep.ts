@@ -1,15 +1,16 @@
 // §9 second bullet: the multi-step notebook. T-C ("stuck on the spike") and T-B (staircase), n = d = 4096,
 // p = 1024, η = 2p, 6 fresh-batch steps: the update cosines of the first 40 neurons per step, against
 // the theory line of slope μ1(σ2*)/μ1(σ1*) = C1*[1]/C1*[0] (one-step drift along W*ᵀC1*).
-import { lineChart, scatterChart } from '../plot/spec';
-import { measuredPoints } from '../plot/records';
+
 import { parseField } from '../plot/fields';
-import { sampleStats } from '../plot/stats';
+import { measuredPoints } from '../plot/records';
+import { lineChart, scatterChart } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
+import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
-import { isDetailed } from './detailed';
-import type { DetailedRecord } from './detailed';
 import { fmt } from './analysis';
+import type { DetailedRecord } from './detailed';
+import { isDetailed } from './detailed';
 import type { Reproduction, Shown } from './types';
 
 const TARGETS = [
@@ -31,14 +32,14 @@ function offLineStats(records: DetailedRecord[], target: string, step: number): 
 }
 
 const CLAIM_SCATTER =
-  'T-C is stuck on the spike: at every step its neurons\' update cosines stay on the theory line of slope μ1(σ2*)/μ1(σ1*), while T-B\'s leave the line from step 2 on, split by the sign of a_i (its second direction).';
-const CLAIM_OVERLAP = 'Over 6 steps with n = d, T-B\'s neurons come to span its second direction while T-C\'s barely do.';
+  "T-C is stuck on the spike: at every step its neurons' update cosines stay on the theory line of slope μ1(σ2*)/μ1(σ1*), while T-B's leave the line from step 2 on, split by the sign of a_i (its second direction).";
+const CLAIM_OVERLAP = "Over 6 steps with n = d, T-B's neurons come to span its second direction while T-C's barely do.";
 
 export const notebookMultiStep: Reproduction = {
   name: 'notebook-multi-step',
   title: 'Multi-step notebook: update cosines of the first 40 neurons, T-C against T-B',
   description:
-    'The presets notebook-multi-step-spike (T-C) and notebook-multi-step-staircase (T-B): ReLU, n = d = 4096, p = 1024, η = 2p, 6 fresh-batch steps, a = ±1/√p in the notebook\'s pattern (first 20 neurons +, next 20 −), (W0, a0) drawn once; 3 data seeds (the scatter shows seed 0). ' +
+    "The presets notebook-multi-step-spike (T-C) and notebook-multi-step-staircase (T-B): ReLU, n = d = 4096, p = 1024, η = 2p, 6 fresh-batch steps, a = ±1/√p in the notebook's pattern (first 20 neurons +, next 20 −), (W0, a0) drawn once; 3 data seeds (the scatter shows seed 0). " +
     '--quick: d = 1024, p = 256, n_test = 2000, 2 seeds.',
   runSets: (quick) =>
     TARGETS.map(({ preset, target }) => ({
@@ -91,7 +92,9 @@ export const notebookMultiStep: Reproduction = {
       error: 'sem',
       measured: TARGETS.flatMap(({ target }) =>
         measuredPoints(
-          records.filter((r) => r.config.target === target).flatMap((r) => r.steps.map((s) => ({ step: s.step, sv: s.overlap.singularValues[1], seed: r.config.seed }))),
+          records
+            .filter((r) => r.config.target === target)
+            .flatMap((r) => r.steps.map((s) => ({ step: s.step, sv: s.overlap.singularValues[1], seed: r.config.seed }))),
           parseField('step'),
           parseField('sv'),
           () => target,
@@ -113,9 +116,11 @@ export const notebookMultiStep: Reproduction = {
     const f = (x: SampleStats) => fmt(x, 'sem');
     const scatterTest =
       `Mean distance of the update cosines from the theory line: [leaves] T-B step 2 ${f(b[1])} > 3 × T-B step 1 ${f(b[0])}: ${b[1].mean > 3 * b[0].mean}, and > 2 × T-C step 2 ${f(cc[1])}: ${b[1].mean > 2 * cc[1].mean}; ` +
-      `[stuck] T-C below half of T-B at every step 2..${steps}: ${cc.slice(1).map((s, t) => `${s.mean.toFixed(3)} < ${(b[t + 1].mean / 2).toFixed(3)}`).join(', ')}: ${stuck}. Shown: leaves and stuck (leaves alone: partly).`;
-    const overlapTest =
-      `Second singular value: T-B after step 6 ${f(svB[1])} > 2 × T-C after step 6 ${f(svC[1])}: ${svB[1].mean > 2 * svC[1].mean}, and > 3 × T-B after step 1 ${f(svB[0])}: ${svB[1].mean > 3 * svB[0].mean}. Shown if both.`;
+      `[stuck] T-C below half of T-B at every step 2..${steps}: ${cc
+        .slice(1)
+        .map((s, t) => `${s.mean.toFixed(3)} < ${(b[t + 1].mean / 2).toFixed(3)}`)
+        .join(', ')}: ${stuck}. Shown: leaves and stuck (leaves alone: partly).`;
+    const overlapTest = `Second singular value: T-B after step 6 ${f(svB[1])} > 2 × T-C after step 6 ${f(svC[1])}: ${svB[1].mean > 2 * svC[1].mean}, and > 3 × T-B after step 1 ${f(svB[0])}: ${svB[1].mean > 3 * svB[0].mean}. Shown if both.`;
     const perStep = (target: string) => (target === 'T-B' ? b : cc).map((s) => fmt(s, 'sem'));
     return {
       figures: [
@@ -127,7 +132,9 @@ export const notebookMultiStep: Reproduction = {
             shown: (leaves ? (stuck ? 'yes' : 'partly') : 'no') as Shown,
             evidence:
               `Mean distance of the 40 neurons' update cosines from the theory line (mean ± s.e. over ${seeds} seeds), steps 1, 2, ${steps}: T-B ${pick(b)}; T-C ${pick(cc)}.` +
-              (leaves && !stuck ? ' T-B leaves the line at step 2, but T-C drifts off it too over the later steps, at some step to more than half of T-B\'s distance (its second direction is weakly linked to the first; see the overlap figure).' : ''),
+              (leaves && !stuck
+                ? " T-B leaves the line at step 2, but T-C drifts off it too over the later steps, at some step to more than half of T-B's distance (its second direction is weakly linked to the first; see the overlap figure)."
+                : ''),
             test: scatterTest,
           },
         },

@@ -4,10 +4,9 @@
 // has leap 1), coloured by how many target directions the neurons align with.
 import { heatmap } from '../plot/spec';
 import { sampleStats } from '../plot/stats';
-import { theory } from '../theory';
 import type { SweepRecord } from '../sweep';
+import { describe, theory } from '../theory';
 import { valuesOf } from './analysis';
-import { describe } from '../theory';
 import type { Reproduction, Shown } from './types';
 
 const TARGETS = ['T-D', 'T-E', 'leap-3'];
@@ -60,7 +59,7 @@ function theoryCount(rows: TargetRow[], kappa: number): number {
 }
 
 const CLAIM_THEORY =
-  'One giant step with n = Θ(d^ℓ) learns no direction when n = o(d), only the first (span C1*) at n = Θ(d), and a direction first visible at Hermite order ℓ only from n = Θ(d^ℓ): T-D\'s and T-E\'s second directions need n = Θ(d²), the leap-3 target\'s hard directions n = Θ(d³).';
+  "One giant step with n = Θ(d^ℓ) learns no direction when n = o(d), only the first (span C1*) at n = Θ(d), and a direction first visible at Hermite order ℓ only from n = Θ(d^ℓ): T-D's and T-E's second directions need n = Θ(d²), the leap-3 target's hard directions n = Θ(d³).";
 const SUPERSCRIPT = ['⁰', '¹', '²', '³', '⁴'];
 const regime = (ell: number) => (ell === 0 ? 'n = o(d)' : `Θ(d${ell === 1 ? '' : SUPERSCRIPT[ell]})`);
 const CLAIM_MEASURED =
@@ -71,15 +70,28 @@ export const phaseDiagram: Reproduction = {
   title: 'Phase diagram: directions one step learns against n = Θ(d^ℓ), by one-step Hermite order, from the theory and measured',
   description:
     `Theory: \`giantstep theory phase-diagram\` for T-D and T-E (one-step order 2: their second directions first appear at Hermite order 2; T-D has leap index 1, T-E 2) and leap-3 (one-step order 3). Measured: one step with n = d^κ, d = 128, p = 64, η = p·d^((κ−1)/2), σ = ${PHASE_ACTIVATION} (ReLU's μ3 = 0 would hide order 3), a = ±1/√p symmetric, ` +
-    'κ from 0.5 to 3.25 (12 values), 3 seeds, each on the raw labels and on the labels without their first Hermite order; a direction counts as learned when the neurons\' mean |cos| with it exceeds twice a random neuron\'s, 2√(2/(πd)). ' +
+    "κ from 0.5 to 3.25 (12 values), 3 seeds, each on the raw labels and on the labels without their first Hermite order; a direction counts as learned when the neurons' mean |cos| with it exceeds twice a random neuron's, 2√(2/(πd)). " +
     '--quick: d = 64, p = 96, κ ∈ {0.5, 1, 2, 3}, 1 seed.',
   runSets: (quick) => [
     {
       label: 'one step per κ, raw and pre-processed labels',
       spec: {
         base: {
-          d: quick ? 64 : 128, p: quick ? 96 : 64, steps: 1, activation: PHASE_ACTIVATION, eta: 1, etaRule: 'p-d', lambda: 1, nTest: 0, baselines: false,
-          initW: 'gaussian', initA: 'signs', symmetric: true, initSeed: null, batches: 'fresh', trackNeurons: 0,
+          d: quick ? 64 : 128,
+          p: quick ? 96 : 64,
+          steps: 1,
+          activation: PHASE_ACTIVATION,
+          eta: 1,
+          etaRule: 'p-d',
+          lambda: 1,
+          nTest: 0,
+          baselines: false,
+          initW: 'gaussian',
+          initA: 'signs',
+          symmetric: true,
+          initSeed: null,
+          batches: 'fresh',
+          trackNeurons: 0,
         },
         grid: { target: TARGETS, kappa: quick ? [0.5, 1, 2, 3] : { linspace: [0.5, 3.25, 12] }, preprocess: ['none', 'hermite'] },
         seeds: quick ? 1 : 3,
@@ -136,11 +148,17 @@ export const phaseDiagram: Reproduction = {
     const overall = measured.filter((m) => Math.round(m.mean) === m.theory).length;
     const shown: Shown = integer.length > 0 && agree === integer.length ? 'yes' : agree > 0 && agree >= integer.length / 2 ? 'partly' : 'no';
     const count = (m: (typeof measured)[number]) => (Number.isInteger(m.mean) ? String(m.mean) : m.mean.toFixed(1));
-    const at = (t: string) => integer.filter((m) => m.target === t).map((m) => `κ = ${m.kappa}: ${count(m)} (theory ${m.theory})`).join(', ');
+    const at = (t: string) =>
+      integer
+        .filter((m) => m.target === t)
+        .map((m) => `κ = ${m.kappa}: ${count(m)} (theory ${m.theory})`)
+        .join(', ');
     const evidence = `Directions learned: ${TARGETS.map((t) => `${t} ${at(t)}`).join('; ')}. Rounded measured counts equal the theory in ${overall} of ${measured.length} cells (${agree} of ${integer.length} at integer κ).`;
     const test =
       `At each integer κ ∈ {1, 2, 3} and target, round(mean measured count over seeds) = theory count: ` +
-      integer.map((m) => `${m.target} κ = ${m.kappa}: round(${count(m)}) = ${Math.round(m.mean)} ${Math.round(m.mean) === m.theory ? '=' : '≠'} ${m.theory}`).join('; ') +
+      integer
+        .map((m) => `${m.target} κ = ${m.kappa}: round(${count(m)}) = ${Math.round(m.mean)} ${Math.round(m.mean) === m.theory ? '=' : '≠'} ${m.theory}`)
+        .join('; ') +
       `. ${agree} of ${integer.length} agree → ${shown === 'yes' ? 'all agree: shown' : shown === 'partly' ? 'at least half agree: partly' : 'fewer than half agree: not shown'}.`;
     return {
       figures: [
@@ -150,7 +168,19 @@ export const phaseDiagram: Reproduction = {
           verdict: {
             claim: CLAIM_THEORY,
             shown,
-            evidence: `Theory (directions at n = Θ(d), Θ(d²), Θ(d³)): ${TARGETS.map((t, i) => `${t} ${theories[i].rows.slice(0, 3).map((r) => r.learnedDims).join(', ')}`).join('; ')}. Measured at κ = 1, 2, 3: ${TARGETS.map((t) => `${t} ${integer.filter((m) => m.target === t).map(count).join(', ')}`).join('; ')}.`,
+            evidence: `Theory (directions at n = Θ(d), Θ(d²), Θ(d³)): ${TARGETS.map(
+              (t, i) =>
+                `${t} ${theories[i].rows
+                  .slice(0, 3)
+                  .map((r) => r.learnedDims)
+                  .join(', ')}`,
+            ).join('; ')}. Measured at κ = 1, 2, 3: ${TARGETS.map(
+              (t) =>
+                `${t} ${integer
+                  .filter((m) => m.target === t)
+                  .map(count)
+                  .join(', ')}`,
+            ).join('; ')}.`,
             test,
           },
         },
@@ -160,7 +190,10 @@ export const phaseDiagram: Reproduction = {
         {
           title: 'Directions learned (measured mean over seeds / theory)',
           columns: ['target', ...kappas.map((k) => `κ = ${k}`)],
-          rows: TARGETS.map((t) => [rowLabel(t), ...measured.filter((m) => m.target === t).map((m) => `${Number.isInteger(m.mean) ? m.mean : m.mean.toFixed(1)} / ${m.theory}`)]),
+          rows: TARGETS.map((t) => [
+            rowLabel(t),
+            ...measured.filter((m) => m.target === t).map((m) => `${Number.isInteger(m.mean) ? m.mean : m.mean.toFixed(1)} / ${m.theory}`),
+          ]),
         },
       ],
     };

@@ -2,12 +2,12 @@
 // (verdicts, tables, specs, timings) and every figure as SVG, PNG and its vega-lite spec.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { version } from '../version';
-import { planSweep, readResults, sweep } from '../sweep';
-import type { SweepRecord } from '../sweep';
-import { writeFigure } from '../plot/render';
-import { runDetailed } from './detailed';
 import type { ConfigInput } from '../config';
+import { writeFigure } from '../plot/render';
+import type { SweepRecord } from '../sweep';
+import { planSweep, readResults, sweep } from '../sweep';
+import { version } from '../version';
+import { runDetailed } from './detailed';
 import type { Reproduction, RunSet, Table, Verdict } from './types';
 
 export const RESULTS_FILE = 'results.jsonl';
@@ -84,9 +84,18 @@ export async function reproduce(figure: Reproduction, outDir: string, options: R
   for (const { set, plan } of options.run === false ? [] : planned) {
     const total = plan.points.length;
     if (set.detail) {
-      await runDetailed(set.spec, out, { signal: options.signal, onWarning: options.onWarning, onRunDone: (done, jobs) => options.onProgress?.(set.label, done, jobs) });
+      await runDetailed(set.spec, out, {
+        signal: options.signal,
+        onWarning: options.onWarning,
+        onRunDone: (done, jobs) => options.onProgress?.(set.label, done, jobs),
+      });
     } else {
-      const runs = sweep(set.spec, { out, signal: options.signal, onWarning: options.onWarning, onProgress: (p) => options.onProgress?.(set.label, p.done + p.skipped, p.total + p.skipped) });
+      const runs = sweep(set.spec, {
+        out,
+        signal: options.signal,
+        onWarning: options.onWarning,
+        onProgress: (p) => options.onProgress?.(set.label, p.done + p.skipped, p.total + p.skipped),
+      });
       for await (const _record of runs) {
         // each finished run is already in results.jsonl
       }
@@ -95,13 +104,26 @@ export async function reproduce(figure: Reproduction, outDir: string, options: R
   }
   // Only this reproduction's runs (the folder may also hold those of the other mode, quick or full).
   const keys = new Set(planned.flatMap(({ plan }) => plan.points.map((p) => p.key)));
-  const records = [...new Map(readResults(out, options.onWarning ?? (() => {})).filter((r) => keys.has(r.key)).map((r) => [r.key, r])).values()];
+  const records = [
+    ...new Map(
+      readResults(out, options.onWarning ?? (() => {}))
+        .filter((r) => keys.has(r.key))
+        .map((r) => [r.key, r]),
+    ).values(),
+  ];
   if (records.length === 0) throw new Error(`${out} holds none of this reproduction's runs`);
   const analysis = figure.analyze(records, quick);
   const figures: ReproductionSummary['figures'] = [];
   for (const f of analysis.figures) {
     await writeFigure(f.spec, join(outDir, f.name), ['svg', 'png'], options.pngScale);
-    figures.push({ name: f.name, svg: `${f.name}.svg`, png: `${f.name}.png`, spec: `${f.name}.vl.json`, ...titleOf(f.spec), verdict: quick ? quickVerdict(f.verdict) : f.verdict });
+    figures.push({
+      name: f.name,
+      svg: `${f.name}.svg`,
+      png: `${f.name}.png`,
+      spec: `${f.name}.vl.json`,
+      ...titleOf(f.spec),
+      verdict: quick ? quickVerdict(f.verdict) : f.verdict,
+    });
   }
   const summary: ReproductionSummary = {
     figure: figure.name,

@@ -1,7 +1,8 @@
 // What a reproduction is: sweeps to run, and an analysis of their records into figures, tables and
 // verdicts (the paper's claim, and whether the data show it).
-import type { SweepRecord, SweepSpec } from '../sweep';
+
 import type { VegaLiteSpec } from '../plot/spec';
+import type { SweepRecord, SweepSpec } from '../sweep';
 
 /** Whether the reproduction shows a claim: yes, no, or in part (the evidence says which part). */
 export type Shown = 'yes' | 'no' | 'partly';

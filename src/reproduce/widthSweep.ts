@@ -1,14 +1,15 @@
 // §9 fourth bullet: test error against width p for 1 and 2 steps against random features; d = 256,
 // α = n/d ∈ {4, 8, 16}, p from 1 to 6αd (30 values), η = 5p, λ = 1e-6, n_test = 5·10⁴, 4 seeds, readout on
 // a fresh batch of n, targets T-D…T-G.
-import { lineChart } from '../plot/spec';
-import type { MeasuredPoint } from '../plot/spec';
-import { measuredPoints } from '../plot/records';
+
 import { parseField } from '../plot/fields';
-import { describe } from '../theory';
-import type { SweepRecord } from '../sweep';
-import { clearlyBelow, clearlyBelowText, fmt, grewBy, numberAt, statsOf, valuesOf } from './analysis';
+import { measuredPoints } from '../plot/records';
+import type { MeasuredPoint } from '../plot/spec';
+import { lineChart } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
+import type { SweepRecord } from '../sweep';
+import { describe } from '../theory';
+import { clearlyBelow, clearlyBelowText, fmt, grewBy, numberAt, statsOf, valuesOf } from './analysis';
 import type { Reproduction, RunSet, Shown } from './types';
 
 const TARGETS = ['T-D', 'T-E', 'T-F', 'T-G'];
@@ -26,7 +27,7 @@ function setup(quick: boolean) {
 }
 
 const CLAIM =
-  'Learned features beat random features with far fewer neurons (the best error over widths after one step is below random features\' best at any width), and a second step learns a new direction — the neurons\' overlap with a second target direction grows and two steps beat one — exactly for the targets whose extra directions are linearly connected to the first (T-D, T-F, T-G; not T-E, leap 2).';
+  "Learned features beat random features with far fewer neurons (the best error over widths after one step is below random features' best at any width), and a second step learns a new direction — the neurons' overlap with a second target direction grows and two steps beat one — exactly for the targets whose extra directions are linearly connected to the first (T-D, T-F, T-G; not T-E, leap 2).";
 
 /** Whether a second step with n = O(d) learns more directions than the first, from the theory. */
 const secondStepLearns = (target: string) => {
@@ -102,7 +103,7 @@ export const widthSweep: Reproduction = {
   title: 'Test error against width for 1 and 2 steps, against random features (T-D…T-G)',
   description:
     'd = 256, n = αd with α ∈ {4, 8, 16}, p from 1 to 6αd (30 values, log-spaced), η = 5p, λ = 10⁻⁶, n_test = 5·10⁴, 4 seeds, a = ±1/√p, W0 redrawn per seed, readout on a fresh batch of n, no pre-processing, targets T-D, T-E, T-F, T-G; one run per point serves 1 and 2 steps. ' +
-    'Differences from the authors\' script (check_positive_cget.py): it draws a0 ~ N(0, 1/p) where this uses ±1/√p (as the multi-step notebook), spaces its 30 widths linearly where this spaces them in log (the small widths where one step beats random features get points), and its T-G constant lacks the Gaussian\'s 1/√(2π) (their target is the preset T-G-authors, whose C1* = (1, −1.52, 0) puts u2 in the first step\'s span). ' +
+    "Differences from the authors' script (check_positive_cget.py): it draws a0 ~ N(0, 1/p) where this uses ±1/√p (as the multi-step notebook), spaces its 30 widths linearly where this spaces them in log (the small widths where one step beats random features get points), and its T-G constant lacks the Gaussian's 1/√(2π) (their target is the preset T-G-authors, whose C1* = (1, −1.52, 0) puts u2 in the first step's span). " +
     '--quick: d = 64, α = 4, 8 widths from 1 to 1536, 2 seeds, n_test = 5000.',
   runSets(quick) {
     const s = setup(quick);
@@ -111,8 +112,21 @@ export const widthSweep: Reproduction = {
         label: `α = ${alpha}`,
         spec: {
           base: {
-            d: s.d, alpha, ell: 1, activation: 'relu', eta: 5, etaRule: 'p-d', lambda: 1e-6, nTest: s.nTest,
-            initW: 'gaussian', initA: 'signs', initSeed: null, preprocess: 'none', batches: 'fresh', readoutBatch: 'fresh', trackNeurons: 0,
+            d: s.d,
+            alpha,
+            ell: 1,
+            activation: 'relu',
+            eta: 5,
+            etaRule: 'p-d',
+            lambda: 1e-6,
+            nTest: s.nTest,
+            initW: 'gaussian',
+            initA: 'signs',
+            initSeed: null,
+            preprocess: 'none',
+            batches: 'fresh',
+            readoutBatch: 'fresh',
+            trackNeurons: 0,
           },
           grid: { target: s.targets, p: widths(6 * alpha * s.d, s.count), steps: [1, 2] },
           seeds: s.seeds,
@@ -138,8 +152,29 @@ export const widthSweep: Reproduction = {
         const here = records.filter((r) => r.config.target === target && r.config.alpha === alpha);
         if (!here.length) continue;
         const tag = (points: MeasuredPoint[]) => points.map((p) => ({ ...p, ...facet(here[0]) }));
-        for (const t of [1, 2]) measured.push(...tag(measuredPoints(here.filter((r) => r.config.steps === t), x, parseField('testError'), () => `${t} step${t > 1 ? 's' : ''}`, 'sem')));
-        measured.push(...tag(measuredPoints(here.filter((r) => r.config.steps === 1), x, parseField('baselines.randomFeatures.testError'), () => 'random features', 'sem')));
+        for (const t of [1, 2])
+          measured.push(
+            ...tag(
+              measuredPoints(
+                here.filter((r) => r.config.steps === t),
+                x,
+                parseField('testError'),
+                () => `${t} step${t > 1 ? 's' : ''}`,
+                'sem',
+              ),
+            ),
+          );
+        measured.push(
+          ...tag(
+            measuredPoints(
+              here.filter((r) => r.config.steps === 1),
+              x,
+              parseField('baselines.randomFeatures.testError'),
+              () => 'random features',
+              'sem',
+            ),
+          ),
+        );
       }
     }
     const baselines = TARGETS.flatMap((target) => {
@@ -165,13 +200,20 @@ export const widthSweep: Reproduction = {
       error: 'sem',
       measured,
       baselines,
-      facets: { column: { field: 'target', title: 'target' }, row: { field: 'alpha', title: '', sort: [...alphas].sort((a, b) => a - b).map((a) => `α = n/d = ${a}`) } },
+      facets: {
+        column: { field: 'target', title: 'target' },
+        row: { field: 'alpha', title: '', sort: [...alphas].sort((a, b) => a - b).map((a) => `α = n/d = ${a}`) },
+      },
       width: 200,
       height: 180,
     });
     const checks = alphas.flatMap((alpha) =>
       TARGETS.flatMap((target) => {
-        const check = widthCheck(records.filter((r) => r.config.target === target && r.config.alpha === alpha), target, alpha);
+        const check = widthCheck(
+          records.filter((r) => r.config.target === target && r.config.alpha === alpha),
+          target,
+          alpha,
+        );
         return check ? [check] : [];
       }),
     );
@@ -183,12 +225,18 @@ export const widthSweep: Reproduction = {
       `Best test error over widths at α = ${alpha} (mean ± s.e.): ` +
       checks
         .filter((c) => c.alpha === alpha)
-        .map((c) => `${c.target} random features ${at(c.rf)}, 1 step ${at(c.one)}, 2 steps ${at(c.two)}, second singular value init / step 1 / step 2 ${c.sv.init.mean.toFixed(3)} / ${c.sv.one.mean.toFixed(3)} / ${c.sv.two.mean.toFixed(3)} (theory: the second step ${c.expectGain ? 'adds a' : 'adds no'} direction)`)
+        .map(
+          (c) =>
+            `${c.target} random features ${at(c.rf)}, 1 step ${at(c.one)}, 2 steps ${at(c.two)}, second singular value init / step 1 / step 2 ${c.sv.init.mean.toFixed(3)} / ${c.sv.one.mean.toFixed(3)} / ${c.sv.two.mean.toFixed(3)} (theory: the second step ${c.expectGain ? 'adds a' : 'adds no'} direction)`,
+        )
         .join('; ') +
       `. As expected in ${okCount} of ${checks.length} (target, α) pairs${alphas.length > 1 ? ` (α = ${alphas.join(', ')})` : ''}` +
       checks
         .filter((c) => !c.ok)
-        .map((c) => `; not ${c.target} at α = ${c.alpha} (${!c.beatsRandom ? 'one step does not beat random features' : c.learnsMore ? 'the second step learned a direction the theory does not expect at this size' : c.newDirection ? 'the overlap grew but two steps do not beat one' : 'no growth of the second singular value'})`)
+        .map(
+          (c) =>
+            `; not ${c.target} at α = ${c.alpha} (${!c.beatsRandom ? 'one step does not beat random features' : c.learnsMore ? 'the second step learned a direction the theory does not expect at this size' : c.newDirection ? 'the overlap grew but two steps do not beat one' : 'no growth of the second singular value'})`,
+        )
         .join('') +
       '.' +
       (partial.length ? ` Not run to the end, so left out: ${partial.join('; ')}.` : '');

@@ -10,8 +10,7 @@ export function runFlops(c: Config): number {
   const readouts = c.readoutEveryStep ? Math.max(steps, 1) : 1;
   const models = c.baselines && steps > 0 ? 2 : 1;
   const batches = (c.batches === 'fresh' ? Math.max(steps, 1) : 1) + (c.readoutBatch === 'fresh' ? 1 : 0);
-  const shiftRows =
-    c.preprocess === 'train' || c.preprocess === 'notebook' ? batches * n + (c.preprocess === 'notebook' ? nTest : 0) : 0;
+  const shiftRows = c.preprocess === 'train' || c.preprocess === 'notebook' ? batches * n + (c.preprocess === 'notebook' ? nTest : 0) : 0;
   const fitPerRow = 2 * d * p + 2 * p * p;
   const testPerRow = 2 * d * p;
   return shiftRows * d + steps * n * 4 * d * p + (readouts - 1 + models) * (n * fitPerRow + nTest * testPerRow);

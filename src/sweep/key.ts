@@ -29,5 +29,9 @@ export function seededHasher(config: object): (seed: number) => string {
   const parts = canonicalJson({ ...config, seed: marker }).split(JSON.stringify(marker));
   if (parts.length !== 2) return (seed) => hashOf({ ...config, seed });
   const [before, after] = parts;
-  return (seed) => createHash('sha256').update(before + canonicalJson(seed) + after).digest('hex').slice(0, 16);
+  return (seed) =>
+    createHash('sha256')
+      .update(before + canonicalJson(seed) + after)
+      .digest('hex')
+      .slice(0, 16);
 }

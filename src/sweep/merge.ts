@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { ConfigError } from '../config';
 import { canonicalJson } from './key';
 import type { SweepRecord } from './record';
-import { readResults } from './store';
 import type { Warn } from './store';
+import { readResults } from './store';
 
 export interface MergeReport {
   records: SweepRecord[];

@@ -1,12 +1,13 @@
 // Expands a spec into runs (one per grid point and seed, each with its key) and engine runs: the runs
 // that differ only in their step count share one engine run with a readout after every step.
-import { ConfigError, mergeConfigs } from '../config';
+
 import type { Config, ConfigInput } from '../config';
+import { ConfigError, mergeConfigs } from '../config';
 import { resolveConfig } from '../run';
 import { runFlops } from './cost';
 import { seededHasher } from './key';
-import { normalizeSpec, reasonOf } from './spec';
 import type { SweepAxis } from './spec';
+import { normalizeSpec, reasonOf } from './spec';
 
 /** One run of the sweep: one line of the results file. */
 export interface SweepPoint {
@@ -89,7 +90,13 @@ function pointsOf(spec: unknown, memoryLimitBytes?: number): { axes: string[]; p
       const key = keyOf(seed);
       // Two grid points can resolve to the same run (e.g. int ranges that round alike): run it once.
       if (byKey.has(key)) continue;
-      byKey.set(key, { key, params: { ...values, seed }, input: { ...input, seed }, config: { ...resolved.config, seed }, memoryEstimateBytes: resolved.memoryEstimateBytes });
+      byKey.set(key, {
+        key,
+        params: { ...values, seed },
+        input: { ...input, seed },
+        config: { ...resolved.config, seed },
+        memoryEstimateBytes: resolved.memoryEstimateBytes,
+      });
       groups.set(key, groupOf ? groupOf(seed) : key);
     }
   }

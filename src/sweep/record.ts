@@ -83,7 +83,13 @@ export function recordOf(point: SweepPoint, job: SweepJob, result: Result, finis
 }
 
 /** The line of a run the engine refused (a ConfigError raised while running). */
-export function errorRecordOf(point: SweepPoint, version: string, engineVersion: string, error: { field: string; message: string }, finishedAt: Date): SweepRecord {
+export function errorRecordOf(
+  point: SweepPoint,
+  version: string,
+  engineVersion: string,
+  error: { field: string; message: string },
+  finishedAt: Date,
+): SweepRecord {
   return {
     key: point.key,
     params: point.params,

@@ -2,20 +2,20 @@
 // (if any) and yields it. Runs already in the file are skipped, so re-running resumes.
 import { totalmem } from 'node:os';
 import { ConfigError } from '../config';
+import { native } from '../native';
 import { run } from '../run';
 import { version } from '../version';
-import { native } from '../native';
 import { Channel } from './channel';
 import { defaultJobs, jobCost, threadPoolSize } from './cost';
 import { canonicalJson } from './key';
-import { describeJob, planSweep } from './plan';
 import type { SweepJob, SweepPlan } from './plan';
-import { errorRecordOf, recordOf } from './record';
+import { describeJob, planSweep } from './plan';
 import type { SweepRecord } from './record';
-import { parseShard, shardJobs } from './shard';
+import { errorRecordOf, recordOf } from './record';
 import type { Shard } from './shard';
-import { checkNotLocked, readResultsForAppend, ResultsFile } from './store';
+import { parseShard, shardJobs } from './shard';
 import type { Warn } from './store';
+import { checkNotLocked, ResultsFile, readResultsForAppend } from './store';
 
 export interface SweepOptions {
   /** JSON Lines results file: runs already there are skipped, each finished run is appended. */
@@ -179,7 +179,9 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
     jobs,
     next() {
       // An error opening the file ends the iteration like any other failure.
-      started ??= Promise.resolve().then(start).catch((e) => channel.close(e));
+      started ??= Promise.resolve()
+        .then(start)
+        .catch((e) => channel.close(e));
       return channel.next();
     },
     async return() {

@@ -45,17 +45,20 @@ function checkText(field: string, what: string, value: unknown, fix: string): vo
 function check(o: SlurmOptions): void {
   checkText('results', 'the results folder', o.resultsDir, 'give --results a folder without line breaks (the default comes from the spec file name)');
   if (!Array.isArray(o.command) || o.command.length === 0) throw new ConfigError('command', 'must be a non-empty list of words');
-  o.command.forEach((w, i) => checkText(`command[${i}]`, 'the command word', w, 'install giantstep (and node) under a path without line breaks'));
-  (o.sweepArgs ?? []).forEach((w, i) => checkText(`sweepArgs[${i}]`, 'the sweep argument', w, 'give it without line breaks'));
-  (o.comment ?? []).forEach((w, i) => checkText(`comment[${i}]`, 'the comment line', w, 'give one line per list item'));
+  for (const [i, w] of o.command.entries()) checkText(`command[${i}]`, 'the command word', w, 'install giantstep (and node) under a path without line breaks');
+  for (const [i, w] of (o.sweepArgs ?? []).entries()) checkText(`sweepArgs[${i}]`, 'the sweep argument', w, 'give it without line breaks');
+  for (const [i, w] of (o.comment ?? []).entries()) checkText(`comment[${i}]`, 'the comment line', w, 'give one line per list item');
   if (!Number.isInteger(o.array) || o.array < 1) throw new ConfigError('array', 'must be a whole number >= 1');
   if (o.time !== undefined && !/^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/.test(o.time)) {
     throw new ConfigError('time', `${quoted(String(o.time))} is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)`);
   }
-  if (o.partition !== undefined && !/^[\w.-]+(,[\w.-]+)*$/.test(o.partition)) throw new ConfigError('partition', `${quoted(o.partition)} is not a partition name`);
-  if (o.cpusPerTask !== undefined && !(Number.isInteger(o.cpusPerTask) && o.cpusPerTask >= 1)) throw new ConfigError('cpusPerTask', 'must be a whole number >= 1');
+  if (o.partition !== undefined && !/^[\w.-]+(,[\w.-]+)*$/.test(o.partition))
+    throw new ConfigError('partition', `${quoted(o.partition)} is not a partition name`);
+  if (o.cpusPerTask !== undefined && !(Number.isInteger(o.cpusPerTask) && o.cpusPerTask >= 1))
+    throw new ConfigError('cpusPerTask', 'must be a whole number >= 1');
   if (o.mem !== undefined && !/^\d+[KMGT]?$/i.test(o.mem)) throw new ConfigError('mem', `${quoted(o.mem)} is not a Slurm memory size (e.g. 4G)`);
-  if (o.jobName !== undefined && !/^[\w.-]+$/.test(o.jobName)) throw new ConfigError('jobName', `${quoted(o.jobName)} is not a job name (letters, digits, . _ -)`);
+  if (o.jobName !== undefined && !/^[\w.-]+$/.test(o.jobName))
+    throw new ConfigError('jobName', `${quoted(o.jobName)} is not a job name (letters, digits, . _ -)`);
 }
 
 /** The sbatch script of a job array running `spec` in `array` shards. */

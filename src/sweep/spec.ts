@@ -1,12 +1,13 @@
 // Sweep specs: {"base": config (may name a preset), "grid": {field: values}, "zip": [[fields]], "seeds": N | [..]}.
 // Everything is checked here, before any run starts, with errors that name the part at fault.
-import { checkYamlDepth, readBoundedText } from '../config/file';
+
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, FIELDS, FIELD_NAMES, prepareConfig, quoted } from '../config';
 import type { ConfigInput } from '../config';
+import { ConfigError, FIELD_NAMES, FIELDS, prepareConfig, quoted } from '../config';
 import type { FieldSpec } from '../config/fields';
-import { axisValues, MAX_PLAN_RUNS } from './values';
+import { checkYamlDepth, readBoundedText } from '../config/file';
 import type { AxisValues } from './values';
+import { axisValues, MAX_PLAN_RUNS } from './values';
 
 export interface SweepSpec {
   /** The config every run starts from; may name a `preset`. */
@@ -62,7 +63,11 @@ function checkAxisName(name: string): void {
 function gridAxis(name: string, spec: unknown): unknown[] {
   checkAxisName(name);
   const values = axisValues(`grid.${name}`, name, spec);
-  values.forEach((v, i) => renamed(() => `grid.${name}[${i}]`, () => prepareConfig({ [name]: v })));
+  for (const [i, v] of values.entries())
+    renamed(
+      () => `grid.${name}[${i}]`,
+      () => prepareConfig({ [name]: v }),
+    );
   return values;
 }
 
@@ -125,9 +130,14 @@ function checkPlanSize(raw: Record<string, unknown>): void {
     const names = [...new Set(group.filter((n): n is string => typeof n === 'string' && lengths.has(n)))];
     if (names.length < 2) continue;
     const longest = names.reduce((m, n) => Math.max(m, lengths.get(n) as number), 1);
-    names.forEach((n, i) => lengths.set(n, i === 0 ? longest : 1));
+    for (const [i, n] of names.entries()) lengths.set(n, i === 0 ? longest : 1);
   }
-  const seeds = typeof raw.seeds === 'number' && Number.isFinite(raw.seeds) ? Math.max(Math.floor(raw.seeds), 1) : Array.isArray(raw.seeds) ? Math.max(raw.seeds.length, 1) : 1;
+  const seeds =
+    typeof raw.seeds === 'number' && Number.isFinite(raw.seeds)
+      ? Math.max(Math.floor(raw.seeds), 1)
+      : Array.isArray(raw.seeds)
+        ? Math.max(raw.seeds.length, 1)
+        : 1;
   const limit = `the limit of ${MAX_PLAN_RUNS} runs per sweep (docs/limits.md): split the sweep into smaller ones`;
   if (seeds > MAX_PLAN_RUNS) throw new ConfigError('seeds', `${seeds} seeds are above ${limit}`);
   for (const [name, n] of lengths) if (n > MAX_PLAN_RUNS) throw new ConfigError(`grid.${name}`, `${n} values are above ${limit}`);
@@ -146,7 +156,10 @@ export function normalizeSpec(raw: unknown): NormalizedSpec {
   if (unknown) throw new ConfigError(unknown, `unknown spec key; a spec has ${SPEC_KEYS.map((k) => `"${k}"`).join(', ')}`);
   checkPlanSize(raw);
   if (raw.base !== undefined && !isObject(raw.base)) throw new ConfigError('base', 'must be an object of config fields');
-  const base = renamed((f) => `base.${f}`, () => prepareConfig(raw.base ?? {}));
+  const base = renamed(
+    (f) => `base.${f}`,
+    () => prepareConfig(raw.base ?? {}),
+  );
   if (raw.grid !== undefined && !isObject(raw.grid)) throw new ConfigError('grid', 'must be an object {field: values}');
   const grid: Record<string, unknown[]> = Object.create(null); // own keys only: an axis "__proto__" is a name, not a prototype
   for (const [name, spec] of Object.entries(raw.grid ?? {})) grid[name] = gridAxis(name, spec);
@@ -156,7 +169,7 @@ export function normalizeSpec(raw: unknown): NormalizedSpec {
   for (const name of Object.keys(grid)) {
     if (placed.has(name)) continue;
     const names = zips.find((g) => g.includes(name)) ?? [name];
-    names.forEach((n) => placed.add(n));
+    for (const n of names) placed.add(n);
     axes.push({ names, rows: grid[names[0]].map((_, i) => names.map((n) => grid[n][i])) });
   }
   return { base, axes, seeds: normalizeSeeds(raw.seeds, base) };

@@ -5,8 +5,9 @@
 // newline). The appender refuses a file whose lines are not results records (a config passed as --out by
 // mistake is never touched), and holds an exclusive lock (`<file>.lock`) while it appends, so two sweeps
 // never run into one file at once. See docs/limits.md.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+
 import type { Stats } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ConfigError } from '../config';
@@ -73,7 +74,10 @@ function parse(path: string, warn: Warn, strict: boolean): Parsed {
     throw new ConfigError('out', `cannot read ${path}: ${(e as Error).message}`);
   }
   const refuse = (line: number, why: string) =>
-    new ConfigError('out', `${path}:${line} is not a result line (${why}); --out appends only to a giantstep results file: give a new path (the file was not changed)`);
+    new ConfigError(
+      'out',
+      `${path}:${line} is not a result line (${why}); --out appends only to a giantstep results file: give a new path (the file was not changed)`,
+    );
   const records: SweepRecord[] = [];
   const lines = bytes.toString('utf8').split('\n');
   const last = lines.length - 1; // the text after the last newline ('' when the file ends with one)

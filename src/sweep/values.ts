@@ -26,7 +26,10 @@ function rangeValues(field: string, kind: 'linspace' | 'logspace', args: unknown
     throw new ConfigError(field, `${kind} takes [start, stop, count] with numbers and a whole count >= 1`);
   }
   if (count > MAX_PLAN_RUNS) {
-    throw new ConfigError(field, `${kind} count ${count} is above the limit of ${MAX_PLAN_RUNS} values (a sweep plans at most ${MAX_PLAN_RUNS} runs): split the sweep`);
+    throw new ConfigError(
+      field,
+      `${kind} count ${count} is above the limit of ${MAX_PLAN_RUNS} values (a sweep plans at most ${MAX_PLAN_RUNS} runs): split the sweep`,
+    );
   }
   if (kind === 'logspace' && !(start > 0 && stop > 0)) {
     throw new ConfigError(field, 'logspace needs start and stop > 0 (values evenly spaced in log between them)');

@@ -2,7 +2,7 @@
 // reproductions' report from disk, and every figure must render with a non-zero size, with no console
 // error and no network request. Screenshots land in test-artifacts/ (ignored by git).
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,8 +16,17 @@ const artifacts = join(repo, 'test-artifacts');
 const root = join(artifacts, 'reproduce-quick');
 const exec = promisify(execFile);
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function expectedFigures(): number {
   return readdirSync(root)
@@ -36,7 +45,12 @@ describe('the report in chromium', () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: run test/browser/install-chromium.sh`).toBe(true);
     mkdirSync(artifacts, { recursive: true });
     const profile = mkdtempSync(join(tmpdir(), 'giantstep-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 1000 },
+    });
     try {
       const page = await context.newPage();
       const errors: string[] = [];
@@ -53,7 +67,14 @@ describe('the report in chromium', () => {
         (imgs as HTMLImageElement[]).map((img) => {
           img.scrollIntoView();
           const box = img.getBoundingClientRect();
-          return { alt: img.alt, complete: img.complete, naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight, width: box.width, height: box.height };
+          return {
+            alt: img.alt,
+            complete: img.complete,
+            naturalWidth: img.naturalWidth,
+            naturalHeight: img.naturalHeight,
+            width: box.width,
+            height: box.height,
+          };
         }),
       );
       expect(figures).toHaveLength(expectedFigures());

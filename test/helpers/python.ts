@@ -16,9 +16,13 @@ export function python(): string {
   mkdirSync(join(root, '.tools'), { recursive: true });
   const aside = `${venv}.tmp-${process.pid}`;
   execFileSync('python3', ['-m', 'venv', '--clear', aside], { stdio: 'inherit' });
-  execFileSync(join(aside, 'bin', 'python'), ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', join(root, 'test', 'python', 'requirements.txt')], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    join(aside, 'bin', 'python'),
+    ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', join(root, 'test', 'python', 'requirements.txt')],
+    {
+      stdio: 'inherit',
+    },
+  );
   writeFileSync(join(aside, 'requirements.installed'), pins);
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== pins) {
     rmSync(venv, { recursive: true, force: true });
@@ -31,4 +35,3 @@ export function python(): string {
   rmSync(aside, { recursive: true, force: true });
   return bin;
 }
-

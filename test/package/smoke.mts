@@ -1,6 +1,7 @@
 // ESM + TypeScript user of the installed package (typechecked against the shipped .d.ts, then run).
-import { ConfigError, resolveConfig, run, version } from 'giantstep';
+
 import type { ConfigInput, Result } from 'giantstep';
+import { ConfigError, resolveConfig, run, version } from 'giantstep';
 
 const config: ConfigInput = { d: 32, p: 64, n: 512, nTest: 2000, steps: 2, target: 'T-B', seed: 1 };
 const fail = (what: string): never => {
