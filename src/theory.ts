@@ -4,6 +4,7 @@
 import type { ConfigInput } from './config';
 import { ConfigError, prepareConfig } from './config';
 import { engineCall } from './engine';
+import { explainLearnability } from './explain';
 
 export interface HermiteTerm {
   /** Multi-index α: the term is coefficient · Π_j He_{α_j}(u_j). */
@@ -42,7 +43,7 @@ export interface TargetDescription {
     linkStrength: number[];
   };
   terms: HermiteTerm[];
-  /** The learnability prediction in plain words. */
+  /** The learnability prediction in plain words (written by the facade from the fields above). */
   explanation: string[];
 }
 
@@ -64,7 +65,8 @@ export const THEORY_KINDS = ['one-step', 'drift', 'overlaps', 'phase-diagram'] a
 
 /** Hermite analysis and learnability prediction of a target (preset name or expression over u1..uk). */
 export function describe(target: string): TargetDescription {
-  return JSON.parse(engineCall((e) => e.describeTarget(target)));
+  const data = JSON.parse(engineCall((e) => e.describeTarget(target))) as Omit<TargetDescription, 'explanation'>;
+  return { ...data, explanation: explainLearnability(data) };
 }
 
 /** μ_k up to order 12, E[σ'²] and the information exponent of an activation (name or expression in x). */

@@ -1,6 +1,7 @@
 import { expect, describe as group, it } from 'vitest';
 import type { Result } from '../src/index';
 import { describe, describeActivation, run, theory } from '../src/index';
+import { native } from '../src/native';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
@@ -20,6 +21,23 @@ group('describe', () => {
     expect(hard.learnedDims.oneStep).toEqual([1, 3, 3, 3]);
     expect(hard.learnedDims.multiStep).toEqual([1, 1, 1, 1, 1, 1]);
     expect(hard.leapIndex).toBe(2);
+  });
+
+  it("explains learnability in words written by the facade from the engine's numbers", () => {
+    const staircase = describe('u1 + u1*u2 + u1*u2*u3').explanation.join(' ');
+    expect(staircase).toContain('one direction is learned per step: 1 after step 1, 2 after step 2, 3 after step 3');
+    expect(staircase).toContain('Leap index 1: every direction can be reached by a chain of linear connections.');
+    expect(describe('T-C').explanation.join(' ')).toContain('The link is weak at step 2 (linking coefficient 0.235 against ‖C1*‖ = 2.062)');
+    expect(describe('T-B').explanation.join(' ')).not.toContain('weak');
+    const a = describe('T-A').explanation.join(' ');
+    expect(a).toContain('the first step learns 1 direction (the span of C1*), and more steps add nothing');
+    expect(a).toContain(
+      'Leap index 2: some direction can only be reached by a jump of Hermite degree 2 beyond the learned ones, which needs batches of n = O(d²).',
+    );
+    expect(describe('leap-3').explanation[0]).toContain('The other 3 directions are not linearly connected to the learned ones');
+    expect(describe('He2(u1)').explanation[0]).toContain('nothing is learned: C1* = 0');
+    // The engine returns data only: no English crosses the binding.
+    expect(Object.keys(JSON.parse(native().describeTarget('T-B')))).not.toContain('explanation');
   });
 
   it('gives the protocol table values', () => {

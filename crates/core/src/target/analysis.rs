@@ -195,94 +195,6 @@ pub fn analyse(expr: &Expr, k: usize) -> Result<Analysis> {
     })
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn batch(l: usize) -> String {
-    match l {
-        1 => "n = O(d)".into(),
-        2 => "n = O(d²)".into(),
-        3 => "n = O(d³)".into(),
-        4 => "n = O(d⁴)".into(),
-        _ => format!("n = O(d^{l})"),
-    }
-}
-
-/// The learnability prediction in plain words.
-pub fn explain(a: &Analysis) -> Vec<String> {
-    let k = a.k;
-    let mut out = vec![];
-    let ms = &a.learned_dims.multi_step;
-    let multi = if ms[0] == 0 {
-        "With n = O(d) per step nothing is learned: C1* = 0 (no linear part), so a step at that size has no signal along the target.".to_string()
-    } else {
-        let reached = ms.iter().position(|&x| x == ms[5]).unwrap() + 1;
-        let staircase = ms[..reached].windows(2).all(|w| w[1] == w[0] + 1);
-        let path: Vec<String> =
-            ms[..reached].iter().enumerate().map(|(t, d)| format!("{d} after step {}", t + 1)).collect();
-        let mut s = if staircase && reached > 1 && ms[0] == 1 {
-            format!("With n = O(d) per step, one direction is learned per step: {} (a staircase: each new direction is linearly connected, in the Hermite basis, to those already learned).", path.join(", "))
-        } else if reached == 1 {
-            format!(
-                "With n = O(d) per step, the first step learns {} (the span of C1*), and more steps add nothing.",
-                plural(ms[0], "direction", "directions")
-            )
-        } else {
-            format!("With n = O(d) per step: {} (directions linearly connected to those already learned join at the next step).", path.join(", "))
-        };
-        let c1_norm = a.c1.iter().map(|c| c * c).sum::<f64>().sqrt();
-        let weak: Vec<String> = (1..6)
-            .filter(|&t| ms[t] > ms[t - 1] && a.learned_dims.link_strength[t] < 0.3 * c1_norm)
-            .map(|t| {
-                format!(
-                    "step {} (linking coefficient {:.3} against ‖C1*‖ = {:.3})",
-                    t + 1,
-                    a.learned_dims.link_strength[t],
-                    c1_norm
-                )
-            })
-            .collect();
-        if !weak.is_empty() {
-            s.push_str(&format!(
-                " The link is weak at {}: at finite d the new direction grows slowly and the neurons stay close to the first one for several steps.",
-                weak.join(", ")
-            ));
-        }
-        if ms[5] < k {
-            s.push_str(&format!(
-                " The other {} not linearly connected to the learned ones, so more steps at n = O(d) do not reach {}.",
-                if k - ms[5] == 1 { "direction is".to_string() } else { format!("{} directions are", k - ms[5]) },
-                if k - ms[5] == 1 { "it" } else { "them" }
-            ));
-        }
-        s
-    };
-    out.push(multi);
-    let one = &a.learned_dims.one_step;
-    let by_order = &a.learned_dims.one_step_by_order;
-    let seen: Vec<String> = one
-        .iter()
-        .zip(by_order)
-        .enumerate()
-        .map(|(i, (d, o))| format!("{} sees {d} ({o} from order {} alone)", batch(i + 1), i + 1))
-        .collect();
-    let all = match one.iter().position(|&d| d == k) {
-        Some(i) => format!("one step needs {} to see all {}", batch(i + 1), plural(k, "direction", "directions")),
-        None => format!("one step with up to n = O(d⁴) sees at most {} of {k}", one[3]),
-    };
-    out.push(format!(
-        "In one step, counting every direction that some Hermite order up to ℓ makes visible (the union of range(C1*)…range(Cℓ*); a network whose labels have their lower orders removed aligns only with the order-ℓ part, the others coming back through the re-added linear part or a step on the raw labels): {}; {all}.",
-        seen.join(", ")
-    ));
-    out.push(match a.leap_index {
-        Some(1) => "Leap index 1: every direction can be reached by a chain of linear connections.".into(),
-        Some(l) => format!("Leap index {l}: some direction can only be reached by a jump of Hermite degree {l} beyond the learned ones, which needs batches of {}.", batch(l)),
-        None => format!("Some direction never appears in the Hermite expansion up to order {}.", a.max_order),
-    });
-    out
-}
-
 fn default_order(k: usize, degree: Option<usize>) -> usize {
     let cap = degree.unwrap_or(if k <= 4 { 6 } else { 4 }).max(1);
     let search_cost = |order: usize| {
@@ -588,22 +500,6 @@ mod tests {
         assert_eq!(r.direction_exponents, vec![1, 2]);
         assert_eq!(of("T-E").direction_exponents, vec![1, 2, 2]);
         assert_eq!(of("single-index-He3").direction_exponents, vec![3]);
-    }
-
-    #[test]
-    fn explanation_of_the_staircase() {
-        let text = explain(&of("u1 + u1*u2 + u1*u2*u3")).join(" ");
-        assert!(
-            text.contains("one direction is learned per step: 1 after step 1, 2 after step 2, 3 after step 3"),
-            "{text}"
-        );
-        assert!(text.contains("one step needs n = O(d³) to see all 3 directions"), "{text}");
-        let text = explain(&of("T-C")).join(" ");
-        assert!(text.contains("The link is weak at step 2"), "{text}");
-        assert!(!explain(&of("T-B")).join(" ").contains("weak"));
-        let text = explain(&of("T-A")).join(" ");
-        assert!(text.contains("more steps add nothing"), "{text}");
-        assert!(text.contains("Leap index 2"), "{text}");
     }
 
     #[test]

@@ -382,7 +382,7 @@ mod tests {
     }
 }
 
-/// Everything `giantstep describe` shows about a target.
+/// What `giantstep describe` shows about a target, as data (the facade puts it into words).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Description {
@@ -390,12 +390,10 @@ pub struct Description {
     pub expression: String,
     #[serde(flatten)]
     pub analysis: analysis::Analysis,
-    pub explanation: Vec<String>,
 }
 
 pub fn describe(name: &str) -> Result<Description> {
     let t = Target::parse(name)?;
     let analysis = analysis::analyse(&t.expr, t.k)?;
-    let explanation = analysis::explain(&analysis);
-    Ok(Description { name: t.name, expression: t.expression, analysis, explanation })
+    Ok(Description { name: t.name, expression: t.expression, analysis })
 }
