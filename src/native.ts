@@ -15,6 +15,8 @@ export interface NativeBinding {
   resolveConfig(configJson: string, memoryLimitBytes: number): string;
   /** The bytes a config's run will hold, checked against the limit; the target is not analysed. */
   checkMemory(configJson: string, memoryLimitBytes: number): number;
+  /** Planned floating-point operations of a run (a resolved config as it stands). */
+  plannedFlops(configJson: string): number;
   engineVersion(): string;
   describeTarget(target: string): string;
   describeActivation(activation: string): string;

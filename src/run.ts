@@ -66,7 +66,10 @@ function checkMemoryLimit(value: unknown): number {
 }
 
 /** Validates, fills defaults and derived values (n, learning rate) without running. */
-export function resolveConfig(input: ConfigInput, memoryLimitBytes: number = defaultMemoryLimit()): Config & { memoryEstimateBytes: number } {
+export function resolveConfig(
+  input: ConfigInput,
+  memoryLimitBytes: number = defaultMemoryLimit(),
+): Config & { memoryEstimateBytes: number; workFlops: number } {
   const limit = checkMemoryLimit(memoryLimitBytes);
   const prepared = prepareConfig(input);
   return JSON.parse(engineCall((e) => e.resolveConfig(JSON.stringify(prepared), limit)));

@@ -4,9 +4,9 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, run, version } from '../src/index';
+import { ConfigError, resolveConfig, run, version } from '../src/index';
 import type { SweepOptions, SweepRecord } from '../src/sweep';
-import { mergeResults, planSweep, readResults, resultOf, summarize, sweep } from '../src/sweep';
+import { mergeResults, planSweep, readResults, resultOf, runFlops, summarize, sweep } from '../src/sweep';
 import { canonicalJson } from '../src/sweep/key';
 
 const base = { d: 40, p: 30, nTest: 1000, target: 'T-B' };
@@ -213,5 +213,29 @@ describe('summarize', () => {
     ]);
     expect(() => summarize(records, { by: ['width'] })).toThrow(/by: no run has a field 'width'/);
     expect(() => summarize(records, { metric: 'config.nope' })).toThrow(/metric: no run has a number/);
+  });
+});
+
+describe('cost model', () => {
+  it("is the engine's own flop count: steps, every readout with its baseline, the tests (exact values)", () => {
+    // d = 10, p = 5: a step costs 4dp = 200 per row, a fit 2dp + 2p² = 150, a test 2dp = 100.
+    const base = { d: 10, p: 5, n: 100, nTest: 50, steps: 3, preprocess: 'none', baselines: true } as const;
+    // Readouts after steps 1, 2 and 3 on each step's batch: the first two fit W_t and W0 (the per-step
+    // baseline), the last W_T and W0: 3·100·200 + 6·(100·150 + 50·100).
+    const every = resolveConfig({ ...base, readoutEveryStep: true, readoutBatch: 'same' });
+    expect(every.workFlops).toBe(60_000 + 6 * 20_000);
+    expect(runFlops(every)).toBe(every.workFlops);
+    // A fresh readout batch: one baseline only (the intermediate readouts fit W_t alone).
+    expect(resolveConfig({ ...base, readoutEveryStep: true, readoutBatch: 'fresh' }).workFlops).toBe(60_000 + 4 * 20_000);
+    // One readout: W_T and W0.
+    expect(resolveConfig(base).workFlops).toBe(60_000 + 2 * 20_000);
+    // Train-side pre-processing estimates the labels' linear part on each distinct batch (d per row).
+    expect(resolveConfig({ ...base, preprocess: 'train' }).workFlops).toBe(3 * 100 * 10 + 60_000 + 2 * 20_000);
+  });
+
+  it('prices a sweep job, whose readouts differ from its runs, as it will run', () => {
+    const plan = planSweep({ base: { d: 10, p: 5, n: 100, nTest: 50, preprocess: 'none', readoutBatch: 'same' }, grid: { steps: [1, 3] } });
+    expect(plan.jobs).toHaveLength(1);
+    expect(plan.jobs[0].flops).toBe(60_000 + 6 * 20_000);
   });
 });

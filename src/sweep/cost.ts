@@ -1,19 +1,18 @@
 // Cost model of one engine run, for ETAs, dry runs, shard balance and the default number of
-// concurrent runs. It mirrors the engine's own work plan (crates/core/src/experiment.rs, planned_work).
+// concurrent runs. The flop count is the engine's own (crates/core/src/experiment.rs, planned_flops).
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config';
+import { engineCall } from '../engine';
 import { resolveConfig, run } from '../run';
 
-/** Floating-point operations of one run, counting the streamed passes (they dominate). */
+/**
+ * Floating-point operations of one run, from the engine's own work plan (the total its progress counts):
+ * the streamed passes of the steps, every readout and test, the baselines and the label estimates.
+ */
 export function runFlops(c: Config): number {
-  const { d, p, n, nTest, steps } = c;
-  const readouts = c.readoutEveryStep ? Math.max(steps, 1) : 1;
-  const models = c.baselines && steps > 0 ? 2 : 1;
-  const batches = (c.batches === 'fresh' ? Math.max(steps, 1) : 1) + (c.readoutBatch === 'fresh' ? 1 : 0);
-  const shiftRows = c.preprocess === 'train' || c.preprocess === 'notebook' ? batches * n + (c.preprocess === 'notebook' ? nTest : 0) : 0;
-  const fitPerRow = 2 * d * p + 2 * p * p;
-  const testPerRow = 2 * d * p;
-  return shiftRows * d + steps * n * 4 * d * p + (readouts - 1 + models) * (n * fitPerRow + nTest * testPerRow);
+  // The engine reads a resolved config's fields; what resolveConfig adds beside them is not one.
+  const { memoryEstimateBytes: _m, workFlops: _w, ...config } = c as Config & { memoryEstimateBytes?: number; workFlops?: number };
+  return engineCall((e) => e.plannedFlops(JSON.stringify(config)));
 }
 
 /**

@@ -154,68 +154,16 @@ impl<'a, T: Real> Runner<'a, T> {
             stage_seconds: BTreeMap::new(),
             cfg,
         };
-        runner.progress.set_total(runner.planned_work());
+        runner.progress.set_total(planned_flops(&runner.cfg));
         runner
     }
 
-    fn costs(cfg: &Config) -> Costs {
-        let (d, p) = (cfg.d as f64, cfg.p as f64);
-        Costs { estimate: d, step: 4.0 * d * p, fit: 2.0 * d * p + 2.0 * p * p, test: 2.0 * d * p }
-    }
-
-    fn baseline_every_step(cfg: &Config) -> bool {
-        cfg.baselines && cfg.readout_every_step && cfg.readout_batch == ReadoutBatch::Same
-    }
-
-    fn models(cfg: &Config) -> f64 {
-        if cfg.baselines && cfg.steps > 0 {
-            2.0
-        } else {
-            1.0
-        }
-    }
-
-    /// Work units of the whole run, from the same batch plan the run follows.
-    fn planned_work(&self) -> f64 {
-        let cfg = &self.cfg;
-        let c = Self::costs(cfg);
-        let (n, n_test, steps) = (cfg.n() as f64, cfg.n_test as f64, cfg.steps);
-        let readout_steps: Vec<usize> = if cfg.readout_every_step { (1..=steps.max(1)).collect() } else { vec![steps] };
-        let estimated = match cfg.preprocess {
-            Preprocess::Train | Preprocess::Notebook => {
-                let mut batches: Vec<(Purpose, u64)> = (1..=steps)
-                    .map(|t| self.train_batch(t))
-                    .chain(readout_steps.iter().map(|t| self.readout_batch(*t)))
-                    .map(|b| (b.purpose, b.index))
-                    .collect();
-                batches.sort_by_key(|(p, i)| (*p as u64, *i));
-                batches.dedup();
-                let test = if cfg.preprocess == Preprocess::Notebook && n_test > 0.0 { n_test } else { 0.0 };
-                batches.len() as f64 * n + test
-            }
-            _ => 0.0,
-        };
-        estimated * c.estimate
-            + steps as f64 * n * c.step
-            // Intermediate readouts fit W_t (and W0 when each step count has its own batch); the last one
-            // also fits the baseline on W0.
-            + ((readout_steps.len() as f64 - 1.0) * if Self::baseline_every_step(cfg) { 2.0 } else { 1.0 } + Self::models(cfg))
-                * (n * c.fit + n_test * c.test)
-    }
-
     fn train_batch(&self, t: usize) -> BatchId {
-        let index = match self.cfg.batches {
-            Batches::Fresh => t.max(1) as u64,
-            Batches::Reuse => 1,
-        };
-        BatchId { purpose: Purpose::Train, index, rows: self.cfg.n() }
+        train_batch(&self.cfg, t)
     }
 
     fn readout_batch(&self, t: usize) -> BatchId {
-        match self.cfg.readout_batch {
-            ReadoutBatch::Same => self.train_batch(t),
-            ReadoutBatch::Fresh => BatchId { purpose: Purpose::Readout, index: 0, rows: self.cfg.n() },
-        }
+        readout_batch(&self.cfg, t)
     }
 
     fn test_batch(&self) -> BatchId {
@@ -251,7 +199,7 @@ impl<'a, T: Real> Runner<'a, T> {
         if let Some(s) = self.shifts.get(&(batch.purpose, batch.index)) {
             return Ok(s.clone());
         }
-        let cost = Self::costs(&self.cfg).estimate;
+        let cost = costs(&self.cfg).estimate;
         let shift = self.timed("preprocess", |r| {
             r.progress.stage("estimating the labels' mean and linear part")?;
             let Runner { problem, progress, cfg, scratch, .. } = r;
@@ -268,7 +216,7 @@ impl<'a, T: Real> Runner<'a, T> {
     fn evaluate(&mut self, models: &[&Array2<f64>], t: usize) -> Result<Vec<(Fit, Option<f64>)>> {
         let batch = self.readout_batch(t);
         let shift = self.shift(batch)?;
-        let costs = Self::costs(&self.cfg);
+        let costs = costs(&self.cfg);
         let (lambda, act) = (self.cfg.lambda, self.activation.clone());
         let frame = self.frame(models);
         let chunk = self.cfg.chunk;
@@ -310,7 +258,7 @@ impl<'a, T: Real> Runner<'a, T> {
     fn step(&mut self, w: &mut Array2<f64>, a: &Array1<f64>, t: usize) -> Result<StepRecord> {
         let batch = self.train_batch(t);
         let shift = self.shift(batch)?;
-        let cost = Self::costs(&self.cfg).step;
+        let cost = costs(&self.cfg).step;
         let (total, residual, act) = (self.cfg.steps, self.cfg.residual, self.activation.clone());
         let frame = self.frame(&[w]);
         let chunk = self.cfg.chunk;
@@ -393,7 +341,7 @@ impl<'a, T: Real> Runner<'a, T> {
             self.check_feature_range(&w, t)?;
             if self.cfg.readout_every_step && t < steps {
                 let models: Vec<&Array2<f64>> =
-                    if Self::baseline_every_step(&self.cfg) { vec![&w, &net0.w] } else { vec![&w] };
+                    if baseline_every_step(&self.cfg) { vec![&w, &net0.w] } else { vec![&w] };
                 let mut evals = self.evaluate(&models, t)?;
                 let (fit, test) = evals.remove(0);
                 record.train_error = Some(fit.train_error);
@@ -415,7 +363,7 @@ impl<'a, T: Real> Runner<'a, T> {
         if let Some(last) = records.last_mut() {
             last.train_error = Some(fit.train_error);
             last.test_error = test_error;
-            if Self::baseline_every_step(&self.cfg) {
+            if baseline_every_step(&self.cfg) {
                 last.random_features = random_features.clone();
             }
         }
@@ -444,4 +392,65 @@ impl<'a, T: Real> Runner<'a, T> {
             config: self.cfg,
         })
     }
+}
+
+fn costs(cfg: &Config) -> Costs {
+    let (d, p) = (cfg.d as f64, cfg.p as f64);
+    Costs { estimate: d, step: 4.0 * d * p, fit: 2.0 * d * p + 2.0 * p * p, test: 2.0 * d * p }
+}
+
+fn baseline_every_step(cfg: &Config) -> bool {
+    cfg.baselines && cfg.readout_every_step && cfg.readout_batch == ReadoutBatch::Same
+}
+
+fn models(cfg: &Config) -> f64 {
+    if cfg.baselines && cfg.steps > 0 {
+        2.0
+    } else {
+        1.0
+    }
+}
+
+fn train_batch(cfg: &Config, t: usize) -> BatchId {
+    let index = match cfg.batches {
+        Batches::Fresh => t.max(1) as u64,
+        Batches::Reuse => 1,
+    };
+    BatchId { purpose: Purpose::Train, index, rows: cfg.n() }
+}
+
+fn readout_batch(cfg: &Config, t: usize) -> BatchId {
+    match cfg.readout_batch {
+        ReadoutBatch::Same => train_batch(cfg, t),
+        ReadoutBatch::Fresh => BatchId { purpose: Purpose::Readout, index: 0, rows: cfg.n() },
+    }
+}
+
+/// Floating-point operations of a resolved config's run, from the batch plan the run follows: the
+/// progress total, and the cost model of sweeps (ETAs, dry runs, shard balance) through the binding.
+pub fn planned_flops(cfg: &Config) -> f64 {
+    let c = costs(cfg);
+    let (n, n_test, steps) = (cfg.n() as f64, cfg.n_test as f64, cfg.steps);
+    let readout_steps: Vec<usize> = if cfg.readout_every_step { (1..=steps.max(1)).collect() } else { vec![steps] };
+    let estimated = match cfg.preprocess {
+        Preprocess::Train | Preprocess::Notebook => {
+            let mut batches: Vec<(Purpose, u64)> = (1..=steps)
+                .map(|t| train_batch(cfg, t))
+                .chain(readout_steps.iter().map(|t| readout_batch(cfg, *t)))
+                .map(|b| (b.purpose, b.index))
+                .collect();
+            batches.sort_by_key(|(p, i)| (*p as u64, *i));
+            batches.dedup();
+            let test = if cfg.preprocess == Preprocess::Notebook && n_test > 0.0 { n_test } else { 0.0 };
+            batches.len() as f64 * n + test
+        }
+        _ => 0.0,
+    };
+    let readouts = readout_steps.len() as f64 - 1.0;
+    estimated * c.estimate
+        + steps as f64 * n * c.step
+        // Intermediate readouts fit W_t (and W0 when each step count has its own batch); the last one
+        // also fits the baseline on W0.
+        + (readouts * if baseline_every_step(cfg) { 2.0 } else { 1.0 } + models(cfg))
+            * (n * c.fit + n_test * c.test)
 }

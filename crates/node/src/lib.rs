@@ -120,7 +120,7 @@ pub fn run_experiment(config_json: String, memory_limit_bytes: f64, handle: &Run
 }
 
 /// Resolves a config (n, learning rate) and checks it and its memory need; returns the resolved JSON
-/// with `memoryEstimateBytes` added.
+/// with `memoryEstimateBytes` and `workFlops` (the run's planned floating-point operations) added.
 #[napi]
 pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<String> {
     guarded(|| {
@@ -130,6 +130,7 @@ pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<St
         config.check_memory(memory_limit_bytes.max(0.0) as u64)?;
         let mut value = serde_json::to_value(&config).expect("configs serialize");
         value["memoryEstimateBytes"] = config.memory_estimate().into();
+        value["workFlops"] = giantstep_core::planned_flops(&config).into();
         Ok(value.to_string())
     })
 }
@@ -142,6 +143,17 @@ pub fn check_memory(config_json: String, memory_limit_bytes: f64) -> Result<f64>
         let config = Config::from_json(&config_json)?.resolve()?;
         config.check_memory(memory_limit_bytes.max(0.0) as u64)?;
         Ok(config.memory_estimate() as f64)
+    })
+}
+
+/// The planned floating-point operations of a run: of a resolved config as it stands (a sweep's job, whose
+/// steps and readouts may differ from its runs'), else of the config once resolved.
+#[napi]
+pub fn planned_flops(config_json: String) -> Result<f64> {
+    guarded(|| {
+        let config = Config::from_json(&config_json)?;
+        let resolved = if config.n.is_some() && config.learning_rate.is_some() { config } else { config.resolve()? };
+        Ok(giantstep_core::planned_flops(&resolved))
     })
 }
 
