@@ -43,8 +43,11 @@ function isMusl(): boolean {
   return !report?.header?.glibcVersionRuntime;
 }
 
-/** The platforms with a prebuilt giantstep-<platform> package (package.json napi.targets). */
+/** The platforms declared for giantstep-<platform> packages (package.json napi.targets). */
 export const SUPPORTED = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'darwin-arm64', 'darwin-x64', 'win32-x64-msvc'];
+
+/** Those this project builds (scripts/portable-build.mjs); the others are declared, not built yet (docs/install.md). */
+export const BUILT = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl'];
 
 /** The oldest glibc the prebuilt linux-gnu engines load on (scripts/portable-build.mjs links against it). */
 export const MIN_GLIBC = '2.17';
@@ -94,7 +97,7 @@ export function native(): NativeBinding {
   }
   throw new Error(
     `giantstep has no engine for ${name}: neither a local build (${local}) nor the package giantstep-${name} is installed. ` +
-      `Prebuilt engines exist for ${SUPPORTED.join(', ')}: on those, reinstall giantstep with optional` +
+      `Prebuilt engines are built for ${BUILT.join(', ')}: on those, reinstall giantstep with optional` +
       ` dependencies enabled (the engine is the optional dependency giantstep-${name}). Elsewhere, ${BUILD_FROM_SOURCE}.`,
   );
 }

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadFailureHint, MIN_GLIBC } from '../src/native';
+import { BUILT, loadFailureHint, MIN_GLIBC, SUPPORTED } from '../src/native';
 
 // What a user sees when the engine file is there but does not load. The end-to-end cases (a damaged
 // engine in an installed package) are in test/package/run.sh.
@@ -22,5 +24,15 @@ describe('loadFailureHint', () => {
 
   it('passes any other cause through, first line only', () => {
     expect(loadFailureHint('undefined symbol: napi_foo\nstack')).toBe('undefined symbol: napi_foo');
+  });
+});
+
+describe('platforms', () => {
+  it('the loader names as built exactly the platforms scripts/portable-build.mjs builds, all of them declared', () => {
+    const script = readFileSync(join(__dirname, '..', 'scripts', 'portable-build.mjs'), 'utf8');
+    const table = script.slice(script.indexOf('PORTABLE_TARGETS = {'), script.indexOf('};', script.indexOf('PORTABLE_TARGETS = {')));
+    const built = [...table.matchAll(/'([a-z0-9-]+)':/g)].map((m) => m[1]);
+    expect(built.sort()).toEqual([...BUILT].sort());
+    for (const p of BUILT) expect(SUPPORTED).toContain(p);
   });
 });
