@@ -57,7 +57,7 @@ describe('sweep spec', () => {
     const plan = planSweep({ base: { ...base, preset: 'notebook-single-step' }, grid: { kappa: [1.5] }, seeds: [3] });
     const [point] = plan.points;
     expect(point.config).toMatchObject({ kappa: 1.5, n: Math.round(40 ** 1.5), d: 40, p: 30, preprocess: 'notebook', seed: 3 });
-    const { memoryEstimateBytes: _m, ...resolved } = resolveConfig({ preset: 'notebook-single-step', ...base, kappa: 1.5, seed: 3 });
+    const { memoryEstimateBytes: _m, workFlops: _w, ...resolved } = resolveConfig({ preset: 'notebook-single-step', ...base, kappa: 1.5, seed: 3 });
     expect(point.config).toEqual(resolved);
     expect(point.key).toBe(hashOf(resolved));
     expect(point.key).toMatch(/^[0-9a-f]{16}$/);

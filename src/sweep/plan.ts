@@ -65,7 +65,8 @@ export function describeJob(job: SweepJob): string {
 
 function resolvePoint(input: ConfigInput, values: Record<string, unknown>, memoryLimitBytes?: number) {
   try {
-    const { memoryEstimateBytes, ...config } = resolveConfig(input, memoryLimitBytes);
+    // The config alone (its key and what the engine runs): the estimates resolveConfig adds are not fields.
+    const { memoryEstimateBytes, workFlops: _flops, ...config } = resolveConfig(input, memoryLimitBytes);
     return { config: config as Config, memoryEstimateBytes };
   } catch (e) {
     if (!(e instanceof ConfigError) || Object.keys(values).length === 0) throw e;
