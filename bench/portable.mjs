@@ -76,7 +76,7 @@ try {
 
 const ratios = samples.system.map((s, i) => samples.portable[i].seconds / s.seconds);
 const report = {
-  case: 'notebook-single-step κ = 2 (d = 512, p = 256, n = 262,144, f64), the CLI end to end',
+  case: 'notebook-single-step κ = 2 (d = 512, p = 1024, n = 262,144, f64, with the random-features baseline), the CLI end to end',
   runs,
   date: new Date().toISOString(),
   engines: Object.fromEntries(
