@@ -52,7 +52,7 @@ export const BUILT = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl'];
 /** The oldest glibc the prebuilt linux-gnu engines load on (scripts/portable-build.mjs links against it). */
 export const MIN_GLIBC = '2.17';
 
-const BUILD_FROM_SOURCE = 'build from a source checkout with Rust >= 1.80: `npm ci && npm run build`, then `npm install -g .` (docs/install.md)';
+const BUILD_FROM_SOURCE = 'build from a source checkout with Rust >= 1.88: `npm ci && npm run build`, then `npm install -g .` (docs/install.md)';
 
 /** Why an engine file that exists did not load, and what to do: the loader's first line, explained. */
 export function loadFailureHint(message: string): string {

@@ -258,7 +258,7 @@ impl Config {
         // The noise is a variance (labels get √noise·ξ); a bound keeps label sums far from overflow, even in f32.
         check_finite("noise", self.noise, 0.0, 1e12)?;
         check_finite("cosThreshold", self.cos_threshold, 0.0, 1.0)?;
-        if self.chunk == 0 || self.chunk % crate::rng::BLOCK_ROWS != 0 {
+        if self.chunk == 0 || !self.chunk.is_multiple_of(crate::rng::BLOCK_ROWS) {
             return Err(Error::invalid(
                 "chunk",
                 format!("must be a positive multiple of {} (rows per random stream)", crate::rng::BLOCK_ROWS),

@@ -41,7 +41,7 @@ pub fn overlap(w: &Array2<f64>, w_star: &Array2<f64>, threshold: f64, tracked: u
 pub fn overlap_from_cosines(cos: &Array2<f64>, norms: &[f64], threshold: f64, tracked: usize) -> Overlap {
     let p = cos.nrows() as f64;
     let abs = cos.mapv(f64::abs);
-    let column_stat = |f: &dyn Fn(ndarray::ArrayView1<f64>) -> f64| abs.axis_iter(Axis(1)).map(|c| f(c)).collect();
+    let column_stat = |f: &dyn Fn(ndarray::ArrayView1<f64>) -> f64| abs.axis_iter(Axis(1)).map(f).collect();
     let gram = cos.t().dot(cos) / p;
     Overlap {
         max_abs_cos: column_stat(&|c| c.fold(0.0f64, |m, v| m.max(*v))),

@@ -502,9 +502,12 @@ mod tests {
         assert_eq!(of("single-index-He3").direction_exponents, vec![3]);
     }
 
+    /// A target, its one-step dimensions (ℓ = 1..4), its multi-step dimensions (t = 1..6) and its leap index.
+    type PresetCase = (&'static str, [usize; 4], [usize; 6], Option<usize>);
+
     #[test]
     fn presets() {
-        let cases: &[(&str, [usize; 4], [usize; 6], Option<usize>)] = &[
+        let cases: &[PresetCase] = &[
             // T-A is a sum of single-index terms: along t = (u1 − u2)/√2 it is even, so nothing links t to
             // the first direction s: more steps at n = Θ(d) do not help (paper's Figure 1, left); t needs
             // order 2 (n = Θ(d²)).

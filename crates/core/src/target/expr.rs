@@ -576,7 +576,7 @@ mod tests {
         assert_eq!(e.eval_point(&u), 1.0 + 18.0 - 0.5 + 8.0 * -2.0);
         assert_eq!(e.dimension(), 2);
         assert_eq!(e.polynomial_degree(), Some(3));
-        assert_eq!(parse("2^3^1").is_err(), true, "chained powers need parentheses");
+        assert!(parse("2^3^1").is_err(), "chained powers need parentheses");
         assert_eq!(parse("tanh(u3)").unwrap().polynomial_degree(), None);
         assert_eq!(parse("1.5e-1*u1").unwrap().eval_point(&[2.0]), 0.3);
     }
