@@ -98,9 +98,9 @@ export function flatTable(records: SweepRecord[], options: TableOptions = {}): F
     ? records.flatMap((record) => (record.steps?.length ? record.steps.map((step) => ({ record, step })) : [{ record }]))
     : records.map((record) => ({ record }));
   const columns: Column[] = [];
-  const add = (name: string, type: ColumnType, get: (row: Row) => unknown) => {
+  const add = (name: string, type: ColumnType, get: (row: Row, i: number) => unknown) => {
     if (columns.some((c) => c.name === name)) throw new ConfigError('metric', `column ${name} is already in the table: name the metric (label=path)`);
-    columns.push({ name, type, values: rows.map((row) => cell(get(row), type, name)) });
+    columns.push({ name, type, values: rows.map((row, i) => cell(get(row, i), type, name)) });
   };
 
   add('key', 'utf8', (r) => r.record.key);
@@ -132,10 +132,8 @@ export function flatTable(records: SweepRecord[], options: TableOptions = {}): F
       );
     }
     const type = inferType(values);
-    add(field.text, type, (r) => {
-      const v = field.get(options.perStep ? r.step : r.record);
-      return type === 'utf8' && v !== undefined ? String(v) : v;
-    });
+    // The values read above, once: their type was inferred from them.
+    add(field.text, type, (_, i) => (type === 'utf8' && values[i] !== undefined ? String(values[i]) : values[i]));
   }
   return { columns, rows: rows.length };
 }

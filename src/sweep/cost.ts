@@ -65,5 +65,6 @@ export async function measureThroughput(like: Config, jobs = 1): Promise<number>
     await Promise.all(Array.from({ length: jobs }, () => run(probe)));
     best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
   }
-  return (jobs * jobCost({ flops: runFlops(resolveConfig(probe)) })) / best;
+  // resolveConfig already counted the probe's flops (workFlops): no second engine call.
+  return (jobs * jobCost({ flops: resolveConfig(probe).workFlops })) / best;
 }
