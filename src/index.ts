@@ -1,6 +1,6 @@
 // The public API, re-exported from the modules that define it (nothing here imports back from this file).
 
-export type { Config, ConfigInput, Errors, Overlap, Progress, Result, StepRecord } from './config';
+export type { Baselines, Config, ConfigInput, Errors, LinearKernel, Overlap, Progress, Result, Stage, StepRecord, TargetInfo, Timing } from './config';
 export { ConfigError, FIELDS, mergeConfigs, NumericalError, PRESET_NAMES, PRESETS, prepareConfig, ResourceError } from './config';
 export type { Cell, Column, ColumnType, ExportFormat, FlatTable, TableOptions } from './export';
 export { exportResults, flatTable, toCsv, toParquet } from './export';
@@ -26,6 +26,15 @@ export type {
   SweepSpec,
 } from './sweep';
 export { mergeResults, planSweep, readResults, slurmScript, summarize, sweep } from './sweep';
-export type { ActivationDescription, HermiteTerm, TargetDescription, TheoryRequest } from './theory';
+export type {
+  ActivationDescription,
+  HermiteTerm,
+  LearnedDims,
+  TargetDescription,
+  TargetFacts,
+  TheoryAnswer,
+  TheoryAnswerOf,
+  TheoryRequest,
+} from './theory';
 export { describe, describeActivation, THEORY_KINDS, theory } from './theory';
 export { version } from './version';

@@ -18,6 +18,7 @@ export interface NativeBinding {
   /** Planned floating-point operations of a run (a resolved config as it stands). */
   plannedFlops(configJson: string): number;
   engineVersion(): string;
+  configFields(): string;
   describeTarget(target: string): string;
   describeActivation(activation: string): string;
   theory(requestJson: string): string;

@@ -1,7 +1,7 @@
 // run and resolveConfig: one experiment off the main thread, with progress, abort and a memory budget
 // shared by the runs in flight in this process.
 import { totalmem } from 'node:os';
-import type { Config, ConfigInput, Progress, Result } from './config';
+import type { Config, ConfigInput, Progress, Result, Stage } from './config';
 import { ConfigError, prepareConfig } from './config';
 import { abortError, engineCall, fromEngine } from './engine';
 import { native } from './native';
@@ -126,7 +126,8 @@ export async function run(input: ConfigInput, options: RunOptions = {}): Promise
   let last = '';
   const report = () => {
     if (!onProgress || callbackFailure) return;
-    const progress = { stage: handle.stage, fraction: handle.fraction };
+    // The engine writes the stage from its Stage enum, whose text the generated type describes.
+    const progress: Progress = { stage: handle.stage as Stage, fraction: handle.fraction };
     const key = `${progress.stage}:${progress.fraction.toFixed(4)}`;
     if (key !== last) {
       last = key;

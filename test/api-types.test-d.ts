@@ -1,6 +1,20 @@
 // The public API's types, as a TypeScript user of `giantstep` sees them (checked by tsc, never run).
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Config, ConfigInput, FlatTable, Overlap, Result, StepSummary, Summary, SweepPlan, SweepRecord, TargetDescription } from '../src/index';
+import type {
+  Config,
+  ConfigInput,
+  FlatTable,
+  Overlap,
+  Progress,
+  Result,
+  Stage,
+  StepSummary,
+  Summary,
+  SweepPlan,
+  SweepRecord,
+  TargetDescription,
+  TheoryAnswerOf,
+} from '../src/index';
 import * as giantstep from '../src/index';
 
 describe('public API types', () => {
@@ -33,5 +47,23 @@ describe('public API types', () => {
     expectTypeOf(giantstep.planSweep).returns.toEqualTypeOf<SweepPlan>();
     expectTypeOf(giantstep.summarize).returns.toEqualTypeOf<Summary>();
     expectTypeOf(giantstep.flatTable).returns.toEqualTypeOf<FlatTable>();
+  });
+
+  it('config input types come from the field table: nullable only where the engine takes null', () => {
+    expectTypeOf<ConfigInput['initSeed']>().toEqualTypeOf<number | null | undefined>();
+    expectTypeOf<ConfigInput['kappa']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ConfigInput['etaRule']>().toEqualTypeOf<'raw' | 'p-d' | 'sqrt-np' | undefined>();
+    expectTypeOf<ConfigInput['symmetric']>().toEqualTypeOf<boolean | undefined>();
+  });
+
+  it('theory answers are narrowed by the request kind; progress stages are typed', () => {
+    const phase = giantstep.theory({ kind: 'phase-diagram', target: 'T-A' });
+    expectTypeOf(phase).toEqualTypeOf<TheoryAnswerOf<'phase-diagram'>>();
+    expectTypeOf(phase.rows[0].learnedDims).toEqualTypeOf<number>();
+    const drift = giantstep.theory({ kind: 'drift', target: 'T-A', activation: 'relu', m: [0.1, 0], s: 1 });
+    expectTypeOf(drift.drift.standardError).toEqualTypeOf<number[]>();
+    expectTypeOf<Progress['stage']>().toEqualTypeOf<Stage>();
+    expectTypeOf<'step 1/3'>().toExtend<Stage>();
+    expectTypeOf<'stepping'>().not.toExtend<Stage>();
   });
 });

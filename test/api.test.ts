@@ -23,6 +23,16 @@ describe('run', () => {
     expect(progress.at(-1)?.fraction).toBeCloseTo(1, 2);
   });
 
+  it('alphaReadout sizes the fresh readout batch: fewer samples than neurons interpolate, more do not', async () => {
+    const base = { d: 64, p: 128, n: 256, nTest: 512, readoutBatch: 'fresh', lambda: 1e-8, baselines: false } as const;
+    const few = await run({ ...base, alphaReadout: 0.5 }); // 32 readout samples < p
+    const many = await run({ ...base, alphaReadout: 8 }); // 512 > p
+    expect(few.trainError).toBeLessThan(1e-6);
+    expect(many.trainError).toBeGreaterThan(1e-3);
+    expect(few.config).toMatchObject({ n: 256, alphaReadout: 0.5 });
+    expect(() => resolveConfig({ d: 64, alphaReadout: 2 })).toThrow(/^alphaReadout: .*readoutBatch fresh/);
+  });
+
   it('is reproducible: same config and seed, same numbers; another seed, other numbers', async () => {
     const [a, b, c] = await Promise.all([run(small), run(small), run({ ...small, seed: 1 })]);
     expect(a.testError).toBe(b.testError);

@@ -428,7 +428,7 @@ describe(`fuzz of the loaders (${N} inputs each, seed ${SEED})`, () => {
     const g = new Gen(rng(SEED + 3));
     const silent = { writeOut: () => {}, writeErr: () => {} };
     for (let i = 0; i < N; i++) {
-      const cmd = addConfigOptions(new Command('fuzz').exitOverride().configureOutput(silent), {});
+      const cmd = addConfigOptions(new Command('fuzz').exitOverride().configureOutput(silent));
       const argv: string[] = [];
       const n = g.int(4) + 1;
       for (let j = 0; j < n; j++) {

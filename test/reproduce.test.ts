@@ -58,6 +58,7 @@ describe('giantstep reproduce --quick', () => {
     expect(verdict('fig1-left', 'fig1-left-overlap')).toBe('yes');
     expect(verdict('fig1-directions')).toBe('yes');
     expect(verdict('phase-diagram')).toBe('yes');
+    expect(verdict('one-step-asymptotics')).toBe('yes');
   });
 
   it('resumes an interrupted reproduction: only the missing runs run again', async () => {

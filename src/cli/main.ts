@@ -2,7 +2,6 @@
 // The giantstep command line: one small file per command, each a thin layer over the API.
 import { Command, CommanderError } from 'commander';
 import { ConfigError, PRESETS } from '../config';
-import { resolveConfig } from '../run';
 import { version } from '../version';
 import { describeCommand } from './describe';
 import { exportCommand } from './export';
@@ -16,16 +15,6 @@ import { summarizeCommand } from './summarize';
 import { sweepCommand } from './sweep';
 import { theoryCommand } from './theory';
 
-function engineDefaults(): Record<string, unknown> {
-  try {
-    // n is derived (from kappa by default), so it has no default of its own.
-    const { n: _derived, ...defaults } = resolveConfig({});
-    return defaults as Record<string, unknown>;
-  } catch {
-    return {}; // help still works without an engine
-  }
-}
-
 function presetsCommand(): Command {
   return new Command('presets').description('list the named protocols').action(() => {
     for (const [name, p] of Object.entries(PRESETS)) process.stdout.write(`${name}\n  ${p.description}\n`);
@@ -38,20 +27,19 @@ export async function main(argv: string[]): Promise<number> {
     .version(version)
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
-  const defaults = engineDefaults();
   for (const cmd of [
-    runCommand(defaults),
+    runCommand(),
     describeCommand(),
-    theoryCommand(defaults),
+    theoryCommand(),
     presetsCommand(),
     plotCommand(),
     reproduceCommand(),
     reportCommand(),
-    sweepCommand(defaults),
+    sweepCommand(),
     summarizeCommand(),
     exportCommand(),
     mergeCommand(),
-    slurmCommand(defaults),
+    slurmCommand(),
   ])
     program.addCommand(cmd);
   // Every command, nested ones (theory one-step) included, throws its usage errors to the catch below

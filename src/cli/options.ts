@@ -53,9 +53,10 @@ function parserOf(spec: FieldSpec): (value: string) => unknown {
   }
 }
 
-/** Adds one option per config field; `defaults` (from the engine) are shown in --help. */
-export function addConfigOptions(cmd: Command, defaults: Record<string, unknown>): Command {
+/** Adds one option per config field (but those in `except`), with the table's doc and default in --help. */
+export function addConfigOptions(cmd: Command, except: readonly string[] = []): Command {
   for (const name of FIELD_NAMES) {
+    if (except.includes(name)) continue;
     const spec = FIELDS[name] as FieldSpec;
     const value =
       spec.kind === 'bool'
@@ -69,7 +70,7 @@ export function addConfigOptions(cmd: Command, defaults: Record<string, unknown>
               : spec.kind === 'seed'
                 ? '<int>'
                 : '<text>';
-    const shown = defaults[name];
+    const shown = spec.default;
     const opt = new Option(`--${flagOf(name)} ${value}`, spec.doc + (shown !== undefined && shown !== null ? ` (default: ${shown})` : ''));
     if (spec.kind === 'enum') opt.choices(spec.choices as unknown as string[]);
     else opt.argParser(parserOf(spec));

@@ -18,14 +18,14 @@ export function summary(r: Result): string {
   );
 }
 
-export function runCommand(defaults: Record<string, unknown>): Command {
+export function runCommand(): Command {
   const cmd = new Command('run')
     .description('run one experiment (T giant steps, readout, test error, baselines) and write its JSON result')
     .option('--config <file>', 'JSON config file (may name a "preset"); flags override it')
     .option('--preset <name>', 'start from a named protocol (see `giantstep presets`)')
     .option('--out <file>', 'write the JSON result here (default: stdout)')
     .option('--quiet', 'no progress bar or summary on stderr');
-  addConfigOptions(cmd, defaults);
+  addConfigOptions(cmd);
   cmd.action(async (opts) => {
     const fromFile = opts.config ? (readConfigFile(opts.config) as ConfigInput) : {};
     const layers: ConfigInput[] = [];

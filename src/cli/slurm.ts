@@ -10,7 +10,7 @@ import { addSpecOptions, specFromOptions } from './sweep';
 
 const int = (v: string) => Number(v);
 
-export function slurmCommand(defaults: Record<string, unknown>): Command {
+export function slurmCommand(): Command {
   const cmd = new Command('slurm')
     .description('write a Slurm job-array script: task i of N runs shard i/N of the sweep into its own results file')
     .argument('[spec]', 'sweep spec, JSON or YAML (embedded in the script)')
@@ -23,7 +23,7 @@ export function slurmCommand(defaults: Record<string, unknown>): Command {
     .option('--results <dir>', 'folder of the shard results and task logs (default: <spec name>-shards)')
     .option('--jobs <n>', 'engine runs at once inside each task (default: the sweep rule)', int)
     .option('--out <file>', 'write the script here (default: stdout)');
-  addSpecOptions(cmd, defaults);
+  addSpecOptions(cmd);
   cmd.action((file: string | undefined, opts) => {
     if (opts.out) checkOutPath(opts.out);
     const spec = specFromOptions(file, opts);

@@ -12,12 +12,12 @@ import { addConfigOptions, configFromFlags } from './options';
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The options that shape a spec, shared by `sweep` and `slurm`. */
-export function addSpecOptions(cmd: Command, defaults: Record<string, unknown>): Command {
+export function addSpecOptions(cmd: Command): Command {
   cmd
     .option('--grid <axis>', 'an axis: FIELD=START:STOP:COUNT (linspace), FIELD=log:START:STOP:COUNT or FIELD=V1,V2,...; repeat for more axes', collect, [])
     .option('--seeds <seeds>', 'a count N (seeds 0..N-1) or a list 0,3,7')
     .option('--preset <name>', 'base protocol (see `giantstep presets`)');
-  return addConfigOptions(cmd, defaults);
+  return addConfigOptions(cmd);
 }
 
 /** The spec file (if any) with the command line's axes, seeds and base fields on top. */
@@ -103,7 +103,7 @@ class SweepDisplay {
   }
 }
 
-export function sweepCommand(defaults: Record<string, unknown>): Command {
+export function sweepCommand(): Command {
   const cmd = new Command('sweep')
     .description('run a grid of experiments over any config fields and seeds, appending each finished run to a JSON Lines file (resumable)')
     .argument('[spec]', 'sweep spec, JSON or YAML: {"base": {...}, "grid": {...}, "zip": [[...]], "seeds": N}; - reads stdin')
@@ -112,7 +112,7 @@ export function sweepCommand(defaults: Record<string, unknown>): Command {
     .option('--jobs <n>', 'engine runs at once (default: min(2, cores) when every run has d*p < 32768, else 1)', (v) => Number(v))
     .option('--dry-run', 'print the run count and a cost estimate, run nothing')
     .option('--quiet', 'no progress bar or per-run lines on stderr');
-  addSpecOptions(cmd, defaults);
+  addSpecOptions(cmd);
   cmd.action(async (file: string | undefined, opts) => {
     const spec = specFromOptions(file, opts);
     if (!opts.out && !opts.dryRun) throw new ConfigError('out', 'give --out results.jsonl (the resumable results file)');

@@ -17,7 +17,15 @@ function emit(request: TheoryRequest, out?: string): void {
   } else process.stdout.write(json);
 }
 
-export function theoryCommand(defaults: Record<string, unknown>): Command {
+/** The run config of a theory command: preset < config file < flags, as for `run`. */
+function runConfig(o: Record<string, unknown> & { config?: string; preset?: string }): ConfigInput {
+  const file = o.config ? (readConfigFile(o.config) as ConfigInput) : {};
+  const preset = o.preset ?? file.preset;
+  const { preset: _p, ...fields } = file;
+  return mergeConfigs(prepareConfig(preset ? { preset } : {}), prepareConfig(fields), configFromFlags(o));
+}
+
+export function theoryCommand(): Command {
   const cmd = new Command('theory').description('theory curves (docs/model.md §7) as JSON that overlays run results');
   cmd.addCommand(
     new Command('one-step')
@@ -51,15 +59,23 @@ export function theoryCommand(defaults: Record<string, unknown>): Command {
     .option('--samples <int>', 'Monte Carlo samples per step', numberArg, 200000)
     .option('--theory-seed <int>', 'Monte Carlo seed', numberArg, 0)
     .option('--out <file>', 'write the JSON here (default: stdout)');
-  addConfigOptions(overlaps, defaults);
-  overlaps.action((o) => {
-    const file = o.config ? (readConfigFile(o.config) as ConfigInput) : {};
-    const preset = o.preset ?? file.preset;
-    const { preset: _p, ...fields } = file;
-    const config = mergeConfigs(prepareConfig(preset ? { preset } : {}), prepareConfig(fields), configFromFlags(o));
-    emit({ kind: 'overlaps', config, samples: o.samples, seed: o.theorySeed }, o.out);
-  });
+  addConfigOptions(overlaps);
+  overlaps.action((o) => emit({ kind: 'overlaps', config: runConfig(o), samples: o.samples, seed: o.theorySeed }, o.out));
   cmd.addCommand(overlaps);
+  const error = new Command('error')
+    .description(
+      "the ridge readout's test error after one step, in the proportional limit, over readout sizes n/d (--alpha-readout, a list here), with and without the step, for a run config (the flags of `run`, e.g. --preset osa-one-step). It models a single-index target, one step with initA ones, preprocess none, a fresh readout batch (refuses other settings; the answer's `models` says what it models)",
+    )
+    .requiredOption('--alpha-readout <list>', 'comma-separated readout sizes n/d (alphaReadout) to compute the error at', numberListArg)
+    .option('--config <file>', 'JSON config file')
+    .option('--preset <name>', 'named protocol')
+    .option('--out <file>', 'write the JSON here (default: stdout)');
+  addConfigOptions(error, ['alphaReadout']);
+  error.action((o) => {
+    const { alphaReadout, ...flags } = o;
+    emit({ kind: 'error', config: runConfig(flags), alphaReadout }, o.out);
+  });
+  cmd.addCommand(error);
   cmd.addCommand(
     new Command('phase-diagram')
       .description("learned dimension against n = Θ(d^ℓ) for a target, and the generic diagram of a direction's one-step Hermite order against ℓ")

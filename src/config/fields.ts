@@ -1,55 +1,45 @@
-// The config fields: one table drives validation (zod), the CLI flags and their help. Defaults live in
-// the engine (it resolves every run); the CLI asks it for them when printing help.
+// The config fields: the engine's field table (src/generated/fields.ts, generated from
+// crates/core/src/config/fields.rs) drives validation (zod), the CLI flags with their help and defaults,
+// the ConfigInput type and docs/config.md.
 import { z } from 'zod';
+import { FIELD_TABLE } from '../generated/fields';
 
-export type FieldKind =
-  | { kind: 'int'; min: number; max?: number }
+type Row = (typeof FIELD_TABLE)[number];
+export type FieldName = Row['name'];
+
+/** One field's row: kind with range or choices, default, paper symbol, doc and details. */
+export type FieldSpec = {
+  name: string;
+  doc: string;
+  details: string;
+  symbol: string;
+  default: unknown;
+  nullable?: boolean;
+} & (
+  | { kind: 'int'; min: number; max?: number; multipleOf?: number }
   | { kind: 'number'; min?: number; max?: number; exclusiveMin?: boolean }
   | { kind: 'enum'; choices: readonly string[] }
   | { kind: 'string' }
   | { kind: 'bool' }
-  | { kind: 'seed' };
+  | { kind: 'seed' }
+);
 
-export type FieldSpec = FieldKind & { doc: string; nullable?: boolean };
+/** Every config field by name, in the table's order. */
+export const FIELDS = Object.fromEntries(FIELD_TABLE.map((row) => [row.name, row])) as unknown as { [K in FieldName]: Extract<Row, { name: K }> };
 
-/** Every config field, in the order docs/config.md and --help list them. */
-export const FIELDS = {
-  d: { kind: 'int', min: 1, max: 2 ** 32, doc: 'input dimension' },
-  p: { kind: 'int', min: 1, max: 2 ** 32, doc: 'width (hidden neurons)' },
-  n: { kind: 'int', min: 1, doc: 'batch size per step (or give kappa, or alpha with ell)' },
-  kappa: { kind: 'number', min: 0, max: 6, doc: 'n = round(d^kappa)' },
-  alpha: { kind: 'number', min: 0, exclusiveMin: true, doc: 'n = round(alpha * d^ell)' },
-  ell: { kind: 'number', min: 0, max: 6, doc: 'exponent with alpha; also the l of etaRule p-d' },
-  steps: { kind: 'int', min: 0, max: 1000, doc: 'number of giant steps T on the first layer' },
-  target: { kind: 'string', doc: 'preset name (T-A..T-G, staircase-K, leap-2, ...) or an expression over u1..uk' },
-  noise: { kind: 'number', min: 0, doc: 'label noise variance' },
-  activation: { kind: 'string', doc: 'relu, tanh, erf, sigmoid, softplus, gelu, He1..He12' },
-  eta: { kind: 'number', doc: 'learning rate, or its coefficient c under etaRule' },
-  etaRule: { kind: 'enum', choices: ['raw', 'p-d', 'sqrt-np'], doc: 'raw: eta; p-d: eta*p*d^((l-1)/2); sqrt-np: eta*sqrt(n*p)' },
-  lambda: { kind: 'number', min: 0, exclusiveMin: true, doc: 'ridge penalty of the readout' },
-  nTest: { kind: 'int', min: 0, max: 1e12, doc: 'fresh test samples (0: no test error)' },
-  batches: { kind: 'enum', choices: ['fresh', 'reuse'], doc: 'a fresh batch per step, or one batch reused' },
-  readoutBatch: { kind: 'enum', choices: ['same', 'fresh'], doc: "fit the readout on the last step's batch or a fresh one" },
-  preprocess: { kind: 'enum', choices: ['none', 'train', 'hermite', 'notebook'], doc: 'label pre-processing (docs/model.md §4.4)' },
-  precision: { kind: 'enum', choices: ['f64', 'f32'], doc: 'working precision of the streamed passes' },
-  seed: { kind: 'seed', doc: 'data seed' },
-  initSeed: { kind: 'seed', nullable: true, doc: 'seed of W*, W0, a0 (null: use seed, redrawn per seed)' },
-  initW: { kind: 'enum', choices: ['gaussian', 'sphere'], doc: 'first layer init: N(0, I/d) rows or unit sphere' },
-  initA: { kind: 'enum', choices: ['gaussian', 'signs', 'notebook'], doc: 'second layer: N(0,1/p), +-1/sqrt(p), or 20 +, 20 -, rest random' },
-  symmetric: { kind: 'bool', doc: 'paired neurons with opposite a (network output 0 at init)' },
-  residual: { kind: 'enum', choices: ['full', 'labels'], doc: 'gradient residual y - f, or y alone' },
-  normalize: { kind: 'enum', choices: ['none', 'project', 'spherical'], doc: 'row normalization after each step' },
-  trackNeurons: { kind: 'int', min: 0, doc: 'neurons whose update cosines are recorded (the first K)' },
-  cosThreshold: { kind: 'number', min: 0, max: 1, doc: '|cos| threshold for fracAbove' },
-  readoutEveryStep: { kind: 'bool', doc: 'fit the readout and test after every step' },
-  baselines: { kind: 'bool', doc: 'also fit the random-features baseline (readout on W0)' },
-  chunk: { kind: 'int', min: 256, max: 2 ** 32, doc: 'rows generated and consumed at once (multiple of 256)' },
-  sampler: { kind: 'enum', choices: ['auto', 'full', 'projected'], doc: 'batches in R^d, or exactly in span(W, W*) (fresh batches only); auto picks' },
-} as const satisfies Record<string, FieldSpec>;
+export const FIELD_NAMES = FIELD_TABLE.map((row) => row.name) as FieldName[];
 
-export type FieldName = keyof typeof FIELDS;
+type ValueOf<R> = R extends { kind: 'enum'; choices: readonly (infer C)[] }
+  ? C
+  : R extends { kind: 'bool' }
+    ? boolean
+    : R extends { kind: 'string' }
+      ? string
+      : number;
 
-export const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
+/** A value a caller may give a field (with null where the field takes it). */
+export type FieldValue<K extends FieldName> = ValueOf<RowOf<K>> | (RowOf<K> extends { nullable: true } ? null : never);
+type RowOf<K extends FieldName> = Extract<Row, { name: K }>;
 
 /** kebab-case flag of a field: nTest -> n-test. */
 export function flagOf(name: string): string {
@@ -62,6 +52,7 @@ function schemaOf(spec: FieldSpec): z.ZodType {
     case 'int': {
       let n = z.number({ error: 'must be a number' }).int('must be an integer').min(spec.min, `must be >= ${spec.min}`);
       if (spec.max !== undefined) n = n.max(spec.max, `must be <= ${spec.max}`);
+      if (spec.multipleOf !== undefined) n = n.multipleOf(spec.multipleOf, `must be a multiple of ${spec.multipleOf} (rows per random stream)`);
       s = n;
       break;
     }
@@ -88,7 +79,11 @@ function schemaOf(spec: FieldSpec): z.ZodType {
       s = z.boolean({ error: 'must be true or false' });
       break;
     case 'seed':
-      s = z.number({ error: 'must be an integer' }).int('must be an integer').min(0, 'must be >= 0').max(Number.MAX_SAFE_INTEGER);
+      s = z
+        .number({ error: 'must be an integer' })
+        .int('must be an integer')
+        .min(0, 'must be >= 0')
+        .max(Number.MAX_SAFE_INTEGER, 'must be an integer from 0 to 9007199254740991 (2^53 - 1, exact in JavaScript)');
       break;
   }
   return spec.nullable ? s.nullable() : s;
@@ -98,6 +93,6 @@ function schemaOf(spec: FieldSpec): z.ZodType {
 export const configSchema = z
   .object({
     preset: z.string().optional(),
-    ...Object.fromEntries(FIELD_NAMES.map((name) => [name, schemaOf(FIELDS[name]).optional()])),
+    ...Object.fromEntries(FIELD_TABLE.map((row) => [row.name, schemaOf(row as FieldSpec).optional()])),
   })
   .strict();

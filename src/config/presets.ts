@@ -57,6 +57,32 @@ export const PRESETS: Record<string, Preset> = {
     description: 'multi-step notebook, T-B (staircase): n=d=4096, p=1024, eta=2p, 6 fresh-batch steps',
     config: multiStep('T-B'),
   },
+  'osa-one-step': {
+    description:
+      'one-step asymptotics (Cui et al. 2024): tanh target and student, d=p=2000, one step on n0=0.5d with eta~=1 (eta=p), readout on n=alphaReadout*d fresh samples, lambda=0.01',
+    config: {
+      d: 2000,
+      p: 2000,
+      alpha: 0.5,
+      ell: 1,
+      steps: 1,
+      target: 'tanh(u1)',
+      activation: 'tanh',
+      eta: 1,
+      etaRule: 'p-d',
+      lambda: 0.01,
+      initW: 'sphere',
+      initA: 'ones',
+      initSeed: 58,
+      residual: 'full',
+      preprocess: 'none',
+      batches: 'fresh',
+      readoutBatch: 'fresh',
+      alphaReadout: 1,
+      nTest: 5000,
+      trackNeurons: 0,
+    },
+  },
 };
 
 export const PRESET_NAMES = Object.keys(PRESETS);

@@ -30,15 +30,10 @@ function theoryDirections(r: DetailedRecord, step: number): Record<number, numbe
   // take each group's mean normalized overlap after the previous step.
   const out: Record<number, number[]> = {};
   for (const sign of [1, -1]) {
-    const cosines = r.steps[step - 1].overlap as unknown as { neuronCos: number[][] };
-    const rows = cosines.neuronCos.filter((_, i) => i < 40 && signOf(i) === sign);
+    const rows = r.steps[step - 1].overlap.neuronCos.filter((_, i) => i < 40 && signOf(i) === sign);
     const m = rows[0].map((_, j) => rows.reduce((s, row) => s + row[j], 0) / rows.length);
     const s = Math.sqrt(Math.max(0, 1 - m.reduce((a, x) => a + x * x, 0)));
-    const drift = (
-      theory({ kind: 'drift', target: r.config.target, activation: r.config.activation, m, s, samples: 400000, seed: 1 }) as unknown as {
-        drift: { drift: number[] };
-      }
-    ).drift.drift;
+    const { drift } = theory({ kind: 'drift', target: r.config.target, activation: r.config.activation, m, s, samples: 400000, seed: 1 }).drift;
     out[sign] = unit(drift.map((x) => sign * x));
   }
   return out;

@@ -3,11 +3,21 @@ import { fig1Left, fig1Right } from './fig1';
 import { fig1Directions } from './fig1Directions';
 import { notebookMultiStep } from './notebookMultiStep';
 import { notebookSingleStep } from './notebookSingleStep';
+import { oneStepAsymptotics } from './oneStepAsymptotics';
 import { phaseDiagram } from './phaseDiagram';
 import type { Reproduction } from './types';
 import { widthSweep } from './widthSweep';
 
-export const REPRODUCTIONS: Reproduction[] = [notebookSingleStep, notebookMultiStep, fig1Left, fig1Right, fig1Directions, widthSweep, phaseDiagram];
+export const REPRODUCTIONS: Reproduction[] = [
+  notebookSingleStep,
+  notebookMultiStep,
+  fig1Left,
+  fig1Right,
+  fig1Directions,
+  widthSweep,
+  phaseDiagram,
+  oneStepAsymptotics,
+];
 
 export const FIGURE_NAMES = REPRODUCTIONS.map((r) => r.name);
 

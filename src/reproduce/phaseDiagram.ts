@@ -2,6 +2,7 @@
 // step with n = Θ(d^ℓ) learns; measured, one step at n = d^κ for targets whose last direction first appears
 // at Hermite order 2, 2 and 3 (their one-step order; the leap index is a multi-step notion and differs: T-D
 // has leap 1), coloured by how many target directions the neurons align with.
+import type { PhaseRow } from '../generated/engine';
 import { heatmap } from '../plot/spec';
 import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
@@ -23,12 +24,6 @@ export function oneStepOrder(target: string): number | null {
  * and adds μ3 = 1, so the leap-3 target's hard directions can appear (at n = Θ(d³)).
  */
 export const PHASE_ACTIVATION = 'relu(x) + He3(x)/6';
-
-interface TargetRow {
-  ell: number;
-  learnedDims: number;
-  region: string;
-}
 
 const rowLabel = (target: string) => `${target} (one-step order ${oneStepOrder(target) ?? '> 4'})`;
 
@@ -52,7 +47,7 @@ function learnedCount(runs: SweepRecord[]): number {
 }
 
 /** Theory: directions learned by one step at n = d^κ (none below κ = 1; the regime of ⌊κ⌋ above). */
-function theoryCount(rows: TargetRow[], kappa: number): number {
+function theoryCount(rows: PhaseRow[], kappa: number): number {
   if (kappa < 1) return 0;
   const ell = Math.min(Math.floor(kappa + 1e-9), rows.length);
   return rows.find((r) => r.ell === ell)?.learnedDims ?? 0;
@@ -99,7 +94,7 @@ export const phaseDiagram: Reproduction = {
     },
   ],
   analyze(records, quick) {
-    const theories = TARGETS.map((t) => theory({ kind: 'phase-diagram', target: t }) as unknown as { rows: TargetRow[]; k: number });
+    const theories = TARGETS.map((t) => theory({ kind: 'phase-diagram', target: t }));
     const theoryCells = TARGETS.flatMap((t, i) => {
       const { rows, k } = theories[i];
       return [{ ell: 0, learnedDims: 0 }, ...rows].map((r) => ({ x: regime(r.ell), y: rowLabel(t), value: r.learnedDims, label: `${r.learnedDims} of ${k}` }));

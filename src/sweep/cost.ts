@@ -52,7 +52,7 @@ const PROBE_FLOPS = 2e9;
  * and memory bandwidth, so a fixed single probe would misjudge both.
  */
 export async function measureThroughput(like: Config, jobs = 1): Promise<number> {
-  const { kappa: _k, alpha: _a, ell: _l, learningRate: _lr, ...fields } = like;
+  const { kappa: _k, alpha: _a, ell: _l, alphaReadout: _r, learningRate: _lr, ...fields } = like;
   const shape = { ...fields, steps: 1, readoutEveryStep: false, baselines: false };
   const perRow = runFlops({ ...like, ...shape, n: 1, nTest: 1 }) / 2;
   // At least a chunk of rows: the engine's passes run far below speed on less.

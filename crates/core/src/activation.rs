@@ -176,6 +176,7 @@ impl Activation {
 /// The Hermite facts of an activation (docs/model.md §2).
 #[derive(Clone, Debug, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ActivationDescription"))]
 pub struct ActivationFacts {
     pub name: String,
     /// μ_0..μ_12, μ_k = E[σ(ξ) He_k(ξ)].

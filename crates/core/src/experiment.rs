@@ -6,7 +6,7 @@ use crate::data::{BatchId, Frame, LabelShift, Problem, Scratch};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Overlap};
 use crate::network::Network;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 use crate::readout::{self, Fit};
 use crate::rng::Purpose;
 use crate::target::{self, Target};
@@ -20,6 +20,7 @@ use std::time::Instant;
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RunResult {
     /// The fully resolved config (with `n`, `learningRate` and `seed`).
     pub config: Config,
@@ -39,6 +40,7 @@ pub struct RunResult {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TargetInfo {
     pub name: String,
     pub expression: String,
@@ -50,6 +52,7 @@ pub struct TargetInfo {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StepRecord {
     pub step: usize,
     pub overlap: Overlap,
@@ -69,6 +72,7 @@ pub struct StepRecord {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Errors {
     pub test_error: Option<f64>,
     pub train_error: f64,
@@ -76,6 +80,7 @@ pub struct Errors {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Baselines {
     /// The same readout on σ(Z W0ᵀ) (T = 0), on the same data.
     pub random_features: Option<Errors>,
@@ -85,12 +90,14 @@ pub struct Baselines {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LinearKernel {
     pub test_error: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Timing {
     pub seconds: f64,
     /// Seconds per stage kind (steps, readout, test, preprocess).
@@ -201,7 +208,7 @@ impl<'a, T: Real> Runner<'a, T> {
         }
         let cost = costs(&self.cfg).estimate;
         let shift = self.timed("preprocess", |r| {
-            r.progress.stage("estimating the labels' mean and linear part")?;
+            r.progress.stage(Stage::Preprocess)?;
             let Runner { problem, progress, cfg, scratch, .. } = r;
             problem.estimate_shift::<T, _>(batch, cfg.chunk, &mut scratch.data, |rows| {
                 progress.advance(rows as f64 * cost)
@@ -221,7 +228,7 @@ impl<'a, T: Real> Runner<'a, T> {
         let frame = self.frame(models);
         let chunk = self.cfg.chunk;
         let fits = self.timed("readout", |r| {
-            r.progress.stage(format!("readout after step {t}"))?;
+            r.progress.stage(Stage::Readout { after: t })?;
             let Runner { problem, progress, scratch, .. } = r;
             let cost = costs.fit * models.len() as f64;
             readout::fit::<T>(problem, &frame, models, &act, batch, &shift, lambda, chunk, scratch, |rows| {
@@ -238,7 +245,7 @@ impl<'a, T: Real> Runner<'a, T> {
             _ => shift,
         };
         let errors = self.timed("test", |r| {
-            r.progress.stage(format!("test error after step {t}"))?;
+            r.progress.stage(Stage::Test { after: t })?;
             let Runner { problem, progress, scratch, .. } = r;
             let pairs: Vec<_> = models.iter().copied().zip(fits.iter()).collect();
             let cost = costs.test * models.len() as f64;
@@ -263,7 +270,7 @@ impl<'a, T: Real> Runner<'a, T> {
         let frame = self.frame(&[w]);
         let chunk = self.cfg.chunk;
         let grad = self.timed("steps", |r| {
-            r.progress.stage(format!("step {t}/{total}"))?;
+            r.progress.stage(Stage::Step { step: t, of: total })?;
             let Runner { problem, progress, scratch, .. } = r;
             let inputs = StepInputs { problem, activation: act, residual, batch, shift: &shift, frame: &frame, chunk };
             train::gradient::<T>(&inputs, w, a, scratch, |rows| progress.advance(rows as f64 * cost))
@@ -367,7 +374,7 @@ impl<'a, T: Real> Runner<'a, T> {
                 last.random_features = random_features.clone();
             }
         }
-        self.progress.stage("done")?;
+        self.progress.stage(Stage::Done)?;
         let t = &self.problem.target;
         Ok(RunResult {
             target: TargetInfo {
@@ -422,7 +429,7 @@ fn train_batch(cfg: &Config, t: usize) -> BatchId {
 fn readout_batch(cfg: &Config, t: usize) -> BatchId {
     match cfg.readout_batch {
         ReadoutBatch::Same => train_batch(cfg, t),
-        ReadoutBatch::Fresh => BatchId { purpose: Purpose::Readout, index: 0, rows: cfg.n() },
+        ReadoutBatch::Fresh => BatchId { purpose: Purpose::Readout, index: 0, rows: cfg.n_readout() },
     }
 }
 
@@ -430,19 +437,19 @@ fn readout_batch(cfg: &Config, t: usize) -> BatchId {
 /// progress total, and the cost model of sweeps (ETAs, dry runs, shard balance) through the binding.
 pub fn planned_flops(cfg: &Config) -> f64 {
     let c = costs(cfg);
-    let (n, n_test, steps) = (cfg.n() as f64, cfg.n_test as f64, cfg.steps);
+    let (n, n_readout, n_test, steps) = (cfg.n() as f64, cfg.n_readout() as f64, cfg.n_test as f64, cfg.steps);
     let readout_steps: Vec<usize> = if cfg.readout_every_step { (1..=steps.max(1)).collect() } else { vec![steps] };
     let estimated = match cfg.preprocess {
         Preprocess::Train | Preprocess::Notebook => {
-            let mut batches: Vec<(Purpose, u64)> = (1..=steps)
+            let mut batches: Vec<(Purpose, u64, usize)> = (1..=steps)
                 .map(|t| train_batch(cfg, t))
                 .chain(readout_steps.iter().map(|t| readout_batch(cfg, *t)))
-                .map(|b| (b.purpose, b.index))
+                .map(|b| (b.purpose, b.index, b.rows))
                 .collect();
-            batches.sort_by_key(|(p, i)| (*p as u64, *i));
+            batches.sort_by_key(|(p, i, _)| (*p as u64, *i));
             batches.dedup();
             let test = if cfg.preprocess == Preprocess::Notebook && n_test > 0.0 { n_test } else { 0.0 };
-            batches.len() as f64 * n + test
+            batches.iter().map(|b| b.2 as f64).sum::<f64>() + test
         }
         _ => 0.0,
     };
@@ -452,5 +459,5 @@ pub fn planned_flops(cfg: &Config) -> f64 {
         // Intermediate readouts fit W_t (and W0 when each step count has its own batch); the last one
         // also fits the baseline on W0.
         + (readouts * if baseline_every_step(cfg) { 2.0 } else { 1.0 } + models(cfg))
-            * (n * c.fit + n_test * c.test)
+            * (n_readout * c.fit + n_test * c.test)
 }

@@ -2,6 +2,8 @@
 //! Data flows one way: `Config` → `experiment::run` → `RunResult`; nothing here knows about Node.
 pub mod activation;
 pub mod config;
+#[cfg(test)]
+mod contract;
 pub mod data;
 pub mod error;
 pub mod experiment;

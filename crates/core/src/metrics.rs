@@ -6,6 +6,7 @@ use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Overlap {
     /// max_i |cos(w_i, w*_j)| for each target direction j.
     pub max_abs_cos: Vec<f64>,

@@ -35,6 +35,7 @@ impl Network {
         let a: Array1<f64> = match cfg.init_a {
             InitA::Gaussian => g.iter().map(|x| x * scale).collect(),
             InitA::Signs => g.iter().map(|x| sign(*x)).collect(),
+            InitA::Ones => Array1::from_elem(g.len(), scale),
             InitA::Notebook => g
                 .iter()
                 .enumerate()

@@ -1,6 +1,7 @@
 //! The Node binding: conversions only. Configs and results cross as JSON strings (the TypeScript facade
 //! owns their types); runs go to the libuv thread pool as `AsyncTask`s; a `RunHandle` carries the cancel
 //! flag in and the progress out (polled by the facade, so no callback crosses threads).
+use giantstep_core::progress::Stage;
 use giantstep_core::{Config, Error as CoreError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -20,7 +21,10 @@ impl RunHandle {
     #[napi(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        RunHandle { cancel: Arc::new(AtomicBool::new(false)), progress: Arc::new(Mutex::new(("queued".into(), 0.0))) }
+        RunHandle {
+            cancel: Arc::new(AtomicBool::new(false)),
+            progress: Arc::new(Mutex::new((Stage::Queued.to_string(), 0.0))),
+        }
     }
 
     /// Asks the run to stop; it rejects with code "Cancelled" after the current chunk.
@@ -157,6 +161,12 @@ pub fn planned_flops(config_json: String) -> Result<f64> {
     })
 }
 
+/// The config field table (kind, range, choices, default, symbol, doc of every field), as JSON.
+#[napi]
+pub fn config_fields() -> String {
+    giantstep_core::config::fields::table_json().to_string()
+}
+
 #[napi]
 pub fn engine_version() -> String {
     giantstep_core::ENGINE_VERSION.to_string()
@@ -177,7 +187,7 @@ pub fn describe_activation(activation: String) -> Result<String> {
     })
 }
 
-/// A theory curve (`{"kind": "one-step" | "drift" | "overlaps" | "phase-diagram", ...}`), as JSON.
+/// A theory answer (`{"kind": "one-step" | "drift" | "overlaps" | "phase-diagram", ...}`), as JSON.
 #[napi]
 pub fn theory(request_json: String) -> Result<String> {
     guarded(|| giantstep_core::theory::compute_json(&request_json))

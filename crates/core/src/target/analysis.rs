@@ -21,6 +21,7 @@ use std::ops::RangeInclusive;
 /// How the coefficients were obtained.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Method {
     /// Symbolic expansion of a polynomial.
     Exact,
@@ -32,6 +33,7 @@ pub enum Method {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct HermiteTerm {
     /// Multi-index α: the term is b_α Π_j He_{α_j}(u_j).
     pub alpha: Vec<u32>,
@@ -42,6 +44,7 @@ pub struct HermiteTerm {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LearnedDims {
     /// Dimension of the union of range(C_1*) … range(C_ℓ*), ℓ = 1..4: every direction some order ≤ ℓ makes
     /// visible to one step with n = Θ(d^ℓ). One network whose labels have their lower orders removed aligns
@@ -59,6 +62,7 @@ pub struct LearnedDims {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "TargetAnalysis"))]
 pub struct Analysis {
     pub k: usize,
     pub method: Method,

@@ -385,6 +385,7 @@ mod tests {
 /// What `giantstep describe` shows about a target, as data (the facade puts it into words).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "TargetFacts"))]
 pub struct Description {
     pub name: String,
     pub expression: String,

@@ -3,6 +3,7 @@
 //! names as run results so curves overlay simulations.
 pub mod one_step;
 pub mod phase;
+pub mod readout_error;
 pub mod recursion;
 
 use crate::activation::Activation;
@@ -41,7 +42,7 @@ impl Facts {
 use crate::config::Config;
 use crate::error::{deserialize_named, Error, Result};
 use crate::target::analysis;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A theory request (JSON `{"kind": ..., ...}`), as the CLI and the API send it.
 #[derive(Clone, Debug)]
@@ -50,6 +51,7 @@ pub enum Request {
     Drift(Drift),
     Overlaps(Overlaps),
     PhaseDiagram(PhaseDiagram),
+    Error(ErrorCurve),
 }
 
 /// One-step cosines at n = αd for each α, step size η = c·p.
@@ -97,7 +99,16 @@ pub struct PhaseDiagram {
     pub target: String,
 }
 
-pub const KINDS: &str = "one-step, drift, overlaps, phase-diagram";
+/// The readout's test error after one step, over readout sizes, for a run config.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ErrorCurve {
+    pub config: Config,
+    /// Readout samples per dimension, n/d.
+    pub alpha_readout: Vec<f64>,
+}
+
+pub const KINDS: &str = "one-step, drift, overlaps, phase-diagram, error";
 
 impl Request {
     /// Parses a request, naming the field at fault: the kind is read first, then its own fields, so
@@ -116,6 +127,7 @@ impl Request {
             "drift" => Request::Drift(deserialize_named(value, "request")?),
             "overlaps" => Request::Overlaps(deserialize_named(value, "request")?),
             "phase-diagram" => Request::PhaseDiagram(deserialize_named(value, "request")?),
+            "error" => Request::Error(deserialize_named(value, "request")?),
             other => {
                 return Err(Error::invalid(
                     "kind",
@@ -152,47 +164,151 @@ fn check_samples(samples: usize, width: usize) -> Result<usize> {
     Ok(samples)
 }
 
-/// Computes a theory request; the answer is JSON with the request's kind.
-pub fn compute(request: Request) -> Result<serde_json::Value> {
-    let value = match request {
+/// A theory answer, tagged with its request's kind (JSON `{"kind": ..., ...}`).
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "TheoryAnswer"))]
+pub enum Answer {
+    OneStep {
+        target: String,
+        activation: String,
+        noise: f64,
+        c: f64,
+        points: Vec<one_step::OneStepPoint>,
+    },
+    Drift {
+        target: String,
+        activation: String,
+        drift: recursion::Drift,
+    },
+    Overlaps {
+        #[serde(flatten)]
+        recursion: recursion::Recursion,
+        /// The setting the recursion models.
+        models: String,
+        /// The resolved run config it was computed for.
+        config: Box<Config>,
+    },
+    PhaseDiagram {
+        target: String,
+        #[serde(flatten)]
+        diagram: phase::PhaseDiagram,
+    },
+    Error {
+        /// The setting the equations model.
+        models: String,
+        /// The resolved run config it was computed for.
+        config: Box<Config>,
+        /// The step's spike: its strength, the bulk's scale and its alignment with the target.
+        spike: readout_error::Spike,
+        points: Vec<readout_error::ErrorPoint>,
+    },
+}
+
+/// Computes a theory request.
+pub fn compute(request: Request) -> Result<Answer> {
+    Ok(match request {
         Request::OneStep(OneStep { target, activation, noise, alphas, c }) => {
             if alphas.is_empty() || alphas.iter().any(|a| !(a.is_finite() && *a > 0.0)) {
                 return Err(Error::invalid("alphas", "give one or more positive α = n/d"));
             }
-            let t = Target::parse(&target)?;
-            let act = Activation::parse(&activation)?;
-            let facts = Facts::new(&t, &act, noise);
-            serde_json::json!({ "kind": "one-step", "target": target, "activation": activation, "noise": noise, "c": c,
-                "points": one_step::curve(&facts, &alphas, c) })
+            let facts = Facts::new(&Target::parse(&target)?, &Activation::parse(&activation)?, noise);
+            let points = one_step::curve(&facts, &alphas, c);
+            Answer::OneStep { target, activation, noise, c, points }
         }
         Request::Drift(Drift { target, activation, m, s, samples, seed }) => {
-            let t = Target::parse(&target)?;
-            let act = Activation::parse(&activation)?;
-            let d = recursion::neuron_drift(&t, &act, &m, s, check_samples(samples, 9)?, seed)?;
-            serde_json::json!({ "kind": "drift", "target": target, "activation": activation, "drift": d })
+            let (t, act) = (Target::parse(&target)?, Activation::parse(&activation)?);
+            let drift = recursion::neuron_drift(&t, &act, &m, s, check_samples(samples, 9)?, seed)?;
+            Answer::Drift { target, activation, drift }
         }
         Request::Overlaps(Overlaps { config, samples, seed }) => {
-            let cfg = config.resolve()?;
-            let r = recursion::overlaps(&cfg, check_samples(samples, cfg.p.saturating_add(8))?, seed)?;
-            let mut v = serde_json::to_value(&r).expect("serializes");
-            v["kind"] = "overlaps".into();
-            v["models"] = recursion::MODELS.into();
-            v["config"] = serde_json::to_value(&cfg).expect("serializes");
-            v
+            let config = config.resolve()?;
+            let recursion = recursion::overlaps(&config, check_samples(samples, config.p.saturating_add(8))?, seed)?;
+            Answer::Overlaps { recursion, models: recursion::MODELS.into(), config: Box::new(config) }
         }
+        Request::Error(ErrorCurve { config, alpha_readout }) => error_curve(config, alpha_readout)?,
         Request::PhaseDiagram(PhaseDiagram { target }) => {
             let t = Target::parse(&target)?;
-            let a = analysis::analyse(&t.expr, t.k)?;
-            let mut v = serde_json::to_value(phase::diagram(&a)).expect("serializes");
-            v["kind"] = "phase-diagram".into();
-            v["target"] = target.into();
-            v
+            let diagram = phase::diagram(&analysis::analyse(&t.expr, t.k)?);
+            Answer::PhaseDiagram { target, diagram }
         }
+    })
+}
+
+/// The setting the test-error theory models, stated in every answer.
+pub const ERROR_MODELS: &str = "one giant step (steps: 1) on a fresh batch of n0 = alpha0 d samples with learning rate \
+eta~ p (eta~ = learningRate / p), second layer a_i = 1/sqrt(p) (initA: ones), rows of W0 on the unit sphere or N(0, I/d) (initW), \
+a single-index target g*(u1), any width ratio p/d, the residual y alone (residual: labels; residual full only with an odd \
+activation, where the network's output adds a rank-one perturbation the equations leave out), labels with nothing removed (preprocess: none), no row normalization, then a ridge readout \
+(lambda, the notebooks' normalization) on a fresh batch of n = alphaReadout d samples (readoutBatch: fresh), in the limit \
+n0, n, d, p -> infinity at fixed ratios; random features are the same readout on W0";
+
+/// Refuses the settings the test-error theory does not model, naming the field and the fix.
+fn check_error_setting(cfg: &Config, target: &Target, act: &Activation) -> Result<()> {
+    use crate::config::{InitA, Normalize, Preprocess, ReadoutBatch, Residual};
+    let refuse = |field: &str, why: &str| {
+        Err(Error::invalid(field, format!("{why}: the test-error theory models {ERROR_MODELS}")))
     };
-    Ok(value)
+    if target.k != 1 {
+        return refuse(
+            "target",
+            "the target has more than one direction (the theory is for single-index targets g*(u1))",
+        );
+    }
+    if cfg.steps != 1 {
+        return refuse("steps", "give steps 1");
+    }
+    if cfg.init_a != InitA::Ones {
+        return refuse("initA", "give initA ones (every neuron's spike has the same sign and size)");
+    }
+    if cfg.symmetric {
+        return refuse("symmetric", "give symmetric false");
+    }
+    // The equations leave the network's own output out of the step. With an odd activation it adds only a
+    // rank-one perturbation along Σ_j w_j (measured within the stated tolerance); with μ₀(σ) ≠ 0 its mean
+    // √p·μ₀ dominates the step and the limit does not exist.
+    let mu0 = act.hermite_coefficient(0);
+    if cfg.residual == Residual::Full && mu0.abs() > 1e-9 {
+        return refuse(
+            "residual",
+            &format!("with residual full and μ₀(σ) = {mu0:.4} ≠ 0 the network's mean output √p·μ₀ dominates the step: give residual labels, or an odd activation"),
+        );
+    }
+    if cfg.preprocess != Preprocess::None {
+        return refuse("preprocess", "give preprocess none");
+    }
+    if cfg.normalize != Normalize::None {
+        return refuse("normalize", "give normalize none");
+    }
+    if cfg.readout_batch != ReadoutBatch::Fresh {
+        return refuse("readoutBatch", "give readoutBatch fresh (the readout's samples are independent of the step's)");
+    }
+    Ok(())
+}
+
+fn error_curve(config: Config, alpha_readout: Vec<f64>) -> Result<Answer> {
+    if alpha_readout.is_empty()
+        || alpha_readout.len() > 10_000
+        || alpha_readout.iter().any(|a| !(a.is_finite() && *a > 0.0 && *a <= 1e6))
+    {
+        return Err(Error::invalid("alphaReadout", "give one to 10000 readout sizes n/d, each in (0, 1e6]"));
+    }
+    let config = config.resolve()?;
+    let target = Target::parse(&config.target)?;
+    let act = Activation::parse(&config.activation)?;
+    check_error_setting(&config, &target, &act)?;
+    let setting = readout_error::Setting {
+        alpha0: config.n() as f64 / config.d as f64,
+        eta: config.learning_rate() / config.p as f64,
+        width_ratio: config.p as f64 / config.d as f64,
+        lambda: config.lambda,
+        noise: config.noise,
+    };
+    let (spike, points) = readout_error::curve(&target, &act, &setting, &alpha_readout);
+    Ok(Answer::Error { models: ERROR_MODELS.into(), config: Box::new(config), spike, points })
 }
 
 /// JSON in, JSON out (the binding's entry point), with field-named errors.
 pub fn compute_json(json: &str) -> Result<String> {
-    Ok(compute(Request::from_json(json)?)?.to_string())
+    Ok(serde_json::to_string(&compute(Request::from_json(json)?)?).expect("answers serialize"))
 }

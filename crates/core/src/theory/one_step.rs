@@ -9,9 +9,10 @@ use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct OneStepPoint {
     pub alpha: f64,
-    /// cos(G_i, v*), v* = W*ᵀC1*/‖C1*‖, with the radial term.
+    /// cos(G_i, v*), v* = W*ᵀC1* / ‖C1*‖, with the radial term.
     pub update_cos: f64,
     /// The same without the radial term (docs/model.md §7 as written).
     pub update_cos_leading: f64,

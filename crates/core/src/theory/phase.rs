@@ -6,6 +6,7 @@ use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PhaseRow {
     pub ell: usize,
     pub learned_dims: usize,
@@ -14,6 +15,7 @@ pub struct PhaseRow {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct GenericCell {
     /// The Hermite order at which a direction first appears (its one-step order; not the leap index,
     /// which counts directions picked up at once over several steps).
@@ -24,6 +26,7 @@ pub struct GenericCell {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PhaseDiagram {
     pub k: usize,
     pub leap_index: Option<usize>,

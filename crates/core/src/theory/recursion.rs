@@ -18,6 +18,7 @@ use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RecursionStep {
     pub step: usize,
     pub overlap: Overlap,
@@ -29,6 +30,7 @@ pub struct RecursionStep {
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Recursion {
     pub samples: usize,
     pub initial: Overlap,
@@ -202,6 +204,7 @@ fn expectations(
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "NeuronDrift"))]
 pub struct Drift {
     pub m: Vec<f64>,
     pub s: f64,

@@ -1,10 +1,13 @@
 //! The experiment's configuration (docs/model.md §3–§5), its resolution (n from κ or α, η from its rule)
 //! and its checks, including the memory guard.
+pub mod fields;
+
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum EtaRule {
     /// η = eta.
     Raw,
@@ -16,6 +19,7 @@ pub enum EtaRule {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Batches {
     /// A fresh batch for every step (the paper).
     Fresh,
@@ -25,6 +29,7 @@ pub enum Batches {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum ReadoutBatch {
     /// The batch of the last step (single-step notebook).
     Same,
@@ -34,6 +39,7 @@ pub enum ReadoutBatch {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Preprocess {
     None,
     /// Subtract A = mean(y), B = mean(y z) estimated on each training batch.
@@ -46,6 +52,7 @@ pub enum Preprocess {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Precision {
     F64,
     F32,
@@ -53,6 +60,7 @@ pub enum Precision {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum InitW {
     /// Rows i.i.d. N(0, I/d).
     Gaussian,
@@ -62,6 +70,7 @@ pub enum InitW {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum InitA {
     /// a_i i.i.d. N(0, 1/p).
     Gaussian,
@@ -69,10 +78,13 @@ pub enum InitA {
     Signs,
     /// Multi-step notebook: first 20 neurons +1/√p, next 20 −1/√p, the rest random signs.
     Notebook,
+    /// a_i = 1/√p for every neuron (the one-step asymptotics simulations of Cui et al. 2024).
+    Ones,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Residual {
     /// y − f(z): the gradient of the squared loss.
     Full,
@@ -82,6 +94,7 @@ pub enum Residual {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Normalize {
     None,
     /// Rescale each row to unit norm after the step.
@@ -92,6 +105,7 @@ pub enum Normalize {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Sampler {
     /// Projected when the run qualifies and it pays (1.5 (p + k) ≤ d and n ≥ 200 (p + k)), else full.
     Auto,
@@ -105,9 +119,12 @@ pub enum Sampler {
 /// kebab-case forms. Exactly one of `n`, `kappa`, `alpha` sets the batch size.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Config {
     pub d: usize,
     pub p: usize,
+    /// Only resolved configs cross to TypeScript, so there `n`, `learningRate` and `sampler` are set.
+    #[cfg_attr(test, ts(type = "number"))]
     pub n: Option<usize>,
     pub kappa: Option<f64>,
     pub alpha: Option<f64>,
@@ -119,11 +136,14 @@ pub struct Config {
     pub eta: f64,
     pub eta_rule: EtaRule,
     /// The learning rate actually used (resolved from eta and etaRule).
+    #[cfg_attr(test, ts(type = "number"))]
     pub learning_rate: Option<f64>,
     pub lambda: f64,
     pub n_test: usize,
     pub batches: Batches,
     pub readout_batch: ReadoutBatch,
+    /// Samples of a fresh readout batch per dimension: n_readout = round(alphaReadout·d) (null: n).
+    pub alpha_readout: Option<f64>,
     pub preprocess: Preprocess,
     pub precision: Precision,
     pub seed: u64,
@@ -145,6 +165,7 @@ pub struct Config {
     /// Rows of data generated and consumed at once.
     pub chunk: usize,
     /// How batches are drawn; `auto` resolves to `full` or `projected`.
+    #[cfg_attr(test, ts(type = "Exclude<Sampler, 'auto'>"))]
     pub sampler: Sampler,
 }
 
@@ -168,6 +189,7 @@ impl Default for Config {
             n_test: 100_000,
             batches: Batches::Fresh,
             readout_batch: ReadoutBatch::Same,
+            alpha_readout: None,
             preprocess: Preprocess::Train,
             precision: Precision::F64,
             seed: 0,
@@ -188,7 +210,6 @@ impl Default for Config {
 }
 
 const MAX_N: f64 = 1e12;
-const MAX_DIM: usize = 1 << 32;
 /// Bytes of JSON text per number of the result (17 significant digits, separators).
 const JSON_BYTES_PER_NUMBER: u64 = 24;
 /// Largest result accepted, as JSON text: well below V8's ~512 MB string limit, which the binding's
@@ -207,21 +228,8 @@ impl Config {
     /// Fills n (from κ or α·d^ℓ, rounded to the nearest integer) and the learning rate, and checks
     /// every field.
     pub fn resolve(mut self) -> Result<Config> {
-        if self.d == 0 {
-            return Err(Error::invalid("d", "must be a positive integer (the input dimension)"));
-        }
-        if self.p == 0 {
-            return Err(Error::invalid("p", "must be a positive integer (the width)"));
-        }
-        // Far beyond any run that fits in memory; keeps every size product below 2^64 before the memory check.
-        for (field, value) in [("d", self.d), ("p", self.p), ("chunk", self.chunk)] {
-            if value > MAX_DIM {
-                return Err(Error::invalid(field, format!("must be at most {MAX_DIM} (2^32), got {value}")));
-            }
-        }
-        if self.n_test as f64 > MAX_N {
-            return Err(Error::invalid("nTest", format!("must be at most 1e12, got {}", self.n_test)));
-        }
+        // Kinds and ranges from the field table; below, only the rules that tie fields together.
+        fields::check(&self)?;
         let d = self.d as f64;
         let given = [self.n.is_some(), self.kappa.is_some(), self.alpha.is_some()];
         if given.iter().filter(|g| **g).count() > 1 {
@@ -233,13 +241,10 @@ impl Config {
         let n = if let Some(n) = self.n {
             n as f64
         } else if let Some(kappa) = self.kappa {
-            check_finite("kappa", kappa, 0.0, 6.0)?;
             d.powf(kappa).round()
         } else if let Some(alpha) = self.alpha {
-            check_finite("alpha", alpha, 0.0, MAX_N)?;
             // ell defaults to 1 with alpha, and the resolved config stores it: η's p-d rule reads it too.
             let ell = *self.ell.get_or_insert(1.0);
-            check_finite("ell", ell, 0.0, 6.0)?;
             (alpha * d.powf(ell)).round()
         } else {
             // Default batch: n = d^1.65, the middle point of the single-step notebook.
@@ -250,25 +255,23 @@ impl Config {
             return Err(Error::invalid("n", format!("the batch size resolves to {n}; it must be between 1 and 1e12")));
         }
         self.n = Some(n as usize);
-        check_finite("eta", self.eta, f64::NEG_INFINITY, f64::INFINITY)?;
-        check_finite("lambda", self.lambda, 0.0, f64::INFINITY)?;
-        if self.lambda == 0.0 {
-            return Err(Error::invalid("lambda", "must be > 0 (the ridge penalty keeps the readout well posed)"));
-        }
-        // The noise is a variance (labels get √noise·ξ); a bound keeps label sums far from overflow, even in f32.
-        check_finite("noise", self.noise, 0.0, 1e12)?;
-        check_finite("cosThreshold", self.cos_threshold, 0.0, 1.0)?;
-        if self.chunk == 0 || !self.chunk.is_multiple_of(crate::rng::BLOCK_ROWS) {
-            return Err(Error::invalid(
-                "chunk",
-                format!("must be a positive multiple of {} (rows per random stream)", crate::rng::BLOCK_ROWS),
-            ));
+        if let Some(alpha) = self.alpha_readout {
+            if self.readout_batch != ReadoutBatch::Fresh {
+                return Err(Error::invalid(
+                    "alphaReadout",
+                    "sets the size of a fresh readout batch: give readoutBatch fresh too (with readoutBatch same the readout uses the last step's batch)",
+                ));
+            }
+            let rows = (alpha * d).round();
+            if !(1.0..=MAX_N).contains(&rows) {
+                return Err(Error::invalid(
+                    "alphaReadout",
+                    format!("the readout batch resolves to {rows} samples; it must be between 1 and 1e12"),
+                ));
+            }
         }
         if self.symmetric && self.p % 2 == 1 {
             return Err(Error::invalid("symmetric", "symmetric init pairs neurons: p must be even"));
-        }
-        if self.steps > 1000 {
-            return Err(Error::invalid("steps", "at most 1000 steps"));
         }
         self.learning_rate = Some(self.eta_value());
         self.sampler = self.resolve_sampler()?;
@@ -315,6 +318,14 @@ impl Config {
         self.n.expect("resolved config")
     }
 
+    /// Samples the readout is fitted on: round(alphaReadout·d) for a fresh batch of that size, else n.
+    pub fn n_readout(&self) -> usize {
+        match (self.readout_batch, self.alpha_readout) {
+            (ReadoutBatch::Fresh, Some(alpha)) => (alpha * self.d as f64).round() as usize,
+            _ => self.n(),
+        }
+    }
+
     /// The ℓ of n = Θ(d^ℓ): the given ell, or κ, or log n / log d.
     pub fn ell_value(&self) -> f64 {
         self.ell.or(self.kappa).unwrap_or_else(|| (self.n() as f64).ln() / (self.d as f64).ln().max(f64::MIN_POSITIVE))
@@ -343,7 +354,7 @@ impl Config {
 
     fn memory_estimate_checked(&self) -> Option<u64> {
         let (d, p, c) = (self.d as u64, self.p as u64, self.chunk as u64);
-        let n = self.n() as u64;
+        let n = self.n_readout() as u64;
         let word: u64 = match self.precision {
             Precision::F64 => 8,
             Precision::F32 => 4,
@@ -430,13 +441,6 @@ impl Config {
     }
 }
 
-fn check_finite(field: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
-    if !v.is_finite() || v < lo || v > hi {
-        return Err(Error::invalid(field, format!("must be a finite number in [{lo}, {hi}], got {v}")));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,6 +483,21 @@ mod tests {
         let err = cfg(r#"{"sampler":"projected","readoutBatch":"same","preprocess":"none"}"#).unwrap_err();
         assert_eq!(err.field(), Some("sampler"));
         assert!(err.to_string().contains("readoutBatch must be fresh"), "{err}");
+    }
+
+    #[test]
+    fn alpha_readout_sizes_a_fresh_readout_batch_only() {
+        let c = cfg(r#"{"d":100,"p":10,"alpha":0.5,"readoutBatch":"fresh","alphaReadout":2.345}"#).unwrap();
+        assert_eq!((c.n(), c.n_readout()), (50, 235));
+        assert_eq!(cfg(r#"{"d":100,"p":10,"alpha":0.5,"readoutBatch":"fresh"}"#).unwrap().n_readout(), 50);
+        let err = cfg(r#"{"d":100,"alphaReadout":2}"#).unwrap_err();
+        assert_eq!(err.field(), Some("alphaReadout"));
+        assert!(err.message().contains("readoutBatch fresh"), "{err}");
+        assert_eq!(
+            cfg(r#"{"d":100,"readoutBatch":"fresh","alphaReadout":0.001}"#).unwrap_err().field(),
+            Some("alphaReadout")
+        );
+        assert_eq!(cfg(r#"{"readoutBatch":"fresh","alphaReadout":0}"#).unwrap_err().field(), Some("alphaReadout"));
     }
 
     #[test]

@@ -1,0 +1,166 @@
+//! The contract generator: the TypeScript types of everything that crosses the binding as JSON, the
+//! config field table and docs/config.md, all from this crate. `cargo test` (so CI) fails when the
+//! committed files differ from what it generates; `npm run contract` rewrites them.
+use crate::config::fields;
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+const HEADER: &str = "// Generated from crates/core by `npm run contract`; do not edit (CI checks it is current).\n";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// One declaration per type, in the order given; integers cross as JSON numbers (the field table bounds
+/// every count and seed below 2^53), not bigint.
+fn types_ts() -> String {
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let mut out = String::from(HEADER);
+    macro_rules! declare {
+        ($($t:ty),* $(,)?) => {$(
+            out.push('\n');
+            out.push_str(&<$t as TS>::docs().unwrap_or_default());
+            let decl = <$t as TS>::decl(&cfg);
+            // A "*/" in a Rust doc comment would end its JSDoc comment early.
+            assert!(decl.lines().all(|l| !l.contains("*/") || l.trim() == "*/"), "a doc comment holds */: {decl}");
+            out.push_str("export ");
+            out.push_str(&decl);
+            out.push('\n');
+        )*};
+    }
+    use crate::{config::*, experiment::*, target::analysis::*, theory::*};
+    declare!(
+        Config,
+        EtaRule,
+        Batches,
+        ReadoutBatch,
+        Preprocess,
+        Precision,
+        InitW,
+        InitA,
+        Residual,
+        Normalize,
+        Sampler,
+        RunResult,
+        TargetInfo,
+        StepRecord,
+        Errors,
+        Baselines,
+        LinearKernel,
+        Timing,
+        crate::metrics::Overlap,
+        crate::progress::Report,
+        crate::progress::Stage,
+        crate::target::Description,
+        Analysis,
+        Method,
+        HermiteTerm,
+        LearnedDims,
+        crate::activation::ActivationFacts,
+        Answer,
+        one_step::OneStepPoint,
+        recursion::Drift,
+        recursion::Recursion,
+        recursion::RecursionStep,
+        phase::PhaseDiagram,
+        phase::PhaseRow,
+        phase::GenericCell,
+        readout_error::Spike,
+        readout_error::ErrorPoint,
+        readout_error::OrderParameters,
+    );
+    out
+}
+
+fn fields_ts() -> String {
+    let table = serde_json::to_string_pretty(&fields::table_json()).expect("serializes");
+    format!(
+        "{HEADER}\n/** Every config field (kind, range, choices, default, paper symbol, doc), in the order of docs/config.md. */\n\
+         export const FIELD_TABLE = {table} as const;\n"
+    )
+}
+
+fn config_md() -> String {
+    let table = fields::table_json();
+    let mut out = String::from(
+        "<!-- Generated from crates/core/src/config/fields.rs by `npm run contract`; do not edit. -->\n\
+         # Config reference\n\n\
+         Every field of a run's config, as JSON/TypeScript (camelCase) and as a CLI flag (kebab-case). Defaults are \
+         the engine's; the model and the paper's symbols are in [model.md](model.md). Give the batch size one way: \
+         `n`, `kappa`, or `alpha` (with `ell`).\n\n\
+         | field | flag | symbol | values | default | meaning |\n|---|---|---|---|---|---|\n",
+    );
+    for row in table.as_array().expect("array") {
+        let name = row["name"].as_str().expect("name");
+        let flag: String = name
+            .chars()
+            .flat_map(|c| if c.is_ascii_uppercase() { vec!['-', c.to_ascii_lowercase()] } else { vec![c] })
+            .collect();
+        let text = |key: &str| row[key].as_str().unwrap_or_default().to_string();
+        let meaning =
+            [text("doc"), text("details")].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(". ");
+        let symbol = text("symbol");
+        let default = match &row["default"] {
+            serde_json::Value::Null => "—".to_string(),
+            serde_json::Value::String(s) => format!("`{s}`"),
+            v => v.to_string(),
+        };
+        out.push_str(&format!(
+            "| `{name}` | `--{flag}` | {symbol} | {} | {default} | {} |\n",
+            values(row),
+            meaning.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+/// A field's values in words: "integer ≥ 1, ≤ 4294967296", "`raw`, `p-d`", "number > 0".
+fn values(row: &serde_json::Value) -> String {
+    let bound = |key: &str, op: &str| row.get(key).and_then(|v| v.as_f64()).map(|v| format!("{op} {v}"));
+    let mut parts = match row["kind"].as_str().expect("kind") {
+        "int" => {
+            vec![Some("integer".to_string()), bound("min", "≥"), bound("max", "≤"), bound("multipleOf", "multiple of")]
+        }
+        "number" => {
+            let min = if row.get("exclusiveMin").is_some() { bound("min", ">") } else { bound("min", "≥") };
+            vec![Some("number".to_string()), min, bound("max", "≤")]
+        }
+        "enum" => vec![Some(
+            row["choices"]
+                .as_array()
+                .expect("choices")
+                .iter()
+                .map(|c| format!("`{}`", c.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )],
+        "seed" => vec![Some(format!("integer 0 … {}", fields::MAX_SEED))],
+        "bool" => vec![Some("`true`, `false`".to_string())],
+        _ => vec![Some("text".to_string())],
+    };
+    if row.get("nullable").is_some() {
+        parts.push(Some("or `null`".to_string()));
+    }
+    parts.into_iter().flatten().collect::<Vec<_>>().join(", ")
+}
+
+/// Writes the files when GIANTSTEP_CONTRACT=write; otherwise fails on any difference.
+#[test]
+fn generated_files_are_current() {
+    let write = std::env::var("GIANTSTEP_CONTRACT").is_ok_and(|v| v == "write");
+    let mut stale = Vec::new();
+    for (path, text) in [
+        ("src/generated/engine.ts", types_ts()),
+        ("src/generated/fields.ts", fields_ts()),
+        ("docs/config.md", config_md()),
+    ] {
+        let file = repo().join(path);
+        if write {
+            std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&file, text).expect("write");
+        } else if std::fs::read_to_string(&file).ok().as_deref() != Some(text.as_str()) {
+            stale.push(path);
+        }
+    }
+    assert!(stale.is_empty(), "generated files out of date: {stale:?}; run `npm run contract` and commit them");
+}

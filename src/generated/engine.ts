@@ -1,0 +1,372 @@
+// Generated from crates/core by `npm run contract`; do not edit (CI checks it is current).
+
+/**
+ * Every option of a run. Field names are the JSON/TS names (camelCase); the CLI flags are their
+ * kebab-case forms. Exactly one of `n`, `kappa`, `alpha` sets the batch size.
+ */
+export type Config = { d: number, p: number, 
+/**
+ * Only resolved configs cross to TypeScript, so there `n`, `learningRate` and `sampler` are set.
+ */
+n: number, kappa: number | null, alpha: number | null, ell: number | null, steps: number, target: string, noise: number, activation: string, eta: number, etaRule: EtaRule, 
+/**
+ * The learning rate actually used (resolved from eta and etaRule).
+ */
+learningRate: number, lambda: number, nTest: number, batches: Batches, readoutBatch: ReadoutBatch, 
+/**
+ * Samples of a fresh readout batch per dimension: n_readout = round(alphaReadout·d) (null: n).
+ */
+alphaReadout: number | null, preprocess: Preprocess, precision: Precision, seed: number, 
+/**
+ * Seed of (W*, W0, a0); null redraws them with every seed.
+ */
+initSeed: number | null, initW: InitW, initA: InitA, symmetric: boolean, residual: Residual, normalize: Normalize, 
+/**
+ * Neurons whose update cosines and in-plane directions are recorded (the first K).
+ */
+trackNeurons: number, 
+/**
+ * |cos| threshold for the fraction of aligned neurons.
+ */
+cosThreshold: number, 
+/**
+ * Fit the readout and measure errors after every step, not only the last.
+ */
+readoutEveryStep: boolean, 
+/**
+ * Compute the random-features baseline (readout on W0).
+ */
+baselines: boolean, 
+/**
+ * Rows of data generated and consumed at once.
+ */
+chunk: number, 
+/**
+ * How batches are drawn; `auto` resolves to `full` or `projected`.
+ */
+sampler: Exclude<Sampler, 'auto'>, };
+
+export type EtaRule = "raw" | "p-d" | "sqrt-np";
+
+export type Batches = "fresh" | "reuse";
+
+export type ReadoutBatch = "same" | "fresh";
+
+export type Preprocess = "none" | "train" | "hermite" | "notebook";
+
+export type Precision = "f64" | "f32";
+
+export type InitW = "gaussian" | "sphere";
+
+export type InitA = "gaussian" | "signs" | "notebook" | "ones";
+
+export type Residual = "full" | "labels";
+
+export type Normalize = "none" | "project" | "spherical";
+
+export type Sampler = "auto" | "full" | "projected";
+
+export type RunResult = { 
+/**
+ * The fully resolved config (with `n`, `learningRate` and `seed`).
+ */
+config: Config, engineVersion: string, target: TargetInfo, 
+/**
+ * Overlaps of W0.
+ */
+initial: Overlap, 
+/**
+ * One entry per gradient step: `steps[0]` is the first step and the weights after it.
+ */
+steps: Array<StepRecord>, 
+/**
+ * Readout on the final weights.
+ */
+testError: number | null, trainError: number, baselines: Baselines, timing: Timing, memoryEstimateBytes: number, };
+
+export type TargetInfo = { name: string, expression: string, k: number, mean: number, variance: number, c1: Array<number>, };
+
+export type StepRecord = { step: number, overlap: Overlap, 
+/**
+ * cos(G_i, w*_j) for each tracked neuron i (rows) and direction j.
+ */
+updateCos: Array<Array<number>>, 
+/**
+ * ΔM_i / ‖ΔM_i‖ for each tracked neuron.
+ */
+inPlane: Array<Array<number>>, 
+/**
+ * Mean ‖η G_i‖ over neurons: the size of the step.
+ */
+meanUpdateNorm: number, 
+/**
+ * Readout errors after this step (with `readoutEveryStep`, and always for the last step).
+ */
+testError: number | null, trainError: number | null, 
+/**
+ * The random-features baseline fitted on this step's batch (with `readoutEveryStep`, `baselines` and
+ * `readoutBatch: same`, where each step count reads out on its own batch).
+ */
+randomFeatures: Errors | null, };
+
+export type Errors = { testError: number | null, trainError: number, };
+
+export type Baselines = { 
+/**
+ * The same readout on σ(Z W0ᵀ) (T = 0), on the same data.
+ */
+randomFeatures: Errors | null, 
+/**
+ * Population error of the best linear predictor: Var(y) − ‖C_1*‖² (+ noise).
+ */
+linearKernel: LinearKernel, };
+
+export type LinearKernel = { testError: number, };
+
+export type Timing = { seconds: number, 
+/**
+ * Seconds per stage kind (steps, readout, test, preprocess).
+ */
+stages: { [key in string]: number }, };
+
+export type Overlap = { 
+/**
+ * max_i |cos(w_i, w*_j)| for each target direction j.
+ */
+maxAbsCos: Array<number>, 
+/**
+ * mean_i |cos(w_i, w*_j)|.
+ */
+meanAbsCos: Array<number>, 
+/**
+ * Fraction of neurons with |cos(w_i, w*_j)| above the threshold.
+ */
+fracAbove: Array<number>, 
+/**
+ * Singular values of (1/√p) Ŵ W*ᵀ (rows of W normalized), largest first: how many target
+ * directions the neurons span (each in [0, 1]; their squares sum to the mean squared cosine).
+ */
+singularValues: Array<number>, 
+/**
+ * Mean row norm ‖w_i‖.
+ */
+meanNorm: number, 
+/**
+ * cos(w_i, w*_j) for the first `trackNeurons` neurons (rows) and each direction.
+ */
+neuronCos: Array<Array<number>>, };
+
+/**
+ * What a run reports as it goes (the facade polls it): its stage and the fraction of its planned work
+ * done, 0..1.
+ */
+export type Progress = { stage: Stage, fraction: number, };
+
+/**
+ * The stage a run reports, in order (readout and test repeat after each step with readoutEveryStep).
+ */
+export type Stage = "queued" | "start" | "estimating the labels' mean and linear part" | `step ${number}/${number}` | `readout after step ${number}` | `test error after step ${number}` | "done";
+
+/**
+ * What `giantstep describe` shows about a target, as data (the facade puts it into words).
+ */
+export type TargetFacts = { name: string, expression: string, k: number, method: Method, 
+/**
+ * Highest Hermite order analysed.
+ */
+maxOrder: number, mcError: number | null, mean: number, variance: number, c1: Array<number>, c2: Array<Array<number>>, 
+/**
+ * Lowest order at which each coordinate axis u_j appears (None: never, up to maxOrder). Per axis, so
+ * not rotation invariant: T-A has (1, 1) though its direction (u1 − u2)/√2 first appears at order 2.
+ */
+informationExponents: Array<number | null>, 
+/**
+ * Rotation-invariant exponents, ascending: one entry per direction of the target space that some Hermite
+ * order makes visible, the lowest order ℓ at which it enters the union of range(C_1*)…range(C_ℓ*).
+ */
+directionExponents: Array<number>, leapIndex: number | null, linearKernelError: number, learnedDims: LearnedDims, terms: Array<HermiteTerm>, };
+
+export type TargetAnalysis = { k: number, method: Method, 
+/**
+ * Highest Hermite order analysed.
+ */
+maxOrder: number, mcError: number | null, mean: number, variance: number, c1: Array<number>, c2: Array<Array<number>>, 
+/**
+ * Lowest order at which each coordinate axis u_j appears (None: never, up to maxOrder). Per axis, so
+ * not rotation invariant: T-A has (1, 1) though its direction (u1 − u2)/√2 first appears at order 2.
+ */
+informationExponents: Array<number | null>, 
+/**
+ * Rotation-invariant exponents, ascending: one entry per direction of the target space that some Hermite
+ * order makes visible, the lowest order ℓ at which it enters the union of range(C_1*)…range(C_ℓ*).
+ */
+directionExponents: Array<number>, leapIndex: number | null, linearKernelError: number, learnedDims: LearnedDims, terms: Array<HermiteTerm>, };
+
+/**
+ * How the coefficients were obtained.
+ */
+export type Method = "exact" | "quadrature" | "monte-carlo";
+
+export type HermiteTerm = { 
+/**
+ * Multi-index α: the term is b_α Π_j He_{α_j}(u_j).
+ */
+alpha: Array<number>, order: number, 
+/**
+ * b_α (so E[g* He_α] = b_α α!).
+ */
+coefficient: number, };
+
+export type LearnedDims = { 
+/**
+ * Dimension of the union of range(C_1*) … range(C_ℓ*), ℓ = 1..4: every direction some order ≤ ℓ makes
+ * visible to one step with n = Θ(d^ℓ). One network whose labels have their lower orders removed aligns
+ * only with range(C_ℓ*) (`one_step_by_order`); the union counts the lower orders' directions too, which
+ * come back through the re-added linear part or a step on the raw labels.
+ */
+oneStep: Array<number>, 
+/**
+ * Dimension of range(C_ℓ*) alone, ℓ = 1..4.
+ */
+oneStepByOrder: Array<number>, 
+/**
+ * Dimension learned after t steps with n = Θ(d) each, t = 1..6.
+ */
+multiStep: Array<number>, 
+/**
+ * For each step t = 1..6, the size of the largest Hermite coefficient that brings a new direction in
+ * (‖C1*‖ at step 1; 0 when nothing is added): small values mean the direction is learned slowly.
+ */
+linkStrength: Array<number>, };
+
+/**
+ * The Hermite facts of an activation (docs/model.md §2).
+ */
+export type ActivationDescription = { name: string, 
+/**
+ * μ_0..μ_12, μ_k = E[σ(ξ) He_k(ξ)].
+ */
+mu: Array<number>, 
+/**
+ * E[σ'(ξ)²].
+ */
+sigmaPrimeSq: number, 
+/**
+ * Lowest k ≥ 1 with μ_k ≠ 0 (up to 12).
+ */
+informationExponent: number | null, };
+
+/**
+ * A theory answer, tagged with its request's kind (JSON `{"kind": ..., ...}`).
+ */
+export type TheoryAnswer = { "kind": "one-step", target: string, activation: string, noise: number, c: number, points: Array<OneStepPoint>, } | { "kind": "drift", target: string, activation: string, drift: NeuronDrift, } | { "kind": "overlaps", 
+/**
+ * The setting the recursion models.
+ */
+models: string, 
+/**
+ * The resolved run config it was computed for.
+ */
+config: Config, samples: number, initial: Overlap, steps: Array<RecursionStep>, } | { "kind": "phase-diagram", target: string, k: number, leapIndex: number | null, rows: Array<PhaseRow>, 
+/**
+ * A direction first visible at Hermite order L is learned in one step iff n = Θ(d^ℓ) with ℓ ≥ L.
+ */
+generic: Array<GenericCell>, } | { "kind": "error", 
+/**
+ * The setting the equations model.
+ */
+models: string, 
+/**
+ * The resolved run config it was computed for.
+ */
+config: Config, 
+/**
+ * The step's spike: its strength, the bulk's scale and its alignment with the target.
+ */
+spike: Spike, points: Array<ErrorPoint>, };
+
+export type OneStepPoint = { alpha: number, 
+/**
+ * cos(G_i, v*), v* = W*ᵀC1* / ‖C1*‖, with the radial term.
+ */
+updateCos: number, 
+/**
+ * The same without the radial term (docs/model.md §7 as written).
+ */
+updateCosLeading: number, 
+/**
+ * |cos(G_i, w*_j)| per direction: update_cos · |C1*_j| / ‖C1*‖.
+ */
+updateCosByDirection: Array<number>, 
+/**
+ * Mean over the two signs of a_i of |cos(w_i, v*)| after the step (needs the step size c).
+ */
+weightCos: number, weightCosByDirection: Array<number>, };
+
+export type NeuronDrift = { m: Array<number>, s: number, 
+/**
+ * E[g*(u) σ'(⟨m,u⟩ + sξ) u] (network output taken as 0, e.g. symmetric init).
+ */
+drift: Array<number>, 
+/**
+ * Monte Carlo standard error of each component.
+ */
+standardError: Array<number>, samples: number, };
+
+export type Recursion = { samples: number, initial: Overlap, steps: Array<RecursionStep>, };
+
+export type RecursionStep = { step: number, overlap: Overlap, 
+/**
+ * E[(y − f)²] of the network (W, a0) from (M, Q): its population error before any readout.
+ */
+populationError: number, m: Array<Array<number>>, q: Array<Array<number>>, };
+
+export type PhaseDiagram = { k: number, leapIndex: number | null, rows: Array<PhaseRow>, 
+/**
+ * A direction first visible at Hermite order L is learned in one step iff n = Θ(d^ℓ) with ℓ ≥ L.
+ */
+generic: Array<GenericCell>, };
+
+export type PhaseRow = { ell: number, learnedDims: number, region: string, };
+
+export type GenericCell = { 
+/**
+ * The Hermite order at which a direction first appears (its one-step order; not the leap index,
+ * which counts directions picked up at once over several steps).
+ */
+order: number, ell: number, learned: boolean, };
+
+/**
+ * What one step does to the first layer, to leading order.
+ */
+export type Spike = { 
+/**
+ * r: the spike's size in every neuron's pre-activation, r = η̃ μ₁(σ) √(E[y²]/α₀ + μ₁(g*)²).
+ */
+strength: number, 
+/**
+ * c_W: the bulk's scale, c_W² = 1 + η̃² E[y²] E[(σ' − μ₁)²] μ₁(σ)² / α₀ (as in the authors' theory).
+ */
+bulk: number, 
+/**
+ * γ = cos(v̂, w*) = μ₁(g*) / √(μ₁(g*)² + E[y²]/α₀).
+ */
+alignment: number, };
+
+/**
+ * One point of the curve: the model with the step, and without (random features).
+ */
+export type ErrorPoint = { 
+/**
+ * Readout samples per dimension, n/d.
+ */
+alphaReadout: number, testError: number, randomFeaturesError: number, converged: boolean, 
+/**
+ * Iterations of the damped fixed point (with the step; the random-features solve reports its own).
+ */
+iterations: number, randomFeaturesConverged: boolean, randomFeaturesIterations: number, orderParameters: OrderParameters, randomFeaturesOrderParameters: OrderParameters, };
+
+/**
+ * The seven order parameters (overlaps of the readout with the bulk, the spike and the target).
+ */
+export type OrderParameters = { q1: number, q2: number, v1: number, v2: number, theta: number, psi: number, m: number, };

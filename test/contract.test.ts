@@ -1,0 +1,37 @@
+// The contract generated from the engine (src/generated) is the one the built engine speaks: its field
+// table, and the shapes of what it returns. (`cargo test` checks the files are current with the Rust.)
+import { describe, expect, it } from 'vitest';
+import { FIELD_TABLE } from '../src/generated/fields';
+import { describe as describeTarget, resolveConfig, run, theory } from '../src/index';
+import { native } from '../src/native';
+
+describe('generated contract', () => {
+  it('the engine exports the field table the TypeScript was generated from', () => {
+    expect(JSON.parse(native().configFields())).toEqual(FIELD_TABLE);
+  });
+
+  it('the table and the engine agree on edge values both ways (zod and Rust refuse alike)', () => {
+    for (const [field, bad] of [
+      ['chunk', 300],
+      ['alpha', 0],
+      ['kappa', 6.5],
+      ['steps', 1001],
+      ['seed', 2 ** 53],
+    ] as const) {
+      expect(() => resolveConfig({ [field]: bad }), field).toThrow(new RegExp(`^${field}: `));
+      // Past the facade's zod schema, the engine refuses the same value itself, naming the same field.
+      expect(() => native().resolveConfig(JSON.stringify({ [field]: bad }), 1e12), field).toThrow(new RegExp(`"field":"${field}"`));
+    }
+  });
+
+  it('results, descriptions and theory answers carry the generated fields', async () => {
+    const result = await run({ d: 32, p: 8, n: 256, nTest: 256, trackNeurons: 2, readoutEveryStep: true });
+    expect(Object.keys(result.steps[0].overlap).sort()).toEqual(['fracAbove', 'maxAbsCos', 'meanAbsCos', 'meanNorm', 'neuronCos', 'singularValues']);
+    expect(result.steps[0].overlap.neuronCos).toHaveLength(2);
+    expect(result.config.sampler).toMatch(/^(full|projected)$/);
+    expect(describeTarget('T-C').learnedDims.linkStrength).toHaveLength(6);
+    const answer = theory({ kind: 'phase-diagram', target: 'T-C' });
+    expect(answer.kind).toBe('phase-diagram');
+    expect(answer.rows.map((r) => r.ell)).toEqual([1, 2, 3, 4]);
+  });
+});
