@@ -65,7 +65,7 @@ export const phaseDiagram: Reproduction = {
   title: 'Phase diagram: directions one step learns against n = Θ(d^ℓ), by one-step Hermite order, from the theory and measured',
   description:
     `Theory: \`giantstep theory phase-diagram\` for T-D and T-E (one-step order 2: their second directions first appear at Hermite order 2; T-D has leap index 1, T-E 2) and leap-3 (one-step order 3). Measured: one step with n = d^κ, d = 128, p = 64, η = p·d^((κ−1)/2), σ = ${PHASE_ACTIVATION} (ReLU's μ3 = 0 would hide order 3), a = ±1/√p symmetric, ` +
-    "κ from 0.5 to 3.25 (12 values), 3 seeds, each on the raw labels and on the labels without their first Hermite order; a direction counts as learned when the neurons' mean |cos| with it exceeds twice a random neuron's, 2√(2/(πd)). " +
+    "κ from 0.5 to 3.25 (12 values), 3 seeds, each on the raw labels and on the labels without their first Hermite order (the readout, which the analysis does not use, on d fresh samples); a direction counts as learned when the neurons' mean |cos| with it exceeds twice a random neuron's, 2√(2/(πd)). " +
     '--quick: d = 64, p = 96, κ ∈ {0.5, 1, 2, 3}, 1 seed.',
   runSets: (quick) => [
     {
@@ -87,6 +87,10 @@ export const phaseDiagram: Reproduction = {
           initSeed: null,
           batches: 'fresh',
           trackNeurons: 0,
+          // The analysis reads overlaps only: a token readout on d fresh samples, instead of re-streaming the
+          // step's n = d^κ samples, leaves every overlap bit-identical and saves about 30% of each run.
+          readoutBatch: 'fresh',
+          alphaReadout: 1,
         },
         grid: { target: TARGETS, kappa: quick ? [0.5, 1, 2, 3] : { linspace: [0.5, 3.25, 12] }, preprocess: ['none', 'hermite'] },
         seeds: quick ? 1 : 3,
