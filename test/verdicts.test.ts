@@ -15,7 +15,7 @@ import type { SweepRecord } from '../src/sweep';
 
 const root = mkdtempSync(join(tmpdir(), 'giantstep-verdicts-'));
 const records = new Map<string, SweepRecord[]>();
-const FIGURES = ['notebook-single-step', 'notebook-multi-step', 'fig1-left', 'fig1-right', 'fig1-directions', 'phase-diagram'];
+const FIGURES = ['notebook-single-step', 'notebook-multi-step', 'fig1-left', 'fig1-right', 'fig1-directions', 'phase-diagram', 'one-step-asymptotics'];
 
 beforeAll(async () => {
   for (const name of FIGURES) {
@@ -46,6 +46,20 @@ describe('notebook-single-step verdict', () => {
     expect(verdictOf('notebook-single-step', copy('notebook-single-step')).shown).toBe('yes');
     const worse = copy('notebook-single-step').map((r) => ({ ...r, testError: r.baselines!.randomFeatures!.testError! + 0.01 }));
     expect(verdictOf('notebook-single-step', worse).shown).toBe('no');
+  });
+});
+
+describe('one-step-asymptotics verdict', () => {
+  it('shown on the quick runs; not shown when the simulation is 20% off the theory, or the step does not beat random features', () => {
+    expect(verdictOf('one-step-asymptotics', copy('one-step-asymptotics')).shown).toBe('yes');
+    const off = copy('one-step-asymptotics').map((r) => ({
+      ...r,
+      testError: r.testError! * 1.2,
+      baselines: { ...r.baselines!, randomFeatures: { ...r.baselines!.randomFeatures!, testError: r.baselines!.randomFeatures!.testError! * 1.2 } },
+    }));
+    expect(verdictOf('one-step-asymptotics', off).shown).toBe('no');
+    const noGain = copy('one-step-asymptotics').map((r) => ({ ...r, testError: r.baselines!.randomFeatures!.testError! }));
+    expect(verdictOf('one-step-asymptotics', noGain).shown).not.toBe('yes');
   });
 });
 
