@@ -181,11 +181,12 @@ impl Spectrum {
     }
 }
 
-pub fn spike(facts: &Facts, target_mu1: f64, activation: &Activation, setting: &Setting) -> Spike {
+/// The spike of a single-index target (`facts.c1` has one entry, μ₁(g*)).
+pub fn spike(facts: &Facts, activation: &Activation, setting: &Setting) -> Spike {
     if setting.alpha0 <= 0.0 || setting.eta == 0.0 {
         return Spike { strength: 0.0, bulk: 1.0, alignment: 0.0 };
     }
-    let y2 = facts.second_moment;
+    let (y2, target_mu1) = (facts.second_moment, facts.c1.first().copied().unwrap_or(0.0));
     let spread = gaussian_expectation_1d(|x| (activation.derivative(x) - facts.mu1).powi(2));
     let signal = target_mu1 * target_mu1 + y2 / setting.alpha0;
     Spike {
@@ -299,9 +300,8 @@ fn curve_with(
     spike_channel: bool,
 ) -> (Spike, Vec<ErrorPoint>) {
     let facts = Facts::new(target, act, setting.noise);
-    let target_mu1 = facts.c1.first().copied().unwrap_or(0.0);
-    let stepped = spike(&facts, target_mu1, act, setting);
-    let none = spike(&facts, target_mu1, act, &Setting { alpha0: 0.0, ..*setting });
+    let stepped = spike(&facts, act, setting);
+    let none = spike(&facts, act, &Setting { alpha0: 0.0, ..*setting });
     let with_step = (
         Profiles::new(act, target, &stepped, setting.noise),
         Spectrum::marchenko_pastur(setting.width_ratio, stepped.bulk.powi(2)),
@@ -372,7 +372,7 @@ mod tests {
     fn a_huge_penalty_or_no_samples_leave_only_the_mean_mode() {
         let (target, act) = (Target::parse("tanh(u1)").unwrap(), Activation::parse("tanh").unwrap());
         let facts = Facts::new(&target, &act, 0.0);
-        let stepped = spike(&facts, facts.c1[0], &act, &setting(0.5, 0.01, 1.0));
+        let stepped = spike(&facts, &act, &setting(0.5, 0.01, 1.0));
         let profiles = Profiles::new(&act, &target, &stepped, 0.0);
         let y2 = gaussian_expectation_1d(|x| x.tanh().powi(2));
         let mean_mode =
