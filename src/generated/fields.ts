@@ -187,7 +187,7 @@ export const FIELD_TABLE = [
     "max": 1000000000000.0,
     "min": 0.0,
     "name": "alphaReadout",
-    "symbol": "α"
+    "symbol": "n_readout/d (α of Cui et al.)"
   },
   {
     "choices": [

@@ -153,7 +153,7 @@ pub const FIELDS: &[Field] = &[
     field(
         "alphaReadout",
         positive(Some(1e12)),
-        "α",
+        "n_readout/d (α of Cui et al.)",
         "readout samples per dimension: n_readout = round(alphaReadout*d) (readoutBatch fresh; default n)",
         "The readout's own sample count, as in the one-step asymptotics of Cui et al. (2024), where the step's \
          batch is n₀ = α₀d (`alpha`) and the readout's n = αd; needs `readoutBatch fresh`.",
