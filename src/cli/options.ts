@@ -1,8 +1,9 @@
 // Turns the config field table into commander options, and flags back into a partial config.
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ConfigInput } from '../config';
-import { FIELD_NAMES, FIELDS, flagOf } from '../config';
+import { FIELD_NAMES, FIELDS, flagOf, mergeConfigs, prepareConfig } from '../config';
 import type { FieldSpec } from '../config/fields';
+import { readConfigFile } from '../config/file';
 
 // Argument parsers shared by the commands' own options.
 const fail = (what: string) => new InvalidArgumentError(`expected ${what}`);
@@ -91,4 +92,12 @@ export function configFromFlags(opts: Record<string, unknown>): ConfigInput {
     out[name] = v;
   }
   return out as ConfigInput;
+}
+
+/** A command's run config, layered preset < config file (which may name a preset) < flags, validated. */
+export function configFromCommand(opts: Record<string, unknown> & { config?: string; preset?: string }): ConfigInput {
+  const file = opts.config ? (readConfigFile(opts.config) as ConfigInput) : {};
+  const preset = opts.preset ?? file.preset;
+  const { preset: _ignored, ...fields } = file;
+  return prepareConfig(mergeConfigs(prepareConfig(preset ? { preset } : {}), prepareConfig(fields), configFromFlags(opts)));
 }

@@ -1,12 +1,10 @@
 // `giantstep run`: one experiment from a preset, a config file and flags; JSON out.
 import { Command } from 'commander';
 import { randomFeaturesLabel } from '../baselines';
-import type { ConfigInput, Result } from '../config';
-import { mergeConfigs, prepareConfig } from '../config';
-import { readConfigFile } from '../config/file';
+import type { Result } from '../config';
 import { run } from '../run';
 import { checkOutPath, ProgressBar, writeAtomic } from './io';
-import { addConfigOptions, configFromFlags } from './options';
+import { addConfigOptions, configFromCommand } from './options';
 
 export function summary(r: Result): string {
   const f = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(4));
@@ -27,12 +25,7 @@ export function runCommand(): Command {
     .option('--quiet', 'no progress bar or summary on stderr');
   addConfigOptions(cmd);
   cmd.action(async (opts) => {
-    const fromFile = opts.config ? (readConfigFile(opts.config) as ConfigInput) : {};
-    const layers: ConfigInput[] = [];
-    const presetName = opts.preset ?? fromFile.preset;
-    if (presetName) layers.push({ preset: presetName });
-    const { preset: _ignored, ...fileFields } = fromFile;
-    const input = prepareConfig(mergeConfigs(prepareConfig(layers[0] ?? {}), prepareConfig(fileFields), configFromFlags(opts)));
+    const input = configFromCommand(opts);
     if (opts.out) checkOutPath(opts.out); // refused before the run, not after it
     const bar = new ProgressBar(!opts.quiet && Boolean(process.stderr.isTTY));
     const controller = new AbortController();

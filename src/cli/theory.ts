@@ -1,12 +1,9 @@
 // `giantstep theory <kind>`: theory curves as JSON, with the field names of run results so they overlay.
 import { Command } from 'commander';
-import type { ConfigInput } from '../config';
-import { mergeConfigs, prepareConfig } from '../config';
-import { readConfigFile } from '../config/file';
 import type { TheoryRequest } from '../theory';
 import { theory } from '../theory';
 import { checkOutPath, writeAtomic } from './io';
-import { addConfigOptions, configFromFlags, numberArg, numberListArg } from './options';
+import { addConfigOptions, configFromCommand, numberArg, numberListArg } from './options';
 
 function emit(request: TheoryRequest, out?: string): void {
   if (out) checkOutPath(out); // refused before the computation, not after it
@@ -15,14 +12,6 @@ function emit(request: TheoryRequest, out?: string): void {
     writeAtomic(out, json);
     process.stderr.write(`wrote ${out}\n`);
   } else process.stdout.write(json);
-}
-
-/** The run config of a theory command: preset < config file < flags, as for `run`. */
-function runConfig(o: Record<string, unknown> & { config?: string; preset?: string }): ConfigInput {
-  const file = o.config ? (readConfigFile(o.config) as ConfigInput) : {};
-  const preset = o.preset ?? file.preset;
-  const { preset: _p, ...fields } = file;
-  return mergeConfigs(prepareConfig(preset ? { preset } : {}), prepareConfig(fields), configFromFlags(o));
 }
 
 export function theoryCommand(): Command {
@@ -60,7 +49,7 @@ export function theoryCommand(): Command {
     .option('--theory-seed <int>', 'Monte Carlo seed', numberArg, 0)
     .option('--out <file>', 'write the JSON here (default: stdout)');
   addConfigOptions(overlaps);
-  overlaps.action((o) => emit({ kind: 'overlaps', config: runConfig(o), samples: o.samples, seed: o.theorySeed }, o.out));
+  overlaps.action((o) => emit({ kind: 'overlaps', config: configFromCommand(o), samples: o.samples, seed: o.theorySeed }, o.out));
   cmd.addCommand(overlaps);
   const error = new Command('error')
     .description(
@@ -73,7 +62,7 @@ export function theoryCommand(): Command {
   addConfigOptions(error, ['alphaReadout']);
   error.action((o) => {
     const { alphaReadout, ...flags } = o;
-    emit({ kind: 'error', config: runConfig(flags), alphaReadout }, o.out);
+    emit({ kind: 'error', config: configFromCommand(flags), alphaReadout }, o.out);
   });
   cmd.addCommand(error);
   cmd.addCommand(

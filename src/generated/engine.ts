@@ -157,8 +157,8 @@ meanNorm: number,
 neuronCos: Array<Array<number>>, };
 
 /**
- * What a run reports as it goes (the facade polls it): its stage and the fraction of its planned work
- * done, 0..1.
+ * What a run reports as it goes: its stage and the fraction of its planned work done, 0..1 (the facade
+ * builds it from the binding's handle; this type gives it its TypeScript shape).
  */
 export type Progress = { stage: Stage, fraction: number, };
 
@@ -171,22 +171,6 @@ export type Stage = "queued" | "start" | "estimating the labels' mean and linear
  * What `giantstep describe` shows about a target, as data (the facade puts it into words).
  */
 export type TargetFacts = { name: string, expression: string, k: number, method: Method, 
-/**
- * Highest Hermite order analysed.
- */
-maxOrder: number, mcError: number | null, mean: number, variance: number, c1: Array<number>, c2: Array<Array<number>>, 
-/**
- * Lowest order at which each coordinate axis u_j appears (None: never, up to maxOrder). Per axis, so
- * not rotation invariant: T-A has (1, 1) though its direction (u1 − u2)/√2 first appears at order 2.
- */
-informationExponents: Array<number | null>, 
-/**
- * Rotation-invariant exponents, ascending: one entry per direction of the target space that some Hermite
- * order makes visible, the lowest order ℓ at which it enters the union of range(C_1*)…range(C_ℓ*).
- */
-directionExponents: Array<number>, leapIndex: number | null, linearKernelError: number, learnedDims: LearnedDims, terms: Array<HermiteTerm>, };
-
-export type TargetAnalysis = { k: number, method: Method, 
 /**
  * Highest Hermite order analysed.
  */

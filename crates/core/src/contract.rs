@@ -52,7 +52,6 @@ fn types_ts() -> String {
         crate::progress::Report,
         crate::progress::Stage,
         crate::target::Description,
-        Analysis,
         Method,
         HermiteTerm,
         LearnedDims,

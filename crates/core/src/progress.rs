@@ -50,8 +50,8 @@ impl Serialize for Stage {
     }
 }
 
-/// What a run reports as it goes (the facade polls it): its stage and the fraction of its planned work
-/// done, 0..1.
+/// What a run reports as it goes: its stage and the fraction of its planned work done, 0..1 (the facade
+/// builds it from the binding's handle; this type gives it its TypeScript shape).
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Progress"))]
 pub struct Report {
@@ -62,14 +62,15 @@ pub struct Report {
 pub struct Progress<'a> {
     total: f64,
     done: f64,
-    stage: Stage,
+    /// The current stage's text, made once per stage (reports come after every chunk).
+    stage: String,
     report: &'a (dyn Fn(&str, f64) + Sync),
     cancel: &'a AtomicBool,
 }
 
 impl<'a> Progress<'a> {
     pub fn new(total: f64, report: &'a (dyn Fn(&str, f64) + Sync), cancel: &'a AtomicBool) -> Self {
-        Progress { total: total.max(1.0), done: 0.0, stage: Stage::Start, report, cancel }
+        Progress { total: total.max(1.0), done: 0.0, stage: Stage::Start.to_string(), report, cancel }
     }
 
     pub fn set_total(&mut self, total: f64) {
@@ -77,7 +78,7 @@ impl<'a> Progress<'a> {
     }
 
     pub fn stage(&mut self, stage: Stage) -> Result<()> {
-        self.stage = stage;
+        self.stage = stage.to_string();
         self.advance(0.0)
     }
 
@@ -87,7 +88,7 @@ impl<'a> Progress<'a> {
             return Err(Error::Cancelled);
         }
         self.done += work;
-        (self.report)(&self.stage.to_string(), (self.done / self.total).min(1.0));
+        (self.report)(&self.stage, (self.done / self.total).min(1.0));
         Ok(())
     }
 }
