@@ -12,6 +12,7 @@ export interface NativeRunHandle {
 export interface NativeBinding {
   RunHandle: new () => NativeRunHandle;
   runExperiment(configJson: string, memoryLimitBytes: number, handle: NativeRunHandle): Promise<string>;
+  runGroup(configsJson: string, memoryLimitBytes: number, handle: NativeRunHandle): Promise<string>;
   resolveConfig(configJson: string, memoryLimitBytes: number): string;
   /** The bytes a config's run will hold, checked against the limit; the target is not analysed. */
   checkMemory(configJson: string, memoryLimitBytes: number): number;

@@ -93,12 +93,29 @@ function checkRunOptions(options: unknown): Required<Omit<RunOptions, 'onProgres
 
 /** Runs one experiment (docs/model.md §4) on the libuv thread pool. */
 export async function run(input: ConfigInput, options: RunOptions = {}): Promise<Result> {
+  const [result] = await runOnEngine([input], false, options);
+  return result;
+}
+
+/**
+ * Runs experiments that differ only in their target as one engine call that fits and tests their
+ * random-features baseline in one shared pass (the same W0 on the same data; only the labels differ).
+ * Each result equals what `run` gives for its input; the shared seconds are split evenly among them.
+ * Needs baselines, steps >= 1, sampler full and no per-step baseline (`readoutEveryStep` with
+ * `readoutBatch: same`); the engine refuses other groups (field "configs").
+ */
+export async function runGroup(inputs: ConfigInput[], options: RunOptions = {}): Promise<Result[]> {
+  return runOnEngine(inputs, true, options);
+}
+
+async function runOnEngine(inputs: ConfigInput[], group: boolean, options: RunOptions): Promise<Result[]> {
   const { onProgress, signal, memoryLimitBytes, progressIntervalMs } = checkRunOptions(options);
   if (signal?.aborted) throw abortError(signal.reason);
-  const prepared = prepareConfig(input);
+  const prepared = inputs.map((input) => prepareConfig(input));
   // Checked (alone against the limit) and estimated before it starts, to count it with the runs in flight;
-  // the target is analysed by the run itself, off the main thread and cancellably.
-  const need = engineCall((e) => e.checkMemory(JSON.stringify(prepared), memoryLimitBytes));
+  // the target is analysed by the run itself, off the main thread and cancellably. A group's members run
+  // one after another: it needs what its largest member needs.
+  const need = Math.max(...prepared.map((p) => engineCall((e) => e.checkMemory(JSON.stringify(p), memoryLimitBytes))));
   const available = memoryLimitBytes - inFlightBytes;
   if (need > available) {
     const [needs, left] = formatBytesPair(need, available);
@@ -148,11 +165,13 @@ export async function run(input: ConfigInput, options: RunOptions = {}): Promise
     return new Error(`onProgress threw, so the run was stopped: ${text.split('\n')[0]}`, { cause: e });
   };
   try {
-    const json = await engine.runExperiment(JSON.stringify(prepared), available, handle);
+    const json = group
+      ? await engine.runGroup(JSON.stringify(prepared), available, handle)
+      : await engine.runExperiment(JSON.stringify(prepared[0]), available, handle);
     report();
     if (callbackFailure) throw callbackError();
-    const result = JSON.parse(json) as Omit<Result, 'version'>;
-    return { version, ...result };
+    const results = (group ? JSON.parse(json) : [JSON.parse(json)]) as Omit<Result, 'version'>[];
+    return results.map((result) => ({ version, ...result }));
   } catch (e) {
     if (callbackFailure) throw callbackError();
     const err = fromEngine(e);

@@ -5,7 +5,7 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import type { ConfigInput } from '../config';
 import { ConfigError, mergeConfigs } from '../config';
-import type { SweepProgress, SweepRecord, SweepRun, SweepSpec } from '../sweep';
+import type { SweepJob, SweepProgress, SweepRecord, SweepRun, SweepSpec } from '../sweep';
 import { jobCost, measureThroughput, parseGridFlag, parseSeedsFlag, readSpecFile, sweep } from '../sweep';
 import { addConfigOptions, configFromFlags } from './options';
 
@@ -45,6 +45,14 @@ export function formatSeconds(s: number): string {
 
 const mb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`);
 
+/** Engine runs in groups of two or more that share a baseline pass, and the passes they need. */
+function sharedBaselines(jobs: SweepJob[]): { runs: number; passes: number } {
+  const sizes = new Map<string, number>();
+  for (const j of jobs) if (j.baselineGroup !== undefined) sizes.set(j.baselineGroup, (sizes.get(j.baselineGroup) ?? 0) + 1);
+  const groups = [...sizes.values()].filter((n) => n > 1);
+  return { runs: groups.reduce((s, n) => s + n, 0), passes: groups.length };
+}
+
 async function dryRun(run: SweepRun, out: string | undefined, shard: string | undefined): Promise<void> {
   const { plan, todo } = run;
   const peak = todo.reduce((m, j) => Math.max(m, j.memoryEstimateBytes), 0); // no spread: a plan can be large
@@ -52,6 +60,12 @@ async function dryRun(run: SweepRun, out: string | undefined, shard: string | un
     `${plan.points.length} runs in ${plan.jobs.length} engine runs (runs that differ only in steps share one)`,
     `${shard ? `shard ${shard}: ` : ''}${run.total} runs to do in ${todo.length} engine runs${out ? `, ${run.skipped} already in ${out}` : ''}`,
   ];
+  const shared = sharedBaselines(todo);
+  if (shared.runs > 0) {
+    lines.push(
+      `baselines: ${shared.runs} engine runs that differ only in target share ${shared.passes} random-features baseline passes (${shared.runs - shared.passes} saved)`,
+    );
+  }
   if (todo.length > 0) lines.push(`memory: about ${mb(peak)} per engine run, ${run.jobs} at once (limit ${mb(totalmem() * 0.8)})`);
   process.stdout.write(lines.join('\n') + '\n');
   if (todo.length === 0) return;

@@ -330,7 +330,7 @@ export const FIELD_TABLE = [
       "projected"
     ],
     "default": "auto",
-    "details": "`projected` is exact only with fresh batches everywhere (`batches fresh`, `readoutBatch fresh`) and `preprocess none` or `hermite`; `auto` resolves to `projected` when the run qualifies and it pays (1.5(p + 8) ≤ d and n ≥ 200(p + 8)), else `full` — the resolved config records which.",
+    "details": "`projected` is exact only with fresh batches everywhere (`batches fresh`, `readoutBatch fresh`) and `preprocess none` or `hermite`; `auto` resolves to `projected` when the run qualifies and a step's pass is predicted to take at most 0.8 of the full sampler's by the cost model measured with `npm run bench:sampler` (docs/performance.md), else `full` — the resolved config records which.",
     "doc": "batches in R^d, or exactly in span(W, W*) (fresh batches only); auto picks",
     "kind": "enum",
     "name": "sampler",

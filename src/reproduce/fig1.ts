@@ -33,6 +33,9 @@ export function fig1Base(quick: boolean, target: string): ConfigInput {
     preprocess: 'none',
     batches: 'fresh',
     readoutBatch: 'fresh',
+    // Exact here (fresh batches, no pre-processing) and about half the full sampler's time at the large κ
+    // that dominate (docs/performance.md); since 0.2.0 (CHANGELOG.md).
+    sampler: 'projected',
     trackNeurons: 0,
   };
 }

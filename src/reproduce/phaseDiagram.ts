@@ -91,6 +91,9 @@ export const phaseDiagram: Reproduction = {
           // step's n = d^κ samples, leaves every overlap bit-identical and saves about 30% of each run.
           readoutBatch: 'fresh',
           alphaReadout: 1,
+          // Exact here (fresh batches, pre-processing none or hermite); 0.6–0.8 of the full sampler's time
+          // at the large κ that dominate (docs/performance.md); since 0.2.0 (CHANGELOG.md).
+          sampler: 'projected',
         },
         grid: { target: TARGETS, kappa: quick ? [0.5, 1, 2, 3] : { linspace: [0.5, 3.25, 12] }, preprocess: ['none', 'hermite'] },
         seeds: quick ? 1 : 3,

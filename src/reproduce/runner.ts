@@ -55,8 +55,9 @@ function titleOf(spec: Record<string, unknown>): { title: string; caption: strin
 
 /**
  * Fields every reproduction fixes although the engine has a default: the engine's automatic choice may
- * change between versions (it picks a batch sampler by cost), which would change both the run keys
- * (so a results file would no longer resume) and the random numbers.
+ * change between versions (it picks a batch sampler by a measured cost model), which would change both the
+ * run keys (so a results file would no longer resume) and the random numbers. A reproduction that names
+ * its sampler (fig1-*, phase-diagram: `projected`, exact there) keeps its choice.
  */
 export const PINNED: ConfigInput = { sampler: 'full' };
 

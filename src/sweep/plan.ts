@@ -5,7 +5,7 @@ import type { Config, ConfigInput } from '../config';
 import { ConfigError, mergeConfigs } from '../config';
 import { resolveConfig } from '../run';
 import { runFlops } from './cost';
-import { seededHasher } from './key';
+import { canonicalJson, seededHasher } from './key';
 import type { SweepAxis } from './spec';
 import { normalizeSpec, reasonOf } from './spec';
 
@@ -31,6 +31,12 @@ export interface SweepJob {
   config: Config;
   flops: number;
   memoryEstimateBytes: number;
+  /**
+   * Engine runs with the same `baselineGroup` differ only in their target and run as one engine call that
+   * fits their random-features baseline in one shared pass (`runGroup`); absent when the run has no
+   * baseline to share.
+   */
+  baselineGroup?: string;
 }
 
 export interface SweepPlan {
@@ -123,8 +129,20 @@ function jobsOf(points: SweepPoint[], groupOf: Map<string, string>): SweepJob[] 
       config,
       flops: runFlops(config),
       memoryEstimateBytes: members.reduce((m, p) => Math.max(m, p.memoryEstimateBytes), 0),
+      baselineGroup: baselineGroupOf(config),
     };
   });
+}
+
+/**
+ * The key shared by engine runs whose random-features baseline is the same model on the same data (only
+ * the target differs): one baseline after the last step, in full coordinates (the engine's run_group).
+ */
+function baselineGroupOf(config: Config): string | undefined {
+  const perStepBaseline = config.readoutEveryStep && config.readoutBatch === 'same';
+  if (!config.baselines || config.steps === 0 || perStepBaseline || config.sampler !== 'full') return undefined;
+  const { target: _target, ...rest } = config;
+  return canonicalJson(rest);
 }
 
 /**

@@ -1,9 +1,10 @@
 // `sweep()`: runs a spec's engine runs on a small pool, appends each finished run to the results file
 // (if any) and yields it. Runs already in the file are skipped, so re-running resumes.
 import { totalmem } from 'node:os';
+import type { Result } from '../config';
 import { ConfigError } from '../config';
 import { native } from '../native';
-import { run } from '../run';
+import { run, runGroup } from '../run';
 import { version } from '../version';
 import { Channel } from './channel';
 import { defaultJobs, jobCost, threadPoolSize } from './cost';
@@ -130,14 +131,15 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
       counts.done++;
       if (record.error) counts.failed++;
     };
+    const emitResult = (job: SweepJob, result: Result, now: Date) => {
+      if (canonicalJson(result.config) !== canonicalJson(job.config)) {
+        throw new Error(`internal error: the engine ran ${JSON.stringify(result.config)}, not the planned ${JSON.stringify(job.config)}`);
+      }
+      for (const point of missing(job, keys)) emit(recordOf(point, job, result, now));
+    };
     const finishJob = async (job: SweepJob) => {
       try {
-        const result = await run(job.input, { signal: controller.signal, memoryLimitBytes: limit });
-        if (canonicalJson(result.config) !== canonicalJson(job.config)) {
-          throw new Error(`internal error: the engine ran ${JSON.stringify(result.config)}, not the planned ${JSON.stringify(job.config)}`);
-        }
-        const now = new Date();
-        for (const point of missing(job, keys)) emit(recordOf(point, job, result, now));
+        emitResult(job, await run(job.input, { signal: controller.signal, memoryLimitBytes: limit }), new Date());
       } catch (e) {
         // A run the engine refuses as it runs (e.g. eta overflows) would fail again: record it and go on.
         if (!(e instanceof ConfigError)) throw e;
@@ -146,20 +148,47 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
         for (const point of missing(job, keys)) emit(errorRecordOf(point, version, engineVersion, { field: e.field, message: e.message }, now));
       }
     };
+    /** Jobs sharing a baseline run as one engine call; if the engine refuses one member, each runs alone. */
+    const finishGroup = async (group: SweepJob[]) => {
+      if (group.length === 1) return finishJob(group[0]);
+      let results: Result[];
+      try {
+        results = await runGroup(
+          group.map((j) => j.input),
+          { signal: controller.signal, memoryLimitBytes: limit },
+        );
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        for (const job of group) await finishJob(job);
+        return;
+      }
+      const now = new Date();
+      for (const [i, job] of group.entries()) emitResult(job, results[i], now);
+    };
+    /** The next job and the queued jobs that share its baseline (taken off the queue together). */
+    const takeGroup = (): SweepJob[] => {
+      const job = queue.shift() as SweepJob;
+      if (job.baselineGroup === undefined) return [job];
+      const partners = queue.filter((j) => j.baselineGroup === job.baselineGroup);
+      for (const p of partners) queue.splice(queue.indexOf(p), 1);
+      return [job, ...partners];
+    };
     const worker = async () => {
       while (queue.length > 0 && failure === undefined) {
-        const job = queue.shift() as SweepJob;
-        running.add(job);
+        const group = takeGroup();
+        for (const job of group) running.add(job);
         report();
         try {
-          await finishJob(job);
-          remainingCost.value -= jobCost(job);
-          remainingCost.done += jobCost(job);
+          await finishGroup(group);
+          for (const job of group) {
+            remainingCost.value -= jobCost(job);
+            remainingCost.done += jobCost(job);
+          }
         } catch (e) {
           failure ??= e;
           controller.abort(); // stop the other runs in flight
         } finally {
-          running.delete(job);
+          for (const job of group) running.delete(job);
           report();
         }
       }

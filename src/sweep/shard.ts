@@ -1,5 +1,6 @@
 // Deterministic sharding: the engine runs, ordered by cost (largest first, ties in spec order), are dealt
-// round-robin, so every shard gets a similar share of the work and the same spec always splits the same way.
+// round-robin, so every shard gets a similar share of the work and the same spec always splits the same way;
+// runs that share a baseline pass go to the same shard.
 import { ConfigError, quoted } from '../config';
 import type { SweepJob } from './plan';
 
@@ -19,7 +20,16 @@ export function parseShard(text: string): Shard {
 }
 
 export function shardJobs(jobs: SweepJob[], shard: Shard): SweepJob[] {
-  const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => b.job.flops - a.job.flops || a.i - b.i);
-  const mine = new Set(order.filter((_, rank) => rank % shard.count === shard.index - 1).map((o) => o.i));
+  // Engine runs that share a baseline pass (differ only in target) are dealt as one unit, so they stay together.
+  const units = new Map<string, { jobs: number[]; flops: number; first: number }>();
+  jobs.forEach((job, i) => {
+    const key = job.baselineGroup ?? `#${i}`;
+    const unit = units.get(key) ?? { jobs: [], flops: 0, first: i };
+    unit.jobs.push(i);
+    unit.flops += job.flops;
+    units.set(key, unit);
+  });
+  const order = [...units.values()].sort((a, b) => b.flops - a.flops || a.first - b.first);
+  const mine = new Set(order.filter((_, rank) => rank % shard.count === shard.index - 1).flatMap((u) => u.jobs));
   return jobs.filter((_, i) => mine.has(i));
 }

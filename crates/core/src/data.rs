@@ -160,6 +160,12 @@ impl Problem {
         mut z: ArrayViewMut2<T>,
     ) -> Array1<f64> {
         rng::fill_gaussian(z.view_mut(), self.seed, batch.purpose, batch.index, first_row);
+        self.labels(frame, batch, first_row, z.view())
+    }
+
+    /// The labels y = g*(W* z) + √noise·ξ of the batch's rows `first_row..` whose z (in `frame`'s
+    /// coordinates) is given: another target's labels on the same data stream.
+    pub fn labels<T: Real>(&self, frame: &Frame, batch: BatchId, first_row: usize, z: ArrayView2<T>) -> Array1<f64> {
         let w_star = frame.w_star.mapv(T::from_f64);
         let mut u_t = Array2::<T>::zeros((z.nrows(), w_star.nrows()));
         crate::linalg::gemm(T::one(), z.view(), w_star.t(), T::zero(), u_t.view_mut());

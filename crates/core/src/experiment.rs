@@ -6,8 +6,8 @@ use crate::data::{BatchId, Frame, LabelShift, Problem, Scratch};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Overlap};
 use crate::network::Network;
-use crate::progress::{Progress, Stage};
-use crate::readout::{self, Fit};
+use crate::progress::{Progress, Reporter, Stage};
+use crate::readout::{self, Fit, Labels};
 use crate::rng::Purpose;
 use crate::target::{self, Target};
 use crate::train::{self, StepInputs};
@@ -131,6 +131,8 @@ struct Runner<'a, T: Real> {
     shifts: HashMap<(Purpose, u64), LabelShift>,
     stage_seconds: BTreeMap<String, f64>,
     scratch: Scratch<T>,
+    /// The random-features baseline is fitted by the caller, with other targets' (`run_group`).
+    baseline_shared: bool,
 }
 
 /// Relative cost per row of each kind of pass, for the progress fraction.
@@ -159,6 +161,7 @@ impl<'a, T: Real> Runner<'a, T> {
             progress: Progress::new(1.0, report, cancel),
             shifts: HashMap::new(),
             stage_seconds: BTreeMap::new(),
+            baseline_shared: false,
             cfg,
         };
         runner.progress.set_total(planned_flops(&runner.cfg));
@@ -188,7 +191,7 @@ impl<'a, T: Real> Runner<'a, T> {
     fn timed<R>(&mut self, kind: &str, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
         let start = Instant::now();
         let out = f(self);
-        *self.stage_seconds.entry(kind.to_string()).or_insert(0.0) += start.elapsed().as_secs_f64();
+        add_seconds(&mut self.stage_seconds, kind, start.elapsed().as_secs_f64());
         out
     }
 
@@ -223,43 +226,18 @@ impl<'a, T: Real> Runner<'a, T> {
     fn evaluate(&mut self, models: &[&Array2<f64>], t: usize) -> Result<Vec<(Fit, Option<f64>)>> {
         let batch = self.readout_batch(t);
         let shift = self.shift(batch)?;
-        let costs = costs(&self.cfg);
-        let (lambda, act) = (self.cfg.lambda, self.activation.clone());
-        let frame = self.frame(models);
-        let chunk = self.cfg.chunk;
-        let fits = self.timed("readout", |r| {
-            r.progress.stage(Stage::Readout { after: t })?;
-            let Runner { problem, progress, scratch, .. } = r;
-            let cost = costs.fit * models.len() as f64;
-            readout::fit::<T>(problem, &frame, models, &act, batch, &shift, lambda, chunk, scratch, |rows| {
-                progress.advance(rows as f64 * cost)
-            })
-        })?;
-        if self.cfg.n_test == 0 {
-            return Ok(fits.into_iter().map(|f| (f, None)).collect());
-        }
-        let test = self.test_batch();
         let test_shift = match self.cfg.preprocess {
             // The notebook's compatibility mode re-estimates the shift on the test labels.
-            Preprocess::Notebook => self.shift(test)?,
-            _ => shift,
+            Preprocess::Notebook if self.cfg.n_test > 0 => self.shift(self.test_batch())?,
+            _ => shift.clone(),
         };
-        let errors = self.timed("test", |r| {
-            r.progress.stage(Stage::Test { after: t })?;
-            let Runner { problem, progress, scratch, .. } = r;
-            let pairs: Vec<_> = models.iter().copied().zip(fits.iter()).collect();
-            let cost = costs.test * models.len() as f64;
-            readout::test_errors::<T>(problem, &frame, &pairs, &act, test, &test_shift, chunk, scratch, |rows| {
-                progress.advance(rows as f64 * cost)
-            })
-        })?;
-        if let Some(bad) = errors.iter().find(|e| !e.is_finite()) {
-            return Err(Error::numerical(
-                "eta",
-                format!("the test error is {bad}: the features overflowed; lower eta"),
-            ));
-        }
-        Ok(fits.into_iter().zip(errors).map(|(f, e)| (f, Some(e))).collect())
+        let frame = self.frame(models);
+        let Runner { cfg, problem, activation, progress, scratch, stage_seconds, .. } = self;
+        let fit_on = [Labels { problem, frame: &frame, shift: &shift }];
+        let test_on = [Labels { problem, frame: &frame, shift: &test_shift }];
+        let pass = Pass { cfg, activation, progress, scratch, stage_seconds };
+        let evals = evaluate(pass, &fit_on, &test_on, models, t)?;
+        Ok(evals.into_iter().map(|mut per_target| per_target.remove(0)).collect())
     }
 
     fn step(&mut self, w: &mut Array2<f64>, a: &Array1<f64>, t: usize) -> Result<StepRecord> {
@@ -335,7 +313,7 @@ impl<'a, T: Real> Runner<'a, T> {
         ))
     }
 
-    fn run(mut self) -> Result<RunResult> {
+    fn run(&mut self) -> Result<RunResult> {
         let start = Instant::now();
         let init_seed = self.cfg.init_seed.unwrap_or(self.cfg.seed);
         let net0 = Network::init(&self.cfg, init_seed);
@@ -358,13 +336,14 @@ impl<'a, T: Real> Runner<'a, T> {
             }
             records.push(record);
         }
-        let with_baseline = self.cfg.baselines && steps > 0;
+        let with_baseline = self.cfg.baselines && steps > 0 && !self.baseline_shared;
         let models: Vec<&Array2<f64>> = if with_baseline { vec![&w, &net0.w] } else { vec![&w] };
         let mut evals = self.evaluate(&models, steps)?;
         let (fit, test_error) = evals.remove(0);
         let random_features = match (with_baseline, evals.pop()) {
             (true, Some((rf, rf_test))) => Some(Errors { test_error: rf_test, train_error: rf.train_error }),
-            _ if self.cfg.baselines => Some(Errors { test_error, train_error: fit.train_error }),
+            // Without steps the network is the random-features model itself.
+            _ if self.cfg.baselines && steps == 0 => Some(Errors { test_error, train_error: fit.train_error }),
             _ => None,
         };
         if let Some(last) = records.last_mut() {
@@ -396,9 +375,188 @@ impl<'a, T: Real> Runner<'a, T> {
             timing: Timing { seconds: start.elapsed().as_secs_f64(), stages: self.stage_seconds.clone() },
             memory_estimate_bytes: self.cfg.memory_estimate(),
             engine_version: crate::ENGINE_VERSION.to_string(),
-            config: self.cfg,
+            config: self.cfg.clone(),
         })
     }
+}
+
+/// Runs configs that differ only in their target, as `run` would run each, but fits and tests their
+/// random-features baseline (the same W0 on the same data; only the labels differ) in one pass for all:
+/// one feature pass, one kernel or normal-equations factorization and one test pass instead of one per
+/// target. Results are identical to separate runs; the baseline's seconds are split evenly among them.
+/// `report` sees the group's fraction done.
+pub fn run_group(
+    configs: Vec<Config>,
+    memory_limit: u64,
+    report: &(dyn Fn(&str, f64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<RunResult>> {
+    let cfgs = configs.into_iter().map(Config::resolve).collect::<Result<Vec<_>>>()?;
+    for cfg in &cfgs {
+        cfg.check_memory(memory_limit)?;
+    }
+    check_group(&cfgs)?;
+    let targets = cfgs.iter().map(|c| Target::parse_cancellable(&c.target, cancel)).collect::<Result<Vec<_>>>()?;
+    let activation = Activation::parse(&cfgs[0].activation)?;
+    let share = 1.0 / cfgs.len() as f64;
+    // Member i reports within its share of the group's work; the shared baseline closes it.
+    let reports: Vec<_> =
+        (0..cfgs.len()).map(|i| move |stage: &str, f: f64| report(stage, (i as f64 + f.min(1.0)) * share)).collect();
+    let reports: Vec<&Reporter<'_>> = reports.iter().map(|r| r as &Reporter<'_>).collect();
+    match cfgs[0].precision {
+        Precision::F64 => run_group_in::<f64>(cfgs, targets, activation, &reports, report, cancel),
+        Precision::F32 => run_group_in::<f32>(cfgs, targets, activation, &reports, report, cancel),
+    }
+}
+
+/// Refuses configs that cannot share one baseline pass: they must differ in their target only, and have
+/// one baseline, fitted after the last step (not one per step's batch), in full coordinates (the projected
+/// sampler's frame depends on the target).
+fn check_group(cfgs: &[Config]) -> Result<()> {
+    let without_target = |c: &Config| {
+        let mut v = serde_json::to_value(c).expect("configs serialize");
+        v.as_object_mut().expect("a config is an object").remove("target");
+        v
+    };
+    let first = cfgs.first().ok_or_else(|| Error::invalid("configs", "a group needs at least one config"))?;
+    if !(first.baselines && first.steps > 0) || baseline_every_step(first) || first.sampler != Sampler::Full {
+        return Err(Error::invalid(
+            "configs",
+            "a group shares its random-features baseline: it needs baselines, steps >= 1, sampler full and one baseline after the last step",
+        ));
+    }
+    let reference = without_target(first);
+    match cfgs.iter().position(|c| without_target(c) != reference) {
+        Some(i) => Err(Error::invalid("configs", format!("config {i} differs from config 0 in more than its target"))),
+        None => Ok(()),
+    }
+}
+
+fn run_group_in<T: Real>(
+    cfgs: Vec<Config>,
+    targets: Vec<Target>,
+    activation: Activation,
+    reports: &[&Reporter<'_>],
+    report: &Reporter<'_>,
+    cancel: &AtomicBool,
+) -> Result<Vec<RunResult>> {
+    let mut runners: Vec<Runner<T>> = cfgs
+        .into_iter()
+        .zip(targets)
+        .zip(reports)
+        .map(|((cfg, target), member_report)| {
+            let mut runner = Runner::new(cfg, target, activation.clone(), *member_report, cancel);
+            runner.baseline_shared = true;
+            runner
+        })
+        .collect();
+    let mut results = runners.iter_mut().map(Runner::run).collect::<Result<Vec<_>>>()?;
+    let cfg = runners[0].cfg.clone();
+    let (batch, test) = (readout_batch(&cfg, cfg.steps), runners[0].test_batch());
+    let mut shifts = Vec::with_capacity(runners.len());
+    for runner in &mut runners {
+        let shift = runner.shift(batch)?;
+        let test_shift = match cfg.preprocess {
+            Preprocess::Notebook if cfg.n_test > 0 => runner.shift(test)?,
+            _ => shift.clone(),
+        };
+        shifts.push((shift, test_shift));
+    }
+    // W0 is the same for every member (same seed and sizes): drawn again rather than kept through the runs.
+    let w0 = Network::init(&cfg, cfg.init_seed.unwrap_or(cfg.seed)).w;
+    let frames: Vec<Frame> = runners.iter().map(|r| Frame::full(&r.problem.w_star)).collect();
+    let labels = |i: usize, test: bool| {
+        let shift = if test { &shifts[i].1 } else { &shifts[i].0 };
+        Labels { problem: &runners[i].problem, frame: &frames[i], shift }
+    };
+    let fit_on: Vec<Labels> = (0..runners.len()).map(|i| labels(i, false)).collect();
+    let test_on: Vec<Labels> = (0..runners.len()).map(|i| labels(i, true)).collect();
+    // The group's last stretch: the baseline, after every member's share.
+    let baseline_report = |stage: &str, f: f64| report(stage, 1.0 - 1e-3 * (1.0 - f.min(1.0)));
+    let mut progress = Progress::new(1.0, &baseline_report, cancel);
+    let c = costs(&cfg);
+    progress.set_total(cfg.n_readout() as f64 * c.fit + cfg.n_test as f64 * c.test);
+    let mut scratch = Scratch::<T>::default();
+    let mut seconds = BTreeMap::new();
+    let pass = Pass {
+        cfg: &cfg,
+        activation: &activation,
+        progress: &mut progress,
+        scratch: &mut scratch,
+        stage_seconds: &mut seconds,
+    };
+    let baseline = evaluate(pass, &fit_on, &test_on, &[&w0], cfg.steps)?.remove(0);
+    progress.stage(Stage::Done)?;
+    let share = 1.0 / results.len() as f64;
+    for (result, (fit, test_error)) in results.iter_mut().zip(baseline) {
+        result.baselines.random_features = Some(Errors { test_error, train_error: fit.train_error });
+        for (kind, s) in &seconds {
+            add_seconds(&mut result.timing.stages, kind, s * share);
+            result.timing.seconds += s * share;
+        }
+    }
+    Ok(results)
+}
+
+/// A fitted readout and its test error (None without a test set).
+type Evaluation = (Fit, Option<f64>);
+
+/// What a readout pass borrows from its run.
+struct Pass<'r, 'a, T> {
+    cfg: &'r Config,
+    activation: &'r Activation,
+    progress: &'r mut Progress<'a>,
+    scratch: &'r mut Scratch<T>,
+    stage_seconds: &'r mut BTreeMap<String, f64>,
+}
+
+fn add_seconds(seconds: &mut BTreeMap<String, f64>, kind: &str, elapsed: f64) {
+    *seconds.entry(kind.to_string()).or_insert(0.0) += elapsed;
+}
+
+fn timed<R>(seconds: &mut BTreeMap<String, f64>, kind: &str, f: impl FnOnce() -> R) -> R {
+    let start = Instant::now();
+    let out = f();
+    add_seconds(seconds, kind, start.elapsed().as_secs_f64());
+    out
+}
+
+/// Fits a readout for each first layer in `models` and each target on the readout batch after `t` steps
+/// (`fit_on[i]`: target i's labels there), and tests each on the test set (`test_on[i]`): one pass each,
+/// whose features every target shares. `[model][target]`.
+fn evaluate<T: Real>(
+    pass: Pass<'_, '_, T>,
+    fit_on: &[Labels],
+    test_on: &[Labels],
+    models: &[&Array2<f64>],
+    t: usize,
+) -> Result<Vec<Vec<Evaluation>>> {
+    let Pass { cfg, activation, progress, scratch, stage_seconds } = pass;
+    let costs = costs(cfg);
+    let batch = readout_batch(cfg, t);
+    let fits = timed(stage_seconds, "readout", || {
+        progress.stage(Stage::Readout { after: t })?;
+        let cost = costs.fit * models.len() as f64;
+        readout::fit::<T>(fit_on, models, activation, batch, cfg.lambda, cfg.chunk, scratch, |rows| {
+            progress.advance(rows as f64 * cost)
+        })
+    })?;
+    if cfg.n_test == 0 {
+        return Ok(fits.into_iter().map(|f| f.into_iter().map(|f| (f, None)).collect()).collect());
+    }
+    let test = BatchId { purpose: Purpose::Test, index: 0, rows: cfg.n_test };
+    let errors = timed(stage_seconds, "test", || {
+        progress.stage(Stage::Test { after: t })?;
+        let pairs: Vec<_> = models.iter().copied().zip(fits.iter().map(|f| f.iter().collect())).collect();
+        let cost = costs.test * models.len() as f64;
+        readout::test_errors::<T>(test_on, &pairs, activation, test, cfg.chunk, scratch, |rows| {
+            progress.advance(rows as f64 * cost)
+        })
+    })?;
+    if let Some(bad) = errors.iter().flatten().find(|e| !e.is_finite()) {
+        return Err(Error::numerical("eta", format!("the test error is {bad}: the features overflowed; lower eta")));
+    }
+    Ok(fits.into_iter().zip(errors).map(|(f, e)| f.into_iter().zip(e).map(|(f, e)| (f, Some(e))).collect()).collect())
 }
 
 fn costs(cfg: &Config) -> Costs {

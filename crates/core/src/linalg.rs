@@ -158,6 +158,22 @@ mod blas {
     }
 }
 
+/// Σ_i f(x_i) a_i in f64, in eight interleaved partial sums: one running sum would make each row's result
+/// wait on a chain of len dependent additions, as long as the row's share of the products.
+#[inline]
+pub fn dot_lanes<T: Real>(x: &[T], a: &[T], f: impl Fn(T) -> T) -> f64 {
+    const LANES: usize = 8;
+    let mut lanes = [0.0f64; LANES];
+    let (body, tail) = x.split_at(x.len() / LANES * LANES);
+    for (xs, as_) in body.chunks_exact(LANES).zip(a.chunks_exact(LANES)) {
+        for k in 0..LANES {
+            lanes[k] += (f(xs[k]) * as_[k]).to_f64_lossy();
+        }
+    }
+    let tail: f64 = tail.iter().zip(&a[body.len()..]).map(|(x, ai)| (f(*x) * *ai).to_f64_lossy()).sum();
+    lanes.iter().sum::<f64>() + tail
+}
+
 /// xᵀy (ndarray's transposed matrix–vector product strides through memory; this runs as a 1-row gemm).
 pub fn transposed_dot<T: Real>(x: ArrayView2<T>, y: ArrayView1<T>) -> Array1<T> {
     let mut out = Array2::<T>::zeros((1, x.ncols()));

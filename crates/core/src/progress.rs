@@ -59,6 +59,9 @@ pub struct Report {
     pub fraction: f64,
 }
 
+/// What a run calls with its stage's text and the fraction done.
+pub type Reporter<'a> = dyn Fn(&str, f64) + Sync + 'a;
+
 pub struct Progress<'a> {
     total: f64,
     done: f64,

@@ -5,7 +5,7 @@ use crate::config::{Normalize, Residual};
 use crate::data::Frame;
 use crate::data::{matrix_in, BatchId, LabelShift, Problem, Scratch};
 use crate::error::Result;
-use crate::linalg::{gemm, gram_lower, psd_cholesky};
+use crate::linalg::{dot_lanes, gemm, gram_lower, psd_cholesky};
 use crate::rng::{self, Purpose, BLOCK_ROWS};
 use crate::Real;
 use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
@@ -92,19 +92,9 @@ pub fn gradient<T: Real>(
     Ok(full / n)
 }
 
-/// Σ_i σ(h_i) a_i in f64, in eight interleaved partial sums: one running sum would make each row's
-/// output wait on a chain of p dependent additions, as long as the row's share of the products.
+/// Σ_i σ(h_i) a_i in f64 (see `linalg::dot_lanes`).
 fn weighted_sum<T: Real>(act: &Activation, h: &[T], a: &[T]) -> f64 {
-    const LANES: usize = 8;
-    let mut lanes = [0.0f64; LANES];
-    let (h_body, h_tail) = h.split_at(h.len() / LANES * LANES);
-    for (hs, as_) in h_body.chunks_exact(LANES).zip(a.chunks_exact(LANES)) {
-        for k in 0..LANES {
-            lanes[k] += (act.value_t(hs[k]) * as_[k]).to_f64_lossy();
-        }
-    }
-    let tail: f64 = h_tail.iter().zip(&a[h_body.len()..]).map(|(x, ai)| (act.value_t(*x) * *ai).to_f64_lossy()).sum();
-    lanes.iter().sum::<f64>() + tail
+    dot_lanes(h, a, |x| act.value_t(x))
 }
 
 /// W ← W + η Gᵀ, then the row normalization.

@@ -80,7 +80,9 @@ fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T
 }
 
 pub struct RunTask {
+    /// One config, or (for a group) a JSON array of configs that differ only in their target.
     config: String,
+    group: bool,
     memory_limit: u64,
     cancel: Arc<AtomicBool>,
     progress: Arc<Mutex<(String, f64)>>,
@@ -101,6 +103,11 @@ impl Task for RunTask {
             }
         };
         guarded(|| {
+            if self.group {
+                let configs = Config::list_from_json(&self.config)?;
+                let results = giantstep_core::run_group(configs, self.memory_limit, &report, &self.cancel)?;
+                return Ok(serde_json::to_string(&results).expect("results serialize"));
+            }
             let config = Config::from_json(&self.config)?;
             let result = giantstep_core::run(config, self.memory_limit, &report, &self.cancel)?;
             Ok(serde_json::to_string(&result).expect("results serialize"))
@@ -117,6 +124,20 @@ impl Task for RunTask {
 pub fn run_experiment(config_json: String, memory_limit_bytes: f64, handle: &RunHandle) -> AsyncTask<RunTask> {
     AsyncTask::new(RunTask {
         config: config_json,
+        group: false,
+        memory_limit: memory_limit_bytes.max(0.0) as u64,
+        cancel: handle.cancel.clone(),
+        progress: handle.progress.clone(),
+    })
+}
+
+/// Runs configs that differ only in their target (a JSON array) off the main thread, sharing their
+/// random-features baseline pass; resolves to the results as a JSON array, in the configs' order.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn run_group(configs_json: String, memory_limit_bytes: f64, handle: &RunHandle) -> AsyncTask<RunTask> {
+    AsyncTask::new(RunTask {
+        config: configs_json,
+        group: true,
         memory_limit: memory_limit_bytes.max(0.0) as u64,
         cancel: handle.cancel.clone(),
         progress: handle.progress.clone(),

@@ -225,6 +225,11 @@ impl Config {
         crate::error::deserialize_named(&mut serde_json::Deserializer::from_str(json), "config")
     }
 
+    /// A JSON array of configs (a group run); errors name the entry, e.g. `[1].p`.
+    pub fn list_from_json(json: &str) -> Result<Vec<Config>> {
+        crate::error::deserialize_named(&mut serde_json::Deserializer::from_str(json), "configs")
+    }
+
     /// Fills n (from κ or α·d^ℓ, rounded to the nearest integer) and the learning rate, and checks
     /// every field.
     pub fn resolve(mut self) -> Result<Config> {
@@ -293,21 +298,17 @@ impl Config {
         }
     }
 
-    /// Auto picks the projected sampler when it is exact and cheaper: a step costs about 6p² + 4pr flops
-    /// per sample in a span of r = p + k dimensions against 4dp in full, so it pays while 1.5 (p + k) ≤ d
-    /// (k ≤ 8 here); building each pass's orthonormal basis costs O(d r²) at vector speed, which n must
-    /// amortize (n ≥ 200 r keeps it near a tenth of the pass).
+    /// Auto picks the projected sampler when it is exact and its step pass is predicted to take at most
+    /// 0.8 of the full sampler's (a margin for the model's error; see `sampler_costs`).
     fn resolve_sampler(&self) -> Result<Sampler> {
-        let r = self.p.saturating_add(8);
         match (self.sampler, self.projected_blocker()) {
             (Sampler::Projected, Some(why)) => Err(Error::invalid(
                 "sampler",
                 format!("the projected sampler is exact only with fresh batches: {why}; use sampler full or auto"),
             )),
-            (Sampler::Auto, None)
-                if r.saturating_mul(3) <= self.d.saturating_mul(2) && self.n() >= r.saturating_mul(200) =>
-            {
-                Ok(Sampler::Projected)
+            (Sampler::Auto, None) => {
+                let (full, projected) = sampler_costs(self.d, self.p, self.n());
+                Ok(if projected <= 0.8 * full { Sampler::Projected } else { Sampler::Full })
             }
             (Sampler::Auto, _) => Ok(Sampler::Full),
             (chosen, _) => Ok(chosen),
@@ -441,6 +442,23 @@ impl Config {
     }
 }
 
+/// Cost of one step's pass over n samples with the full and the projected sampler, in matrix-product
+/// flops, by the model `npm run bench:sampler` fits on this machine (bench/results/2026-12-02-sampler.md,
+/// 24 cells, d = 128…2048, p = 16…1024, the samplers alternating). Full: per sample 4dp product flops and
+/// d normal draws; projected, in a span of r = p + 8 dimensions: 4pr + p² flops and r draws per sample,
+/// then per pass the orthonormal basis (Gram–Schmidt, d·r² at vector speed) and the exact correction
+/// for the rest of z (about 8dpr product flops). A normal draw, with the per-row work that scales like
+/// it, costs as much as 336 product flops; a Gram–Schmidt flop 19.
+pub fn sampler_costs(d: usize, p: usize, n: usize) -> (f64, f64) {
+    const DRAW: f64 = 336.0;
+    const BASIS: f64 = 19.0;
+    let (d, p, n) = (d as f64, p as f64, n as f64);
+    let r = (p + 8.0).min(d);
+    let full = n * (4.0 * d * p + DRAW * d);
+    let projected = n * (4.0 * p * r + p * p + DRAW * r) + BASIS * d * r * r + 8.0 * d * p * r;
+    (full, projected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,12 +525,17 @@ mod tests {
         assert_eq!(c.sampler, Sampler::Projected);
         assert_eq!(cfg(&format!(r#"{{"d":512,"p":1024,{fresh}}}"#)).unwrap().sampler, Sampler::Full);
         assert_eq!(cfg(&format!(r#"{{"d":256,"p":86,"kappa":2.25,{fresh}}}"#)).unwrap().sampler, Sampler::Projected);
+        // Measured (bench/results/2026-12-02-sampler.md): projected/full 0.43–0.54 at d = 1024, p = 256, n = 4096…16384.
+        assert_eq!(cfg(&format!(r#"{{"d":1024,"p":256,"n":4096,{fresh}}}"#)).unwrap().sampler, Sampler::Projected);
         assert_eq!(
-            cfg(&format!(r#"{{"d":256,"p":86,"kappa":1.5,{fresh}}}"#)).unwrap().sampler,
+            cfg(&format!(r#"{{"d":256,"p":86,"kappa":1,{fresh}}}"#)).unwrap().sampler,
             Sampler::Full,
-            "n too small to amortize the basis"
+            "n = d too small to amortize the basis"
         );
+        // Measured 1.12–1.77: the per-pass basis and correction (O(d r²), O(d p r)) outweigh the rows' savings.
+        assert_eq!(cfg(&format!(r#"{{"d":2048,"p":1024,"n":16384,{fresh}}}"#)).unwrap().sampler, Sampler::Full);
         assert_eq!(cfg(&format!(r#"{{"d":4096,"p":1024,"n":4096,{fresh}}}"#)).unwrap().sampler, Sampler::Full);
+        assert_eq!(cfg(&format!(r#"{{"d":128,"p":128,"kappa":3,{fresh}}}"#)).unwrap().sampler, Sampler::Full);
         assert_eq!(cfg(r#"{"d":4096,"p":16,"preprocess":"none"}"#).unwrap().sampler, Sampler::Full);
     }
 
