@@ -6,7 +6,8 @@
 //   projected: seconds = n · (c_mm · (4pr + p²) + c_draw · r) + c_basis · d·r² + c_mm · 8dpr
 // (c_mm: seconds per matrix-product flop, c_draw: per normal draw, c_basis: per Gram–Schmidt flop) by least
 // squares on the measured seconds, and reports the constants relative to c_mm — the flop-equivalents the
-// engine's `sampler: auto` compares (crates/core/src/config/mod.rs, sampler_cost). `npm run bench:sampler
+// engine's `sampler: auto` compares (crates/core/src/config/mod.rs, sampler_costs, which takes r = p + 8: the
+// config is resolved before its target's k is known). `npm run bench:sampler
 // [-- --runs N] [--quick]` writes bench/results/<date>-sampler.{json,md}.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

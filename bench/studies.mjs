@@ -4,7 +4,8 @@
 //   width-sweep: the largest widths at α = 16 — four targets' runs as separate engine runs (0.1) and as one
 //     group sharing their random-features baseline (runGroup, 0.2; results identical, checked here).
 //   fig1-left/right: the largest run (κ = 2.25, 6 steps) with the full sampler (0.1) and the projected one.
-//   phase-diagram: the κ = 3 run (n = 2.1 million at d = 128) with the full sampler and the projected one.
+//   phase-diagram: the κ = 3 run (n = 2.1 million at d = 128) with the full sampler and the projected one,
+//     and what its expression activation costs over ReLU (0.1 walked the expression's tree per element).
 // `npm run bench:studies [-- --runs N] [--quick]` writes bench/results/<date>-studies.{json,md}. A full
 // reproduction's own time is in its summary.json (`wallSeconds`); docs/performance.md lists them.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,78 +29,23 @@ const seconds = async (f) => {
   return { out, s: Number(process.hrtime.bigint() - t) / 1e9 };
 };
 
-const widthPoint = {
-  d: quick ? 64 : 256,
-  alpha: 16,
-  ell: 1,
-  p: quick ? 800 : 3000,
-  activation: 'relu',
-  eta: 5,
-  etaRule: 'p-d',
-  lambda: 1e-6,
-  nTest: quick ? 5000 : 50000,
-  initW: 'gaussian',
-  initA: 'signs',
-  initSeed: null,
-  preprocess: 'none',
-  batches: 'fresh',
-  readoutBatch: 'fresh',
-  trackNeurons: 0,
-  steps: 2,
-  readoutEveryStep: true,
-  sampler: 'full',
-  seed: 0,
+// The runs are the reproductions' own configs (their sweep bases, with the engine's pinned fields), at
+// the grid point named here.
+const { REPRODUCTIONS } = await import(join(root, 'dist', 'reproduce', 'index.js'));
+const { PINNED } = await import(join(root, 'dist', 'reproduce', 'runner.js'));
+const baseOf = (name, set = 0) => {
+  const sets = REPRODUCTIONS.find((r) => r.name === name).runSets(quick);
+  return { ...PINNED, ...sets[Math.min(set, sets.length - 1)].spec.base };
 };
-const fig1Run = {
-  d: quick ? 128 : 256,
-  p: quick ? 42 : 86,
-  target: 'T-B',
-  activation: 'relu',
-  eta: quick ? 84 : 172,
-  etaRule: 'raw',
-  lambda: 1,
-  nTest: 10000,
-  initW: 'gaussian',
-  initA: 'notebook',
-  symmetric: true,
-  initSeed: null,
-  preprocess: 'none',
-  batches: 'fresh',
-  readoutBatch: 'fresh',
-  trackNeurons: 0,
-  kappa: quick ? 2 : 2.25,
-  steps: 6,
-  readoutEveryStep: true,
-  seed: 3,
-};
-const phaseRun = {
-  d: quick ? 64 : 128,
-  p: quick ? 96 : 64,
-  steps: 1,
-  target: 'T-E',
-  activation: 'relu(x) + He3(x)/6',
-  eta: 1,
-  etaRule: 'p-d',
-  lambda: 1,
-  nTest: 0,
-  baselines: false,
-  initW: 'gaussian',
-  initA: 'signs',
-  symmetric: true,
-  initSeed: null,
-  batches: 'fresh',
-  trackNeurons: 0,
-  readoutBatch: 'fresh',
-  alphaReadout: 1,
-  kappa: 3,
-  preprocess: 'hermite',
-  seed: 1,
-};
+// width-sweep's α = 16 run set (α = 4 with --quick).
+const widthPoint = { ...baseOf('width-sweep', 2), p: quick ? 800 : 3000, steps: 2, readoutEveryStep: true, seed: 0 };
+const fig1Run = { ...baseOf('fig1-right'), kappa: quick ? 2 : 2.25, steps: 6, readoutEveryStep: true, seed: 3 };
+const phaseRun = { ...baseOf('phase-diagram'), target: 'T-E', kappa: 3, preprocess: 'hermite', seed: 1 };
 
 const targets = ['T-D', 'T-E', 'T-F', 'T-G'];
 const cases = [
   {
-    name: `width-sweep point: 4 targets, d = ${widthPoint.d}, α = 16, p = ${widthPoint.p}, 2 steps, n_test = ${widthPoint.nTest}`,
+    name: `width-sweep point: 4 targets, d = ${widthPoint.d}, α = ${widthPoint.alpha}, p = ${widthPoint.p}, 2 steps, n_test = ${widthPoint.nTest}`,
     lever: 'one shared baseline pass (runGroup)',
     before: async () => {
       const out = [];
@@ -122,6 +68,16 @@ const cases = [
     after: () => run({ ...phaseRun, sampler: 'projected' }),
   },
 ];
+
+// Not a 0.1-against-0.2 pair (0.1's per-element walk of an expression's tree is gone): what the phase
+// diagram's expression activation costs over ReLU on the same run, with the projected sampler. 0.1 measured
+// about 6× (3.4 s against 0.55 s at κ = 2.75, docs/performance.md).
+cases.push({
+  name: `phase-diagram's κ = 3 run, projected: σ = ReLU, then σ = ${phaseRun.activation}`,
+  lever: "expressions evaluated by blocks (the ratio is the expression's overhead over ReLU)",
+  before: () => run({ ...phaseRun, sampler: 'projected', activation: 'relu' }),
+  after: () => run({ ...phaseRun, sampler: 'projected' }),
+});
 
 const rows = [];
 const started = Date.now();

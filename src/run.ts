@@ -105,6 +105,9 @@ export async function run(input: ConfigInput, options: RunOptions = {}): Promise
  * `readoutBatch: same`); the engine refuses other groups (field "configs").
  */
 export async function runGroup(inputs: ConfigInput[], options: RunOptions = {}): Promise<Result[]> {
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw new ConfigError('configs', 'must be a non-empty array of configs that differ only in their target');
+  }
   return runOnEngine(inputs, true, options);
 }
 

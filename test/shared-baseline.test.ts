@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, run } from '../src/index';
-import { runGroup } from '../src/run';
+import { memoryInFlightBytes, runGroup } from '../src/run';
 import type { SweepRecord } from '../src/sweep';
 import { planSweep, shardJobs, sweep } from '../src/sweep';
 import { giantstep } from './helpers/cli';
@@ -90,6 +90,27 @@ describe('shared baseline', () => {
       { ...base, target: 'T-E', p: 13 },
     ];
     await expect(runGroup(inputs)).rejects.toThrow(ConfigError);
-    await expect(runGroup(inputs)).rejects.toThrow(/configs.*config 1 differs from config 0 in more than its target/);
+    await expect(runGroup(inputs)).rejects.toThrow(/^p: config 1 of the group has 13 where config 0 has 12: a group's runs differ only in target$/);
+    for (const bad of [[], 'T-D', undefined]) {
+      await expect(runGroup(bad as never)).rejects.toThrow(/^configs: must be a non-empty array/);
+    }
+    // Refused groups leave nothing reserved in the process's memory budget.
+    expect(memoryInFlightBytes()).toBe(0);
+  });
+
+  it('a sweep group with one member the engine refuses records that member as refused and runs the others', async () => {
+    // The huge target's step overflows; T-D's does not. The group fails as a whole, then each runs alone.
+    const risky = { base: { ...base, eta: 1e60, p: 12 }, grid: { target: ['T-D', '1e100*u1'] }, seeds: 1 };
+    const dir = mkdtempSync(join(tmpdir(), 'giantstep-shared-'));
+    const records: SweepRecord[] = [];
+    for await (const r of sweep(risky, { out: join(dir, 'r.jsonl'), onWarning: () => {} })) records.push(r);
+    expect(records).toHaveLength(2);
+    const byTarget = Object.fromEntries(records.map((r) => [r.config.target, r]));
+    expect(byTarget['1e100*u1'].error).toMatchObject({ field: 'eta' });
+    const alone = await run({ ...base, eta: 1e60, p: 12, target: 'T-D', seed: 0 });
+    expect(byTarget['T-D'].error).toBeUndefined();
+    expect(byTarget['T-D'].testError).toBe(alone.testError);
+    expect(byTarget['T-D'].baselines).toEqual(alone.baselines);
+    expect(memoryInFlightBytes()).toBe(0);
   });
 });

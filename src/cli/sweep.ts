@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import type { ConfigInput } from '../config';
 import { ConfigError, mergeConfigs } from '../config';
 import type { SweepJob, SweepProgress, SweepRecord, SweepRun, SweepSpec } from '../sweep';
-import { jobCost, measureThroughput, parseGridFlag, parseSeedsFlag, readSpecFile, sweep } from '../sweep';
+import { groupJobs, jobCost, measureThroughput, parseGridFlag, parseSeedsFlag, readSpecFile, sweep } from '../sweep';
 import { addConfigOptions, configFromFlags } from './options';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -47,10 +47,8 @@ const mb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` :
 
 /** Engine runs in groups of two or more that share a baseline pass, and the passes they need. */
 function sharedBaselines(jobs: SweepJob[]): { runs: number; passes: number } {
-  const sizes = new Map<string, number>();
-  for (const j of jobs) if (j.baselineGroup !== undefined) sizes.set(j.baselineGroup, (sizes.get(j.baselineGroup) ?? 0) + 1);
-  const groups = [...sizes.values()].filter((n) => n > 1);
-  return { runs: groups.reduce((s, n) => s + n, 0), passes: groups.length };
+  const groups = groupJobs(jobs).filter((g) => g.length > 1);
+  return { runs: groups.reduce((s, g) => s + g.length, 0), passes: groups.length };
 }
 
 async function dryRun(run: SweepRun, out: string | undefined, shard: string | undefined): Promise<void> {

@@ -5,7 +5,7 @@ export { defaultJobs, jobCost, measureThroughput, runFlops, SMALL_RUN_WIDTH } fr
 export type { MergeReport } from './merge';
 export { mergeResults, resultOf } from './merge';
 export type { SweepJob, SweepPlan, SweepPoint } from './plan';
-export { describeJob, planSweep } from './plan';
+export { describeJob, groupJobs, planSweep } from './plan';
 export type { StepSummary, SweepRecord } from './record';
 export type { SweepOptions, SweepProgress, SweepRun } from './run';
 export { sweep } from './run';

@@ -135,6 +135,21 @@ function jobsOf(points: SweepPoint[], groupOf: Map<string, string>): SweepJob[] 
 }
 
 /**
+ * The engine runs as they run: those that share a baseline pass (the same `baselineGroup`) together, each
+ * group where its first member is in `jobs`; every other job alone.
+ */
+export function groupJobs(jobs: SweepJob[]): SweepJob[][] {
+  const groups = new Map<string, SweepJob[]>();
+  jobs.forEach((job, i) => {
+    const key = job.baselineGroup ?? `#${i}`;
+    const group = groups.get(key);
+    if (group) group.push(job);
+    else groups.set(key, [job]);
+  });
+  return [...groups.values()];
+}
+
+/**
  * The key shared by engine runs whose random-features baseline is the same model on the same data (only
  * the target differs): one baseline after the last step, in full coordinates (the engine's run_group).
  */

@@ -10,7 +10,7 @@ import { Channel } from './channel';
 import { defaultJobs, jobCost, threadPoolSize } from './cost';
 import { canonicalJson } from './key';
 import type { SweepJob, SweepPlan } from './plan';
-import { describeJob, planSweep } from './plan';
+import { describeJob, groupJobs, planSweep } from './plan';
 import type { SweepRecord } from './record';
 import { errorRecordOf, recordOf } from './record';
 import type { Shard } from './shard';
@@ -114,8 +114,9 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
     // Re-read under the appender (it also cuts a torn last line), silently: warnings were given above.
     const store = options.out ? ResultsFile.open(options.out, () => {}) : undefined;
     const keys = store?.keys ?? new Set<string>();
-    const queue = todo.filter((j) => missing(j, keys).length > 0);
-    const remainingCost = { value: queue.reduce((s, j) => s + jobCost(j), 0), done: 0 };
+    // Engine calls: the runs that share a baseline pass together (one engine call, one after another inside).
+    const queue = groupJobs(todo.filter((j) => missing(j, keys).length > 0));
+    const remainingCost = { value: queue.flat().reduce((s, j) => s + jobCost(j), 0), done: 0 };
     const running = new Set<SweepJob>();
     const t0 = Date.now();
     const counts = { done: 0, failed: 0 };
@@ -165,17 +166,9 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
       const now = new Date();
       for (const [i, job] of group.entries()) emitResult(job, results[i], now);
     };
-    /** The next job and the queued jobs that share its baseline (taken off the queue together). */
-    const takeGroup = (): SweepJob[] => {
-      const job = queue.shift() as SweepJob;
-      if (job.baselineGroup === undefined) return [job];
-      const partners = queue.filter((j) => j.baselineGroup === job.baselineGroup);
-      for (const p of partners) queue.splice(queue.indexOf(p), 1);
-      return [job, ...partners];
-    };
     const worker = async () => {
       while (queue.length > 0 && failure === undefined) {
-        const group = takeGroup();
+        const group = queue.shift() as SweepJob[];
         for (const job of group) running.add(job);
         report();
         try {

@@ -3,6 +3,7 @@
 // runs that share a baseline pass go to the same shard.
 import { ConfigError, quoted } from '../config';
 import type { SweepJob } from './plan';
+import { groupJobs } from './plan';
 
 export interface Shard {
   /** 1-based, as Slurm's --array=1-N task ids. */
@@ -21,15 +22,8 @@ export function parseShard(text: string): Shard {
 
 export function shardJobs(jobs: SweepJob[], shard: Shard): SweepJob[] {
   // Engine runs that share a baseline pass (differ only in target) are dealt as one unit, so they stay together.
-  const units = new Map<string, { jobs: number[]; flops: number; first: number }>();
-  jobs.forEach((job, i) => {
-    const key = job.baselineGroup ?? `#${i}`;
-    const unit = units.get(key) ?? { jobs: [], flops: 0, first: i };
-    unit.jobs.push(i);
-    unit.flops += job.flops;
-    units.set(key, unit);
-  });
-  const order = [...units.values()].sort((a, b) => b.flops - a.flops || a.first - b.first);
-  const mine = new Set(order.filter((_, rank) => rank % shard.count === shard.index - 1).flatMap((u) => u.jobs));
-  return jobs.filter((_, i) => mine.has(i));
+  const units = groupJobs(jobs).map((group, first) => ({ group, first, flops: group.reduce((s, j) => s + j.flops, 0) }));
+  const order = units.sort((a, b) => b.flops - a.flops || a.first - b.first);
+  const mine = new Set(order.filter((_, rank) => rank % shard.count === shard.index - 1).flatMap((u) => u.group));
+  return jobs.filter((job) => mine.has(job));
 }

@@ -43,6 +43,15 @@ impl Error {
             Error::Cancelled => "the run was aborted",
         }
     }
+    /// The same error with `context` before its message (e.g. which run of a group it is about).
+    pub fn within(self, context: &str) -> Self {
+        match self {
+            Error::Invalid { field, message } => Error::Invalid { field, message: format!("{context}: {message}") },
+            Error::Numerical { field, message } => Error::Numerical { field, message: format!("{context}: {message}") },
+            Error::Resource { field, message } => Error::Resource { field, message: format!("{context}: {message}") },
+            Error::Cancelled => Error::Cancelled,
+        }
+    }
     /// What went wrong, for callers that react differently: `config`, `numerical`, `resource`, `cancelled`.
     pub fn kind(&self) -> &'static str {
         match self {

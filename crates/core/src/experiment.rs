@@ -353,7 +353,10 @@ impl<'a, T: Real> Runner<'a, T> {
                 last.random_features = random_features.clone();
             }
         }
-        self.progress.stage(Stage::Done)?;
+        if !self.baseline_shared {
+            // A group's member is done only when the group's shared baseline is.
+            self.progress.stage(Stage::Done)?;
+        }
         let t = &self.problem.target;
         Ok(RunResult {
             target: TargetInfo {
@@ -384,52 +387,91 @@ impl<'a, T: Real> Runner<'a, T> {
 /// random-features baseline (the same W0 on the same data; only the labels differ) in one pass for all:
 /// one feature pass, one kernel or normal-equations factorization and one test pass instead of one per
 /// target. Results are identical to separate runs; the baseline's seconds are split evenly among them.
-/// `report` sees the group's fraction done.
+/// The members run one after another on one set of buffers, so a group needs one run's memory. `report`
+/// sees the group's fraction done.
 pub fn run_group(
     configs: Vec<Config>,
     memory_limit: u64,
     report: &(dyn Fn(&str, f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<RunResult>> {
-    let cfgs = configs.into_iter().map(Config::resolve).collect::<Result<Vec<_>>>()?;
-    for cfg in &cfgs {
-        cfg.check_memory(memory_limit)?;
+    let member = |i: usize| move |e: Error| e.within(&format!("config {i} of the group"));
+    let mut cfgs = Vec::with_capacity(configs.len());
+    for (i, config) in configs.into_iter().enumerate() {
+        let cfg = config.resolve().map_err(member(i))?;
+        cfg.check_memory(memory_limit).map_err(member(i))?;
+        cfgs.push(cfg);
     }
     check_group(&cfgs)?;
-    let targets = cfgs.iter().map(|c| Target::parse_cancellable(&c.target, cancel)).collect::<Result<Vec<_>>>()?;
+    let mut targets = Vec::with_capacity(cfgs.len());
+    for (i, cfg) in cfgs.iter().enumerate() {
+        targets.push(Target::parse_cancellable(&cfg.target, cancel).map_err(member(i))?);
+    }
     let activation = Activation::parse(&cfgs[0].activation)?;
-    let share = 1.0 / cfgs.len() as f64;
-    // Member i reports within its share of the group's work; the shared baseline closes it.
-    let reports: Vec<_> =
-        (0..cfgs.len()).map(|i| move |stage: &str, f: f64| report(stage, (i as f64 + f.min(1.0)) * share)).collect();
+    // Progress by planned work: each member's own passes, then the shared baseline's.
+    let baseline = baseline_flops(&cfgs[0]);
+    let own = planned_flops(&cfgs[0]) - baseline;
+    let total = own * cfgs.len() as f64 + baseline;
+    let reports: Vec<_> = (0..=cfgs.len())
+        .map(|i| {
+            let (start, size) = (own * i as f64, if i < cfgs.len() { own } else { baseline });
+            move |stage: &str, f: f64| report(stage, (start + f.min(1.0) * size) / total)
+        })
+        .collect();
     let reports: Vec<&Reporter<'_>> = reports.iter().map(|r| r as &Reporter<'_>).collect();
     match cfgs[0].precision {
-        Precision::F64 => run_group_in::<f64>(cfgs, targets, activation, &reports, report, cancel),
-        Precision::F32 => run_group_in::<f32>(cfgs, targets, activation, &reports, report, cancel),
+        Precision::F64 => run_group_in::<f64>(cfgs, targets, activation, &reports, cancel),
+        Precision::F32 => run_group_in::<f32>(cfgs, targets, activation, &reports, cancel),
     }
 }
 
-/// Refuses configs that cannot share one baseline pass: they must differ in their target only, and have
-/// one baseline, fitted after the last step (not one per step's batch), in full coordinates (the projected
-/// sampler's frame depends on the target).
+/// Product flops of one model's readout and test (the random-features baseline's share of a run).
+fn baseline_flops(cfg: &Config) -> f64 {
+    let c = costs(cfg);
+    cfg.n_readout() as f64 * c.fit + cfg.n_test as f64 * c.test
+}
+
+/// Refuses configs that cannot share one baseline pass, naming the field: they must differ in their target
+/// only, and have one baseline, fitted after the last step (not one per step's batch), in full coordinates
+/// (the projected sampler's frame depends on the target).
 fn check_group(cfgs: &[Config]) -> Result<()> {
-    let without_target = |c: &Config| {
-        let mut v = serde_json::to_value(c).expect("configs serialize");
-        v.as_object_mut().expect("a config is an object").remove("target");
-        v
-    };
     let first = cfgs.first().ok_or_else(|| Error::invalid("configs", "a group needs at least one config"))?;
-    if !(first.baselines && first.steps > 0) || baseline_every_step(first) || first.sampler != Sampler::Full {
+    let needs = [
+        ("baselines", first.baselines, "baselines on"),
+        ("steps", first.steps > 0, "at least one step"),
+        ("sampler", first.sampler == Sampler::Full, "sampler full (the projected sampler's frame depends on the target)"),
+        (
+            "readoutEveryStep",
+            !baseline_every_step(first),
+            "one baseline after the last step (not one per step's batch, as readoutEveryStep with readoutBatch same fits)",
+        ),
+    ];
+    if let Some((field, _, what)) = needs.iter().find(|(_, ok, _)| !ok) {
         return Err(Error::invalid(
-            "configs",
-            "a group shares its random-features baseline: it needs baselines, steps >= 1, sampler full and one baseline after the last step",
+            field,
+            format!("a group shares its random-features baseline pass, which needs {what}"),
         ));
     }
-    let reference = without_target(first);
-    match cfgs.iter().position(|c| without_target(c) != reference) {
-        Some(i) => Err(Error::invalid("configs", format!("config {i} differs from config 0 in more than its target"))),
-        None => Ok(()),
+    let fields = |c: &Config| match serde_json::to_value(c).expect("configs serialize") {
+        serde_json::Value::Object(map) => map,
+        _ => unreachable!("a config serializes to an object"),
+    };
+    let reference = fields(first);
+    for (i, cfg) in cfgs.iter().enumerate().skip(1) {
+        let here = fields(cfg);
+        let differing: Vec<_> =
+            reference.iter().filter(|(key, value)| *key != "target" && here.get(*key) != Some(*value)).collect();
+        // A field the user set before one derived from it (n and the learning rate follow d, p, κ, …).
+        let derived = |key: &str| key == "n" || key == "learningRate";
+        if let Some((key, value)) = differing.iter().find(|(key, _)| !derived(key)).or(differing.first()) {
+            let theirs = here.get(*key).map_or("nothing".to_string(), |v| v.to_string());
+            return Err(Error::invalid(
+                key,
+                format!("config {i} of the group has {theirs} where config 0 has {value}: a group's runs differ only in target"),
+            ));
+        }
     }
+    Ok(())
 }
 
 fn run_group_in<T: Real>(
@@ -437,7 +479,6 @@ fn run_group_in<T: Real>(
     targets: Vec<Target>,
     activation: Activation,
     reports: &[&Reporter<'_>],
-    report: &Reporter<'_>,
     cancel: &AtomicBool,
 ) -> Result<Vec<RunResult>> {
     let mut runners: Vec<Runner<T>> = cfgs
@@ -447,10 +488,18 @@ fn run_group_in<T: Real>(
         .map(|((cfg, target), member_report)| {
             let mut runner = Runner::new(cfg, target, activation.clone(), *member_report, cancel);
             runner.baseline_shared = true;
+            runner.progress.set_total(planned_flops(&runner.cfg) - baseline_flops(&runner.cfg));
             runner
         })
         .collect();
-    let mut results = runners.iter_mut().map(Runner::run).collect::<Result<Vec<_>>>()?;
+    // One set of buffers, handed from member to member and then to the baseline pass.
+    let mut scratch = Scratch::<T>::default();
+    let mut results = Vec::with_capacity(runners.len());
+    for runner in &mut runners {
+        runner.scratch = std::mem::take(&mut scratch);
+        results.push(runner.run()?);
+        scratch = std::mem::take(&mut runner.scratch);
+    }
     let cfg = runners[0].cfg.clone();
     let (batch, test) = (readout_batch(&cfg, cfg.steps), runners[0].test_batch());
     let mut shifts = Vec::with_capacity(runners.len());
@@ -471,12 +520,7 @@ fn run_group_in<T: Real>(
     };
     let fit_on: Vec<Labels> = (0..runners.len()).map(|i| labels(i, false)).collect();
     let test_on: Vec<Labels> = (0..runners.len()).map(|i| labels(i, true)).collect();
-    // The group's last stretch: the baseline, after every member's share.
-    let baseline_report = |stage: &str, f: f64| report(stage, 1.0 - 1e-3 * (1.0 - f.min(1.0)));
-    let mut progress = Progress::new(1.0, &baseline_report, cancel);
-    let c = costs(&cfg);
-    progress.set_total(cfg.n_readout() as f64 * c.fit + cfg.n_test as f64 * c.test);
-    let mut scratch = Scratch::<T>::default();
+    let mut progress = Progress::new(baseline_flops(&cfg), reports[reports.len() - 1], cancel);
     let mut seconds = BTreeMap::new();
     let pass = Pass {
         cfg: &cfg,

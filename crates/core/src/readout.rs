@@ -125,7 +125,7 @@ fn predictions<T: Real>(act: &Activation, mut h: ArrayViewMut2<T>, readouts: &[A
     let mut out = Array2::<f64>::zeros((h.nrows(), readouts.len()));
     Zip::from(h.rows_mut()).and(out.rows_mut()).par_for_each(|mut row, mut out| {
         let row = row.as_slice_mut().expect("rows of a standard-layout chunk are contiguous");
-        row.iter_mut().for_each(|x| *x = act.value_t(*x));
+        act.value_slice(row);
         for (o, a) in out.iter_mut().zip(readouts) {
             *o = dot_lanes(row, a.as_slice().expect("a readout is contiguous"), |x| x);
         }

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::linalg::{dot_lanes, gemm, gram_lower, psd_cholesky};
 use crate::rng::{self, Purpose, BLOCK_ROWS};
 use crate::Real;
+use ndarray::parallel::prelude::*;
 use ndarray::{s, Array1, Array2, ArrayView2, Axis, Zip};
 
 /// Everything a step needs besides the weights.
@@ -22,6 +23,9 @@ pub struct StepInputs<'a> {
     pub frame: &'a Frame,
     pub chunk: usize,
 }
+
+/// Rows of a chunk per parallel task in the gradient's row loop (each task reuses one row buffer).
+const ROWS_PER_TASK: usize = 32;
 
 /// −∇L as a p × d matrix (the transpose of the protocol's d × p G):
 /// Gᵀ = (1/n) Σ_ν h_ν z_νᵀ with h_ν = (1/√p)(ỹ_ν − f(z_ν)) a ⊙ σ'(W z_ν).
@@ -60,11 +64,23 @@ pub fn gradient<T: Real>(
         let act = &inputs.activation;
         let with_output = inputs.residual == Residual::Full;
         let at = at.as_slice().expect("contiguous");
-        Zip::from(h.view_mut().rows_mut()).and(&labels).par_for_each(|mut row, label| {
-            let row = row.as_slice_mut().expect("rows of a standard-layout chunk are contiguous");
-            let f = if with_output { weighted_sum(act, row, at) * inv_sqrt_p } else { 0.0 };
-            let scale = T::from_f64((label - f) * inv_sqrt_p);
-            row.iter_mut().zip(at).for_each(|(x, ai)| *x = act.derivative_t(*x) * scale * *ai);
+        let blocks = h.axis_chunks_iter_mut(Axis(0), ROWS_PER_TASK).into_par_iter();
+        blocks.zip(labels.axis_chunks_iter(Axis(0), ROWS_PER_TASK).into_par_iter()).for_each(|(mut block, labels)| {
+            // σ(h) of one row, without overwriting h (σ' needs it).
+            let mut values = vec![T::zero(); p];
+            for (mut row, label) in block.rows_mut().into_iter().zip(labels) {
+                let row = row.as_slice_mut().expect("rows of a standard-layout chunk are contiguous");
+                let f = if with_output {
+                    values.copy_from_slice(row);
+                    act.value_slice(&mut values);
+                    dot_lanes(&values, at, |v| v) * inv_sqrt_p
+                } else {
+                    0.0
+                };
+                let scale = T::from_f64((label - f) * inv_sqrt_p);
+                act.derivative_slice(row);
+                row.iter_mut().zip(at).for_each(|(x, ai)| *x = *x * scale * *ai);
+            }
         });
         // Gᵀ_chunk = hᵀ z.
         gemm(T::one(), h.t(), z, T::zero(), part.view_mut());
@@ -90,11 +106,6 @@ pub fn gradient<T: Real>(
     let l = psd_cholesky(&hh);
     let full = grad.dot(&u.t()) + l.dot(&gamma.t());
     Ok(full / n)
-}
-
-/// Σ_i σ(h_i) a_i in f64 (see `linalg::dot_lanes`).
-fn weighted_sum<T: Real>(act: &Activation, h: &[T], a: &[T]) -> f64 {
-    dot_lanes(h, a, |x| act.value_t(x))
 }
 
 /// W ← W + η Gᵀ, then the row normalization.

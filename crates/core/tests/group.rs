@@ -53,21 +53,60 @@ fn primal_readout_group_equals_separate_runs() {
 }
 
 #[test]
+fn group_with_estimated_shifts_and_noise_over_several_chunks_equals_separate_runs() {
+    // The notebook's mode estimates each target's shift on its own batches (and on the test labels); the
+    // fresh readout batch of 640 rows spans three chunks, so the extra targets' noise rows are offset.
+    for preprocess in ["notebook", "hermite"] {
+        check_group_equals_separate_runs(&format!(
+            r#"{{"d":24,"p":10,"n":500,"steps":2,"readoutBatch":"fresh","alphaReadout":26.67,"nTest":600,
+                "chunk":256,"noise":0.3,"preprocess":"{preprocess}","eta":1,"etaRule":"p-d"}}"#
+        ));
+    }
+}
+
+#[test]
+fn group_progress_rises_to_one_and_is_done_only_at_the_end() {
+    let reports = std::sync::Mutex::new(Vec::<(String, f64)>::new());
+    let record = |stage: &str, f: f64| reports.lock().unwrap().push((stage.to_string(), f));
+    let json =
+        r#"{"d":30,"p":20,"n":2000,"steps":2,"readoutEveryStep":true,"readoutBatch":"fresh","nTest":3000,"chunk":256}"#;
+    let configs: Vec<Config> = TARGETS.iter().map(|t| with_target(json, t)).collect();
+    run_group(configs, u64::MAX, &record, &AtomicBool::new(false)).unwrap();
+    let reports = reports.into_inner().unwrap();
+    let fractions: Vec<f64> = reports.iter().map(|r| r.1).collect();
+    assert!(fractions.windows(2).all(|w| w[1] >= w[0] - 1e-12), "not monotone: {fractions:?}");
+    assert!((fractions.last().unwrap() - 1.0).abs() < 1e-9, "ends at {:?}", fractions.last());
+    let done = reports.iter().position(|r| r.0 == "done").unwrap();
+    assert_eq!(done, reports.len() - 1, "a member said done before the group's baseline");
+    // The shared baseline's passes are reported, and only after every member's steps.
+    let last_step = reports.iter().rposition(|r| r.0.starts_with("step ")).unwrap();
+    let last_test = reports.iter().rposition(|r| r.0.starts_with("test error")).unwrap();
+    assert!(last_test > last_step && fractions[last_step] < 0.95, "{:?}", &reports[last_step]);
+}
+
+#[test]
 fn refuses_configs_that_cannot_share_a_baseline() {
     let no_cancel = AtomicBool::new(false);
     let base = r#"{"d":20,"p":8,"n":300,"steps":1,"nTest":100}"#;
-    let refused = |configs: Vec<Config>| match run_group(configs, u64::MAX, &|_, _| {}, &no_cancel) {
-        Err(Error::Invalid { field, message }) => {
-            assert_eq!(field, "configs");
-            message
-        }
-        other => panic!("expected a refusal, got {:?}", other.map(|r| r.len())),
-    };
+    let refused =
+        |configs: Vec<Config>, expected_field: &str| match run_group(configs, u64::MAX, &|_, _| {}, &no_cancel) {
+            Err(Error::Invalid { field, message }) => {
+                assert_eq!(field, expected_field, "{message}");
+                message
+            }
+            other => panic!("expected a refusal, got {:?}", other.map(|r| r.len())),
+        };
     let mut wider = with_target(base, "T-E");
     wider.p = 9;
-    assert!(refused(vec![with_target(base, "T-D"), wider]).contains("config 1 differs"));
+    let message = refused(vec![with_target(base, "T-D"), wider], "p");
+    assert!(message.contains("config 1 of the group has 9 where config 0 has 8"), "{message}");
     let mut no_baseline = with_target(base, "T-D");
     no_baseline.baselines = false;
-    assert!(refused(vec![no_baseline]).contains("needs baselines"));
-    assert!(refused(vec![]).contains("at least one"));
+    assert!(refused(vec![no_baseline], "baselines").contains("needs baselines on"));
+    assert!(refused(vec![], "configs").contains("at least one"));
+    // A member's own error says which member it is.
+    let mut bad = with_target(base, "T-E");
+    bad.d = 0;
+    let message = refused(vec![with_target(base, "T-D"), bad], "d");
+    assert!(message.starts_with("config 1 of the group: "), "{message}");
 }

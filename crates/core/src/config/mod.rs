@@ -107,7 +107,8 @@ pub enum Normalize {
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Sampler {
-    /// Projected when the run qualifies and it pays (1.5 (p + k) ≤ d and n ≥ 200 (p + k)), else full.
+    /// Projected when the run qualifies and its step's pass is predicted to take at most 0.8 of the full
+    /// sampler's (`sampler_costs`, a model measured by `npm run bench:sampler`), else full.
     Auto,
     /// Gaussian batches in R^d.
     Full,
@@ -445,10 +446,12 @@ impl Config {
 /// Cost of one step's pass over n samples with the full and the projected sampler, in matrix-product
 /// flops, by the model `npm run bench:sampler` fits on this machine (bench/results/2026-12-02-sampler.md,
 /// 24 cells, d = 128…2048, p = 16…1024, the samplers alternating). Full: per sample 4dp product flops and
-/// d normal draws; projected, in a span of r = p + 8 dimensions: 4pr + p² flops and r draws per sample,
+/// d normal draws; projected, in a span of r = p + k dimensions: 4pr + p² flops and r draws per sample,
 /// then per pass the orthonormal basis (Gram–Schmidt, d·r² at vector speed) and the exact correction
 /// for the rest of z (about 8dpr product flops). A normal draw, with the per-row work that scales like
-/// it, costs as much as 336 product flops; a Gram–Schmidt flop 19.
+/// it, costs as much as 336 product flops; a Gram–Schmidt flop 19. The bench fits with its target's k = 2;
+/// the config is resolved before its target is analysed, so r here takes k = 8, the most any preset has
+/// (a slight lean toward `full`).
 pub fn sampler_costs(d: usize, p: usize, n: usize) -> (f64, f64) {
     const DRAW: f64 = 336.0;
     const BASIS: f64 = 19.0;

@@ -203,6 +203,40 @@ impl Expr {
         }
     }
 
+    /// Evaluates a tree in one variable (an activation's x) on each element of `x` into `out`, node by node:
+    /// one walk of the tree per block instead of one per element, with the same operations per element as
+    /// `eval_point` (so the same bits). `pool` lends buffers for the intermediate results.
+    pub fn eval_block(&self, x: &[f64], out: &mut [f64], pool: &mut Vec<Vec<f64>>) {
+        let binary = |a: &Expr, b: &Expr, out: &mut [f64], pool: &mut Vec<Vec<f64>>, op: fn(f64, f64) -> f64| {
+            a.eval_block(x, out, pool);
+            let mut right = pool.pop().unwrap_or_default();
+            right.resize(x.len(), 0.0);
+            b.eval_block(x, &mut right, pool);
+            out.iter_mut().zip(&right).for_each(|(o, r)| *o = op(*o, *r));
+            pool.push(right);
+        };
+        match self {
+            Expr::Num(v) => out.fill(*v),
+            Expr::Var(_) => out.copy_from_slice(x),
+            Expr::Neg(a) => {
+                a.eval_block(x, out, pool);
+                out.iter_mut().for_each(|o| *o = -*o);
+            }
+            Expr::Add(a, b) => binary(a, b, out, pool, |a, b| a + b),
+            Expr::Sub(a, b) => binary(a, b, out, pool, |a, b| a - b),
+            Expr::Mul(a, b) => binary(a, b, out, pool, |a, b| a * b),
+            Expr::Div(a, b) => binary(a, b, out, pool, |a, b| a / b),
+            Expr::Pow(a, e) => {
+                a.eval_block(x, out, pool);
+                out.iter_mut().for_each(|o| *o = o.powi(*e));
+            }
+            Expr::Call(f, a) => {
+                a.eval_block(x, out, pool);
+                out.iter_mut().for_each(|o| *o = f.eval(*o));
+            }
+        }
+    }
+
     /// Evaluates on every row of `u` (rows × k).
     pub fn eval_rows(&self, u: ArrayView2<f64>) -> Array1<f64> {
         match self {
