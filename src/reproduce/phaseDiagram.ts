@@ -91,7 +91,7 @@ export const phaseDiagram: Reproduction = {
           // step's n = d^κ samples, leaves every overlap bit-identical and saves about 30% of each run.
           readoutBatch: 'fresh',
           alphaReadout: 1,
-          // Exact here (fresh batches, pre-processing none or hermite); 0.6–0.8 of the full sampler's time
+          // Exact here (fresh batches, pre-processing none or hermite); 0.7–0.8 of the full sampler's time
           // at the large κ that dominate (docs/performance.md); since 0.2.0 (CHANGELOG.md).
           sampler: 'projected',
         },

@@ -176,8 +176,15 @@ impl<'a, T: Real> Runner<'a, T> {
         readout_batch(&self.cfg, t)
     }
 
-    fn test_batch(&self) -> BatchId {
-        BatchId { purpose: Purpose::Test, index: 0, rows: self.cfg.n_test }
+    /// The label shifts of the readout after `t` steps: on its batch, and on the test set.
+    fn readout_shifts(&mut self, t: usize) -> Result<(LabelShift, LabelShift)> {
+        let shift = self.shift(self.readout_batch(t))?;
+        let test_shift = match self.cfg.preprocess {
+            // The notebook's compatibility mode re-estimates the shift on the test labels.
+            Preprocess::Notebook if self.cfg.n_test > 0 => self.shift(test_batch(&self.cfg))?,
+            _ => shift.clone(),
+        };
+        Ok((shift, test_shift))
     }
 
     /// The coordinates of a pass that uses the first layers `weights`.
@@ -224,13 +231,7 @@ impl<'a, T: Real> Runner<'a, T> {
     /// Readouts for each first layer in `models`, fitted on the readout batch after `t` steps, and their
     /// test errors.
     fn evaluate(&mut self, models: &[&Array2<f64>], t: usize) -> Result<Vec<(Fit, Option<f64>)>> {
-        let batch = self.readout_batch(t);
-        let shift = self.shift(batch)?;
-        let test_shift = match self.cfg.preprocess {
-            // The notebook's compatibility mode re-estimates the shift on the test labels.
-            Preprocess::Notebook if self.cfg.n_test > 0 => self.shift(self.test_batch())?,
-            _ => shift.clone(),
-        };
+        let (shift, test_shift) = self.readout_shifts(t)?;
         let frame = self.frame(models);
         let Runner { cfg, problem, activation, progress, scratch, stage_seconds, .. } = self;
         let fit_on = [Labels { problem, frame: &frame, shift: &shift }];
@@ -501,16 +502,7 @@ fn run_group_in<T: Real>(
         scratch = std::mem::take(&mut runner.scratch);
     }
     let cfg = runners[0].cfg.clone();
-    let (batch, test) = (readout_batch(&cfg, cfg.steps), runners[0].test_batch());
-    let mut shifts = Vec::with_capacity(runners.len());
-    for runner in &mut runners {
-        let shift = runner.shift(batch)?;
-        let test_shift = match cfg.preprocess {
-            Preprocess::Notebook if cfg.n_test > 0 => runner.shift(test)?,
-            _ => shift.clone(),
-        };
-        shifts.push((shift, test_shift));
-    }
+    let shifts = runners.iter_mut().map(|r| r.readout_shifts(cfg.steps)).collect::<Result<Vec<_>>>()?;
     // W0 is the same for every member (same seed and sizes): drawn again rather than kept through the runs.
     let w0 = Network::init(&cfg, cfg.init_seed.unwrap_or(cfg.seed)).w;
     let frames: Vec<Frame> = runners.iter().map(|r| Frame::full(&r.problem.w_star)).collect();
@@ -588,7 +580,7 @@ fn evaluate<T: Real>(
     if cfg.n_test == 0 {
         return Ok(fits.into_iter().map(|f| f.into_iter().map(|f| (f, None)).collect()).collect());
     }
-    let test = BatchId { purpose: Purpose::Test, index: 0, rows: cfg.n_test };
+    let test = test_batch(cfg);
     let errors = timed(stage_seconds, "test", || {
         progress.stage(Stage::Test { after: t })?;
         let pairs: Vec<_> = models.iter().copied().zip(fits.iter().map(|f| f.iter().collect())).collect();
@@ -626,6 +618,10 @@ fn train_batch(cfg: &Config, t: usize) -> BatchId {
         Batches::Reuse => 1,
     };
     BatchId { purpose: Purpose::Train, index, rows: cfg.n() }
+}
+
+fn test_batch(cfg: &Config) -> BatchId {
+    BatchId { purpose: Purpose::Test, index: 0, rows: cfg.n_test }
 }
 
 fn readout_batch(cfg: &Config, t: usize) -> BatchId {

@@ -66,8 +66,8 @@ pub fn gradient<T: Real>(
         let at = at.as_slice().expect("contiguous");
         let blocks = h.axis_chunks_iter_mut(Axis(0), ROWS_PER_TASK).into_par_iter();
         blocks.zip(labels.axis_chunks_iter(Axis(0), ROWS_PER_TASK).into_par_iter()).for_each(|(mut block, labels)| {
-            // σ(h) of one row, without overwriting h (σ' needs it).
-            let mut values = vec![T::zero(); p];
+            // σ(h) of one row, without overwriting h (σ' needs it); only the network's output needs it.
+            let mut values = if with_output { vec![T::zero(); p] } else { Vec::new() };
             for (mut row, label) in block.rows_mut().into_iter().zip(labels) {
                 let row = row.as_slice_mut().expect("rows of a standard-layout chunk are contiguous");
                 let f = if with_output {
