@@ -4,7 +4,7 @@
 import type { ConfigInput } from './config';
 import type { ActivationDescription, TargetFacts, TheoryAnswer } from './generated/engine';
 
-export type { ActivationDescription, HermiteTerm, LearnedDims, TargetFacts, TheoryAnswer } from './generated/engine';
+export type { ActivationDescription, Drawn, ErrorModels, ErrorPoint, HermiteTerm, LearnedDims, Solution, TargetFacts, TheoryAnswer } from './generated/engine';
 
 import { ConfigError, prepareConfig } from './config';
 import { engineCall } from './engine';

@@ -53,7 +53,7 @@ export function theoryCommand(): Command {
   cmd.addCommand(overlaps);
   const error = new Command('error')
     .description(
-      "the ridge readout's test error after one step, in the proportional limit, over readout sizes n/d (--alpha-readout, a list here), with and without the step, for a run config (the flags of `run`, e.g. --preset osa-one-step). It models a single-index target, one step with initA ones, preprocess none, a fresh readout batch (refuses other settings; the answer's `models` says what it models)",
+      "the ridge readout's test error after one step, over readout sizes n/d (--alpha-readout, a list here), for a run config (the flags of `run`, e.g. --preset osa-one-step): testError, the trained network's (a deterministic equivalent on the W₁ that the config's seeds draw), spikedRandomFeaturesError (the exact d → ∞ curve of the spiked random-features surrogate of Cui et al. 2024, not the network's) and randomFeaturesError. It models a single-index target, one step with initA ones and initW sphere, preprocess none, a fresh readout batch, p ≤ 8192 (refuses other settings; the answer's `models` says what each number is)",
     )
     .requiredOption('--alpha-readout <list>', 'comma-separated readout sizes n/d (alphaReadout) to compute the error at', numberListArg)
     .option('--config <file>', 'JSON config file')

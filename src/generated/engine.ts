@@ -257,17 +257,21 @@ config: Config, samples: number, initial: Overlap, steps: Array<RecursionStep>, 
  */
 generic: Array<GenericCell>, } | { "kind": "error", 
 /**
- * The setting the equations model.
+ * What each number of the answer is, and the setting they cover.
  */
-models: string, 
+models: ErrorModels, 
 /**
  * The resolved run config it was computed for.
  */
 config: Config, 
 /**
- * The step's spike: its strength, the bulk's scale and its alignment with the target.
+ * The surrogate's spike, from its formulas: strength, bulk scale and alignment.
  */
-spike: Spike, points: Array<ErrorPoint>, };
+spike: Spike, 
+/**
+ * What the drawn W₁ (the config's seeds) measures; the network's prediction is evaluated on it.
+ */
+drawn: Drawn, points: Array<ErrorPoint>, };
 
 export type OneStepPoint = { alpha: number, 
 /**
@@ -321,7 +325,8 @@ export type GenericCell = {
 order: number, ell: number, learned: boolean, };
 
 /**
- * What one step does to the first layer, to leading order.
+ * What one step does to the first layer, to leading order (the sRF surrogate's formulas), or as measured
+ * on a drawn W₁.
  */
 export type Spike = { 
 /**
@@ -329,7 +334,7 @@ export type Spike = {
  */
 strength: number, 
 /**
- * c_W: the bulk's scale, c_W² = 1 + η̃² E[y²] E[(σ' − μ₁)²] μ₁(σ)² / α₀ (as in the authors' theory).
+ * c_W: the bulk's scale (its rows' root-mean-square norm), c_W² = 1 + η̃² E[y²] E[(σ' − μ₁)²] / α₀.
  */
 bulk: number, 
 /**
@@ -338,19 +343,79 @@ bulk: number,
 alignment: number, };
 
 /**
- * One point of the curve: the model with the step, and without (random features).
+ * One readout size: the trained network's predicted error and the two surrogates'.
  */
 export type ErrorPoint = { 
 /**
  * Readout samples per dimension, n/d.
  */
-alphaReadout: number, testError: number, randomFeaturesError: number, converged: boolean, 
+alphaReadout: number, 
 /**
- * Iterations of the damped fixed point (with the step; the random-features solve reports its own).
+ * The trained network's test error: the deterministic equivalent on the drawn W₁ (`network`).
  */
-iterations: number, randomFeaturesConverged: boolean, randomFeaturesIterations: number, orderParameters: OrderParameters, randomFeaturesOrderParameters: OrderParameters, };
+testError: number, 
+/**
+ * The spiked random-features surrogate's exact asymptotic error (`spikedRandomFeatures`).
+ */
+spikedRandomFeaturesError: number, 
+/**
+ * Random features, the same readout on W₀ (`randomFeatures`).
+ */
+randomFeaturesError: number, network: Solution, spikedRandomFeatures: Solution, randomFeatures: Solution, };
 
 /**
- * The seven order parameters (overlaps of the readout with the bulk, the spike and the target).
+ * The order parameters: the readout's overlaps with the bulk (q, V), with the per-neuron spike and norm
+ * deviations (θ, θₛ), with the target's direction orthogonal to the spike (ψ), and with the mean mode (m).
  */
-export type OrderParameters = { q1: number, q2: number, v1: number, v2: number, theta: number, psi: number, m: number, };
+export type OrderParameters = { q1: number, q2: number, v1: number, v2: number, theta: number, thetaNorm: number, psi: number, m: number, };
+
+/**
+ * One model's solution at one readout size.
+ */
+export type Solution = { testError: number, converged: boolean, 
+/**
+ * Iterations of the damped fixed point.
+ */
+iterations: number, orderParameters: OrderParameters, };
+
+/**
+ * What `theory error`'s numbers are, stated in every answer.
+ */
+export type ErrorModels = { 
+/**
+ * The setting every number is for (other settings are refused).
+ */
+covers: string, 
+/**
+ * points[i].testError.
+ */
+testError: string, 
+/**
+ * points[i].spikedRandomFeaturesError.
+ */
+spikedRandomFeaturesError: string, 
+/**
+ * points[i].randomFeaturesError.
+ */
+randomFeaturesError: string, };
+
+/**
+ * What the drawn W₁ measures. The surrogate assumes an isotropic bulk, for which both loadings equal c².
+ */
+export type Drawn = { 
+/**
+ * r̄ = mean of W₁v̂, c = the bulk rows' root-mean-square norm, γ = ⟨v̂, w*⟩.
+ */
+spike: Spike, 
+/**
+ * (d/p)‖δr‖², δr = W₁v̂ − r̄: how strongly the spike's direction loads on the bulk.
+ */
+spikeLoading: number, 
+/**
+ * (d/p)‖W₁ζ̂‖², ζ̂ the target's direction orthogonal to v̂.
+ */
+targetLoading: number, 
+/**
+ * √d × the standard deviation of the bulk rows' norms.
+ */
+normSpread: number, };

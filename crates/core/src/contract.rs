@@ -67,6 +67,9 @@ fn types_ts() -> String {
         readout_error::Spike,
         readout_error::ErrorPoint,
         readout_error::OrderParameters,
+        readout_error::Solution,
+        ErrorModels,
+        drawn::Drawn,
     );
     out
 }

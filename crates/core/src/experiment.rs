@@ -314,17 +314,28 @@ impl<'a, T: Real> Runner<'a, T> {
         ))
     }
 
+    /// W0 and a0, checked for the working precision.
+    fn initial(&self) -> Result<Network> {
+        let net0 = Network::init(&self.cfg, self.cfg.init_seed.unwrap_or(self.cfg.seed));
+        self.check_feature_range(&net0.w, 0)?;
+        Ok(net0)
+    }
+
+    /// Step `t` on `w`, checked for the working precision.
+    fn checked_step(&mut self, w: &mut Array2<f64>, a: &Array1<f64>, t: usize) -> Result<StepRecord> {
+        let record = self.step(w, a, t)?;
+        self.check_feature_range(w, t)?;
+        Ok(record)
+    }
+
     fn run(&mut self) -> Result<RunResult> {
         let start = Instant::now();
-        let init_seed = self.cfg.init_seed.unwrap_or(self.cfg.seed);
-        let net0 = Network::init(&self.cfg, init_seed);
+        let net0 = self.initial()?;
         let mut w = net0.w.clone();
-        self.check_feature_range(&w, 0)?;
         let steps = self.cfg.steps;
         let mut records = Vec::with_capacity(steps);
         for t in 1..=steps {
-            let mut record = self.step(&mut w, &net0.a, t)?;
-            self.check_feature_range(&w, t)?;
+            let mut record = self.checked_step(&mut w, &net0.a, t)?;
             if self.cfg.readout_every_step && t < steps {
                 let models: Vec<&Array2<f64>> =
                     if baseline_every_step(&self.cfg) { vec![&w, &net0.w] } else { vec![&w] };
@@ -381,6 +392,40 @@ impl<'a, T: Real> Runner<'a, T> {
             engine_version: crate::ENGINE_VERSION.to_string(),
             config: self.cfg.clone(),
         })
+    }
+}
+
+/// The first layer before and after the config's steps, exactly as `run` trains it (the same seeds and
+/// streams), without the readout: for theory evaluated on a drawn network.
+pub struct TrainedLayers {
+    pub w0: Array2<f64>,
+    pub w: Array2<f64>,
+    /// The target's directions (k × d).
+    pub w_star: Array2<f64>,
+}
+
+/// Trains a resolved config's first layer (its `steps`), as `run` does.
+pub fn trained_layers(
+    cfg: &Config,
+    target: Target,
+    activation: Activation,
+    cancel: &AtomicBool,
+) -> Result<TrainedLayers> {
+    let ignore = |_: &str, _: f64| {};
+    match cfg.precision {
+        Precision::F64 => Runner::<f64>::new(cfg.clone(), target, activation, &ignore, cancel).trained_layers(),
+        Precision::F32 => Runner::<f32>::new(cfg.clone(), target, activation, &ignore, cancel).trained_layers(),
+    }
+}
+
+impl<T: Real> Runner<'_, T> {
+    fn trained_layers(mut self) -> Result<TrainedLayers> {
+        let net0 = self.initial()?;
+        let mut w = net0.w.clone();
+        for t in 1..=self.cfg.steps {
+            self.checked_step(&mut w, &net0.a, t)?;
+        }
+        Ok(TrainedLayers { w0: net0.w, w, w_star: self.problem.w_star })
     }
 }
 

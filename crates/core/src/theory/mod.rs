@@ -1,6 +1,7 @@
 //! Theory the package can compute (docs/model.md §7): one-step cosines at n = αd, a neuron's population
 //! drift, the deterministic (M, Q) overlap recursion, and the phase diagram. Outputs use the same field
 //! names as run results so curves overlay simulations.
+pub mod drawn;
 pub mod one_step;
 pub mod phase;
 pub mod readout_error;
@@ -41,8 +42,11 @@ impl Facts {
 
 use crate::config::Config;
 use crate::error::{deserialize_named, Error, Result};
+use crate::experiment;
 use crate::target::analysis;
+use readout_error::Model;
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::AtomicBool;
 
 /// A theory request (JSON `{"kind": ..., ...}`), as the CLI and the API send it.
 #[derive(Clone, Debug)]
@@ -195,14 +199,31 @@ pub enum Answer {
         diagram: phase::PhaseDiagram,
     },
     Error {
-        /// The setting the equations model.
-        models: String,
+        /// What each number of the answer is, and the setting they cover.
+        models: ErrorModels,
         /// The resolved run config it was computed for.
         config: Box<Config>,
-        /// The step's spike: its strength, the bulk's scale and its alignment with the target.
+        /// The surrogate's spike, from its formulas: strength, bulk scale and alignment.
         spike: readout_error::Spike,
+        /// What the drawn W₁ (the config's seeds) measures; the network's prediction is evaluated on it.
+        drawn: drawn::Drawn,
         points: Vec<readout_error::ErrorPoint>,
     },
+}
+
+/// What `theory error`'s numbers are, stated in every answer.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ErrorModels {
+    /// The setting every number is for (other settings are refused).
+    pub covers: String,
+    /// points[i].testError.
+    pub test_error: String,
+    /// points[i].spikedRandomFeaturesError.
+    pub spiked_random_features_error: String,
+    /// points[i].randomFeaturesError.
+    pub random_features_error: String,
 }
 
 /// Computes a theory request.
@@ -237,15 +258,32 @@ pub fn compute(request: Request) -> Result<Answer> {
 
 /// The setting the test-error theory models, stated in every answer.
 pub const ERROR_MODELS: &str = "one giant step (steps: 1) on a fresh batch of n0 = alpha0 d samples with learning rate \
-eta~ p (eta~ = learningRate / p), second layer a_i = 1/sqrt(p) (initA: ones), rows of W0 on the unit sphere or N(0, I/d) (initW), \
+eta~ p (eta~ = learningRate / p), second layer a_i = 1/sqrt(p) (initA: ones), rows of W0 on the unit sphere (initW: sphere), \
 a single-index target g*(u1), any width ratio p/d, the residual y alone (residual: labels; residual full only with an odd \
-activation, where the network's output adds a rank-one perturbation the equations leave out), labels with nothing removed (preprocess: none), no row normalization, then a ridge readout \
-(lambda, the notebooks' normalization) on a fresh batch of n = alphaReadout d samples (readoutBatch: fresh), in the limit \
-n0, n, d, p -> infinity at fixed ratios; random features are the same readout on W0";
+activation), labels with nothing removed (preprocess: none), no row normalization, then a ridge readout \
+(lambda, the notebooks' normalization) on a fresh batch of n = alphaReadout d samples (readoutBatch: fresh)";
+
+/// Where each of `theory error`'s numbers comes from.
+fn error_models() -> ErrorModels {
+    ErrorModels {
+        covers: ERROR_MODELS.into(),
+        test_error: "the trained network: a deterministic equivalent of its readout evaluated on one drawn W1 (the \
+config's initSeed and seed, the step exactly as run takes it), with W1's own bulk spectrum, the loadings of the spike's \
+and the target's directions on it and the spread of its row norms; conditional Gaussian equivalence given the spike \
+direction, first order in the per-neuron deviations. Measured within about 1% of simulation at d >= 1000 \
+(docs/targets-and-theory.md)"
+            .into(),
+        spiked_random_features_error: "the spiked random-features surrogate W1 = c_W W0 + r 1 v^T (isotropic \
+Marchenko-Pastur bulk, equal row norms) of Cui et al. 2024: exact as n0, n, d, p -> infinity for that surrogate, not \
+for the network, which it misses by a few % at every d"
+            .into(),
+        random_features_error: "random features: the same readout on W0 (no step), exact as n, d, p -> infinity".into(),
+    }
+}
 
 /// Refuses the settings the test-error theory does not model, naming the field and the fix.
 fn check_error_setting(cfg: &Config, target: &Target, act: &Activation) -> Result<()> {
-    use crate::config::{InitA, Normalize, Preprocess, ReadoutBatch, Residual};
+    use crate::config::{InitA, InitW, Normalize, Preprocess, ReadoutBatch, Residual};
     let refuse = |field: &str, why: &str| {
         Err(Error::invalid(field, format!("{why}: the test-error theory models {ERROR_MODELS}")))
     };
@@ -263,6 +301,9 @@ fn check_error_setting(cfg: &Config, target: &Target, act: &Activation) -> Resul
     }
     if cfg.symmetric {
         return refuse("symmetric", "give symmetric false");
+    }
+    if cfg.init_w != InitW::Sphere {
+        return refuse("initW", "give initW sphere (with Gaussian rows the surrogates' equal row norms do not hold)");
     }
     // The equations leave the network's own output out of the step. With an odd activation it adds only a
     // rank-one perturbation along Σ_j w_j (measured within the stated tolerance); with μ₀(σ) ≠ 0 its mean
@@ -304,8 +345,46 @@ fn error_curve(config: Config, alpha_readout: Vec<f64>) -> Result<Answer> {
         lambda: config.lambda,
         noise: config.noise,
     };
-    let (spike, points) = readout_error::curve(&target, &act, &setting, &alpha_readout);
-    Ok(Answer::Error { models: ERROR_MODELS.into(), config: Box::new(config), spike, points })
+    check_drawn_size(&config)?;
+    let layers = experiment::trained_layers(&config, target.clone(), act.clone(), &AtomicBool::new(false))?;
+    let (drawn, network) = drawn::measure(layers.w0.view(), layers.w.view(), layers.w_star.row(0))?;
+    let facts = Facts::new(&target, &act, setting.noise);
+    let surrogate = Model::surrogate(&facts, &act, &setting);
+    let random_features = Model::surrogate(&facts, &act, &readout_error::Setting { alpha0: 0.0, ..setting });
+    let mut curves =
+        readout_error::curves(&target, &act, &setting, &[&network, &surrogate, &random_features], &alpha_readout);
+    let (rf, srf, net) =
+        (curves.pop().unwrap_or_default(), curves.pop().unwrap_or_default(), curves.pop().unwrap_or_default());
+    let points = alpha_readout
+        .iter()
+        .zip(net.into_iter().zip(srf).zip(rf))
+        .map(|(&alpha_readout, ((network, spiked_random_features), random_features))| readout_error::ErrorPoint {
+            alpha_readout,
+            test_error: network.test_error,
+            spiked_random_features_error: spiked_random_features.test_error,
+            random_features_error: random_features.test_error,
+            network,
+            spiked_random_features,
+            random_features,
+        })
+        .collect();
+    Ok(Answer::Error { models: error_models(), config: Box::new(config), spike: surrogate.spike, drawn, points })
+}
+
+/// The network's prediction eigendecomposes a p×p matrix (about 9p³ flops) after one step of the run.
+const MAX_DRAWN_WIDTH: usize = 8192;
+
+fn check_drawn_size(cfg: &Config) -> Result<()> {
+    if cfg.p > MAX_DRAWN_WIDTH {
+        return Err(Error::invalid(
+            "p",
+            format!(
+                "the network's prediction eigendecomposes a p × p matrix: give p ≤ {MAX_DRAWN_WIDTH} (got {})",
+                cfg.p
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// JSON in, JSON out (the binding's entry point), with field-named errors.
