@@ -71,7 +71,7 @@ const record = (x: unknown): Record<string, unknown> => (x !== null && typeof x 
 const svgImage = (svg: string, alt: unknown) =>
   html`<img class="figure" alt="${alt}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
 
-const BADGE: Record<string, string> = { yes: 'shown', no: 'not shown', partly: 'partly shown' };
+const BADGE: Record<string, string> = { yes: 'shown', no: 'not shown', partly: 'partly shown', inconclusive: 'inconclusive' };
 /** The verdict's class and badge: known words only (anything else is shown as escaped text). */
 const shownClass = (shown: unknown) => (typeof shown === 'string' && Object.hasOwn(BADGE, shown) ? shown : 'unknown');
 const badge = (shown: unknown) => (typeof shown === 'string' && Object.hasOwn(BADGE, shown) ? BADGE[shown] : textOf(shown));
@@ -147,14 +147,14 @@ h1 { margin-bottom: .2rem; } h2 { border-top: 2px solid #ddd; padding-top: 1.2re
 figure { margin: 0; flex: 0 1 auto; max-width: 100%; } img.figure { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .8rem; color: #666; } .files { color: #999; }
 aside { flex: 1 1 320px; min-width: 280px; background: #fafafa; border-left: 4px solid #bbb; padding: .2rem 1rem; }
-aside.yes { border-color: #2e7d32; } aside.partly { border-color: #ef9a00; } aside.no { border-color: #c62828; }
-.badge { font-weight: bold; } aside.yes .badge { color: #2e7d32; } aside.partly .badge { color: #b36b00; } aside.no .badge { color: #c62828; }
+aside.yes { border-color: #2e7d32; } aside.partly { border-color: #ef9a00; } aside.no { border-color: #c62828; } aside.inconclusive { border-color: #757575; }
+.badge { font-weight: bold; } aside.yes .badge { color: #2e7d32; } aside.partly .badge { color: #b36b00; } aside.no .badge { color: #c62828; } aside.inconclusive .badge { color: #616161; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: .85rem; } caption { text-align: left; font-weight: bold; padding: .3rem 0; }
 th, td { border: 1px solid #ddd; padding: .25rem .6rem; text-align: right; } th { background: #f3f3f3; }
 pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; font-size: .8rem; } details { margin: .4rem 0; }
 .test pre { white-space: pre-wrap; }
 table.summary th, table.summary td { text-align: left; }
-td.yes { color: #2e7d32; font-weight: bold; } td.partly { color: #b36b00; font-weight: bold; } td.no { color: #c62828; font-weight: bold; }
+td.yes { color: #2e7d32; font-weight: bold; } td.partly { color: #b36b00; font-weight: bold; } td.no { color: #c62828; font-weight: bold; } td.inconclusive { color: #616161; font-weight: bold; }
 `;
 
 export function renderReport(input: ReportInput): string {

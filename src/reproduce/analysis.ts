@@ -51,7 +51,7 @@ export function grewBy(after: SampleStats, before: SampleStats, factor = 2): boo
   return after.mean > factor * before.mean && clearlyBelow(before, after);
 }
 
-export const shownWord: Record<Shown, string> = { yes: 'shown', no: 'not shown', partly: 'partly shown' };
+export const shownWord: Record<Shown, string> = { yes: 'shown', no: 'not shown', partly: 'partly shown', inconclusive: 'inconclusive' };
 
 /**
  * Error of the best predictor that sees only the first learned direction v* (C1* normalized):

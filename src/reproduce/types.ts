@@ -5,7 +5,8 @@ import type { VegaLiteSpec } from '../plot/spec';
 import type { SweepRecord, SweepSpec } from '../sweep';
 
 /** Whether the reproduction shows a claim: yes, no, or in part (the evidence says which part). */
-export type Shown = 'yes' | 'no' | 'partly';
+/** A verdict: 'inconclusive' where the data cannot decide at 2 s.e. */
+export type Shown = 'yes' | 'no' | 'partly' | 'inconclusive';
 
 export interface Verdict {
   /** The paper's claim, one sentence. */
