@@ -93,7 +93,7 @@ describe('plotRecords', () => {
         label: 'theory',
       },
     ];
-    const spec = plotRecords(records, { x: 'kappa', y: ['testError'], theory });
+    const spec = plotRecords(records, { x: 'kappa', y: ['testError'], theory, pool: ['steps'] });
     const rows = (spec.data as { values: Record<string, unknown>[] }).values;
     expect(rows.filter((v) => v.layer === 'theory').map((v) => v.y)).toEqual([0.9, 0.4]);
     expect(() => plotRecords(records, { x: 'kappa', y: ['bogus'] })).toThrow(/no record has numbers at both kappa and bogus/);
@@ -229,6 +229,8 @@ describe('giantstep plot', () => {
       curve,
       '--theory-y',
       'weightCosByDirection.0',
+      '--where',
+      'steps=1',
       '--out',
       join(dir, 'theory.svg'),
     );

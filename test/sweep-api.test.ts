@@ -206,7 +206,7 @@ describe('summarize', () => {
   });
 
   it('groups by any field and summarizes any numeric path', () => {
-    const s = summarize(records, { by: ['steps'], metric: 'baselines.randomFeatures.testError' });
+    const s = summarize(records, { by: ['steps'], metric: 'baselines.randomFeatures.testError', pool: ['kappa'] });
     expect(s.groups.map((g) => [g.steps, g.mean, g.count])).toEqual([
       [1, 1.75, 4],
       [2, 1.5, 2],

@@ -150,7 +150,7 @@ describe('giantstep sweep', () => {
     expect(rows).toHaveLength(1 + 16);
     expect(rows[1].trim().split(/\s+/)[0]).toBe('1.6');
     expect(rows.slice(1).every((r) => r.trim().endsWith(' 3'))).toBe(true);
-    const json = JSON.parse((await giantstep('summarize', out, '--by', 'steps', '--json')).stdout);
+    const json = JSON.parse((await giantstep('summarize', out, '--by', 'steps', '--pool', 'kappa', '--json')).stdout);
     expect(json.by).toEqual(['steps']);
     expect(json.groups.map((g: { steps: number; count: number }) => [g.steps, g.count])).toEqual([
       [1, 24],
@@ -164,16 +164,16 @@ describe('giantstep sweep', () => {
   it('summarize takes several metrics at once, each named in the header and the JSON', async () => {
     const out = join(dir, 'killed.jsonl');
     const rf = 'baselines.randomFeatures.testError';
-    const both = await giantstep('summarize', out, '--by', 'steps', '--metric', `testError,${rf}`, '--metric', 'trainError');
+    const both = await giantstep('summarize', out, '--by', 'steps', '--pool', 'kappa', '--metric', `testError,${rf}`, '--metric', 'trainError');
     expect(both.code).toBe(0);
     const rows = both.stdout
       .trim()
       .split('\n')
       .map((r) => r.trim().split(/\s+/));
     expect(rows[0]).toEqual(['steps', ...['testError', rf, 'trainError'].flatMap((m) => ['mean', 'std', 'sem', 'count'].map((s) => `${s}(${m})`))]);
-    const json = JSON.parse((await giantstep('summarize', out, '--by', 'steps', '--metric', `testError,${rf}`, '--json')).stdout);
+    const json = JSON.parse((await giantstep('summarize', out, '--by', 'steps', '--pool', 'kappa', '--metric', `testError,${rf}`, '--json')).stdout);
     expect(json.metrics).toEqual(['testError', rf]);
-    const alone = JSON.parse((await giantstep('summarize', out, '--by', 'steps', '--metric', rf, '--json')).stdout);
+    const alone = JSON.parse((await giantstep('summarize', out, '--by', 'steps', '--pool', 'kappa', '--metric', rf, '--json')).stdout);
     expect(json.summaries[1]).toEqual(alone);
     // The table's numbers are the JSON's, group by group.
     expect(rows.slice(1).map((r) => Number(r[5]))).toEqual(alone.groups.map((g: { mean: number }) => Number(g.mean.toPrecision(4))));

@@ -55,6 +55,12 @@ export function plotCommand(): Command {
     .option('--theory <file>', 'theory curve JSON (e.g. from `giantstep theory`), repeatable', collect)
     .option('--theory-x <field>', 'x field in the theory points (default: the last part of --x)', fieldArg)
     .option('--theory-y <fields>', 'y field(s) in the theory points, one per theory file or per --y (default: --y)', collectList)
+    .option('--where <field=values>', 'keep only runs whose field has one of these comma-separated values (repeatable; all must match)', collect)
+    .option(
+      '--pool <field>',
+      'average over this config field too, besides the seeds (repeatable; runs that differ in a field that is not on an axis, a series or pooled are refused)',
+      collect,
+    )
     .option('--baselines', 'overlay random features and the linear-kernel error when the records have them')
     .option('--log-x', 'logarithmic x axis')
     .option('--log-y', 'logarithmic y axis')
@@ -95,6 +101,8 @@ export function plotCommand(): Command {
             xTitle: o.xTitle,
             yTitle: o.yTitle,
             source: files.join(', '),
+            where: o.where,
+            pool: o.pool,
           }),
       );
       const bases = [...new Set(targets.map((t) => t.base))];

@@ -1,5 +1,6 @@
 // `giantstep summarize`: mean, std, standard error and count of one or more metrics per group of runs.
 import { Command } from 'commander';
+import { pooledText } from '../pooling';
 import type { Summary } from '../sweep';
 import { mergeResults, summarize } from '../sweep';
 
@@ -9,6 +10,7 @@ const list = (v: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 const collect = (v: string, previous: string[] = []) => [...previous, ...list(v)];
+const collectRaw = (v: string, previous: string[] = []) => [...previous, v];
 const STATS = ['mean', 'std', 'sem', 'count'] as const;
 
 function cell(v: unknown): string {
@@ -54,15 +56,22 @@ export function summarizeCommand(): Command {
       'dotted paths of the numbers to summarize, comma-separated or repeated, e.g. testError,baselines.randomFeatures.testError (default testError)',
       collect,
     )
+    .option('--where <field=values>', 'keep only runs whose field has one of these comma-separated values (repeatable; all must match)', collectRaw)
+    .option(
+      '--pool <fields>',
+      'average over these config fields too, besides the seeds (runs that differ in a field not grouped or pooled are refused)',
+      collect,
+    )
     .option('--json', 'print {"metric", "by", "groups": [{...group, mean, std, sem, count}]} (several metrics: {"metrics", "summaries": [...]})')
     .action((files: string[], opts) => {
       const warn = (m: string) => process.stderr.write(`giantstep: warning: ${m}\n`);
       const { records } = mergeResults(files, warn);
       const metrics: string[] = opts.metric?.length ? [...new Set<string>(opts.metric)] : ['testError'];
-      const summaries = metrics.map((metric) => summarize(records, { by: opts.by, metric }));
+      const summaries = metrics.map((metric) => summarize(records, { by: opts.by, metric, where: opts.where, pool: opts.pool }));
       if (summaries[0].failed > 0) warn(`${summaries[0].failed} failed runs left out`);
       for (const s of summaries) if (s.withoutMetric > 0) warn(`${s.withoutMetric} runs without a number at ${s.metric} left out`);
       const json = summaries.length === 1 ? summaries[0] : { metrics, summaries };
+      if (summaries[0].pooled.length > 0) process.stderr.write(`giantstep: each row averages over ${pooledText(summaries[0].pooled)}\n`);
       process.stdout.write(opts.json ? JSON.stringify(json, null, 2) + '\n' : summaryTable(summaries));
     });
 }

@@ -1,6 +1,8 @@
 // A figure from any set of result records (a sweep's JSONL lines): y against x per series, the mean over
 // the records that share (series, x) — the seeds — with std or s.e. bars, theory curves and baselines.
 import { randomFeaturesLabel } from '../baselines';
+import { ConfigError } from '../config';
+import { checkPooling, pooledText, whereFilter } from '../pooling';
 import type { FieldPath } from './fields';
 import { parseField } from './fields';
 import { uniqueRuns } from './jsonl';
@@ -33,6 +35,10 @@ export interface RecordPlotOptions {
   yTitle?: string;
   /** Where the records came from, for the caption. */
   source?: string;
+  /** Keep only runs matching every FIELD=V1,V2 item. */
+  where?: string[];
+  /** Config fields a point may average over besides the seeds (otherwise runs that differ in them are refused). */
+  pool?: string[];
 }
 
 /** Config fields worth naming in a caption when every record shares them. */
@@ -120,7 +126,8 @@ export function measuredPoints(records: unknown[], x: FieldPath, y: FieldPath, s
 
 export function plotRecords(all: unknown[], options: RecordPlotOptions): VegaLiteSpec {
   // A run written twice counts once (its error bars would otherwise shrink).
-  const records = uniqueRuns(all).records;
+  const records = uniqueRuns(all).records.filter(whereFilter(options.where));
+  if (options.where?.length && records.length === 0) throw new ConfigError('where', `no run matches ${options.where.join(' and ')}`);
   const error = options.error ?? 'std';
   const x = parseField(options.x);
   const ys = options.y.map(parseField);
@@ -131,6 +138,15 @@ export function plotRecords(all: unknown[], options: RecordPlotOptions): VegaLit
   };
   const measured = ys.flatMap((y) => measuredPoints(records, x, y, seriesName(y), error));
   if (measured.length === 0) throw new Error(`no record has numbers at both ${x.text} and ${ys.map((y) => y.text).join(', ')}`);
+  // Every point averages the seeds of one (series, x) and nothing else nobody named.
+  const pointOf = (r: unknown) => JSON.stringify([series ? (series.get(r) ?? null) : null, x.get(r) ?? null]);
+  const pooled = checkPooling(
+    records.filter((r) => numberOf(x, r) !== undefined),
+    pointOf,
+    options.pool ?? [],
+    '--series',
+  );
+
   const theory: CurvePoint[] = (options.theory ?? []).flatMap((t) => {
     const tx = parseField(t.x);
     const ty = parseField(t.y);
@@ -159,7 +175,7 @@ export function plotRecords(all: unknown[], options: RecordPlotOptions): VegaLit
   }
   const seeds = new Set(records.map((r) => parseField('config.seed').get(r))).size;
   const caption = [
-    `${records.length} runs${options.source ? ` from ${options.source}` : ''}, ${seeds} seed${seeds === 1 ? '' : 's'}; error bars: ${ERROR_LABEL[error].replace('mean ± ', '')}`,
+    `${records.length} runs${options.source ? ` from ${options.source}` : ''}, ${seeds} seed${seeds === 1 ? '' : 's'}; error bars: ${ERROR_LABEL[error].replace('mean ± ', '').replace('over seeds', `over ${pooledText(pooled)}`)}`,
     sharedConfig(records),
   ].filter(Boolean);
   return lineChart({

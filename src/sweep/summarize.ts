@@ -1,5 +1,7 @@
 // Summaries of results files: mean, standard deviation, standard error and count of a metric per group.
 import { ConfigError, quoted } from '../config';
+import type { Variation } from '../pooling';
+import { checkPooling, whereFilter } from '../pooling';
 import type { SweepRecord } from './record';
 
 export interface SummarizeOptions {
@@ -7,6 +9,10 @@ export interface SummarizeOptions {
   by?: string[];
   /** Dotted path of a number in each record (default testError), e.g. baselines.randomFeatures.testError. */
   metric?: string;
+  /** Keep only runs matching every FIELD=V1,V2 item. */
+  where?: string[];
+  /** Config fields a group may average over besides the seeds (otherwise runs that differ in them are refused). */
+  pool?: string[];
 }
 
 /** One group: its values of the `by` fields, then the statistics of the metric. */
@@ -20,6 +26,8 @@ export interface Summary {
   runs: number;
   failed: number;
   withoutMetric: number;
+  /** The fields averaged over besides the seeds (named with --pool), with their values. */
+  pooled: Variation[];
 }
 
 /** The value at a dotted path (numeric segments index arrays, -1 the last), looking in `config` first or last. */
@@ -63,7 +71,9 @@ function defaultBy(records: SweepRecord[]): string[] {
 /** Groups distinct runs (first line of each key) and summarizes `metric` in each group. */
 export function summarize(records: Iterable<SweepRecord>, options: SummarizeOptions = {}): Summary {
   const metric = options.metric ?? 'testError';
-  const distinct = [...new Map([...records].reverse().map((r) => [r.key, r])).values()].reverse();
+  const keep = whereFilter(options.where);
+  const distinct = [...new Map([...records].reverse().map((r) => [r.key, r])).values()].reverse().filter(keep);
+  if (options.where?.length && distinct.length === 0) throw new ConfigError('where', `no run matches ${options.where.join(' and ')}`);
   const ok = distinct.filter((r) => !r.error);
   const by = options.by ?? defaultBy(distinct);
   for (const field of by) {
@@ -71,6 +81,8 @@ export function summarize(records: Iterable<SweepRecord>, options: SummarizeOpti
   }
   const measured = ok.filter((r) => typeof valueAt(r, metric, false) === 'number' && Number.isFinite(valueAt(r, metric, false)));
   if (ok.length > 0 && measured.length === 0) throw new ConfigError('metric', `no run has a number at ${quoted(metric)}`);
+  const groupId = (r: unknown) => JSON.stringify(by.map((f) => valueAt(r as SweepRecord, f, true) ?? null));
+  const pooled = checkPooling(measured, groupId, options.pool ?? [], '--by');
   const groups = new Map<string, { key: unknown[]; values: number[] }>();
   for (const r of measured) {
     const key = by.map((f) => valueAt(r, f, true) ?? null);
@@ -92,5 +104,6 @@ export function summarize(records: Iterable<SweepRecord>, options: SummarizeOpti
     runs: distinct.length,
     failed: distinct.length - ok.length,
     withoutMetric: ok.length - measured.length,
+    pooled,
   };
 }
