@@ -8,7 +8,7 @@
 use crate::activation::Activation;
 use crate::config::{Batches, Config, Normalize, Preprocess, Residual};
 use crate::error::{Error, Result};
-use crate::linalg::{cholesky, cholesky_substitute};
+use crate::linalg::{cholesky, cholesky_substitute, psd_cholesky};
 use crate::metrics::{self, Overlap};
 use crate::network::Network;
 use crate::rng::{self, Purpose};
@@ -96,14 +96,7 @@ pub fn overlaps(cfg: &Config, samples: usize, seed: u64) -> Result<Recursion> {
         let q_perp = &q - &m.dot(&m.t());
         // E_⊥[j]_l = E_N[j,l] − M_l · E_T[j]  (P = I).
         let e_perp = &e.normal - &e.tangent.dot(&m.t());
-        let q_perp_factor = cholesky(&q_perp).ok_or_else(|| {
-            Error::numerical(
-                "p",
-                "Q − MMᵀ is singular: the neurons' parts orthogonal to the target are linearly dependent",
-            )
-        })?;
-        let solved: Vec<Array1<f64>> =
-            (0..p).map(|l| cholesky_substitute(&q_perp_factor, &e_perp.row(l).to_owned())).collect();
+        let solved = solve_rows(&q_perp, &e_perp)?;
         let mut m_new = m.clone();
         let mut q_new = q.clone();
         for j in 0..p {
@@ -139,6 +132,39 @@ pub fn overlaps(cfg: &Config, samples: usize, seed: u64) -> Result<Recursion> {
     Ok(Recursion { samples, initial, steps })
 }
 
+/// Q_⊥⁻¹ E_⊥[l] for every row l. Symmetric pairs make Q_⊥ singular at initialisation (a pair's rows are
+/// equal), and there every E_⊥[l] lies in Q_⊥'s range, so the pseudo-inverse gives the quadratic form.
+fn solve_rows(q_perp: &Array2<f64>, e_perp: &Array2<f64>) -> Result<Vec<Array1<f64>>> {
+    if let Some(factor) = cholesky(q_perp) {
+        return Ok(e_perp.rows().into_iter().map(|row| cholesky_substitute(&factor, &row.to_owned())).collect());
+    }
+    let singular = || {
+        Error::numerical("p", "Q − MMᵀ is singular: the neurons' parts orthogonal to the target are linearly dependent")
+    };
+    let p = q_perp.nrows();
+    let eig = faer::Mat::from_fn(p, p, |i, j| q_perp[[i, j]])
+        .self_adjoint_eigen(faer::Side::Lower)
+        .map_err(|_| singular())?;
+    let (u, s) = (eig.U(), eig.S().column_vector());
+    let top = (0..p).map(|k| s[k].abs()).fold(0.0f64, f64::max);
+    if (0..p).any(|k| s[k] < -1e-9 * top) {
+        return Err(singular());
+    }
+    let inverse = |k: usize| if s[k] > 1e-10 * top { 1.0 / s[k] } else { 0.0 };
+    let pinv = Array2::from_shape_fn((p, p), |(i, j)| (0..p).map(|k| u[(i, k)] * inverse(k) * u[(j, k)]).sum::<f64>());
+    Ok(e_perp.rows().into_iter().map(|row| pinv.dot(&row)).collect())
+}
+
+/// A factor of a positive semi-definite Ω that is singular, as with symmetric pairs (neuron i + p/2 starts
+/// as a copy of neuron i, so their local fields coincide): accepted only when L Lᵀ reproduces Ω, so that an
+/// indefinite Ω (the overlaps left the cone) is still refused.
+fn semidefinite_factor(omega: &Array2<f64>) -> Option<Array2<f64>> {
+    let l = psd_cholesky(omega);
+    let scale = omega.diag().iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let error = (&l.dot(&l.t()) - omega).iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    (error <= 1e-9 * scale.max(f64::MIN_POSITIVE)).then_some(l)
+}
+
 struct Expectations {
     /// E_T[j, r] = E[Δ σ'(λ_j) ν_r].
     tangent: Array2<f64>,
@@ -168,8 +194,12 @@ fn expectations(
     omega.slice_mut(s![..p, ..p]).assign(q);
     omega.slice_mut(s![..p, p..]).assign(m);
     omega.slice_mut(s![p.., ..p]).assign(&m.t());
-    let l = cholesky(&omega)
-        .ok_or_else(|| Error::numerical("eta", "the overlaps left the positive-definite cone: lower eta"))?;
+    let l = cholesky(&omega).or_else(|| semidefinite_factor(&omega)).ok_or_else(|| {
+        Error::numerical(
+            "eta",
+            "the overlaps left the positive semi-definite cone (a step too large for the recursion): lower eta",
+        )
+    })?;
     let mut xi = Array2::<f64>::zeros((samples.div_ceil(crate::rng::BLOCK_ROWS) * crate::rng::BLOCK_ROWS, dim));
     rng::fill_gaussian(xi.view_mut(), seed, Purpose::Test, 1_000 + step, 0);
     let fields = xi.slice(s![..samples, ..]).dot(&l.t());
@@ -289,6 +319,29 @@ mod tests {
         let (none, hermite) = (run("none"), run("hermite"));
         assert!(none > 0.3, "none: {none}");
         assert!(hermite < 0.2, "hermite: {hermite}");
+    }
+
+    /// Symmetric pairs make the initial overlap matrix singular (each pair's rows are equal): the recursion
+    /// runs from it (0.2 refused it with "lower eta" at any η), and its pairs move apart after the step.
+    #[test]
+    fn symmetric_pairs_run_and_an_indefinite_omega_is_refused() {
+        let cfg = Config::from_json(r#"{"d":256,"p":8,"n":2048,"steps":2,"target":"T-B","eta":1,"etaRule":"p-d","initA":"signs","symmetric":true,"preprocess":"none"}"#)
+            .unwrap()
+            .resolve()
+            .unwrap();
+        let r = overlaps(&cfg, 20_000, 1).unwrap();
+        assert!(r.steps.iter().all(|s| s.population_error.is_finite() && s.m.iter().flatten().all(|v| v.is_finite())));
+        assert!(r.steps[1].overlap.mean_abs_cos[0] > r.initial.mean_abs_cos[0]);
+        let mut singular = Array2::<f64>::eye(3);
+        singular[[0, 1]] = 1.0;
+        singular[[1, 0]] = 1.0;
+        singular[[1, 1]] = 1.0;
+        let l = semidefinite_factor(&singular).expect("PSD with equal rows");
+        assert!((&l.dot(&l.t()) - &singular).iter().all(|v| v.abs() < 1e-12));
+        let mut indefinite = singular.clone();
+        indefinite[[0, 1]] = 1.5;
+        indefinite[[1, 0]] = 1.5;
+        assert!(semidefinite_factor(&indefinite).is_none());
     }
 
     #[test]
