@@ -34,7 +34,7 @@ describe('giantstep reproduce --quick', () => {
       expect(readFileSync(join(dir, f.svg), 'utf8').startsWith('<svg')).toBe(true);
       expect(readFileSync(join(dir, f.png)).subarray(1, 4).toString()).toBe('PNG');
       expect(JSON.parse(readFileSync(join(dir, f.spec), 'utf8')).$schema).toContain('vega-lite/v6');
-      expect(['yes', 'no', 'partly']).toContain(f.verdict.shown);
+      expect(['yes', 'no', 'partly', 'inconclusive']).toContain(f.verdict.shown);
       expect(f.verdict.claim.length).toBeGreaterThan(40);
       expect(f.verdict.evidence).toMatch(/\d/);
       // A quick verdict says it was not compared with the paper's numbers; every verdict states its test.
@@ -56,7 +56,8 @@ describe('giantstep reproduce --quick', () => {
     expect(verdict('fig1-right')).toBe('yes');
     expect(verdict('fig1-right', 'fig1-right-overlap')).toBe('yes');
     expect(verdict('fig1-left', 'fig1-left-overlap')).toBe('yes');
-    expect(verdict('fig1-directions')).toBe('yes');
+    // At the quick size (d = 128) T-A's a_i < 0 group sits near its 15° bound: not decidable, never refuted.
+    expect(['yes', 'inconclusive']).toContain(verdict('fig1-directions'));
     expect(verdict('phase-diagram')).toBe('yes');
     expect(verdict('one-step-asymptotics')).toBe('yes');
   });

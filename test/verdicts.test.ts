@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleStats } from '../src/plot/stats';
 import type { Reproduction, Verdict } from '../src/reproduce';
 import { reproduce, reproductionNamed } from '../src/reproduce';
+import { testBound, verdictOfBounds } from '../src/reproduce/analysis';
 import type { DetailedRecord } from '../src/reproduce/detailed';
+import { BOUNDS } from '../src/reproduce/fig1Directions';
 import { agreement, TOLERANCE } from '../src/reproduce/oneStepAsymptotics';
 import { alignmentThreshold } from '../src/reproduce/phaseDiagram';
 import { widthCheck, widthSweep } from '../src/reproduce/widthSweep';
@@ -22,7 +24,8 @@ const FIGURES = ['notebook-single-step', 'notebook-multi-step', 'fig1-left', 'fi
 beforeAll(async () => {
   for (const name of FIGURES) {
     const out = join(root, name);
-    await reproduce(reproductionNamed(name)!, out, { quick: true, pngScale: 0.2 });
+    // fig1-directions at full size (48 runs, seconds): at the quick size its claim is not decidable.
+    await reproduce(reproductionNamed(name)!, out, { quick: name !== 'fig1-directions', pngScale: 0.2 });
     records.set(
       name,
       readFileSync(join(out, 'results.jsonl'), 'utf8')
@@ -115,7 +118,40 @@ describe('notebook-multi-step verdicts', () => {
   });
 });
 
+/**
+ * The share of 2000 random draws in which testBound says "holds", for each true value: `seeds` values drawn
+ * around it with a spread per seed (a seeded generator, so the test is deterministic).
+ */
+function holdRates(b: { bound: number; above: boolean; spread: number; seeds: number }, truths: number[]): number[] {
+  let state = 2024;
+  const uniform = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return (state + 0.5) / 2 ** 31;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const DRAWS = 2000;
+  return truths.map((truth) => {
+    let holds = 0;
+    for (let i = 0; i < DRAWS; i++) {
+      const stats = sampleStats(Array.from({ length: b.seeds }, () => truth + b.spread * normal()));
+      if (testBound({ what: 'drawn', stats, bound: b.bound, above: b.above }) === 'holds') holds++;
+    }
+    return holds / DRAWS;
+  });
+}
+
 describe('fig1 verdicts', () => {
+  // Property test: a σ₂ ratio truly at its bound of 2, with the quick runs' spread over their 12 seeds
+  // (s.e. up to 0.1 at κ = 1, so about 0.34 per seed), must not pass in at least 95% of draws; one at 1.3
+  // must pass in at least 95%; and a staircase drop truly 0 must not pass.
+  it('left: refuses a σ₂ ratio at its bound and accepts a flat one, in at least 95% of draws each', () => {
+    const rates = holdRates({ bound: 2, above: false, spread: 0.34, seeds: 12 }, [2, 1.3]);
+    expect(rates[0]).toBeLessThanOrEqual(0.05);
+    expect(rates[1]).toBeGreaterThanOrEqual(0.95);
+    const drop = holdRates({ bound: 0, above: true, spread: 0.07, seeds: 12 }, [0, 0.3]);
+    expect(drop[0]).toBeLessThanOrEqual(0.05);
+    expect(drop[1]).toBeGreaterThanOrEqual(0.95);
+  });
   it('right: not shown when more steps do not lower the error, or the second direction stays flat', () => {
     expect(verdictOf('fig1-right', copy('fig1-right')).shown).toBe('yes');
     expect(verdictOf('fig1-right', copy('fig1-right'), 'fig1-right-overlap').shown).toBe('yes');
@@ -144,8 +180,21 @@ describe('fig1-directions verdict', () => {
     const n = Math.hypot(...r.target!.c1);
     return r.target!.c1.map((c) => c / n);
   };
-  it('shown on the quick runs', () => {
+  it('shown on the full-size runs (24 seeds)', () => {
     expect(verdictOf('fig1-directions', copy('fig1-directions')).shown).toBe('yes');
+  });
+  // Property test: a group truly 25° from its theory ray (the bound), with the full run's spread over its
+  // 24 seeds (s.e. 0.6–0.8°, so about 4° per seed), must not pass in at least 95% of random draws; one at
+  // the measured 19.8° must pass in at least 95%.
+  it('refuses an angle at its bound and accepts the measured one, in at least 95% of draws each', () => {
+    const rates = holdRates({ bound: BOUNDS.toTheoryRay, above: false, spread: 4.0, seeds: 24 }, [BOUNDS.toTheoryRay, 19.8]);
+    expect(rates[0]).toBeLessThanOrEqual(0.05);
+    expect(rates[1]).toBeGreaterThanOrEqual(0.95);
+  });
+  it("inconclusive, not shown, when one group's angle sits at its bound within its error", () => {
+    const measured = verdictOf('fig1-directions', copy('fig1-directions'));
+    expect(measured.test).toMatch(/theory ray: [\d.]+ \+ 2·[\d.]+ = [\d.]+ < 25: holds/);
+    expect(verdictOfBounds([{ what: 'x', stats: sampleStats([24, 26, 25, 23.5, 26.5]), bound: 25, above: false }])).toBe('inconclusive');
   });
   it("not shown when T-B's neurons stay on the first direction at step 2", () => {
     const data = copy<DetailedRecord>('fig1-directions').map((r) => {
@@ -164,7 +213,7 @@ describe('fig1-directions verdict', () => {
     });
     const v = verdictOf('fig1-directions', data);
     expect(v.shown).toBe('no');
-    expect(v.test).toMatch(/split\)[^;]*: false/);
+    expect(v.test).toMatch(/split\)[^;]*: fails/);
   });
 });
 

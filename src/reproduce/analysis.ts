@@ -78,3 +78,68 @@ export function oneDirectionError(target: string, noise = 0): number {
 function factorial(k: number): number {
   return k <= 1 ? 1 : k * factorial(k - 1);
 }
+
+/** One inequality of a verdict: the measured quantity (over seeds), the bound, and its direction. */
+export type Bound = { what: string; stats: SampleStats; bound: number; above: boolean };
+export type BoundOutcome = 'holds' | 'fails' | 'inconclusive';
+
+/**
+ * An inequality at 2 s.e. in its own direction: an upper bound holds when mean + 2 s.e. < bound and fails
+ * when mean − 2 s.e. ≥ bound; a lower bound is the mirror. In between (or with one seed) the data cannot
+ * decide.
+ */
+export function testBound(b: Bound, z = 2): BoundOutcome {
+  const { mean, sem, count } = b.stats;
+  if (count < 2) return 'inconclusive';
+  const [near, far] = b.above ? [mean - z * sem, mean + z * sem] : [mean + z * sem, mean - z * sem];
+  const holds = (x: number) => (b.above ? x > b.bound : x < b.bound);
+  if (holds(near)) return 'holds';
+  if (!holds(far)) return 'fails';
+  return 'inconclusive';
+}
+
+/** The inequality `testBound` checked, with its numbers: "18.3 + 2·5.1 = 28.5 < 20: inconclusive". */
+export function boundText(b: Bound, digits = 2, z = 2): string {
+  const { mean, sem } = b.stats;
+  const edge = b.above ? mean - z * sem : mean + z * sem;
+  const sign = b.above ? '−' : '+';
+  return `${b.what}: ${mean.toFixed(digits)} ${sign} ${z}·${sem.toFixed(digits)} = ${edge.toFixed(digits)} ${b.above ? '>' : '<'} ${Number(b.bound.toPrecision(4))}: ${testBound(b, z)}`;
+}
+
+/** A verdict from its inequalities: shown when all hold, not shown when one fails, inconclusive otherwise. */
+export function verdictOfBounds(bounds: Bound[]): Shown {
+  const outcomes = bounds.map((b) => testBound(b));
+  if (outcomes.includes('fails')) return 'no';
+  return outcomes.every((o) => o === 'holds') ? 'yes' : 'inconclusive';
+}
+
+/** Statistics over the records `where` selects of a per-record combination of two numbers (paired by run). */
+export function pairedStats(
+  records: SweepRecord[],
+  where: (r: SweepRecord) => boolean,
+  a: string,
+  b: string,
+  combine: (a: number, b: number) => number,
+): SampleStats | undefined {
+  const values = records
+    .filter(where)
+    .map((r) => [numberAt(r, a), numberAt(r, b)])
+    .filter((v): v is [number, number] => v[0] !== undefined && v[1] !== undefined)
+    .map(([x, y]) => combine(x, y));
+  return values.length ? sampleStats(values) : undefined;
+}
+
+/** Statistics, over the seeds `where` selects, of the difference between two records' numbers of one seed. */
+export function seedDifference(
+  records: SweepRecord[],
+  whereA: (r: SweepRecord) => boolean,
+  whereB: (r: SweepRecord) => boolean,
+  path: string,
+): SampleStats | undefined {
+  const bySeed = (where: (r: SweepRecord) => boolean) => new Map(records.filter(where).map((r) => [r.config.seed, numberAt(r, path)] as const));
+  const [a, b] = [bySeed(whereA), bySeed(whereB)];
+  const values = [...a]
+    .map(([seed, x]) => (x !== undefined && b.get(seed) !== undefined ? x - (b.get(seed) as number) : undefined))
+    .filter((v): v is number => v !== undefined);
+  return values.length ? sampleStats(values) : undefined;
+}
