@@ -16,7 +16,8 @@ export function targetReport(t: TargetDescription): string {
   const lines = [
     `target ${t.name}${t.name !== t.expression ? ` = ${t.expression}` : ''}`,
     `  k = ${t.k} directions; Hermite expansion: ${t.method}${t.mcError !== null ? ` (largest standard error ${fmt(t.mcError)})` : ''}, up to order ${t.maxOrder}`,
-    `  mean ${fmt(t.mean)}   variance ${fmt(t.variance)}   linear-kernel error ${fmt(t.linearKernelError)}`,
+    `  mean ${fmt(t.mean)}   variance ${fmt(t.variance)}   linear-kernel error ${fmt(t.linearKernelError)}   (exact moments of g)`,
+    `  the Hermite expansion up to order ${t.maxOrder} holds ${(100 * t.capturedFraction).toPrecision(4)}% of the variance (${fmt(t.expansionVariance)})`,
     `  C1* = ${vec(t.c1)}`,
     `  C2* = [${t.c2.map(vec).join(', ')}]`,
     '',

@@ -174,7 +174,16 @@ export type TargetFacts = { name: string, expression: string, k: number, method:
 /**
  * Highest Hermite order analysed.
  */
-maxOrder: number, mcError: number | null, mean: number, variance: number, c1: Array<number>, c2: Array<Array<number>>, 
+maxOrder: number, mcError: number | null, 
+/**
+ * The target's mean and variance: exact (quadrature of g itself) from `describe`; from the analysed
+ * Hermite table otherwise.
+ */
+mean: number, variance: number, 
+/**
+ * Σ b_α² α! over the analysed (truncated) Hermite table, and its share of `variance`.
+ */
+expansionVariance: number, capturedFraction: number, c1: Array<number>, c2: Array<Array<number>>, 
 /**
  * Lowest order at which each coordinate axis u_j appears (None: never, up to maxOrder). Per axis, so
  * not rotation invariant: T-A has (1, 1) though its direction (u1 − u2)/√2 first appears at order 2.

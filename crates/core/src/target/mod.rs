@@ -221,65 +221,102 @@ fn moments(expr: &Expr, k: usize, degree: Option<usize>, cancel: &AtomicBool) ->
             });
         }
     }
-    // The nodes are evaluated a batch at a time (one pass over the batch per expression node, ~10× faster
-    // than point by point and the same numbers) and summed in grid order; the cancel flag is read per batch.
-    // The sums are of g − g(0): a large constant (u1 − 2.3^26) would otherwise cancel E[g²] − E[g]² to
-    // a negative variance.
-    struct Sums {
-        shift: f64,
-        mean: f64,
-        second: f64,
-        c1: Vec<f64>,
-        points: Array2<f64>,
-        weights: Vec<f64>,
-        filled: usize,
-        cancelled: bool,
-    }
-    impl Sums {
-        fn flush(&mut self, expr: &Expr) {
-            let g = expr.eval_rows(self.points.slice(ndarray::s![..self.filled, ..]));
-            for (i, (g, w)) in g.iter().zip(&self.weights).enumerate() {
-                let g = g - self.shift;
-                self.mean += w * g;
-                self.second += w * g * g;
-                for (j, c) in self.c1.iter_mut().enumerate() {
-                    *c += w * g * self.points[[i, j]];
-                }
-            }
-            self.filled = 0;
-            self.weights.clear();
+    let sums = grid_sums(expr, k, m, cancel)?;
+    if degree.is_none() && m >= 16 {
+        // A quadrature has finite sums even where E[g²] = ∞ (exp(0.3·u1²)): a second moment that moves by
+        // more than 5% when the grid halves does not converge (kinks off a node move it by about 0.1%).
+        let coarse = grid_sums(expr, k, m / 2, cancel)?;
+        let (fine_second, coarse_second) = (sums.raw_second(), coarse.raw_second());
+        if !(fine_second.is_finite() && coarse_second.is_finite())
+            || (fine_second - coarse_second).abs() > 0.05 * fine_second.abs().max(coarse_second.abs())
+        {
+            return Err(Error::invalid(
+                "target",
+                format!(
+                    "the target has no finite variance under Gaussian inputs: its second moment does not converge \
+                     ({coarse_second:.4e} on a {}-node grid, {fine_second:.4e} on a {m}-node one per direction)",
+                    m / 2
+                ),
+            ));
         }
     }
+    let Sums { shift, mean, second, c1 } = sums;
+    let variance = second - mean * mean;
+    if !(variance.is_finite() && mean.is_finite() && shift.is_finite()) {
+        return Err(Error::invalid(
+            "target",
+            format!(
+                "the target's moments overflow f64 (E[g] ≈ {:.3e}, E[g²] ≈ {:.3e}): rescale it",
+                shift + mean,
+                second
+            ),
+        ));
+    }
+    // Rounding can leave a tiny negative variance for a constant target; anything larger is refused, not masked.
+    if variance < -1e-12 * second.abs().max(f64::MIN_POSITIVE) {
+        return Err(Error::invalid(
+            "target",
+            format!("the target's variance came out negative ({variance:.3e}): rescale it"),
+        ));
+    }
+    Ok(Moments { mean: shift + mean, c1, variance: variance.max(0.0), exact: degree.is_some() })
+}
+
+/// Gaussian sums of g − g(0) (and of g·u) on an m-node tensor Gauss–Hermite grid. The sums are of g − g(0):
+/// a large constant (u1 − 2.3^26) would otherwise cancel E[g²] − E[g]² to a negative variance.
+struct Sums {
+    shift: f64,
+    mean: f64,
+    second: f64,
+    c1: Vec<f64>,
+}
+
+impl Sums {
+    /// E[g²] itself (the shift put back).
+    fn raw_second(&self) -> f64 {
+        self.second + 2.0 * self.shift * self.mean + self.shift * self.shift
+    }
+}
+
+/// The nodes are evaluated a batch at a time (one pass over the batch per expression node, ~10× faster than
+/// point by point and the same numbers) and summed in grid order; the cancel flag is read per batch.
+fn grid_sums(expr: &Expr, k: usize, m: usize, cancel: &AtomicBool) -> Result<Sums> {
     const BATCH: usize = 4096;
     let shift = expr.eval_point(&vec![0.0; k]);
-    let mut sums = Sums {
-        shift: if shift.is_finite() { shift } else { 0.0 },
-        mean: 0.0,
-        second: 0.0,
-        c1: vec![0.0; k],
-        points: Array2::zeros((BATCH, k)),
-        weights: Vec::with_capacity(BATCH),
-        filled: 0,
-        cancelled: false,
+    let shift = if shift.is_finite() { shift } else { 0.0 };
+    let mut sums = Sums { shift, mean: 0.0, second: 0.0, c1: vec![0.0; k] };
+    let mut points = Array2::zeros((BATCH, k));
+    let mut weights: Vec<f64> = Vec::with_capacity(BATCH);
+    let mut cancelled = false;
+    let flush = |points: &Array2<f64>, weights: &mut Vec<f64>, sums: &mut Sums| {
+        let filled = weights.len();
+        let g = expr.eval_rows(points.slice(ndarray::s![..filled, ..]));
+        for (i, (g, w)) in g.iter().zip(weights.iter()).enumerate() {
+            let g = g - sums.shift;
+            sums.mean += w * g;
+            sums.second += w * g * g;
+            for (j, c) in sums.c1.iter_mut().enumerate() {
+                *c += w * g * points[[i, j]];
+            }
+        }
+        weights.clear();
     };
     hermite::tensor_grid(k, m, |u, w| {
-        if sums.cancelled {
+        if cancelled {
             return;
         }
-        sums.points.row_mut(sums.filled).assign(&ndarray::ArrayView1::from(u));
-        sums.weights.push(w);
-        sums.filled += 1;
-        if sums.filled == BATCH {
-            sums.flush(expr);
-            sums.cancelled = cancel.load(Ordering::Relaxed);
+        points.row_mut(weights.len()).assign(&ndarray::ArrayView1::from(u));
+        weights.push(w);
+        if weights.len() == BATCH {
+            flush(&points, &mut weights, &mut sums);
+            cancelled = cancel.load(Ordering::Relaxed);
         }
     });
-    if sums.cancelled {
+    if cancelled {
         return Err(Error::Cancelled);
     }
-    sums.flush(expr);
-    let Sums { shift, mean, second, c1, .. } = sums;
-    Ok(Moments { mean: shift + mean, c1, variance: (second - mean * mean).max(0.0), exact: degree.is_some() })
+    flush(&points, &mut weights, &mut sums);
+    Ok(sums)
 }
 
 /// W* (k × d) with orthonormal rows: Gaussian rows, Gram–Schmidt (twice, for exactness).
@@ -305,6 +342,41 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() < tol
+    }
+
+    /// describe reports the target's own moments (a quadrature of g), not the truncated expansion's, and says
+    /// how much of the variance the expansion holds.
+    #[test]
+    fn describe_reports_exact_moments_and_the_share_the_expansion_captures() {
+        let exp24_var = 1.0 / (1.0f64 - 0.96).sqrt() - 1.0 / (1.0 - 0.48);
+        for (target, variance, partial) in [
+            ("sign(u1)", 1.0, true),
+            ("cos(3*u1)", (1.0 + (-18.0f64).exp()) / 2.0 - (-4.5f64).exp().powi(2), true),
+            ("exp(0.24*u1^2)", exp24_var, true),
+            ("u1^3", 15.0, false),
+        ] {
+            let d = describe(target).unwrap();
+            let a = &d.analysis;
+            assert!(close(a.variance, variance, 1e-6), "{target}: variance {} vs {variance}", a.variance);
+            assert!(close(a.linear_kernel_error, variance - a.c1[0] * a.c1[0], 1e-6), "{target}");
+            assert!(close(a.captured_fraction, a.expansion_variance / variance, 1e-9), "{target}");
+            assert_eq!(a.captured_fraction < 0.999, partial, "{target}: captured {}", a.captured_fraction);
+        }
+    }
+
+    /// Targets without a finite Gaussian variance, or whose moments overflow, are refused naming the target,
+    /// never given a masked or arbitrary finite variance.
+    #[test]
+    fn refuses_targets_without_finite_moments() {
+        for expr in ["exp(0.26*u1^2)", "exp(0.3*u1^2)", "exp(0.3*u1^2)*u2", "1/(u1^2+1e-300)", "1e160*exp(-u1^2)"] {
+            let e = Target::parse(expr).err().unwrap_or_else(|| panic!("{expr} was accepted"));
+            assert_eq!(e.field(), Some("target"), "{expr}");
+            assert!(e.message().contains("variance") || e.message().contains("overflow"), "{expr}: {}", e.message());
+        }
+        // Finite but slowly converging, and kinks off a node, are kept.
+        for expr in ["exp(0.2*u1^2)", "relu(u1 - 0.5)", "sign(u1 - 0.3)*u1", "abs(u1)*tanh(u2)"] {
+            assert!(Target::parse(expr).is_ok(), "{expr}: {:?}", Target::parse(expr).err());
+        }
     }
 
     #[test]
@@ -395,6 +467,6 @@ pub struct Description {
 
 pub fn describe(name: &str) -> Result<Description> {
     let t = Target::parse(name)?;
-    let analysis = analysis::analyse(&t.expr, t.k)?;
+    let analysis = analysis::analyse(&t.expr, t.k)?.with_exact_moments(&t.moments);
     Ok(Description { name: t.name, expression: t.expression, analysis })
 }
