@@ -1,0 +1,52 @@
+// The network's prediction (`theory error`) against giantstep's simulation, paired per seed, for the closing
+// tables of docs/targets-and-theory.md: mean ± s.e. over seeds (each seed its own W₀ and step), the sRF
+// surrogate and the prediction. Usage: node bench/osa-reference/measure.mjs SETTING D SEEDS ALPHAS
+//   SETTING: osa | sin | relu;  e.g. node bench/osa-reference/measure.mjs sin 2000 12 0.5,1,2,3
+import { run, theory } from '../../dist/index.js';
+
+const [setting, dArg, seedsArg, alphasArg] = process.argv.slice(2);
+const d = Number(dArg);
+const osa = { preset: 'osa-one-step', d, p: d, initSeed: null, nTest: 20000 };
+const configs = {
+  osa,
+  sin: { ...osa, target: 'sin(u1)', alpha: 20, eta: 3, lambda: 0.1 },
+  relu: { ...osa, activation: 'relu', residual: 'labels' },
+};
+const config = configs[setting];
+if (!config || !(d > 0)) throw new Error('usage: measure.mjs osa|sin|relu D SEEDS ALPHAS');
+const alphas = alphasArg.split(',').map(Number);
+const seeds = Number(seedsArg);
+const stats = (xs) => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+  return { mean: m, sem: sd / Math.sqrt(xs.length) };
+};
+const rows = alphas.map(() => ({ sim: [], net: [], srf: 0, rf: 0, gap: [], rfSim: [] }));
+const start = Date.now();
+for (let seed = 0; seed < seeds; seed++) {
+  const answer = theory({ kind: 'error', config: { ...config, seed }, alphaReadout: alphas });
+  for (const [i, alphaReadout] of alphas.entries()) {
+    const r = await run({ ...config, alphaReadout, seed });
+    const p = answer.points[i];
+    rows[i].sim.push(r.testError);
+    rows[i].rfSim.push(r.baselines.randomFeatures.testError);
+    rows[i].net.push(p.testError);
+    rows[i].gap.push(r.testError / p.testError - 1);
+    rows[i].srf = p.spikedRandomFeaturesError;
+    rows[i].rf = p.randomFeaturesError;
+  }
+  process.stderr.write(`seed ${seed} done, ${((Date.now() - start) / 1000).toFixed(0)} s\n`);
+}
+const f = (s, k = 4) => `${s.mean.toFixed(k)} ± ${s.sem.toFixed(k)}`;
+console.log(`${setting}, d = p = ${d}, ${seeds} seeds (W₀ and step per seed), n_test = ${config.nTest}`);
+console.log('| α | simulated | prediction (mean over seeds) | paired gap | sRF surrogate | sRF gap | random features: simulated | theory |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const [i, a] of alphas.entries()) {
+  const r = rows[i];
+  const sim = stats(r.sim);
+  const srfGap = stats(r.sim.map((x) => x / r.srf - 1));
+  const g = stats(r.gap);
+  console.log(
+    `| ${a} | ${f(sim)} | ${stats(r.net).mean.toFixed(4)} | ${(100 * g.mean).toFixed(2)} ± ${(100 * g.sem).toFixed(2)}% | ${r.srf.toFixed(4)} | ${(100 * srfGap.mean).toFixed(2)} ± ${(100 * srfGap.sem).toFixed(2)}% | ${f(stats(r.rfSim))} | ${r.rf.toFixed(4)} |`,
+  );
+}
