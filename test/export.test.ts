@@ -86,6 +86,28 @@ describe('flatTable', () => {
     });
     expect(csv).toBe('x,n,target\n1.0,3,u1 + u1*u2\n1.5,,"a, ""b""\nc"\n');
   });
+
+  it('CSV: text cells and headers a spreadsheet would evaluate are neutralised; negative numbers stay numbers', () => {
+    const cells = ['-2+3*u1', '+u1*u2', "=cmd|' /C calc'!A0", '=HYPERLINK("http://x")', '@SUM(1)', '\tu1', '\ru1', 'u1-2'];
+    const csv = toCsv({
+      rows: cells.length,
+      columns: [
+        { name: 'target', type: 'utf8', values: cells },
+        { name: 'x', type: 'float64', values: cells.map((_, i) => -1.5 - i) },
+        { name: '@SUM(1)=testError', type: 'float64', values: cells.map(() => -2) },
+      ],
+    });
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe(`target,x,"'@SUM(1)=testError"`);
+    expect(lines[1]).toBe(`"'-2+3*u1",-1.5,-2.0`);
+    expect(lines[2]).toBe(`"'+u1*u2",-2.5,-2.0`);
+    expect(lines[3]).toBe(`"'=cmd|' /C calc'!A0",-3.5,-2.0`);
+    expect(lines[4]).toBe(`"'=HYPERLINK(""http://x"")",-4.5,-2.0`);
+    expect(lines[5]).toBe(`"'@SUM(1)",-5.5,-2.0`);
+    expect(lines[6]).toBe(`"'\tu1",-6.5,-2.0`);
+    expect(csv).toContain(`"'\ru1",-7.5,-2.0`);
+    expect(csv).toContain('u1-2,-8.5,-2.0');
+  });
 });
 
 describe('giantstep export, read back by pandas and polars', () => {
