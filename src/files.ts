@@ -5,7 +5,7 @@
 // and leaves the target as it was. See docs/limits.md.
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from './config';
 
@@ -41,6 +41,27 @@ export function checkOutPath(path: string, flag = '--out', field = 'out'): Stats
     field,
     `${path} is ${kindOf(st)}; ${flag} writes only a regular file (replaced whole) or a new path: remove it or give another ${flag}`,
   );
+}
+
+/**
+ * Refuses an output that is one of the inputs, by identity (device and inode, links followed), so that
+ * `export r.jsonl --out r.jsonl`, or a hard link to it, cannot replace the results with the table. A folder
+ * input stands for the results.jsonl inside it.
+ */
+export function checkNotAnInput(out: string, inputs: string[], flag = '--out', field = 'out'): void {
+  const identity = (path: string) => {
+    try {
+      const st = statSync(path);
+      const file = st.isDirectory() ? statSync(join(path, 'results.jsonl')) : st;
+      return `${file.dev}:${file.ino}`;
+    } catch {
+      return undefined;
+    }
+  };
+  const target = identity(out);
+  if (target === undefined) return;
+  const same = inputs.find((input) => identity(input) === target);
+  if (same !== undefined) throw new ConfigError(field, `${out} is the input ${same} (the same file): give another ${flag}`);
 }
 
 /**

@@ -1,7 +1,7 @@
 // `giantstep export`: the flat table's columns and types, CSV and Parquet, and real pandas and polars
 // reading both (and the JSON Lines, with the docs' one-liners) in a venv the test creates from PyPI.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -172,5 +172,18 @@ describe('giantstep export, read back by pandas and polars', () => {
       `giantstep: out: ${join(dir, 'table.xlsx')}: export writes .csv or .parquet (name the file so, or pass --format csv|parquet)`,
     ]);
     expect(existsSync(join(dir, 'table.xlsx'))).toBe(false);
+  });
+
+  it('refuses to write over one of its inputs, directly or through a hard link, and leaves it as it was', async () => {
+    const input = join(dir, 'results.jsonl');
+    const before = readFileSync(input, 'utf8');
+    const direct = await giantstep('export', input, '--out', input, '--format', 'csv');
+    expect([direct.code, direct.stderr.trim()]).toEqual([2, `giantstep: out: ${input} is the input ${input} (the same file): give another --out`]);
+    const link = join(dir, 'linked.csv');
+    linkSync(input, link);
+    const linked = await giantstep('export', input, '--out', link);
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toContain('(the same file)');
+    expect(readFileSync(input, 'utf8')).toBe(before);
   });
 });

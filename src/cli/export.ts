@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { exportFormat, exportResults } from '../export';
 import { version } from '../version';
+import { checkNotAnInput } from '../files';
 import { checkOutPath, writeAtomic } from './io';
 
 const collect = (v: string, previous: string[] = []) => [
@@ -24,6 +25,7 @@ export function exportCommand(): Command {
     .action((files: string[], opts) => {
       const format = exportFormat(opts.out, opts.format);
       checkOutPath(opts.out);
+      checkNotAnInput(opts.out, files);
       const warn = (m: string) => process.stderr.write(`giantstep: warning: ${m}\n`);
       const { table, bytes } = exportResults(files, format, { perStep: opts.perStep, metrics: opts.metric, version }, warn);
       writeAtomic(opts.out, bytes);
