@@ -219,6 +219,12 @@ describe('giantstep sweep', () => {
     expect(text).toContain('#SBATCH --time=10:00');
     expect(text).toContain(`--shard "\${SLURM_ARRAY_TASK_ID}/4" --out ${results}/"shard-\${SLURM_ARRAY_TASK_ID}.jsonl"`);
     expect(existsSync(results)).toBe(true);
+    // A % in the results folder is written %% in the log path, where sbatch expands %-patterns.
+    const percent = join(dir, 'shards-100%u');
+    const withPercent = await giantstep('slurm', specFile, '--array', '2', '--results', percent);
+    expect(withPercent.code).toBe(0);
+    expect(withPercent.stdout).toContain(`#SBATCH --output=${percent.replace('%', '%%')}/slurm-%A_%a.out`);
+    expect(withPercent.stdout).toContain(`--out ${percent}/"shard-`);
     const bad = await giantstep('slurm', specFile, '--array', '4', '--time', 'soon');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('time: ');
@@ -233,7 +239,11 @@ describe('giantstep sweep', () => {
     [['sweep', '--grid', 'kappa=1,2', '--shard', '3/2', '--out', 'x.jsonl'], 'shard: '],
     [['sweep', '--grid', 'kappa=1,2'], 'out: give --out'],
     [['sweep', '/nonexistent/spec.json', '--out', 'x.jsonl'], 'spec: cannot read'],
-    [['slurm', '--grid', 'kappa=1,2', '--array', '0'], 'array: must be a whole number >= 1'],
+    [['slurm', '--grid', 'kappa=1,2', '--array', '0'], 'array: give a whole number from 1 to 1000000 in digits, got "0"'],
+    [['slurm', '--grid', 'kappa=1,2', '--array', '1e300'], 'array: give a whole number from 1 to 1000000 in digits, got "1e300"'],
+    [['slurm', '--grid', 'kappa=1,2', '--array', '2', '--jobs', 'abc'], 'jobs: give a whole number from 1 to 4096 in digits, got "abc"'],
+    [['slurm', '--grid', 'kappa=1,2', '--array', '2', '--cpus-per-task', '1e300'], 'cpusPerTask: give a whole number from 1 to 4096'],
+    [['slurm', '--grid', 'kappa=1,2', '--array', '2', '--time', '12345678901234567890'], 'time: '],
   ])('bad input %j exits 2 naming the field, before any run', async (args, text) => {
     const { code, stderr } = await giantstep(...args);
     expect(code).toBe(2);

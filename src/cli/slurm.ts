@@ -3,25 +3,32 @@
 import { mkdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
-import { planSweep, slurmScript } from '../sweep';
+import { ConfigError } from '../config';
+import { MAX_ARRAY, MAX_CPUS, planSweep, slurmScript } from '../sweep';
 import { version } from '../version';
 import { checkOutPath, writeAtomic } from './io';
 import { addSpecOptions, specFromOptions } from './sweep';
 
-const int = (v: string) => Number(v);
+/** A whole number from 1 to `max` written in digits, or a ConfigError naming the option (1e300 and abc are not counts). */
+const count = (field: string, max: number) => (v: string) => {
+  if (!/^\d{1,9}$/.test(v.trim()) || Number(v) < 1 || Number(v) > max) {
+    throw new ConfigError(field, `give a whole number from 1 to ${max} in digits, got ${JSON.stringify(v.slice(0, 40))}`);
+  }
+  return Number(v);
+};
 
 export function slurmCommand(): Command {
   const cmd = new Command('slurm')
     .description('write a Slurm job-array script: task i of N runs shard i/N of the sweep into its own results file')
     .argument('[spec]', 'sweep spec, JSON or YAML (embedded in the script)')
-    .requiredOption('--array <n>', 'number of array tasks (shards)', int)
+    .requiredOption('--array <n>', `number of array tasks (shards), at most ${MAX_ARRAY}`, count('array', MAX_ARRAY))
     .option('--partition <name>', 'Slurm partition')
     .option('--time <limit>', 'time limit per task (e.g. 30, 2:00:00, 1-00:00)')
-    .option('--cpus-per-task <n>', 'cores per task', int)
+    .option('--cpus-per-task <n>', `cores per task, at most ${MAX_CPUS}`, count('cpusPerTask', MAX_CPUS))
     .option('--mem <size>', 'memory per task (e.g. 4G)')
     .option('--job-name <name>', 'job name', 'giantstep-sweep')
     .option('--results <dir>', 'folder of the shard results and task logs (default: <spec name>-shards)')
-    .option('--jobs <n>', 'engine runs at once inside each task (default: the sweep rule)', int)
+    .option('--jobs <n>', `engine runs at once inside each task, at most ${MAX_CPUS} (default: the sweep rule)`, count('jobs', MAX_CPUS))
     .option('--out <file>', 'write the script here (default: stdout)');
   addSpecOptions(cmd);
   cmd.action((file: string | undefined, opts) => {

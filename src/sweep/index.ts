@@ -12,7 +12,7 @@ export { sweep } from './run';
 export type { Shard } from './shard';
 export { parseShard, shardJobs } from './shard';
 export type { SlurmOptions } from './slurm';
-export { shellQuote, slurmScript } from './slurm';
+export { MAX_ARRAY, MAX_CPUS, shellQuote, slurmScript } from './slurm';
 export type { NormalizedSpec, SweepAxis, SweepSpec } from './spec';
 export { normalizeSpec, parseGridFlag, parseSeedsFlag, readSpecFile } from './spec';
 export { ResultsFile, readResults, readResultsForAppend } from './store';

@@ -42,21 +42,26 @@ function checkText(field: string, what: string, value: unknown, fix: string): vo
   }
 }
 
+/** Largest job array and cores per task accepted (Slurm's own MaxArraySize is at most 4,000,001). */
+export const MAX_ARRAY = 1_000_000;
+export const MAX_CPUS = 4096;
+
 function check(o: SlurmOptions): void {
   checkText('results', 'the results folder', o.resultsDir, 'give --results a folder without line breaks (the default comes from the spec file name)');
   if (!Array.isArray(o.command) || o.command.length === 0) throw new ConfigError('command', 'must be a non-empty list of words');
   for (const [i, w] of o.command.entries()) checkText(`command[${i}]`, 'the command word', w, 'install giantstep (and node) under a path without line breaks');
   for (const [i, w] of (o.sweepArgs ?? []).entries()) checkText(`sweepArgs[${i}]`, 'the sweep argument', w, 'give it without line breaks');
   for (const [i, w] of (o.comment ?? []).entries()) checkText(`comment[${i}]`, 'the comment line', w, 'give one line per list item');
-  if (!Number.isInteger(o.array) || o.array < 1) throw new ConfigError('array', 'must be a whole number >= 1');
-  if (o.time !== undefined && !/^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/.test(o.time)) {
+  if (!Number.isInteger(o.array) || o.array < 1 || o.array > MAX_ARRAY) throw new ConfigError('array', `must be a whole number from 1 to ${MAX_ARRAY}`);
+  // Minutes up to 7 digits, days up to 4: a 20-digit limit is a typo, not a plan.
+  if (o.time !== undefined && !/^(\d{1,7}|\d{1,7}:\d{2}|\d{1,5}:\d{2}:\d{2}|\d{1,4}-\d{1,2}|\d{1,4}-\d{1,2}:\d{2}|\d{1,4}-\d{1,2}:\d{2}:\d{2})$/.test(o.time)) {
     throw new ConfigError('time', `${quoted(String(o.time))} is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)`);
   }
   if (o.partition !== undefined && !/^[\w.-]+(,[\w.-]+)*$/.test(o.partition))
     throw new ConfigError('partition', `${quoted(o.partition)} is not a partition name`);
-  if (o.cpusPerTask !== undefined && !(Number.isInteger(o.cpusPerTask) && o.cpusPerTask >= 1))
-    throw new ConfigError('cpusPerTask', 'must be a whole number >= 1');
-  if (o.mem !== undefined && !/^\d+[KMGT]?$/i.test(o.mem)) throw new ConfigError('mem', `${quoted(o.mem)} is not a Slurm memory size (e.g. 4G)`);
+  if (o.cpusPerTask !== undefined && !(Number.isInteger(o.cpusPerTask) && o.cpusPerTask >= 1 && o.cpusPerTask <= MAX_CPUS))
+    throw new ConfigError('cpusPerTask', `must be a whole number from 1 to ${MAX_CPUS}`);
+  if (o.mem !== undefined && !/^\d{1,9}[KMGT]?$/i.test(o.mem)) throw new ConfigError('mem', `${quoted(o.mem)} is not a Slurm memory size (e.g. 4G)`);
   if (o.jobName !== undefined && !/^[\w.-]+$/.test(o.jobName))
     throw new ConfigError('jobName', `${quoted(o.jobName)} is not a job name (letters, digits, . _ -)`);
 }
@@ -68,7 +73,8 @@ export function slurmScript(spec: unknown, o: SlurmOptions): string {
   const directives = [
     `--job-name=${o.jobName ?? 'giantstep-sweep'}`,
     `--array=1-${o.array}`,
-    `--output=${sbatchQuote(`${dir}/slurm-%A_%a.out`)}`,
+    // sbatch expands %-patterns in the log path: a % of the folder's own name is written %%.
+    `--output=${sbatchQuote(`${dir.replace(/%/g, '%%')}/slurm-%A_%a.out`)}`,
     o.partition && `--partition=${o.partition}`,
     o.time && `--time=${o.time}`,
     o.cpusPerTask && `--cpus-per-task=${o.cpusPerTask}`,
