@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,5 +77,30 @@ describe('giantstep report', () => {
     expect(() => gatherReport(empty)).toThrow(/no summary.json or .svg figures/);
     expect(() => gatherReport(join(empty, 'nope'))).toThrow(/not a folder/);
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+
+  it('reads only regular files inside the folder: no links out, no devices, no pipes, no malformed entries', () => {
+    const root = mkdtempSync(join(tmpdir(), 'giantstep-report-'));
+    const outside = mkdtempSync(join(tmpdir(), 'giantstep-secret-'));
+    writeFileSync(join(outside, 'secret.txt'), 'SECRET-CONTENT');
+    fakeReproduction(join(root, 'a'), 'fig1-right', 'yes');
+    // The summary's figure replaced by a link to a file outside; loose links to a secret and to /dev/zero; a FIFO.
+    rmSync(join(root, 'a', 'fig1-right.svg'));
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'a', 'fig1-right.svg'));
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'leak.svg'));
+    symlinkSync('/dev/zero', join(root, 'z.svg'));
+    execFileSync('mkfifo', [join(root, 'p.svg')]);
+    symlinkSync(outside, join(root, 'linked-folder'));
+    writeFileSync(join(root, 'ok.svg'), svg('ok'));
+    // A malformed summary one folder down: its entries are skipped, not read.
+    mkdirSync(join(root, 'm'));
+    writeFileSync(join(root, 'm', 'summary.json'), JSON.stringify({ figure: 'x', figures: [{}, { name: 'dot', svg: '.' }] }));
+    const { path } = writeReport(root);
+    const html = readFileSync(path, 'utf8');
+    expect(html).not.toContain('SECRET-CONTENT');
+    expect(html).not.toContain(Buffer.from('SECRET-CONTENT').toString('base64'));
+    const input = gatherReport(root);
+    expect(input.loose.map((f) => f.path)).toEqual(['ok.svg']);
+    expect(input.reproductions.find((r) => r.summary.figure === 'fig1-right')?.figures).toEqual({});
   });
 });

@@ -1,7 +1,7 @@
 // `giantstep report`: gathers a folder's reproductions (summary.json + figures, in the folder or one level
 // down) and any other SVG figures into one self-contained HTML page.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { checkOutPath, writeAtomic } from '../files';
 import type { ReproductionSummary } from '../reproduce';
 import { FIGURE_NAMES, SUMMARY_FILE } from '../reproduce';
@@ -9,15 +9,46 @@ import { version } from '../version';
 import type { LooseFigure, ReportInput } from './html';
 import { renderReport } from './html';
 
-function readSummary(dir: string): ReproductionSummary | undefined {
-  const path = join(dir, SUMMARY_FILE);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ReproductionSummary) : undefined;
+/** Largest file the report reads: a figure or a summary is far smaller; a larger one is not ours. */
+const MAX_READ_BYTES = 64 << 20;
+
+/**
+ * The text of `path` when it is a regular file (not a link, device, pipe or folder) of at most
+ * MAX_READ_BYTES inside `root`; undefined otherwise. A summary.json listing `f.svg → /etc/passwd`, or a
+ * loose `z.svg → /dev/zero` or FIFO, must not reach the page or hang the report.
+ */
+function readInside(root: string, path: string): string | undefined {
+  try {
+    const st = lstatSync(path);
+    if (!st.isFile() || st.size > MAX_READ_BYTES) return undefined;
+    const top = realpathSync(root);
+    const real = realpathSync(dirname(path));
+    if (real !== top && !real.startsWith(top + sep)) return undefined;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
+function readSummary(root: string, dir: string): ReproductionSummary | undefined {
+  const text = readInside(root, join(dir, SUMMARY_FILE));
+  if (text === undefined) return undefined;
+  try {
+    const summary = JSON.parse(text) as ReproductionSummary;
+    if (!summary || typeof summary !== 'object' || !Array.isArray(summary.figures)) return undefined;
+    // Entries without a string name and figure file are left out, not read.
+    summary.figures = summary.figures.filter((f) => f && typeof f === 'object' && typeof f.svg === 'string' && typeof f.name === 'string');
+    return summary;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Real subfolders (a link to a folder is not followed). */
 const subfolders = (dir: string) =>
   readdirSync(dir)
     .map((f) => join(dir, f))
-    .filter((p) => statSync(p).isDirectory())
+    .filter((p) => lstatSync(p).isDirectory())
     .sort();
 
 function svgFiles(dir: string): string[] {
@@ -27,16 +58,22 @@ function svgFiles(dir: string): string[] {
     .sort();
 }
 
-function looseFigure(root: string, svgPath: string): LooseFigure {
-  const specPath = svgPath.replace(/\.svg$/, '.vl.json');
+function looseFigure(root: string, svgPath: string): LooseFigure | undefined {
+  const svg = readInside(root, svgPath);
+  if (svg === undefined) return undefined;
+  const specText = readInside(root, svgPath.replace(/\.svg$/, '.vl.json'));
   let title = relative(root, svgPath);
   let caption: string[] = [];
-  if (existsSync(specPath)) {
-    const t = JSON.parse(readFileSync(specPath, 'utf8')).title;
-    if (typeof t === 'string') title = t;
-    else if (t) [title, caption] = [t.text ?? title, t.subtitle ?? []];
+  if (specText !== undefined) {
+    try {
+      const t = JSON.parse(specText).title;
+      if (typeof t === 'string') title = t;
+      else if (t) [title, caption] = [typeof t.text === 'string' ? t.text : title, Array.isArray(t.subtitle) ? t.subtitle.map(String) : []];
+    } catch {
+      // A broken spec leaves the figure with its path as title.
+    }
   }
-  return { path: relative(root, svgPath), svg: readFileSync(svgPath, 'utf8'), title, caption };
+  return { path: relative(root, svgPath), svg, title, caption };
 }
 
 /** Everything the report shows, gathered from `dir`. */
@@ -46,18 +83,22 @@ export function gatherReport(dir: string): ReportInput {
   const reproductions: ReportInput['reproductions'] = [];
   const loose: LooseFigure[] = [];
   for (const folder of folders) {
-    const summary = readSummary(folder);
+    const summary = readSummary(dir, folder);
     const listed = new Set(summary?.figures.map((f) => join(folder, f.svg)) ?? []);
     if (summary) {
       const figures: Record<string, string> = {};
       for (const f of summary.figures) {
         // Only a figure file inside its folder: a summary.json must not pull other files into the page.
-        const inside = typeof f.svg === 'string' && typeof f.name === 'string' && !isAbsolute(f.svg) && !f.svg.split(/[\\/]/).includes('..');
-        if (inside && existsSync(join(folder, f.svg))) figures[f.name] = readFileSync(join(folder, f.svg), 'utf8');
+        const inside = !isAbsolute(f.svg) && !f.svg.split(/[\\/]/).includes('..');
+        const svg = inside ? readInside(dir, join(folder, f.svg)) : undefined;
+        if (svg !== undefined) figures[f.name] = svg;
       }
       reproductions.push({ summary, dir: relative(dir, folder) || '.', figures });
     }
-    for (const svg of svgFiles(folder)) if (!listed.has(svg)) loose.push(looseFigure(dir, svg));
+    for (const svg of svgFiles(folder)) {
+      const figure = listed.has(svg) ? undefined : looseFigure(dir, svg);
+      if (figure) loose.push(figure);
+    }
   }
   const order = (s: ReproductionSummary) => (FIGURE_NAMES.includes(s.figure) ? FIGURE_NAMES.indexOf(s.figure) : FIGURE_NAMES.length);
   reproductions.sort((a, b) => order(a.summary) - order(b.summary));
