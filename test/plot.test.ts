@@ -96,7 +96,10 @@ describe('plotRecords', () => {
     const spec = plotRecords(records, { x: 'kappa', y: ['testError'], theory, pool: ['steps'] });
     const rows = (spec.data as { values: Record<string, unknown>[] }).values;
     expect(rows.filter((v) => v.layer === 'theory').map((v) => v.y)).toEqual([0.9, 0.4]);
-    expect(() => plotRecords(records, { x: 'kappa', y: ['bogus'] })).toThrow(/no record has numbers at both kappa and bogus/);
+    expect(() => plotRecords(records, { x: 'kappa', y: ['bogus'] })).toThrow(/^y: no record has a number at bogus$/);
+    // The field at fault is named, with the nearest one the records have.
+    expect(() => plotRecords(records, { x: 'kapa', y: ['testError'] })).toThrow(/^x: no record has a number at kapa; did you mean kappa\?$/);
+    expect(() => plotRecords(records, { x: 'kappa', y: ['testEror'] })).toThrow(/^y: no record has a number at testEror; did you mean testError\?$/);
   });
 });
 

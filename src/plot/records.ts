@@ -137,7 +137,16 @@ export function plotRecords(all: unknown[], options: RecordPlotOptions): VegaLit
     return ys.length > 1 ? (s ? `${y.text}, ${s}` : y.text) : s || y.text;
   };
   const measured = ys.flatMap((y) => measuredPoints(records, x, y, seriesName(y), error));
-  if (measured.length === 0) throw new Error(`no record has numbers at both ${x.text} and ${ys.map((y) => y.text).join(', ')}`);
+  if (measured.length === 0) {
+    // Blame the field that no record has, and suggest the nearest one a record does have.
+    for (const [flag, field] of [['x', x] as const, ...ys.map((y) => ['y', y] as const)]) {
+      if (!records.some((r) => numberOf(field, r) !== undefined)) {
+        const hint = nearestField(field.path.replace(/^config\./, ''), records);
+        throw new ConfigError(flag, `no record has a number at ${field.text}${hint ? `; did you mean ${hint}?` : ''}`);
+      }
+    }
+    throw new Error(`no record has numbers at both ${x.text} and ${ys.map((y) => y.text).join(', ')}`);
+  }
   // Every point averages the seeds of one (series, x) and nothing else nobody named.
   const pointOf = (r: unknown) => JSON.stringify([series ? (series.get(r) ?? null) : null, x.get(r) ?? null]);
   const pooled = checkPooling(
@@ -189,4 +198,27 @@ export function plotRecords(all: unknown[], options: RecordPlotOptions): VegaLit
     theory,
     baselines,
   });
+}
+
+/** The config field or top-level result field closest to `name` (at most two edits away), if any. */
+function nearestField(name: string, records: unknown[]): string | undefined {
+  const first = records[0] as { config?: Record<string, unknown> } & Record<string, unknown>;
+  const names = [...Object.keys(first?.config ?? {}), ...Object.keys(first ?? {}).filter((k) => k !== 'config')];
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of names) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best === name ? undefined : best;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
 }
