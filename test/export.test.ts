@@ -68,6 +68,20 @@ describe('flatTable', () => {
     expect(col('testError').values).toEqual([null, 1, null, 0.75]);
   });
 
+  it('per step: runs that differ only in steps share their first steps, and each computed step is one row', () => {
+    // A sweep over steps = 1, 2: one engine run cut into two lines. Step 1 comes from the 1-step line, whose
+    // final readout gives its test error; step 2 from the 2-step line.
+    const two = record('two', 1, 0.75);
+    const one = record('one', 1, 0.9, { config: { ...two.config, steps: 1 } as never });
+    one.steps = [{ ...two.steps![0], testError: 0.9 }];
+    const t = flatTable([two, one], { perStep: true });
+    const col = (name: string) => t.columns.find((c) => c.name === name)!;
+    expect(t.rows).toBe(2);
+    expect(col('step').values).toEqual([1, 2]);
+    expect(col('key').values).toEqual(['one', 'two']);
+    expect(col('testError').values).toEqual([0.9, 0.75]);
+  });
+
   it('metrics: reducers and labels as in plot; a path no run has, or a duplicate name, is refused naming metric', () => {
     const t = flatTable(records, { metrics: ['meanAbs(steps.-1.overlap.meanAbsCos.*)'] });
     expect(t.columns.at(-1)).toMatchObject({ name: 'meanAbs(steps.-1.overlap.meanAbsCos.*)', type: 'float64', values: [0.35, 0.35, 0.35] });

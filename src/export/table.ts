@@ -93,10 +93,37 @@ interface Row {
   step?: unknown;
 }
 
+/**
+ * One row per computed step. Runs that differ only in `steps` (a sweep over steps = 1..6, one engine run
+ * cut into six lines) share their first steps: each is emitted once, from the run that stopped there (whose
+ * readout is the final one) or else the first that has it, so a group_by("step") counts every step once.
+ */
+function stepRows(records: SweepRecord[]): Row[] {
+  const chosen = new Map<string, Row>();
+  const order: string[] = [];
+  for (const record of records) {
+    if (!record.steps?.length) {
+      order.push(record.key);
+      chosen.set(record.key, { record });
+      continue;
+    }
+    const { steps: _steps, ...shared } = record.config as unknown as Record<string, unknown>;
+    const run = JSON.stringify(shared, Object.keys(shared).sort());
+    for (const step of record.steps) {
+      const id = `${run}\u0000${(step as { step?: unknown }).step}`;
+      const held = chosen.get(id);
+      const last = record.config.steps === (step as { step?: unknown }).step;
+      if (!held) {
+        order.push(id);
+        chosen.set(id, { record, step });
+      } else if (last && held.record.config.steps !== (step as { step?: unknown }).step) chosen.set(id, { record, step });
+    }
+  }
+  return order.map((id) => chosen.get(id)!);
+}
+
 export function flatTable(records: SweepRecord[], options: TableOptions = {}): FlatTable {
-  const rows: Row[] = options.perStep
-    ? records.flatMap((record) => (record.steps?.length ? record.steps.map((step) => ({ record, step })) : [{ record }]))
-    : records.map((record) => ({ record }));
+  const rows: Row[] = options.perStep ? stepRows(records) : records.map((record) => ({ record }));
   const columns: Column[] = [];
   const add = (name: string, type: ColumnType, get: (row: Row, i: number) => unknown) => {
     if (columns.some((c) => c.name === name)) throw new ConfigError('metric', `column ${name} is already in the table: name the metric (label=path)`);
