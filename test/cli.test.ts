@@ -73,6 +73,10 @@ describe('giantstep CLI', () => {
     for (const key of ['mean', 'variance', 'c1', 'c2', 'informationExponents']) expect(j).toHaveProperty(key);
     const a = await giantstep('describe', '--activation', 'erf', '--json');
     expect(JSON.parse(a.stdout).mu[1]).toBeCloseTo(2 / Math.sqrt(3 * Math.PI), 9);
+    // A target and --activation together: refused, not the target silently ignored.
+    const both = await giantstep('describe', 'T-B', '--activation', 'relu');
+    expect([both.code, both.stderr.split('\n').filter(Boolean).length]).toEqual([2, 1]);
+    expect(both.stderr).toMatch(/^giantstep: activation: describe takes a target or --activation, not both/);
     const out = join(dir, 'curve.json');
     expect((await giantstep('theory', 'one-step', '--alpha', '1,4', '--target', 'T-B', '--out', out)).code).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).points).toHaveLength(2);

@@ -31,9 +31,10 @@ pub struct ExpressionActivation {
 pub const NAMES: &str = "relu, tanh, erf, sigmoid, softplus, gelu, He1..He12, or an expression in x";
 
 impl Activation {
-    pub fn parse(name: &str) -> Result<Self> {
+    /// A named activation (any case, e.g. Relu, HE3), or None for anything else.
+    fn named(name: &str) -> Option<Self> {
         let lower = name.trim().to_ascii_lowercase();
-        Ok(match lower.as_str() {
+        Some(match lower.as_str() {
             "relu" => Activation::Relu,
             "tanh" => Activation::Tanh,
             "erf" => Activation::Erf,
@@ -42,26 +43,33 @@ impl Activation {
             "gelu" => Activation::Gelu,
             _ => match lower.strip_prefix("he").and_then(|k| k.parse::<usize>().ok()) {
                 Some(k) if (1..=12).contains(&k) => Activation::Hermite(k),
-                _ if name.contains('x') => {
-                    let value = expr::parse_in_x(name)?;
-                    let derivative = value.derivative_checked(0, "activation")?;
-                    check_finite_on_line(&value, &derivative)?;
-                    let act = Activation::Expression(Arc::new(ExpressionActivation {
-                        source: name.to_string(),
-                        value,
-                        derivative,
-                    }));
-                    act.check_moments()?;
-                    act
-                }
-                _ => {
-                    return Err(Error::invalid(
-                        "activation",
-                        format!("unknown activation '{}'; choose one of {NAMES}", name.escape_debug()),
-                    ))
-                }
+                _ => return None,
             },
         })
+    }
+
+    /// The canonical spelling of a named activation (relu for Relu), so that one activation is one run key.
+    pub fn canonical_name(name: &str) -> Option<String> {
+        Self::named(name).map(|a| a.name())
+    }
+
+    pub fn parse(name: &str) -> Result<Self> {
+        if let Some(named) = Self::named(name) {
+            return Ok(named);
+        }
+        if !name.contains('x') {
+            return Err(Error::invalid(
+                "activation",
+                format!("unknown activation '{}'; choose one of {NAMES}", name.escape_debug()),
+            ));
+        }
+        let value = expr::parse_in_x(name)?;
+        let derivative = value.derivative_checked(0, "activation")?;
+        check_finite_on_line(&value, &derivative)?;
+        let act =
+            Activation::Expression(Arc::new(ExpressionActivation { source: name.to_string(), value, derivative }));
+        act.check_moments()?;
+        Ok(act)
     }
 
     pub fn name(&self) -> String {

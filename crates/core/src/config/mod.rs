@@ -279,6 +279,10 @@ impl Config {
         if self.symmetric && self.p % 2 == 1 {
             return Err(Error::invalid("symmetric", "symmetric init pairs neurons: p must be even"));
         }
+        // One activation, one run key: Relu and relu resolve alike.
+        if let Some(name) = crate::activation::Activation::canonical_name(&self.activation) {
+            self.activation = name;
+        }
         self.learning_rate = Some(self.eta_value());
         self.sampler = self.resolve_sampler()?;
         Ok(self)
@@ -468,6 +472,16 @@ mod tests {
 
     fn cfg(json: &str) -> Result<Config> {
         Config::from_json(json)?.resolve()
+    }
+
+    /// A named activation resolves to its canonical spelling, so Relu and relu are one run (one key);
+    /// an expression in x is kept as written.
+    #[test]
+    fn named_activations_resolve_to_one_spelling() {
+        for (given, resolved) in [("Relu", "relu"), ("TANH", "tanh"), ("he3", "He3"), (" gelu ", "gelu"), ("x*tanh(x)", "x*tanh(x)")] {
+            let c = cfg(&format!(r#"{{"d":16,"p":8,"n":32,"activation":"{given}"}}"#)).unwrap();
+            assert_eq!(c.activation, resolved, "{given}");
+        }
     }
 
     #[test]
