@@ -114,4 +114,16 @@ describe('never pool silently', () => {
     );
     expect(w.code).toBe(0);
   });
+
+  it('--baselines follows the series, and is flat against a steps axis (the issue\'s case)', () => {
+    const data = records()
+      .filter((r) => r.config.preprocess === 'train')
+      .map((r) => ({ ...r, baselines: { randomFeatures: { testError: r.config.kappa === 1.5 ? 1.032 : 1.004, trainError: 0 }, linearKernel: { testError: 1 } } }));
+    const spec = plotRecords(data as SweepRecord[], { x: 'steps', y: ['testError'], series: 'kappa', baselines: true });
+    const values = (spec.data as { values: { layer: string; x?: number; y: number; series: string }[] }).values;
+    const rf = values.filter((v) => v.series.startsWith('random features'));
+    // One flat line per kappa at its own value, no point pooled over kappa at x = 1.
+    expect(new Set(rf.map((v) => `${v.series}: ${v.y}`))).toEqual(new Set(['random features + linear part, kappa = 1.5: 1.032', 'random features + linear part, kappa = 2: 1.004']));
+    expect(rf.every((v) => v.layer !== 'measured')).toBe(true);
+  });
 });

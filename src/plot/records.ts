@@ -178,7 +178,20 @@ export function plotRecords(all: unknown[], options: RecordPlotOptions): VegaLit
     };
     const preprocess = new Set(once.map(preprocessOf));
     const label = preprocess.size === 1 ? randomFeaturesLabel([...preprocess][0]) : 'random features (+ linear part where pre-processed)';
-    measured.push(...measuredPoints(once, x, parseField('baselines.randomFeatures.testError'), () => label, error));
+    const rf = parseField('baselines.randomFeatures.testError');
+    // Random features follow the series (but not a steps series: W₀ has taken no step), and against a
+    // steps axis they are flat: the readout on W₀ does not change with the number of steps.
+    const isSteps = (f: FieldPath) => f.path === 'steps' || f.path === 'config.steps';
+    const bySeries = series !== undefined && !isSteps(series);
+    const rfSeries = (r: unknown) => (bySeries ? `${label}, ${series.text} = ${series.get(r) ?? 'n/a'}` : label);
+    if (isSteps(x)) {
+      const groups = new Map<string, number[]>();
+      for (const r of once) {
+        const v = numberOf(rf, r);
+        if (v !== undefined) groups.set(rfSeries(r), [...(groups.get(rfSeries(r)) ?? []), v]);
+      }
+      for (const [name, values] of groups) baselines.push({ y: sampleStats(values).mean, series: name });
+    } else measured.push(...measuredPoints(once, x, rf, rfSeries, error));
     const lk = records.map((r) => numberOf(parseField('baselines.linearKernel.testError'), r)).filter((v): v is number => v !== undefined);
     if (lk.length) baselines.push({ y: sampleStats(lk).mean, series: 'linear kernel' });
   }
