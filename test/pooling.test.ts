@@ -126,4 +126,14 @@ describe('never pool silently', () => {
     expect(new Set(rf.map((v) => `${v.series}: ${v.y}`))).toEqual(new Set(['random features + linear part, kappa = 1.5: 1.032', 'random features + linear part, kappa = 2: 1.004']));
     expect(rf.every((v) => v.layer !== 'measured')).toBe(true);
   });
+
+  it('a theory file computed for one config is drawn with its own series, not joined with the others', () => {
+    const data = records().filter((r) => r.config.preprocess === 'train');
+    const curve = (kappa: number, y: number) => ({ config: { kappa }, steps: [1, 2].map((step) => ({ step, testError: y - 0.1 * step })) });
+    const theory = [curve(1.5, 1.1), curve(2, 1.0)].map((c) => ({ curve: c, x: 'step', y: 'testError', label: 'theory: testError' }));
+    const spec = plotRecords(data as SweepRecord[], { x: 'steps', y: ['testError'], series: 'kappa', theory });
+    const lines = (spec.data as { values: { layer: string; y: number; series: string }[] }).values.filter((v) => v.layer === 'theory');
+    expect(lines.filter((v) => v.series === 'kappa = 1.5').map((v) => v.y)).toEqual([1.0, 0.9].map((v) => expect.closeTo(v, 12)));
+    expect(lines.filter((v) => v.series === 'kappa = 2').map((v) => v.y)).toEqual([0.9, 0.8].map((v) => expect.closeTo(v, 12)));
+  });
 });

@@ -159,8 +159,12 @@ export function plotRecords(all: unknown[], options: RecordPlotOptions): VegaLit
   const theory: CurvePoint[] = (options.theory ?? []).flatMap((t) => {
     const tx = parseField(t.x);
     const ty = parseField(t.y);
+    // A theory answer computed for one config (theory overlaps, error) belongs to that config's series:
+    // it takes the series' name, so it gets its colour and is not joined with another series' curve.
+    const own = series ? series.get(t.curve) : undefined;
+    const label = own !== undefined && ys.length === 1 ? seriesName(ys[0])({ config: (t.curve as { config?: unknown }).config }) : t.label;
     const points = theoryPoints(t.curve)
-      .map((p) => ({ x: numberOf(tx, p), y: numberOf(ty, p), series: t.label }))
+      .map((p) => ({ x: numberOf(tx, p), y: numberOf(ty, p), series: label }))
       .filter((p): p is CurvePoint => p.x !== undefined && p.y !== undefined);
     if (points.length === 0) throw new Error(`theory curve '${t.label}': no point has numbers at ${t.x} and ${t.y}`);
     return points.sort((a, b) => a.x - b.x);
