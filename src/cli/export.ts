@@ -1,8 +1,8 @@
 // `giantstep export`: results files to a flat CSV or Parquet table, one row per run or per run × step.
 import { Command } from 'commander';
 import { exportFormat, exportResults } from '../export';
-import { version } from '../version';
 import { checkNotAnInput } from '../files';
+import { version } from '../version';
 import { checkOutPath, writeAtomic } from './io';
 
 const collect = (v: string, previous: string[] = []) => [
