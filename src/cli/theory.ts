@@ -41,7 +41,7 @@ export function theoryCommand(): Command {
   );
   const overlaps = new Command('overlaps')
     .description(
-      "the deterministic (M, Q) recursion for a run config (the flags of `run`); steps shaped like run results. It models fresh batches, preprocess none or hermite, normalize none (refuses other settings; the answer's `models` says what it models) and has no readout",
+      "the deterministic (M, Q) recursion for a run config (the flags of `run`); steps shaped like run results. It models fresh batches, preprocess none or hermite, normalize none (refuses other settings; the answer's `models` says what it models) and has no readout. p ≤ 512: the Monte Carlo holds samples × (p + 8) ≤ 2^25 numbers, so the default 200,000 samples fit p ≤ 159; give fewer --samples beyond",
     )
     .option('--config <file>', 'JSON config file')
     .option('--preset <name>', 'named protocol')
