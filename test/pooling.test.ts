@@ -2,7 +2,7 @@
 // in a field nobody named, name it with its values and the fixes, and name what they pool when told to.
 // The records are the new user's case: a sweep over kappa × steps × preprocess, 3 seeds, where the two
 // preprocessings give different errors (1.020 and 1.108).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -115,15 +115,20 @@ describe('never pool silently', () => {
     expect(w.code).toBe(0);
   });
 
-  it('--baselines follows the series, and is flat against a steps axis (the issue\'s case)', () => {
+  it("--baselines follows the series, and is flat against a steps axis (the issue's case)", () => {
     const data = records()
       .filter((r) => r.config.preprocess === 'train')
-      .map((r) => ({ ...r, baselines: { randomFeatures: { testError: r.config.kappa === 1.5 ? 1.032 : 1.004, trainError: 0 }, linearKernel: { testError: 1 } } }));
+      .map((r) => ({
+        ...r,
+        baselines: { randomFeatures: { testError: r.config.kappa === 1.5 ? 1.032 : 1.004, trainError: 0 }, linearKernel: { testError: 1 } },
+      }));
     const spec = plotRecords(data as SweepRecord[], { x: 'steps', y: ['testError'], series: 'kappa', baselines: true });
     const values = (spec.data as { values: { layer: string; x?: number; y: number; series: string }[] }).values;
     const rf = values.filter((v) => v.series.startsWith('random features'));
     // One flat line per kappa at its own value, no point pooled over kappa at x = 1.
-    expect(new Set(rf.map((v) => `${v.series}: ${v.y}`))).toEqual(new Set(['random features + linear part, kappa = 1.5: 1.032', 'random features + linear part, kappa = 2: 1.004']));
+    expect(new Set(rf.map((v) => `${v.series}: ${v.y}`))).toEqual(
+      new Set(['random features + linear part, kappa = 1.5: 1.032', 'random features + linear part, kappa = 2: 1.004']),
+    );
     expect(rf.every((v) => v.layer !== 'measured')).toBe(true);
   });
 
@@ -135,5 +140,31 @@ describe('never pool silently', () => {
     const lines = (spec.data as { values: { layer: string; y: number; series: string }[] }).values.filter((v) => v.layer === 'theory');
     expect(lines.filter((v) => v.series === 'kappa = 1.5').map((v) => v.y)).toEqual([1.0, 0.9].map((v) => expect.closeTo(v, 12)));
     expect(lines.filter((v) => v.series === 'kappa = 2').map((v) => v.y)).toEqual([0.9, 0.8].map((v) => expect.closeTo(v, 12)));
+  });
+
+  it('one reader for every command: a run result is one record, a file with no result records is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'giantstep-reader-'));
+    const run = join(dir, 'run.json');
+    const made = await giantstep('run', '--d', '32', '--p', '16', '--n', '64', '--n-test', '200', '--out', run);
+    expect(made.code).toBe(0);
+    const s = await giantstep('summarize', run, '--json');
+    expect([s.code, s.stderr]).toEqual([0, '']);
+    expect(JSON.parse(s.stdout).groups).toEqual([expect.objectContaining({ count: 1 })]);
+    const e = await giantstep('export', run, '--out', join(dir, 't.csv'), '--quiet');
+    expect(e.code).toBe(0);
+    expect(readFileSync(join(dir, 't.csv'), 'utf8').trim().split('\n')).toHaveLength(2);
+    const p = await giantstep('plot', run, '--x', 'd', '--y', 'testError', '--out', join(dir, 'f.svg'));
+    expect(p.code).toBe(0);
+    const junk = join(dir, 'notes.txt');
+    writeFileSync(junk, 'not results\nat all\n');
+    for (const args of [
+      ['summarize', junk],
+      ['export', junk, '--out', join(dir, 'j.csv')],
+      ['plot', junk, '--x', 'kappa', '--y', 'testError', '--out', join(dir, 'j.svg')],
+    ]) {
+      const r = await giantstep(...args);
+      expect([r.code, r.stderr.trim().split('\n').length], args[0]).toEqual([2, 1]);
+      expect(r.stderr, args[0]).toContain(`files: ${junk} holds no result records`);
+    }
   });
 });

@@ -2,10 +2,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config';
 import { parseField } from '../plot/fields';
-import { readRecords, uniqueRuns } from '../plot/jsonl';
 import { plotRecords } from '../plot/records';
 import type { FigureFormat } from '../plot/render';
 import { figureTarget, writeFigure } from '../plot/render';
+import { mergeResults } from '../sweep';
 import { readJsonFile } from './io';
 import { positiveNumberArg } from './options';
 
@@ -71,8 +71,9 @@ export function plotCommand(): Command {
     .requiredOption('--out <file>', 'fig.svg or fig.png; repeat for both (the vega-lite spec is saved as fig.vl.json)', collect)
     .action(async (files: string[], o) => {
       const targets = asInputError('out', () => (o.out as string[]).map(figureTarget)); // refused before any work
-      const read = asInputError('results', () => files.flatMap((f) => readRecords(f, (m) => process.stderr.write(`giantstep: ${m}\n`))));
-      const { records, duplicates } = uniqueRuns(read);
+      // The one reader of results files (as summarize, export and merge): a run result counts as one record,
+      // a file with no result records is refused.
+      const { records, duplicates } = mergeResults(files, (m) => process.stderr.write(`giantstep: warning: ${m}\n`));
       if (duplicates > 0) process.stderr.write(`giantstep: warning: ${duplicates} duplicate lines (a run already read, same key) counted once\n`);
       const theoryFiles: string[] = o.theory ?? [];
       const theoryYs: string[] = o.theoryY ?? [];

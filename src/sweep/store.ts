@@ -11,6 +11,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, st
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ConfigError } from '../config';
+import { hashOf } from './key';
 import type { SweepRecord } from './record';
 
 export type Warn = (message: string) => void;
@@ -39,6 +40,21 @@ function recordOf(line: string): SweepRecord | string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
   if (typeof (value as { key?: unknown }).key !== 'string') return 'no "key"';
   return value as SweepRecord;
+}
+
+/** A whole file that is one run's result (`run --out`, pretty-printed JSON) as one record, keyed as a sweep would key it. */
+function runResultOf(text: string): SweepRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const run = value as { config?: unknown; engineVersion?: unknown };
+  if (!run || typeof run !== 'object' || Array.isArray(run) || !run.config || typeof run.config !== 'object' || typeof run.engineVersion !== 'string') {
+    return undefined;
+  }
+  return { key: hashOf(run.config), params: {}, ...(value as object) } as SweepRecord;
 }
 
 const isTornRecord = (line: string) => line.startsWith(RECORD_START) || RECORD_START.startsWith(line);
@@ -79,7 +95,12 @@ function parse(path: string, warn: Warn, strict: boolean): Parsed {
       `${path}:${line} is not a result line (${why}); --out appends only to a giantstep results file: give a new path (the file was not changed)`,
     );
   const records: SweepRecord[] = [];
-  const lines = bytes.toString('utf8').split('\n');
+  const text = bytes.toString('utf8');
+  const lines = text.split('\n');
+  // Readers hold their warnings until they know the file has result lines at all (a pretty-printed run
+  // result would otherwise give a warning per line).
+  const held: string[] = [];
+  const note = strict ? warn : (m: string) => held.push(m);
   const last = lines.length - 1; // the text after the last newline ('' when the file ends with one)
   let tornBytes = 0;
   let missingNewline = false;
@@ -93,12 +114,20 @@ function parse(path: string, warn: Warn, strict: boolean): Parsed {
     }
     if (i === last && isTornRecord(line)) {
       tornBytes = Buffer.byteLength(line, 'utf8');
-      warn(`${path}: dropped a torn last line (${tornBytes} bytes, a run interrupted while its line was written); that run will run again`);
+      note(`${path}: dropped a torn last line (${tornBytes} bytes, a run interrupted while its line was written); that run will run again`);
       return;
     }
     if (strict) throw refuse(i + 1, record);
-    warn(`${path}:${i + 1}: not a result line (${record}); ignored`);
+    note(`${path}:${i + 1}: not a result line (${record}); ignored`);
   });
+  if (!strict && records.length === 0 && text.trim() !== '') {
+    const run = runResultOf(text);
+    if (!run) {
+      throw new ConfigError('files', `${path} holds no result records: give a results file (JSON Lines from sweep or reproduce) or a run result (run --out)`);
+    }
+    return { records: [run], tornBytes: 0, completeBytes: bytes.length, missingNewline: false };
+  }
+  for (const m of held) warn(m);
   // Only a line that is no record is cut: tornBytes counts the bytes after the last newline.
   return { records, tornBytes, completeBytes: bytes.length - tornBytes, missingNewline };
 }
