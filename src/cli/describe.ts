@@ -53,12 +53,18 @@ export function describeCommand(): Command {
   return new Command('describe')
     .description('Hermite coefficients, information exponents, leap index and learnability of a target (or an activation)')
     .argument('[target]', 'preset name or expression over u1..uk, e.g. "u1 + u1*u2"')
-    .option('--activation <name>', 'describe an activation instead of a target: a name (relu, tanh, erf, sigmoid, softplus, gelu, He1..He12) or an expression in x such as "x*tanh(x)"')
+    .option(
+      '--activation <name>',
+      'describe an activation instead of a target: a name (relu, tanh, erf, sigmoid, softplus, gelu, He1..He12) or an expression in x such as "x*tanh(x)"',
+    )
     .option('--json', 'print JSON')
     .action((target: string | undefined, opts: { activation?: string; json?: boolean }) => {
       if (opts.activation !== undefined) {
         if (target !== undefined) {
-          throw new ConfigError('activation', `describe takes a target or --activation, not both: run \`giantstep describe ${JSON.stringify(target.slice(0, 60))}\` and \`giantstep describe --activation ${opts.activation.slice(0, 60)}\` apart`);
+          throw new ConfigError(
+            'activation',
+            `describe takes a target or --activation, not both: run \`giantstep describe ${JSON.stringify(target.slice(0, 60))}\` and \`giantstep describe --activation ${opts.activation.slice(0, 60)}\` apart`,
+          );
         }
         const a = describeActivation(opts.activation);
         process.stdout.write(opts.json ? JSON.stringify(a, null, 2) + '\n' : activationReport(a));

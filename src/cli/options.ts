@@ -75,7 +75,8 @@ export function addConfigOptions(cmd: Command, except: readonly string[] = []): 
     const opt = new Option(`--${flagOf(name)} ${value}`, spec.doc + (shown !== undefined && shown !== null ? ` (default: ${shown})` : ''));
     if (spec.kind === 'enum') opt.choices(spec.choices as unknown as string[]);
     else opt.argParser(parserOf(spec));
-    if (spec.kind === 'bool') opt.preset('true');
+    // A bare boolean flag (--symmetric) is true: commander's own value for an optional argument left out,
+    // without a preset that --help would print as (preset: "true").
     cmd.addOption(opt);
   }
   return cmd;

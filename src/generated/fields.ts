@@ -93,8 +93,8 @@ export const FIELD_TABLE = [
   },
   {
     "default": "relu",
-    "details": "Or an expression in x. `gelu` is x Φ(x).",
-    "doc": "relu, tanh, erf, sigmoid, softplus, gelu, He1..He12",
+    "details": "`gelu` is x Φ(x). A name is stored in its canonical spelling (Relu runs as relu).",
+    "doc": "relu, tanh, erf, sigmoid, softplus, gelu, He1..He12 (any case), or an expression in x such as x*tanh(x)",
     "kind": "string",
     "name": "activation",
     "symbol": "σ"

@@ -112,8 +112,8 @@ pub const FIELDS: &[Field] = &[
         "activation",
         Kind::String,
         "σ",
-        "relu, tanh, erf, sigmoid, softplus, gelu, He1..He12",
-        "Or an expression in x. `gelu` is x Φ(x).",
+        "relu, tanh, erf, sigmoid, softplus, gelu, He1..He12 (any case), or an expression in x such as x*tanh(x)",
+        "`gelu` is x Φ(x). A name is stored in its canonical spelling (Relu runs as relu).",
     ),
     field("eta", number(None, None), "η", "learning rate, or its coefficient c under etaRule", ""),
     field(

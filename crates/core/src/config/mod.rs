@@ -478,7 +478,9 @@ mod tests {
     /// an expression in x is kept as written.
     #[test]
     fn named_activations_resolve_to_one_spelling() {
-        for (given, resolved) in [("Relu", "relu"), ("TANH", "tanh"), ("he3", "He3"), (" gelu ", "gelu"), ("x*tanh(x)", "x*tanh(x)")] {
+        for (given, resolved) in
+            [("Relu", "relu"), ("TANH", "tanh"), ("he3", "He3"), (" gelu ", "gelu"), ("x*tanh(x)", "x*tanh(x)")]
+        {
             let c = cfg(&format!(r#"{{"d":16,"p":8,"n":32,"activation":"{given}"}}"#)).unwrap();
             assert_eq!(c.activation, resolved, "{given}");
         }
