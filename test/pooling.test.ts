@@ -167,4 +167,11 @@ describe('never pool silently', () => {
       expect(r.stderr, args[0]).toContain(`files: ${junk} holds no result records`);
     }
   });
+
+  it('an axis of whole numbers (steps) gets whole-number ticks', () => {
+    const spec = plotRecords(records(), { x: 'steps', y: ['testError'], series: 'kappa', pool: ['preprocess'] });
+    expect(JSON.stringify(spec)).toContain('"tickMinStep":1');
+    const kappa = plotRecords(records(), { x: 'kappa', y: ['testError'], series: 'steps', pool: ['preprocess'] });
+    expect(JSON.stringify(kappa)).not.toContain('tickMinStep');
+  });
 });

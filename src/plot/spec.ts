@@ -138,7 +138,11 @@ export function lineChart(input: LineChartInput): VegaLiteSpec {
   ];
   const width = input.width ?? 440;
   const height = input.height ?? 300;
-  const x = { field: 'x', type: 'quantitative', title: axisTitleLines(input.x.title, width), scale: scaleOf(input.x), axis: { tickCount: 8 } };
+  // An axis of whole numbers (steps, widths) gets whole-number ticks, not 0.8 and 1.2.
+  const xs = [...input.measured, ...(input.theory ?? [])].map((p) => p.x);
+  const whole = xs.length > 0 && xs.every((v) => Number.isInteger(v)) && !input.x.log;
+  const xAxis = whole ? { tickCount: 8, tickMinStep: 1, format: 'd' } : { tickCount: 8 };
+  const x = { field: 'x', type: 'quantitative', title: axisTitleLines(input.x.title, width), scale: scaleOf(input.x), axis: xAxis };
   const y = { field: 'y', type: 'quantitative', title: axisTitleLines(input.y.title, height), scale: scaleOf(input.y) };
   const seriesOrder = [...new Set(rows.map((r) => r.series))];
   const color = { field: 'series', type: 'nominal', title: input.seriesTitle, scale: { domain: seriesOrder }, sort: seriesOrder };
