@@ -114,7 +114,7 @@ export const FIELD_TABLE = [
       "sqrt-np"
     ],
     "default": "sqrt-np",
-    "details": "ℓ from `ell`, else `kappa`, else log n / log d. `sqrt-np` with eta = 10 is the single-step notebook; the multi-step notebook's η = 2p at n = d is `p-d` with eta = 2.",
+    "details": "ℓ from `ell`, else `kappa`, else log n / log d. `sqrt-np` with eta = 10 is the single-step notebook; the multi-step notebook's η = 2p at n = d is `p-d` with eta = 2. With several steps, `p-d` at κ > 1.5 makes the first step saturate but the later steps diverge (measured on Figure 1's network, d = 256, p = 86): for multi-step runs at large κ keep η ∝ p (`raw`, or `p-d` with ell 1).",
     "doc": "raw: eta; p-d: eta*p*d^((l-1)/2); sqrt-np: eta*sqrt(n*p)",
     "kind": "enum",
     "name": "etaRule",

@@ -122,7 +122,9 @@ pub const FIELDS: &[Field] = &[
         "",
         "raw: eta; p-d: eta*p*d^((l-1)/2); sqrt-np: eta*sqrt(n*p)",
         "ℓ from `ell`, else `kappa`, else log n / log d. `sqrt-np` with eta = 10 is the single-step notebook; the \
-         multi-step notebook's η = 2p at n = d is `p-d` with eta = 2.",
+         multi-step notebook's η = 2p at n = d is `p-d` with eta = 2. With several steps, `p-d` at κ > 1.5 makes the \
+         first step saturate but the later steps diverge (measured on Figure 1's network, d = 256, p = 86): for \
+         multi-step runs at large κ keep η ∝ p (`raw`, or `p-d` with ell 1).",
     ),
     field(
         "lambda",
