@@ -81,6 +81,7 @@ export function writeAtomic(path: string, data: string | Uint8Array, flag = '--o
   const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   let fd: number | undefined;
   let created = false;
+  const release = deferSignals();
   try {
     // 'wx': O_CREAT | O_EXCL, so a link or file planted at the temp name is never followed or reused.
     fd = openSync(tmp, 'wx', existing ? existing.mode & 0o7777 : 0o666);
@@ -111,5 +112,25 @@ export function writeAtomic(path: string, data: string | Uint8Array, flag = '--o
     if (e instanceof ConfigError) throw e;
     const kept = existing ? 'was left as it was' : 'was not created';
     throw new ConfigError(field, `cannot write ${path}: ${reason(e)}; ${path} ${kept} (no partial file): free space or give another ${flag}`);
+  } finally {
+    release();
   }
+}
+
+/**
+ * While a write is in progress, SIGINT and SIGTERM wait for it: without a listener their default action
+ * kills the process mid-write and leaves the temp file (a 253 MB .tmp- file after Ctrl-C in merge). With
+ * one, the signal is handled once the synchronous write has finished or been undone; the listener, kept
+ * until the next turn of the event loop, then raises the signal again for its usual effect.
+ */
+function deferSignals(): () => void {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const pending = new Set<NodeJS.Signals>();
+  const listener = (signal: NodeJS.Signals) => pending.add(signal);
+  for (const s of signals) process.on(s, listener);
+  return () =>
+    setImmediate(() => {
+      for (const s of signals) process.off(s, listener);
+      for (const s of pending) process.kill(process.pid, s);
+    });
 }
