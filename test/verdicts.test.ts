@@ -66,7 +66,7 @@ describe('one-step-asymptotics verdict', () => {
     expect(verdictOf('one-step-asymptotics', noGain).shown).toBe('no');
   });
 
-  // Property test of the paired equivalence test over random draws, at the full run's 8 seeds and the spread
+  // Property test of the paired equivalence test over random draws, at the full run's 32 seeds and the spread
   // of the paired gaps measured on the quick runs: a curve 2% off must not agree in at least 95% of draws,
   // and one that is right must agree in at least 95%.
   it('refuses a prediction 2% off and accepts a right one, in at least 95% of draws each', () => {
@@ -81,7 +81,7 @@ describe('one-step-asymptotics verdict', () => {
       return (state + 0.5) / 2 ** 31;
     };
     const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-    const draw = (offset: number) => sampleStats(Array.from({ length: 8 }, () => offset + spread * normal()));
+    const draw = (offset: number) => sampleStats(Array.from({ length: 32 }, () => offset + spread * normal()));
     const DRAWS = 2000;
     let offAgrees = 0;
     let rightAgrees = 0;

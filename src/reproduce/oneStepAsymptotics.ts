@@ -43,7 +43,7 @@ export function agreementText(gaps: SampleStats, tolerance = TOLERANCE): string 
 const ALPHAS = [0.2, 0.6, 1.0, 1.4, 1.8, 2.2, 2.6, 3.0];
 // --quick reads out at α = 3 only, where the paired gap's per-run spread is about 0.7% at d = 1000, so 4 seeds decide.
 const QUICK_ALPHAS = [3.0];
-const SEEDS = 8;
+const SEEDS = 32;
 const QUICK_SEEDS = 4;
 
 // n_test = 20000 keeps each run's test-error noise near 1%, so that 2% is decidable with these seeds. --quick
@@ -64,7 +64,7 @@ export const oneStepAsymptotics: Reproduction = {
   name: 'one-step-asymptotics',
   title: 'Test error after one giant step against the readout size: simulation and its prediction',
   description:
-    'The preset osa-one-step (the simulation notebook of Cui et al. 2024): tanh target and student, d = p = 2000, one step on n₀ = 0.5d samples with η = p (η̃ = 1), a = 1/√p, W₀ on the sphere (drawn once), ridge λ = 0.01 on a fresh batch of n = αd samples, α from 0.2 to 3 (8 values), 8 seeds, n_test = 20000; the prediction from `giantstep theory error` on each seed. ' +
+    'The preset osa-one-step (the simulation notebook of Cui et al. 2024): tanh target and student, d = p = 2000, one step on n₀ = 0.5d samples with η = p (η̃ = 1), a = 1/√p, W₀ on the sphere (drawn once), ridge λ = 0.01 on a fresh batch of n = αd samples, α from 0.2 to 3 (8 values), 32 seeds, n_test = 20000; the prediction from `giantstep theory error` on each seed. ' +
     '--quick: d = p = 1000, W₀ redrawn per seed, α = 3, 4 seeds.',
   runSets: (quick) => [
     {
