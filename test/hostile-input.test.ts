@@ -318,9 +318,10 @@ describe('CLI: bad input exits 2, not 1', () => {
   it('plot: unreadable results, a bad --out, no matching numbers: exit 2 naming the field, nothing written', async () => {
     const dir = tmp();
     const results = join(dir, 'r.jsonl');
-    writeFileSync(results, `${JSON.stringify({ config: { kappa: 1 }, testError: 0.5 })}\n`);
+    writeFileSync(results, `${JSON.stringify({ key: 'k', config: { kappa: 1 }, testError: 0.5 })}\n`);
     const before = snapshot(dir);
-    expectRefusal(await giantstep('plot', join(dir, 'missing.jsonl'), '--x', 'kappa', '--y', 'testError', '--out', join(dir, 'f.svg')), 'results:');
+    // plot reads through the one results reader (as summarize, export and merge), which names `files`.
+    expectRefusal(await giantstep('plot', join(dir, 'missing.jsonl'), '--x', 'kappa', '--y', 'testError', '--out', join(dir, 'f.svg')), 'files:');
     expectRefusal(await giantstep('plot', results, '--x', 'kappa', '--y', 'testError', '--out', join(dir, 'f.txt')), 'out:');
     expectRefusal(await giantstep('plot', results, '--x', 'kappa', '--y', 'nothing.here', '--out', join(dir, 'f.svg')), 'y:');
     expectRefusal(await giantstep('plot', results, '--x', 'kappa', '--y', '__proto__', '--out', join(dir, 'f.svg')), 'y:');
