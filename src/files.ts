@@ -8,6 +8,7 @@ import type { Stats } from 'node:fs';
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from './config';
+import { checkNotLocked } from './lock';
 
 /** What a non-regular file is, in words. */
 function kindOf(st: Stats): string {
@@ -71,6 +72,8 @@ export function checkNotAnInput(out: string, inputs: string[], flag = '--out', f
  */
 export function writeAtomic(path: string, data: string | Uint8Array, flag = '--out', field = 'out'): void {
   const existing = checkOutPath(path, flag, field);
+  // A sweep appending to this file would keep writing to the replaced one: its runs would be lost.
+  checkNotLocked(path, field);
   const dir = dirname(path);
   try {
     mkdirSync(dir, { recursive: true });
@@ -91,8 +94,10 @@ export function writeAtomic(path: string, data: string | Uint8Array, flag = '--o
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    // Checked again just before the rename: something other than a regular file put there meanwhile stays.
+    // Checked again just before the rename: something other than a regular file put there meanwhile stays,
+    // and a sweep that started meanwhile keeps its file.
     checkOutPath(path, flag, field);
+    checkNotLocked(path, field);
     renameSync(tmp, path);
   } catch (e) {
     if (fd !== undefined) {

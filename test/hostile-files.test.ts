@@ -4,12 +4,27 @@
 // one file, and refuses plans too large to build. Each refusal: exit 2, one line naming the field, the
 // files on disk unchanged.
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { plotRecords } from '../src/plot';
+import type { SweepRecord } from '../src/sweep';
+import { ResultsFile } from '../src/sweep';
 import { cli, giantstep } from './helpers/cli';
 
 const root = mkdtempSync(join(tmpdir(), 'giantstep-hostile-files-'));
@@ -369,6 +384,51 @@ describe('one sweep at a time per results file; readers count a run once (item 9
     expect(keys).toHaveLength(4);
     expect(new Set(keys).size).toBe(4);
     expect(existsSync(`${out}.lock`)).toBe(false); // released at the end
+  });
+
+  it('every writer respects the lock of the real file: merge, a symbolic link, a hard link', async () => {
+    const out = join(root, 'busy.jsonl');
+    const args = ['sweep', '--d', '256', '--p', '512', '--kappa', '1.6', '--seeds', '40', '--jobs', '1', '--out', out, '--quiet'];
+    const first = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const firstDone = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(`${out}.lock`) && Date.now() < deadline && first.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+    expect(existsSync(`${out}.lock`)).toBe(true);
+    const merge = await giantstep('merge', out, '--out', out);
+    expect([merge.code, oneLine(merge.stderr)]).toEqual([2, expect.stringContaining('is in use by another sweep')]);
+    const link = join(root, 'busy-link.jsonl');
+    symlinkSync(out, link);
+    const viaLink = await giantstep('sweep', '--d', '16', '--p', '8', '--seeds', '1', '--out', link, '--quiet');
+    expect([viaLink.code, oneLine(viaLink.stderr)]).toEqual([2, expect.stringContaining('is in use by another sweep')]);
+    const hard = join(root, 'busy-hard.jsonl');
+    linkSync(out, hard);
+    const viaHard = await giantstep('sweep', '--d', '16', '--p', '8', '--seeds', '1', '--out', hard, '--quiet');
+    expect([viaHard.code, oneLine(viaHard.stderr)]).toEqual([2, expect.stringContaining('hard links')]);
+    unlinkSync(hard);
+    expect(first.exitCode, 'the first sweep was still running during the checks').toBe(null);
+    first.kill('SIGINT');
+    await firstDone;
+    expect(existsSync(`${out}.lock`)).toBe(false);
+  }, 120_000);
+
+  it('a sweep whose file is replaced under it appends to the new file, not to the unlinked one', () => {
+    const out = join(root, 'replaced.jsonl');
+    const line = (key: string) =>
+      ({ key, params: {}, config: { d: 1 }, version: '0', engineVersion: '0', memoryEstimateBytes: 0, timing: { seconds: 0 } }) as unknown as SweepRecord;
+    const warnings: string[] = [];
+    const file = ResultsFile.open(out, (m) => warnings.push(m));
+    file.append(line('a'));
+    // Another writer (ignoring the lock) renames a new file over it, as merge --out did in 0.2.0.
+    writeFileSync(`${out}.new`, `${JSON.stringify(line('a'))}\n${JSON.stringify(line('z'))}\n`);
+    renameSync(`${out}.new`, out);
+    file.append(line('b'));
+    file.close();
+    const keys = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).key);
+    expect(keys).toEqual(['a', 'z', 'b']);
+    expect(warnings.join('\n')).toContain('was replaced while this sweep appended to it');
   });
 
   it('takes over the stale lock of a sweep that was killed', async () => {

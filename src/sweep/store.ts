@@ -7,10 +7,15 @@
 // never run into one file at once. See docs/limits.md.
 
 import type { Stats } from 'node:fs';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ConfigError } from '../config';
+import type { LockOwner } from '../lock';
+import { inUse, liveHolder, lockPathOf, readOwner } from '../lock';
+
+export { checkNotLocked } from '../lock';
+
 import { hashOf } from './key';
 import type { SweepRecord } from './record';
 
@@ -145,34 +150,6 @@ export function readResultsForAppend(path: string, warn: Warn): SweepRecord[] {
   return parse(path, warn, true).records;
 }
 
-interface LockOwner {
-  pid: number;
-  host: string;
-  since: string;
-  token: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readOwner(lockPath: string): LockOwner | undefined {
-  try {
-    const owner = JSON.parse(readFileSync(lockPath, 'utf8'));
-    return Number.isSafeInteger(owner?.pid) && typeof owner.host === 'string' ? owner : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A lock file being written this instant is empty: older than this and still unreadable, it is stale. */
-const UNREADABLE_LOCK_STALE_MS = 10_000;
-
 /** Locks still held by this process, removed on exit (a crash included; kill -9 leaves a stale one). */
 const held = new Map<string, string>();
 let exitHookInstalled = false;
@@ -189,40 +166,20 @@ function releaseLock(lockPath: string): void {
   }
 }
 
-/** Why the lock at `lockPath` is held by a live sweep (undefined when free or stale). */
-function liveHolder(lockPath: string): { owner: LockOwner | undefined; who: string } | undefined {
-  const owner = readOwner(lockPath);
-  if (owner) {
-    if (owner.host === hostname() && !alive(owner.pid)) return undefined;
-  } else {
-    let age: number;
-    try {
-      age = Date.now() - statSync(lockPath).mtimeMs;
-    } catch {
-      return undefined; // no lock
-    }
-    if (age > UNREADABLE_LOCK_STALE_MS) return undefined;
-  }
-  return { owner, who: owner ? `process ${owner.pid} on ${owner.host}, since ${owner.since}` : 'another process' };
-}
-
-const inUse = (path: string, lockPath: string, who: string) =>
-  new ConfigError('out', `${path} is in use by another sweep (${who}; lock ${lockPath}): wait for it to finish, or delete the lock file if that sweep is gone`);
-
-/** Refuses (ConfigError naming --out) a results file another live sweep is appending to; takes nothing. */
-export function checkNotLocked(path: string): void {
-  const lockPath = `${path}.lock`;
-  const holder = liveHolder(lockPath);
-  if (holder) throw inUse(path, lockPath, holder.who);
-}
-
 /**
  * Takes the exclusive lock of a results file: `<file>.lock`, created with O_EXCL, holding the owner's pid
  * and host. A lock whose process is gone (same host, pid not running) is stale and taken over; a live
  * one (or one from another host) is refused with a ConfigError naming the file.
  */
 function acquireLock(path: string): string {
-  const lockPath = `${path}.lock`;
+  const links = existsSync(path) ? statSync(path).nlink : 1;
+  if (links > 1) {
+    throw new ConfigError(
+      'out',
+      `${path} has ${links} hard links: a sweep locks a results file by its one real path, so two names could hold two sweeps; give a file with one name (copy it)`,
+    );
+  }
+  const lockPath = lockPathOf(path);
   const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token };
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -266,6 +223,8 @@ export class ResultsFile {
   private fd: number | undefined;
   private lockPath: string | undefined;
 
+  private warn: Warn = () => {};
+
   private constructor(
     readonly path: string,
     records: SweepRecord[],
@@ -297,6 +256,7 @@ export class ResultsFile {
       }
       file.fd = fd;
       file.lockPath = lockPath;
+      file.warn = warn;
       return file;
     } catch (e) {
       if (fd !== undefined) closeSync(fd);
@@ -307,11 +267,33 @@ export class ResultsFile {
 
   append(record: SweepRecord): void {
     if (this.fd === undefined) throw new Error(`${this.path} is closed`);
+    this.followReplacement();
     const line = Buffer.from(JSON.stringify(record) + '\n', 'utf8');
     let written = 0;
     while (written < line.length) written += writeSync(this.fd, line, written, line.length - written);
     fsyncSync(this.fd);
     this.keys.add(record.key);
+  }
+
+  /**
+   * A writer that ignored the lock may have renamed another file over ours: lines appended to the old
+   * descriptor would go to an unlinked file and be lost. Before each line, the path is checked to still be
+   * our file; if it was replaced, the new file (which must be a results file) is opened and appended to.
+   */
+  private followReplacement(): void {
+    let current: Stats | undefined;
+    try {
+      current = statSync(this.path);
+    } catch {
+      current = undefined;
+    }
+    const mine = fstatSync(this.fd as number);
+    if (current && current.ino === mine.ino && current.dev === mine.dev) return;
+    const { records } = parse(this.path, this.warn, true);
+    closeSync(this.fd as number);
+    this.fd = openSync(this.path, 'a');
+    for (const r of records) this.keys.add(r.key);
+    this.warn(`${this.path} was replaced while this sweep appended to it (another writer ignored its lock); appending to the new file`);
   }
 
   close(): void {
