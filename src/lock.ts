@@ -2,7 +2,7 @@
 // holding its pid and host. Keyed by the real path (links resolved), so a symbolic link to a results file
 // finds the same lock; every writer that replaces a file (merge, export, run --out, any atomic write)
 // checks it first, so nothing replaces a file under a running sweep. See docs/limits.md.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from './config';
@@ -38,9 +38,21 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A lock holds one short JSON line; more than this is not a lock of ours (and /dev/zero must not be read). */
+const MAX_LOCK_BYTES = 4096;
+
 export function readOwner(lockPath: string): LockOwner | undefined {
   try {
-    const owner = JSON.parse(readFileSync(lockPath, 'utf8'));
+    if (!lstatSync(lockPath).isFile()) return undefined;
+    const fd = openSync(lockPath, 'r');
+    const buffer = Buffer.alloc(MAX_LOCK_BYTES);
+    let n: number;
+    try {
+      n = readSync(fd, buffer, 0, MAX_LOCK_BYTES, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const owner = JSON.parse(buffer.subarray(0, n).toString('utf8'));
     return Number.isSafeInteger(owner?.pid) && typeof owner.host === 'string' ? owner : undefined;
   } catch {
     return undefined;

@@ -7,7 +7,20 @@
 // never run into one file at once. See docs/limits.md.
 
 import type { Stats } from 'node:fs';
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ConfigError } from '../config';
@@ -85,14 +98,15 @@ function parse(path: string, warn: Warn, strict: boolean): Parsed {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return none;
     throw new ConfigError('out', `cannot read ${path}: ${(e as Error).message}`);
   }
-  if (strict && !st.isFile()) {
-    throw new ConfigError('out', `${path} is ${kindOf(st)}; --out must be a results file (JSON Lines) or a new path`);
-  }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new ConfigError('out', `cannot read ${path}: ${(e as Error).message}`);
+  const field = strict ? 'out' : 'files';
+  if (!st.isFile()) {
+    // A device, pipe or folder is never read: /dev/zero would never end.
+    throw new ConfigError(
+      field,
+      strict
+        ? `${path} is ${kindOf(st)}; --out must be a results file (JSON Lines) or a new path`
+        : `${path} is ${kindOf(st)}; give a results file (JSON Lines)`,
+    );
   }
   const refuse = (line: number, why: string) =>
     new ConfigError(
@@ -100,24 +114,23 @@ function parse(path: string, warn: Warn, strict: boolean): Parsed {
       `${path}:${line} is not a result line (${why}); --out appends only to a giantstep results file: give a new path (the file was not changed)`,
     );
   const records: SweepRecord[] = [];
-  const text = bytes.toString('utf8');
-  const lines = text.split('\n');
   // Readers hold their warnings until they know the file has result lines at all (a pretty-printed run
   // result would otherwise give a warning per line).
   const held: string[] = [];
   const note = strict ? warn : (m: string) => held.push(m);
-  const last = lines.length - 1; // the text after the last newline ('' when the file ends with one)
   let tornBytes = 0;
   let missingNewline = false;
-  lines.forEach((line, i) => {
+  let blank = true;
+  const size = forEachLine(path, field, (line, i, last) => {
     if (line.trim() === '') return;
+    blank = false;
     const record = recordOf(line);
     if (typeof record !== 'string') {
       records.push(record);
-      if (i === last) missingNewline = true;
+      if (last) missingNewline = true;
       return;
     }
-    if (i === last && isTornRecord(line)) {
+    if (last && isTornRecord(line)) {
       tornBytes = Buffer.byteLength(line, 'utf8');
       note(`${path}: dropped a torn last line (${tornBytes} bytes, a run interrupted while its line was written); that run will run again`);
       return;
@@ -125,16 +138,73 @@ function parse(path: string, warn: Warn, strict: boolean): Parsed {
     if (strict) throw refuse(i + 1, record);
     note(`${path}:${i + 1}: not a result line (${record}); ignored`);
   });
-  if (!strict && records.length === 0 && text.trim() !== '') {
-    const run = runResultOf(text);
+  if (!strict && records.length === 0 && !blank) {
+    const run = size <= MAX_RUN_RESULT_BYTES ? runResultOf(readFileSync(path, 'utf8')) : undefined;
     if (!run) {
       throw new ConfigError('files', `${path} holds no result records: give a results file (JSON Lines from sweep or reproduce) or a run result (run --out)`);
     }
-    return { records: [run], tornBytes: 0, completeBytes: bytes.length, missingNewline: false };
+    return { records: [run], tornBytes: 0, completeBytes: size, missingNewline: false };
   }
   for (const m of held) warn(m);
   // Only a line that is no record is cut: tornBytes counts the bytes after the last newline.
-  return { records, tornBytes, completeBytes: bytes.length - tornBytes, missingNewline };
+  return { records, tornBytes, completeBytes: size - tornBytes, missingNewline };
+}
+
+/** Longest line read: a result line is kilobytes to megabytes; a longer one is not a results file's. */
+const MAX_LINE_BYTES = 256 << 20;
+/** A whole-file run result (run --out) is read only up to this size. */
+const MAX_RUN_RESULT_BYTES = 256 << 20;
+const CHUNK_BYTES = 4 << 20;
+
+/**
+ * Streams the lines of a regular file to `each(line, index, last)`, `last` for the text after the final
+ * newline ('' when the file ends with one), in chunks: no string the size of the file is ever built, so a
+ * results file of gigabytes reads (V8 cannot hold a string over 512 MiB). Returns the bytes read.
+ */
+function forEachLine(path: string, field: string, each: (line: string, index: number, last: boolean) => void): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new ConfigError(field, `cannot read ${path}: ${(e as Error).message}`);
+  }
+  const chunk = Buffer.alloc(CHUNK_BYTES);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let index = 0;
+  let total = 0;
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+      } catch (e) {
+        throw new ConfigError(field, `cannot read ${path}: ${(e as Error).message}`);
+      }
+      if (n === 0) break;
+      total += n;
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl !== -1 && nl < n; nl = chunk.indexOf(10, start)) {
+        const piece = chunk.subarray(start, nl);
+        const line = pendingBytes ? Buffer.concat([...pending, piece]).toString('utf8') : piece.toString('utf8');
+        pending = [];
+        pendingBytes = 0;
+        each(line, index++, false);
+        start = nl + 1;
+      }
+      if (start < n) {
+        pending.push(Buffer.from(chunk.subarray(start, n)));
+        pendingBytes += n - start;
+        if (pendingBytes > MAX_LINE_BYTES) {
+          throw new ConfigError(field, `${path}:${index + 1}: a line longer than ${MAX_LINE_BYTES >> 20} MiB: not a giantstep results file`);
+        }
+      }
+    }
+    each(Buffer.concat(pending).toString('utf8'), index, true);
+  } finally {
+    closeSync(fd);
+  }
+  return total;
 }
 
 /** The result lines of a file (none if it does not exist), skipping a torn last line with a warning. */
