@@ -82,6 +82,18 @@ describe('flatTable', () => {
     expect(col('testError').values).toEqual([0.9, 0.75]);
   });
 
+  it('per step: a crafted array width is neither built nor trusted', () => {
+    const fake = record('fake', 1, 1);
+    (fake.steps![0].overlap as unknown as Record<string, unknown>).meanAbsCos = { length: 1e8 };
+    const t0 = Date.now();
+    const t = flatTable([fake], { perStep: true });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(t.columns.filter((c) => c.name.startsWith('overlap.meanAbsCos.')).length).toBe(2);
+    const wide = record('wide', 1, 1);
+    wide.steps![0].overlap.singularValues = Array.from({ length: 20_000 }, () => 0.1);
+    expect(() => flatTable([wide], { perStep: true })).toThrow(/^files: a step's overlap.singularValues has 20000 entries/);
+  });
+
   it('metrics: reducers and labels as in plot; a path no run has, or a duplicate name, is refused naming metric', () => {
     const t = flatTable(records, { metrics: ['meanAbs(steps.-1.overlap.meanAbsCos.*)'] });
     expect(t.columns.at(-1)).toMatchObject({ name: 'meanAbs(steps.-1.overlap.meanAbsCos.*)', type: 'float64', values: [0.35, 0.35, 0.35] });

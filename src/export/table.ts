@@ -58,6 +58,8 @@ const STEP_SCALARS: [string, ColumnType][] = [
   ['overlap.meanNorm', 'float64'],
 ];
 const STEP_ARRAYS = ['overlap.meanAbsCos', 'overlap.maxAbsCos', 'overlap.fracAbove', 'overlap.singularValues'];
+/** Most target directions a per-step column family can have (targets have a handful; the engine caps k far lower). */
+const MAX_DIRECTIONS = 1024;
 
 function at(value: unknown, path: string): unknown {
   for (const segment of path.split('.')) {
@@ -125,8 +127,10 @@ function stepRows(records: SweepRecord[]): Row[] {
 export function flatTable(records: SweepRecord[], options: TableOptions = {}): FlatTable {
   const rows: Row[] = options.perStep ? stepRows(records) : records.map((record) => ({ record }));
   const columns: Column[] = [];
+  const names = new Set<string>();
   const add = (name: string, type: ColumnType, get: (row: Row, i: number) => unknown) => {
-    if (columns.some((c) => c.name === name)) throw new ConfigError('metric', `column ${name} is already in the table: name the metric (label=path)`);
+    if (names.has(name)) throw new ConfigError('metric', `column ${name} is already in the table: name the metric (label=path)`);
+    names.add(name);
     columns.push({ name, type, values: rows.map((row, i) => cell(get(row, i), type, name)) });
   };
 
@@ -138,8 +142,17 @@ export function flatTable(records: SweepRecord[], options: TableOptions = {}): F
     add('step', 'int64', (r) => at(r.step, 'step'));
     for (const [path, type] of STEP_SCALARS) add(path, type, (r) => at(r.step, path));
     for (const path of STEP_ARRAYS) {
-      const width = rows.reduce((w, r) => Math.max(w, (at(r.step, path) as unknown[] | undefined)?.length ?? 0), 0);
-      for (let j = 0; j < width; j++) add(`${path}.${j}`, 'float64', (r) => (at(r.step, path) as unknown[] | undefined)?.[j]);
+      // One column per target direction: only real arrays count ({"length": 1e8} is not one), and a width
+      // beyond any target's is refused rather than built.
+      const arrayAt = (r: Row) => {
+        const v = at(r.step, path);
+        return Array.isArray(v) ? v : undefined;
+      };
+      const width = rows.reduce((w, r) => Math.max(w, arrayAt(r)?.length ?? 0), 0);
+      if (width > MAX_DIRECTIONS) {
+        throw new ConfigError('files', `a step's ${path} has ${width} entries, more than the ${MAX_DIRECTIONS} target directions a results line can hold`);
+      }
+      for (let j = 0; j < width; j++) add(`${path}.${j}`, 'float64', (r) => arrayAt(r)?.[j]);
     }
   } else {
     for (const [path, type] of RUN_METRICS) add(path, type, (r) => at(r.record, path));
