@@ -434,10 +434,17 @@ describe('one sweep at a time per results file; readers count a run once (item 9
   it('readers refuse devices and pipes in one line instead of reading forever', async () => {
     const fifo = join(root, 'pipe.jsonl');
     spawnSync('mkfifo', [fifo]);
-    for (const [cmd, file] of [['summarize', '/dev/zero'], ['merge', '/dev/zero'], ['summarize', fifo]] as const) {
+    for (const [cmd, file] of [
+      ['summarize', '/dev/zero'],
+      ['merge', '/dev/zero'],
+      ['summarize', fifo],
+    ] as const) {
       const args = cmd === 'merge' ? [cmd, file, '--out', join(root, 'm.jsonl')] : [cmd, file];
       const r = await giantstep(...args);
-      expect([r.code, oneLine(r.stderr)], `${cmd} ${file}`).toEqual([2, expect.stringMatching(/^giantstep: files: .* is a (device|named pipe \(FIFO\)); give a results file/)]);
+      expect([r.code, oneLine(r.stderr)], `${cmd} ${file}`).toEqual([
+        2,
+        expect.stringMatching(/^giantstep: files: .* is a (device|named pipe \(FIFO\)); give a results file/),
+      ]);
     }
   });
 
