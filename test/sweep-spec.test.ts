@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readConfigFile } from '../src/config/file';
 import { ConfigError, resolveConfig } from '../src/index';
 import { normalizeSpec, parseGridFlag, parseSeedsFlag, parseShard, planSweep, readSpecFile, shardJobs, slurmScript } from '../src/sweep';
 import { hashOf } from '../src/sweep/key';
@@ -111,6 +112,21 @@ describe('sweep spec', () => {
     expect(parseGridFlag('initSeed=null,3')).toEqual(['initSeed', [null, 3]]);
     expect(parseSeedsFlag('10')).toBe(10);
     expect(parseSeedsFlag('0,3,7')).toEqual([0, 3, 7]);
+    // 1e9 is no count written in digits: say so, instead of "must be a whole number >= 1".
+    expect(() => parseSeedsFlag('1e9')).toThrow(/^seeds: give a count in digits \(--seeds 10\) or seeds separated by commas .* got "1e9"$/);
+  });
+
+  it('reads spec and config files that start with a UTF-8 byte-order mark', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'giantstep-bom-'));
+    const spec = join(dir, 'spec.json');
+    writeFileSync(spec, `\uFEFF${JSON.stringify({ base: { d: 16 }, grid: { kappa: [1, 2] } })}`);
+    expect(readSpecFile(spec)).toEqual({ base: { d: 16 }, grid: { kappa: [1, 2] } });
+    const yaml = join(dir, 'spec.yaml');
+    writeFileSync(yaml, '\uFEFFbase:\n  d: 16\ngrid:\n  kappa: [1, 2]\n');
+    expect(readSpecFile(yaml)).toEqual({ base: { d: 16 }, grid: { kappa: [1, 2] } });
+    const config = join(dir, 'config.json');
+    writeFileSync(config, `\uFEFF${JSON.stringify({ d: 16, p: 8, n: 32 })}`);
+    expect(readConfigFile(config)).toEqual({ d: 16, p: 8, n: 32 });
   });
 
   it.each([

@@ -53,7 +53,10 @@ export function readBoundedText(path: string, field: string, limit = MAX_INPUT_B
       total += n;
       if (total > limit) throw tooLarge(field, path, limit);
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    // A byte-order mark (editors on Windows write one) is not part of the JSON or YAML text.
+    return Buffer.concat(chunks, total)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
   } finally {
     if (!stdin) closeSync(fd);
   }

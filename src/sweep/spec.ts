@@ -223,7 +223,12 @@ export function parseGridFlag(text: string): [string, AxisValues] {
 
 /** `--seeds 10` (a count) or `--seeds 0,3,7` (a list). */
 export function parseSeedsFlag(text: string): number | number[] {
-  const parse = (v: string) => (/^\s*\d+\s*$/.test(v) ? Number(v) : NaN);
+  const parse = (v: string) => {
+    if (!/^\s*\d{1,15}\s*$/.test(v)) {
+      throw new ConfigError('seeds', `give a count in digits (--seeds 10) or seeds separated by commas (--seeds 0,3,7), got ${JSON.stringify(v.slice(0, 40))}`);
+    }
+    return Number(v);
+  };
   if (!text.includes(',')) return parse(text);
   return text.split(',').map(parse);
 }
