@@ -129,17 +129,21 @@ export function pairedStats(
   return values.length ? sampleStats(values) : undefined;
 }
 
-/** Statistics, over the seeds `where` selects, of the difference between two records' numbers of one seed. */
+/**
+ * Statistics, over seeds, of `combine(a, b)` where a and b are one seed's numbers at `path` in the records
+ * `whereA` and `whereB` select (the difference by default): the seed's runs share W₀ and data.
+ */
 export function seedDifference(
   records: SweepRecord[],
   whereA: (r: SweepRecord) => boolean,
   whereB: (r: SweepRecord) => boolean,
   path: string,
+  combine: (a: number, b: number) => number = (a, b) => a - b,
 ): SampleStats | undefined {
   const bySeed = (where: (r: SweepRecord) => boolean) => new Map(records.filter(where).map((r) => [r.config.seed, numberAt(r, path)] as const));
   const [a, b] = [bySeed(whereA), bySeed(whereB)];
   const values = [...a]
-    .map(([seed, x]) => (x !== undefined && b.get(seed) !== undefined ? x - (b.get(seed) as number) : undefined))
+    .map(([seed, x]) => (x !== undefined && b.get(seed) !== undefined ? combine(x, b.get(seed) as number) : undefined))
     .filter((v): v is number => v !== undefined);
   return values.length ? sampleStats(values) : undefined;
 }

@@ -7,7 +7,6 @@ import { parseField } from '../plot/fields';
 import { measuredPoints } from '../plot/records';
 import type { MeasuredPoint } from '../plot/spec';
 import { lineChart } from '../plot/spec';
-import { sampleStats } from '../plot/stats';
 import type { AxisValues, SweepRecord } from '../sweep';
 import type { Bound } from './analysis';
 import { boundText, fmt, nearest, numberAt, oneDirectionError, pairedStats, seedDifference, statsOf, testBound, valuesOf, verdictOfBounds } from './analysis';
@@ -220,7 +219,7 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
     .map((kk) => ({ what: `κ = ${kk}: error after 6 steps`, stats: err(6, kk)!, bound: oneDir, above: true }));
   const gain: Bound = {
     what: `κ = ${k}: gain of 6 steps over 1, (e₁ − e₆)/e₁ per seed`,
-    stats: pairedStats(records, at(6), 'steps.0.testError', 'testError', (e1, e6) => (e1 - e6) / e1) ?? seedGain(records, at, k),
+    stats: seedDifference(records, at(1), at(6), 'testError', (e1, e6) => (e1 - e6) / e1)!,
     bound: 0.1,
     above: false,
   };
@@ -243,18 +242,6 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
       test: overlapTest,
     },
   };
-}
-
-/** Per seed (e₁ − e₆)/e₁ at κ from the 1-step and 6-step records, when a 6-step record lacks step 1's error. */
-function seedGain(records: SweepRecord[], at: (t: number, kappa?: number) => (r: SweepRecord) => boolean, k: number) {
-  const e1 = new Map(records.filter(at(1, k)).map((r) => [r.config.seed, numberAt(r, 'testError')]));
-  return sampleStats(
-    records
-      .filter(at(6, k))
-      .map((r) => [e1.get(r.config.seed), numberAt(r, 'testError')])
-      .filter((v): v is [number, number] => v[0] !== undefined && v[1] !== undefined)
-      .map(([a, b]) => (a - b) / a),
-  );
 }
 
 function panelReproduction(panel: Panel): Reproduction {
