@@ -113,6 +113,12 @@ describe('never pool silently', () => {
       join(dir, 'f.svg'),
     );
     expect(w.code).toBe(0);
+    // export filters the same way (it averages nothing, so it needs no --pool).
+    const e = await giantstep('export', file, '--where', 'preprocess=train', '--where', 'kappa=2', '--out', join(dir, 't.csv'), '--quiet');
+    expect(e.code).toBe(0);
+    expect(readFileSync(join(dir, 't.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 6);
+    const none = await giantstep('export', file, '--where', 'preprocess=none', '--out', join(dir, 'n.csv'));
+    expect([none.code, none.stderr.trim()]).toEqual([2, 'giantstep: where: no run matches preprocess=none']);
   });
 
   it("--baselines follows the series, and is flat against a steps axis (the issue's case)", () => {

@@ -21,13 +21,18 @@ export function exportCommand(): Command {
     .option('--format <format>', 'csv or parquet (default: from the --out extension)')
     .option('--per-step', "one row per run and step: columns step and the step's errors and overlaps")
     .option('--metric <path>', 'an extra column: a dotted path, reducer or label=path as in `plot` (repeatable, or comma-separated)', collect)
+    .option(
+      '--where <field=values>',
+      'keep only runs whose field has one of these comma-separated values (repeatable; all must match)',
+      (v: string, previous: string[] = []) => [...previous, v],
+    )
     .option('--quiet', 'no summary line on stderr')
     .action((files: string[], opts) => {
       const format = exportFormat(opts.out, opts.format);
       checkOutPath(opts.out);
       checkNotAnInput(opts.out, files);
       const warn = (m: string) => process.stderr.write(`giantstep: warning: ${m}\n`);
-      const { table, bytes } = exportResults(files, format, { perStep: opts.perStep, metrics: opts.metric, version }, warn);
+      const { table, bytes } = exportResults(files, format, { perStep: opts.perStep, metrics: opts.metric, version, where: opts.where }, warn);
       writeAtomic(opts.out, bytes);
       if (!opts.quiet) process.stderr.write(`export: ${table.rows} rows × ${table.columns.length} columns → ${opts.out} (${format})\n`);
     });

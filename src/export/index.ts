@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ConfigError } from '../config';
+import { whereFilter } from '../pooling';
 import { mergeResults } from '../sweep';
 import { toCsv } from './csv';
 import { toParquet } from './parquet';
@@ -33,10 +34,12 @@ export function exportFormat(out: string, format?: string): ExportFormat {
 export function exportResults(
   paths: string[],
   format: ExportFormat,
-  options: TableOptions & { version: string },
+  options: TableOptions & { version: string; where?: string[] },
   warn: (message: string) => void = () => {},
 ): { table: FlatTable; bytes: Uint8Array | string } {
-  const { records } = mergeResults(paths.map(resultsPath), warn);
+  const { records: all } = mergeResults(paths.map(resultsPath), warn);
+  const records = all.filter(whereFilter(options.where));
+  if (options.where?.length && records.length === 0) throw new ConfigError('where', `no run matches ${options.where.join(' and ')}`);
   const table = flatTable(records, options);
   const bytes =
     format === 'csv' ? toCsv(table) : toParquet(table, { 'giantstep.version': options.version, 'giantstep.rows': options.perStep ? 'run x step' : 'run' });
