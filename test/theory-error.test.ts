@@ -77,6 +77,8 @@ describe('theory error against paired simulation (d = 1000, 5 seeds, 3 readout s
       [{ preset: 'osa-one-step', preprocess: 'train' }, 'preprocess'],
       [{ preset: 'osa-one-step', initW: 'gaussian' }, 'initW'],
       [{ preset: 'osa-one-step', p: 9000 }, 'p'],
+      // Three p × d matrices of 2^28 entries at most: a huge d is refused by name, not an aborted allocation.
+      [{ preset: 'osa-one-step', d: 200000, p: 2000 }, 'd'],
       // As run refuses it: the step itself overflows (0.2.0 answered testError null, exit 0).
       [{ preset: 'osa-one-step', d: 200, p: 200, eta: 1e300 }, 'eta'],
     ];

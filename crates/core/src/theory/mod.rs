@@ -373,6 +373,9 @@ fn error_curve(config: Config, alpha_readout: Vec<f64>) -> Result<Answer> {
 
 /// The network's prediction eigendecomposes a p×p matrix (about 9p³ flops) after one step of the run.
 const MAX_DRAWN_WIDTH: usize = 8192;
+/// It holds W₀, W₁ and the bulk (p × d each) in f64: at most 2²⁸ entries each, 2 GiB, so that a huge d is
+/// refused by name instead of failing an allocation (which aborts the process).
+const MAX_DRAWN_ENTRIES: usize = 1 << 28;
 
 fn check_drawn_size(cfg: &Config) -> Result<()> {
     if cfg.p > MAX_DRAWN_WIDTH {
@@ -381,6 +384,15 @@ fn check_drawn_size(cfg: &Config) -> Result<()> {
             format!(
                 "the network's prediction eigendecomposes a p × p matrix: give p ≤ {MAX_DRAWN_WIDTH} (got {})",
                 cfg.p
+            ),
+        ));
+    }
+    if cfg.p.saturating_mul(cfg.d) > MAX_DRAWN_ENTRIES {
+        return Err(Error::resource(
+            "d",
+            format!(
+                "the network's prediction holds three p × d matrices: give p·d ≤ {MAX_DRAWN_ENTRIES} (got {} × {})",
+                cfg.p, cfg.d
             ),
         ));
     }
