@@ -5,6 +5,7 @@ import type { Config, ConfigInput, Progress, Result, Stage } from './config';
 import { ConfigError, prepareConfig } from './config';
 import { abortError, engineCall, fromEngine } from './engine';
 import { native } from './native';
+import { safeText, thrownText } from './text';
 import { version } from './version';
 
 export interface RunOptions {
@@ -164,8 +165,7 @@ async function runOnEngine(inputs: ConfigInput[], group: boolean, options: RunOp
   const timer = onProgress ? setInterval(report, progressIntervalMs) : undefined;
   const callbackError = () => {
     const e = (callbackFailure as { error: unknown }).error;
-    const text = e instanceof Error ? e.message : String(e);
-    return new Error(`onProgress threw, so the run was stopped: ${text.split('\n')[0]}`, { cause: e });
+    return new Error(`onProgress threw, so the run was stopped: ${safeText(thrownText(e).split('\n')[0])}`, { cause: e });
   };
   try {
     const json = group

@@ -4,6 +4,7 @@ import { exportFormat, exportResults } from '../export';
 import { checkNotAnInput } from '../files';
 import { version } from '../version';
 import { checkOutPath, writeAtomic } from './io';
+import { say } from './say';
 
 const collect = (v: string, previous: string[] = []) => [
   ...previous,
@@ -31,9 +32,9 @@ export function exportCommand(): Command {
       const format = exportFormat(opts.out, opts.format);
       checkOutPath(opts.out);
       checkNotAnInput(opts.out, files);
-      const warn = (m: string) => process.stderr.write(`giantstep: warning: ${m}\n`);
+      const warn = (m: string) => say(`giantstep: warning: ${m}`);
       const { table, bytes } = exportResults(files, format, { perStep: opts.perStep, metrics: opts.metric, version, where: opts.where }, warn);
       writeAtomic(opts.out, bytes);
-      if (!opts.quiet) process.stderr.write(`export: ${table.rows} rows × ${table.columns.length} columns → ${opts.out} (${format})\n`);
+      if (!opts.quiet) say(`export: ${table.rows} rows × ${table.columns.length} columns → ${opts.out} (${format})`);
     });
 }

@@ -2,6 +2,7 @@
 // The giantstep command line: one small file per command, each a thin layer over the API.
 import { Command, CommanderError } from 'commander';
 import { ConfigError, PRESETS } from '../config';
+import { thrownText } from '../text';
 import { version } from '../version';
 import { describeCommand } from './describe';
 import { exportCommand } from './export';
@@ -10,6 +11,7 @@ import { plotCommand } from './plot';
 import { reportCommand } from './report';
 import { reproduceCommand } from './reproduce';
 import { runCommand } from './run';
+import { say } from './say';
 import { slurmCommand } from './slurm';
 import { summarizeCommand } from './summarize';
 import { sweepCommand } from './sweep';
@@ -54,12 +56,12 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    const err = e as Error;
+    const err = (e ?? {}) as Error;
     if (err.name === 'AbortError') {
-      process.stderr.write('giantstep: aborted\n');
+      say('giantstep: aborted');
       return 130;
     }
-    process.stderr.write(`giantstep: ${err.message}\n`);
+    say(`giantstep: ${thrownText(e)}`);
     return err instanceof ConfigError ? 2 : 1;
   }
 }
@@ -68,11 +70,15 @@ export async function main(argv: string[]): Promise<number> {
  * A closed stdout or stderr (`giantstep presets | head -1`) ends the process quietly, as other Unix tools
  * do, instead of an unhandled EPIPE error with a stack trace. A closed stdout ends the command (exit 0: the
  * reader took what it wanted); a closed stderr only silences the diagnostics, the exit code stays the command's.
+ * Any other failure to write stdout (a full disk, /dev/full, a file-size limit) is one line and exit 1.
  */
 export function exitQuietlyOnEpipe(): void {
   const closed = (e: NodeJS.ErrnoException) => e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED';
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (!closed(e)) throw e;
+    if (!closed(e)) {
+      say(`giantstep: cannot write to standard output: ${thrownText(e)}`);
+      process.exit(1);
+    }
     process.exit(0);
   });
   process.stderr.on('error', (e: NodeJS.ErrnoException) => {

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { mergeResults } from '../sweep';
 import { checkOutPath, writeAtomic } from './io';
+import { say } from './say';
 
 export function mergeCommand(): Command {
   return new Command('merge')
@@ -11,10 +12,10 @@ export function mergeCommand(): Command {
     .option('--quiet', 'no summary line on stderr')
     .action((files: string[], opts) => {
       checkOutPath(opts.out);
-      const { records, duplicates } = mergeResults(files, (m) => process.stderr.write(`giantstep: warning: ${m}\n`));
+      const { records, duplicates } = mergeResults(files, (m) => say(`giantstep: warning: ${m}`));
       writeAtomic(opts.out, records.map((r) => JSON.stringify(r) + '\n').join(''));
       if (!opts.quiet) {
-        process.stderr.write(`merge: ${records.length} runs from ${files.length} files into ${opts.out} (${duplicates} duplicate lines dropped)\n`);
+        say(`merge: ${records.length} runs from ${files.length} files into ${opts.out} (${duplicates} duplicate lines dropped)`);
       }
     });
 }

@@ -8,6 +8,7 @@ import { figureTarget, writeFigure } from '../plot/render';
 import { mergeResults } from '../sweep';
 import { readJsonFile } from './io';
 import { positiveNumberArg } from './options';
+import { say } from './say';
 
 /** A field path, checked as the flag is read (so a bad one is a usage error, exit 2). */
 function checkedField(text: string): string {
@@ -73,8 +74,8 @@ export function plotCommand(): Command {
       const targets = asInputError('out', () => (o.out as string[]).map(figureTarget)); // refused before any work
       // The one reader of results files (as summarize, export and merge): a run result counts as one record,
       // a file with no result records is refused.
-      const { records, duplicates } = mergeResults(files, (m) => process.stderr.write(`giantstep: warning: ${m}\n`));
-      if (duplicates > 0) process.stderr.write(`giantstep: warning: ${duplicates} duplicate lines (a run already read, same key) counted once\n`);
+      const { records, duplicates } = mergeResults(files, (m) => say(`giantstep: warning: ${m}`));
+      if (duplicates > 0) say(`giantstep: warning: ${duplicates} duplicate lines (a run already read, same key) counted once`);
       const theoryFiles: string[] = o.theory ?? [];
       const theoryYs: string[] = o.theoryY ?? [];
       const theoryX: string = o.theoryX ?? parseField(o.x).path.split('.').pop();
@@ -109,7 +110,7 @@ export function plotCommand(): Command {
       const bases = [...new Set(targets.map((t) => t.base))];
       for (const base of bases) {
         const formats = targets.filter((t) => t.base === base).map((t) => t.format) as FigureFormat[];
-        for (const path of await writeFigure(spec, base, formats, o.pngScale)) process.stderr.write(`wrote ${path}\n`);
+        for (const path of await writeFigure(spec, base, formats, o.pngScale)) say(`wrote ${path}`);
       }
     });
 }

@@ -7,6 +7,7 @@ import type { ReproductionSummary } from '../reproduce';
 import { FIGURE_NAMES, REPRODUCTIONS, reproduce, reproductionNamed } from '../reproduce';
 import { shownWord } from '../reproduce/analysis';
 import { positiveNumberArg } from './options';
+import { say } from './say';
 
 function report(s: ReproductionSummary, outDir: string): string {
   const partial = s.runs < s.plannedRuns ? ` of ${s.plannedRuns} planned` : '';
@@ -48,7 +49,7 @@ export function reproduceCommand(): Command {
             run: o.run,
             pngScale: o.pngScale,
             signal: controller.signal,
-            onWarning: (m) => process.stderr.write(`giantstep: ${m}\n`),
+            onWarning: (m) => say(`giantstep: ${m}`),
             onProgress: (label, done, total) => {
               const line = `${figure.name}: ${label}: ${done}/${total} runs`;
               if (o.quiet || line === lastLine) return;
@@ -57,7 +58,7 @@ export function reproduceCommand(): Command {
               else if (done === total || Date.now() - lastPrinted > 10_000) {
                 // In a log, a line every 10 s at most.
                 lastPrinted = Date.now();
-                process.stderr.write(`${line}\n`);
+                say(`${line}`);
               }
             },
           });

@@ -5,6 +5,7 @@ import type { Result } from '../config';
 import { run } from '../run';
 import { checkOutPath, ProgressBar, writeAtomic } from './io';
 import { addConfigOptions, configFromCommand } from './options';
+import { say } from './say';
 
 export function summary(r: Result): string {
   const f = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(4));
@@ -37,10 +38,10 @@ export function runCommand(): Command {
       const json = JSON.stringify(result, null, 2) + '\n';
       if (opts.out) {
         writeAtomic(opts.out, json);
-        if (!opts.quiet) process.stderr.write(`${summary(result)}\nwrote ${opts.out}\n`);
+        if (!opts.quiet) say(`${summary(result)}\nwrote ${opts.out}`);
       } else {
         process.stdout.write(json);
-        if (!opts.quiet) process.stderr.write(`${summary(result)}\n`);
+        if (!opts.quiet) say(`${summary(result)}`);
       }
     } finally {
       bar.stop();

@@ -7,6 +7,7 @@ import { ConfigError } from '../config';
 import { MAX_ARRAY, MAX_CPUS, planSweep, slurmScript } from '../sweep';
 import { version } from '../version';
 import { checkOutPath, writeAtomic } from './io';
+import { say } from './say';
 import { addSpecOptions, specFromOptions } from './sweep';
 
 /** A whole number from 1 to `max` written in digits, or a ConfigError naming the option (1e300 and abc are not counts). */
@@ -58,7 +59,7 @@ export function slurmCommand(): Command {
         `giantstep: warning: ${opts.array} tasks for ${plan.jobs.length} engine runs: ${opts.array - plan.jobs.length} tasks will have nothing to do\n`,
       );
     }
-    if (opts.out) process.stderr.write(`wrote ${opts.out}: submit with sbatch ${opts.out}; shards go to ${dir}\n`);
+    if (opts.out) say(`wrote ${opts.out}: submit with sbatch ${opts.out}; shards go to ${dir}`);
   });
   return cmd;
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { pooledText } from '../pooling';
 import type { Summary } from '../sweep';
 import { mergeResults, summarize } from '../sweep';
+import { say } from './say';
 
 const list = (v: string) =>
   v
@@ -64,14 +65,14 @@ export function summarizeCommand(): Command {
     )
     .option('--json', 'print {"metric", "by", "groups": [{...group, mean, std, sem, count}]} (several metrics: {"metrics", "summaries": [...]})')
     .action((files: string[], opts) => {
-      const warn = (m: string) => process.stderr.write(`giantstep: warning: ${m}\n`);
+      const warn = (m: string) => say(`giantstep: warning: ${m}`);
       const { records } = mergeResults(files, warn);
       const metrics: string[] = opts.metric?.length ? [...new Set<string>(opts.metric)] : ['testError'];
       const summaries = metrics.map((metric) => summarize(records, { by: opts.by, metric, where: opts.where, pool: opts.pool }));
       if (summaries[0].failed > 0) warn(`${summaries[0].failed} failed runs left out`);
       for (const s of summaries) if (s.withoutMetric > 0) warn(`${s.withoutMetric} runs without a number at ${s.metric} left out`);
       const json = summaries.length === 1 ? summaries[0] : { metrics, summaries };
-      if (summaries[0].pooled.length > 0) process.stderr.write(`giantstep: each row averages over ${pooledText(summaries[0].pooled)}\n`);
+      if (summaries[0].pooled.length > 0) say(`giantstep: each row averages over ${pooledText(summaries[0].pooled)}`);
       process.stdout.write(opts.json ? JSON.stringify(json, null, 2) + '\n' : summaryTable(summaries));
     });
 }

@@ -8,6 +8,7 @@ import { ConfigError, mergeConfigs } from '../config';
 import type { SweepJob, SweepProgress, SweepRecord, SweepRun, SweepSpec } from '../sweep';
 import { groupJobs, jobCost, measureThroughput, parseGridFlag, parseSeedsFlag, readSpecFile, sweep } from '../sweep';
 import { addConfigOptions, configFromFlags } from './options';
+import { say } from './say';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -107,7 +108,7 @@ class SweepDisplay {
       .join(' ');
     const what = r.error ? `failed: ${r.error.message}` : `test error ${r.testError?.toFixed(4) ?? 'n/a'}`;
     const eta = this.last?.etaSeconds != null ? `, ETA ${formatSeconds(this.last.etaSeconds)}` : '';
-    process.stderr.write(`[${done}/${total}] ${params}: ${what}${eta}\n`);
+    say(`[${done}/${total}] ${params}: ${what}${eta}`);
   }
 
   stop(): void {
@@ -129,7 +130,7 @@ export function sweepCommand(): Command {
     const spec = specFromOptions(file, opts);
     if (!opts.out && !opts.dryRun) throw new ConfigError('out', 'give --out results.jsonl (the resumable results file)');
     const controller = new AbortController();
-    const warn = (m: string) => process.stderr.write(`giantstep: warning: ${m}\n`);
+    const warn = (m: string) => say(`giantstep: warning: ${m}`);
     let display: SweepDisplay | undefined;
     const run = sweep(spec, {
       out: opts.out,
@@ -143,7 +144,7 @@ export function sweepCommand(): Command {
     const mode = opts.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines';
     if (!opts.quiet) {
       const skipped = run.skipped > 0 ? `; ${run.skipped} already in ${opts.out}` : '';
-      process.stderr.write(`sweep: ${run.total} runs in ${run.todo.length} engine runs, ${run.jobs} at once${skipped}\n`);
+      say(`sweep: ${run.total} runs in ${run.todo.length} engine runs, ${run.jobs} at once${skipped}`);
     }
     display = new SweepDisplay(mode, run.total);
     const stop = () => controller.abort();
@@ -160,7 +161,7 @@ export function sweepCommand(): Command {
       }
     } catch (e) {
       display.stop();
-      if ((e as Error).name === 'AbortError') process.stderr.write(`sweep: stopped after ${done} of ${run.total} runs; run the same command again to finish\n`);
+      if ((e as Error).name === 'AbortError') say(`sweep: stopped after ${done} of ${run.total} runs; run the same command again to finish`);
       throw e;
     } finally {
       display.stop();
@@ -168,7 +169,7 @@ export function sweepCommand(): Command {
       process.off('SIGTERM', stop);
     }
     if (failed > 0) warn(`${failed} runs failed; their lines in ${opts.out} carry the engine's "error"`);
-    if (!opts.quiet) process.stderr.write(`sweep: wrote ${done} runs to ${opts.out} in ${formatSeconds((Date.now() - t0) / 1000)}\n`);
+    if (!opts.quiet) say(`sweep: wrote ${done} runs to ${opts.out} in ${formatSeconds((Date.now() - t0) / 1000)}`);
   });
   return cmd;
 }

@@ -4,13 +4,14 @@ import type { TheoryRequest } from '../theory';
 import { theory } from '../theory';
 import { checkOutPath, writeAtomic } from './io';
 import { addConfigOptions, configFromCommand, numberArg, numberListArg } from './options';
+import { say } from './say';
 
 function emit(request: TheoryRequest, out?: string): void {
   if (out) checkOutPath(out); // refused before the computation, not after it
   const json = JSON.stringify(theory(request), null, 2) + '\n';
   if (out) {
     writeAtomic(out, json);
-    process.stderr.write(`wrote ${out}\n`);
+    say(`wrote ${out}`);
   } else process.stdout.write(json);
 }
 

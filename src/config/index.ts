@@ -1,4 +1,6 @@
 // Config input → validated, preset-expanded partial config for the engine.
+
+import { MAX_MESSAGE_CHARS, safeText } from '../text';
 import { configSchema, FIELDS, flagOf } from './fields';
 import { PRESET_NAMES, PRESETS } from './presets';
 import type { ConfigInput } from './types';
@@ -8,17 +10,21 @@ import type { ConfigInput } from './types';
  * line breaks or other control characters, so that the message stays one unambiguous line.
  */
 export function quoted(name: string): string {
-  return /^[^\s\p{C}']+$/u.test(name) ? `'${name}'` : JSON.stringify(name);
+  return /^[^\s\p{C}']+$/u.test(name) ? `'${name}'` : safeText(JSON.stringify(name));
 }
 
-/** A config error that names the field at fault (a blank field path, or one with control characters, is shown as JSON). */
+/**
+ * A config error that names the field at fault (a blank field path, or one with control characters, is shown
+ * as JSON). The message echoes user input, so it is made safe to show: control and bidirectional characters
+ * escaped, and a very long message cut in the middle (see safeText).
+ */
 export class ConfigError extends Error {
   readonly field: string;
   /** What went wrong: `config` (bad input), `numerical` (NumericalError) or `resource` (ResourceError). */
   readonly kind: 'config' | 'numerical' | 'resource' = 'config';
   constructor(field: string, message: string) {
-    const shown = /\S/.test(field) && !/\p{C}/u.test(field) ? field : JSON.stringify(field);
-    super(`${shown}: ${message}`);
+    const shown = safeText(/\S/.test(field) && !/\p{C}/u.test(field) ? field : JSON.stringify(field), 200);
+    super(safeText(`${shown}: ${message}`, MAX_MESSAGE_CHARS, true));
     this.field = shown;
     this.name = 'ConfigError';
   }

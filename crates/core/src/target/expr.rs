@@ -387,15 +387,14 @@ impl Parser<'_> {
             None => "the end".to_string(),
         };
         let col = self.pos; // in characters
-                            // One character per column, so the caret lines up and a control character cannot break the line.
-        let shown: String = self.src.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect();
+        let (shown, caret) = window(self.src, col);
         Error::invalid(
             self.field,
             format!(
                 "cannot parse the expression: expected {expected} at column {}, found {found}\n  {}\n  {}^",
                 col + 1,
                 shown,
-                " ".repeat(col)
+                " ".repeat(caret)
             ),
         )
     }
@@ -593,6 +592,37 @@ impl Parser<'_> {
     }
 }
 
+/// Characters of the expression shown on each side of an error's column: a 4,000-character input is
+/// shown as the part around the error, not echoed whole.
+const WINDOW: usize = 40;
+
+/// The expression as shown under an error, and the caret's column in it: one character per column, so
+/// the caret lines up, with control and bidirectional-format characters shown as U+FFFD (they could
+/// break, recolour or reorder the line), and a long source cut to WINDOW characters each side of `col`.
+fn window(src: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> =
+        src.chars().map(|c| if c.is_control() || is_bidi_or_invisible(c) { '\u{FFFD}' } else { c }).collect();
+    let start = col.saturating_sub(WINDOW);
+    let end = (col + WINDOW + 1).min(chars.len());
+    let mut shown = String::new();
+    let mut caret = col - start;
+    if start > 0 {
+        shown.push('…');
+        caret += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret)
+}
+
+/// Unicode format characters that reorder or hide text (bidi embeddings, overrides, isolates, marks;
+/// zero-width characters): `char::is_control` does not cover them.
+fn is_bidi_or_invisible(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -601,6 +631,28 @@ mod tests {
         let msg = parse(src).unwrap_err().to_string();
         let at = msg.find("at column ").expect(&msg) + 10;
         msg[at..].split(',').next().unwrap().parse().unwrap()
+    }
+
+    #[test]
+    fn a_long_or_hostile_expression_is_shown_around_its_error_with_the_caret_under_it() {
+        let long = format!("{}q", "x".repeat(4000));
+        let msg = parse(&long).unwrap_err().to_string();
+        let lines: Vec<&str> = msg.lines().collect();
+        assert_eq!(lines.len(), 3, "{msg}");
+        assert!(lines[1].chars().count() < 2 * WINDOW + 8, "{}", lines[1]);
+        let bad = "u1 + u2\u{202E} + \u{1b}[31m";
+        let msg = parse(bad).unwrap_err().to_string();
+        assert!(!msg.contains('\u{202E}') && !msg.contains('\u{1b}'), "{msg}");
+        let lines: Vec<&str> = msg.lines().collect();
+        let caret = lines[2].chars().count() - 1;
+        assert_eq!(lines[1].chars().nth(caret), Some('\u{FFFD}'), "{msg}");
+        // Far into a long expression the caret still points at the offending character.
+        let src = format!("{}+ )", "u1 + ".repeat(100));
+        let msg = parse(&src).unwrap_err().to_string();
+        let lines: Vec<&str> = msg.lines().collect();
+        assert!(lines[1].starts_with("  …"), "{msg}");
+        let caret = lines[2].chars().count() - 1;
+        assert_eq!(lines[1].chars().nth(caret), Some(')'), "{msg}");
     }
 
     #[test]
