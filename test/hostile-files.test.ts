@@ -10,11 +10,13 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
   symlinkSync,
+  truncateSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -527,5 +529,97 @@ describe('plans too large to build are refused before they are built (item 12)',
     const spec = plotRecords([{ config: { d: 1, seed: 0 }, big }], { x: 'config.d', y: ['max(big.*)', 'min(big.*)', 'maxAbs(big.*)'] });
     expect(JSON.stringify(spec)).toContain('"y":6');
     expect(JSON.stringify(spec)).toContain('"y":-5');
+  });
+});
+
+// Round 3 of hostile input: faults while writing, echoed text, and the reads that were still unbounded.
+describe('faults and echoed text: one bounded, escaped line, nothing lost', () => {
+  it('a sweep that hits the file-size limit keeps its whole runs, names --out and says how to resume', async () => {
+    const out = join(root, 'efbig.jsonl');
+    const script = `trap '' XFSZ; ulimit -f 20; exec "${process.execPath}" "${cli}" sweep --d 8 --p 8 --n 16 --n-test 16 --seeds 60 --quiet --out "${out}"`;
+    const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(
+      /^giantstep: out: cannot append to .*efbig\.jsonl: the file reached the largest size allowed .* run the same command again to resume$/,
+    );
+    const text = readFileSync(out, 'utf8');
+    expect(text.endsWith('\n')).toBe(true); // no torn line left: the part written was cut back
+    const kept = text.split('\n').filter(Boolean);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(60);
+    expect(r.stderr).toContain(`the ${kept.length} runs already in it are kept whole`);
+    for (const line of kept) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('stdout on a full device (/dev/full) is one line and exit 1, no stack trace', () => {
+    const r = spawnSync(process.execPath, [cli, 'presets'], { encoding: 'utf8', stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'] });
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toMatch(/^giantstep: cannot write to standard output: ENOSPC/);
+  });
+
+  it('a 4,000-character input is echoed cut in the middle, keeping the field and the fix', async () => {
+    const r = await giantstep('run', '--preset', `${'x'.repeat(4000)}q`);
+    expect(r.code).toBe(2);
+    const line = oneLine(r.stderr);
+    expect(line.length).toBeLessThan(1300);
+    expect(line).toMatch(/^giantstep: preset: unknown preset 'xxx/);
+    expect(line).toMatch(/characters left out\].*choose one of notebook-single-step/);
+    // An expression is shown around the column at fault, the caret under it.
+    const e = await giantstep('run', '--activation', `${'x'.repeat(4000)}q`);
+    const lines = e.stderr.trimEnd().split('\n');
+    expect([e.code, lines.length]).toEqual([2, 3]);
+    expect(lines.every((l) => l.length < 200)).toBe(true);
+  });
+
+  it('escape sequences and bidi overrides in input or in a results file reach no terminal and no figure', async () => {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looks for a raw ESC (and U+202E) in the output
+    const raw = /[\u001b\u202e]/;
+    const r = await giantstep('run', '--preset', 'x\u001b[31m\u202e');
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toContain('\\u001b[31m\\u{202e}');
+    const expression = await giantstep('run', '--activation', 'x\u001b[31m\u202e');
+    expect(expression.code).toBe(2);
+    expect(expression.stderr).not.toMatch(raw);
+    // A crafted results file: the same record twice, once with control characters in its target.
+    const res = await results();
+    const good = readFileSync(res, 'utf8').split('\n').filter(Boolean)[0];
+    const evil = good.replace(/"target":"[^"]*"/, '"target":"u1\\u001b[2J\u202eEVIL"');
+    expect(evil).not.toBe(good);
+    const file = join(root, 'evil.jsonl');
+    writeFileSync(file, `${evil}\n`);
+    const plot = await giantstep('plot', file, '--x', 'config.d', '--y', 'testError', '--out', join(root, 'evil.png'));
+    expect(plot.code).toBe(2);
+    expect(oneLine(plot.stderr)).toMatch(
+      /^giantstep: files: .*evil\.jsonl holds no result records \(line 1: a string holds control or bidirectional characters/,
+    );
+    expect(plot.stderr).not.toMatch(raw);
+    expect(existsSync(join(root, 'evil.png'))).toBe(false);
+    writeFileSync(file, `${evil}\n${good}\n`);
+    const s = await giantstep('summarize', file, '--json');
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stderr).toMatch(/evil\.jsonl:1: not a result line \(a string holds control/);
+    expect(s.stderr + s.stdout).not.toMatch(raw);
+    expect(JSON.parse(s.stdout).groups[0].count).toBe(1);
+  });
+
+  it('plot --theory reads a bounded regular file: a device and a file over 64 MiB are refused', async () => {
+    const res = await results();
+    const big = join(root, 'big-theory.json');
+    writeFileSync(big, '');
+    truncateSync(big, 65 * 1024 * 1024); // sparse: nothing is written
+    for (const [theory, message] of [
+      ['/dev/zero', /^giantstep: theory: \/dev\/zero is not a regular file/],
+      [big, /^giantstep: theory: .*big-theory\.json is larger than 64 MiB, the most a theory file may hold/],
+    ] as const) {
+      const r = await giantstep('plot', res, '--x', 'config.d', '--y', 'testError', '--theory', theory, '--out', join(root, 't.svg'));
+      expect([r.code, oneLine(r.stderr)]).toEqual([2, expect.stringMatching(message)]);
+    }
+  });
+
+  it('a YAML spec nested by compact dashes (- - - …) is refused before the parser recurses', async () => {
+    const spec = join(root, 'dashes.yaml');
+    writeFileSync(spec, `${'- '.repeat(5000)}1\n`);
+    const r = await giantstep('sweep', spec, '--dry-run');
+    expect([r.code, oneLine(r.stderr)]).toEqual([2, expect.stringMatching(/^giantstep: spec: .*dashes\.yaml nests deeper than 64 levels/)]);
   });
 });

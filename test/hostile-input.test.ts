@@ -107,6 +107,20 @@ describe('item 5: onProgress is validated and isolated', () => {
     expect(err.cause).toBe('plain string');
   });
 
+  it('a throw of a null-prototype object (no toString) keeps the message and the cause', async () => {
+    const thrown = Object.create(null);
+    const err = await rejection(
+      run(long, {
+        progressIntervalMs: 1,
+        onProgress: () => {
+          throw thrown;
+        },
+      }),
+    );
+    expect(err.message).toBe('onProgress threw, so the run was stopped: [object Object]');
+    expect(err.cause).toBe(thrown);
+  });
+
   it.each([
     [{ signal: {} }, 'signal'],
     [{ progressIntervalMs: Number.NaN }, 'progressIntervalMs'],

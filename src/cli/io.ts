@@ -1,22 +1,21 @@
 // Small I/O helpers shared by the commands.
-import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { ConfigError } from '../config';
+import { readBoundedText } from '../config/file';
 
 /** Atomic writes of `--out` files, only over regular files or new paths (src/files.ts, docs/limits.md). */
 export { checkOutPath, writeAtomic } from '../files';
 
-export function readJsonFile(path: string, field = 'config'): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(field, `cannot read ${path}: ${(e as Error).message}`);
-  }
+/** The largest JSON file read by `readJsonFile` (a theory curve is kilobytes; overlaps at p = 512, megabytes). */
+export const MAX_JSON_FILE_BYTES = 64 * 1024 * 1024;
+
+/** A JSON file's value, read bounded (a regular file or pipe, at most `limit` bytes): never /dev/zero forever. */
+export function readJsonFile(path: string, field = 'config', limit = MAX_JSON_FILE_BYTES): unknown {
+  const text = readBoundedText(path, field, limit);
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(field, `${path} is not valid JSON: ${(e as Error).message}`);
+    throw new ConfigError(field, `${path} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
   }
 }
 

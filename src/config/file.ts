@@ -65,7 +65,7 @@ export function readBoundedText(path: string, field: string, limit = MAX_INPUT_B
 function tooLarge(field: string, path: string, limit: number): ConfigError {
   return new ConfigError(
     field,
-    `${path === '-' ? 'standard input' : path} is larger than ${mib(limit)}, the most a ${field === 'spec' ? 'spec' : 'config'} file may hold; is it the right file?`,
+    `${path === '-' ? 'standard input' : path} is larger than ${mib(limit)}, the most a ${field === 'spec' || field === 'theory' ? field : 'config'} file may hold; is it the right file?`,
   );
 }
 
@@ -88,7 +88,8 @@ export function readConfigFile(path: string, field = 'config'): Record<string, u
 export const MAX_YAML_DEPTH = 64;
 
 /**
- * Refuses YAML nested deeper than MAX_YAML_DEPTH flow levels ([ and {) or indented past 4 columns a level:
+ * Refuses YAML nested deeper than MAX_YAML_DEPTH flow levels ([ and {) or indented (spaces, or the dashes of
+ * compact sequences) past 4 columns a level:
  * the YAML parser recurses per level, and near the stack's end V8 can abort the process instead of throwing.
  * A quick scan that skips quoted text and comments (brackets in a block scalar count too: harmless here).
  */
@@ -101,7 +102,9 @@ export function checkYamlDepth(text: string, field: string, path: string): void 
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (lineStart) {
-      if (c === ' ') {
+      // A compact sequence (`- - - 1`) nests one level per dash, as indentation does: both count as columns.
+      const dash = c === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t');
+      if (c === ' ' || c === '\t' || dash) {
         if (++indent > 4 * MAX_YAML_DEPTH) throw refuse();
         continue;
       }

@@ -12,6 +12,7 @@ import {
   existsSync,
   fstatSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -23,9 +24,10 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { ConfigError } from '../config';
+import { ConfigError, quoted, ResourceError } from '../config';
 import type { LockOwner } from '../lock';
 import { inUse, liveHolder, lockPathOf, readOwner } from '../lock';
+import { firstUnsafeString, mayHoldUnsafeChars } from '../text';
 
 export { checkNotLocked } from '../lock';
 
@@ -57,7 +59,18 @@ function recordOf(line: string): SweepRecord | string {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
   if (typeof (value as { key?: unknown }).key !== 'string') return 'no "key"';
-  return value as SweepRecord;
+  return unsafeStringIn(line, value) ?? (value as SweepRecord);
+}
+
+/**
+ * Why a record holding control or bidirectional characters is refused: giantstep never writes one (no field,
+ * expression or label holds them), and shown in a terminal, a figure or an SVG they would recolour, reorder
+ * or break what a researcher reads.
+ */
+function unsafeStringIn(line: string, value: unknown): string | undefined {
+  if (!mayHoldUnsafeChars(line)) return undefined;
+  const bad = firstUnsafeString(value);
+  return bad === undefined ? undefined : `a string holds control or bidirectional characters, which no result holds: ${quoted(bad.slice(0, 80))}`;
 }
 
 /** A whole file that is one run's result (`run --out`, pretty-printed JSON) as one record, keyed as a sweep would key it. */
@@ -72,6 +85,7 @@ function runResultOf(text: string): SweepRecord | undefined {
   if (!run || typeof run !== 'object' || Array.isArray(run) || !run.config || typeof run.config !== 'object' || typeof run.engineVersion !== 'string') {
     return undefined;
   }
+  if (unsafeStringIn(text, value) !== undefined) return undefined;
   return { key: hashOf(run.config), params: {}, ...(value as object) } as SweepRecord;
 }
 
@@ -121,6 +135,7 @@ function parse(path: string, warn: Warn, strict: boolean): Parsed {
   let tornBytes = 0;
   let missingNewline = false;
   let blank = true;
+  let firstReason: string | undefined;
   const size = forEachLine(path, field, (line, i, last) => {
     if (line.trim() === '') return;
     blank = false;
@@ -136,18 +151,40 @@ function parse(path: string, warn: Warn, strict: boolean): Parsed {
       return;
     }
     if (strict) throw refuse(i + 1, record);
+    firstReason ??= `line ${i + 1}: ${record}`;
     note(`${path}:${i + 1}: not a result line (${record}); ignored`);
   });
   if (!strict && records.length === 0 && !blank) {
     const run = size <= MAX_RUN_RESULT_BYTES ? runResultOf(readFileSync(path, 'utf8')) : undefined;
     if (!run) {
-      throw new ConfigError('files', `${path} holds no result records: give a results file (JSON Lines from sweep or reproduce) or a run result (run --out)`);
+      const first = firstReason ? ` (${firstReason})` : '';
+      throw new ConfigError(
+        'files',
+        `${path} holds no result records${first}: give a results file (JSON Lines from sweep or reproduce) or a run result (run --out)`,
+      );
     }
     return { records: [run], tornBytes: 0, completeBytes: size, missingNewline: false };
   }
   for (const m of held) warn(m);
   // Only a line that is no record is cut: tornBytes counts the bytes after the last newline.
   return { records, tornBytes, completeBytes: size - tornBytes, missingNewline };
+}
+
+/** Why a line could not be appended (a full disk, a file-size limit), as a refusal that says the runs are safe. */
+function appendFailure(path: string, runs: number, e: unknown): ResourceError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EFBIG'
+      ? "the file reached the largest size allowed (the file-size limit, ulimit -f, or the file system's)"
+      : code === 'ENOSPC'
+        ? 'the disk is full'
+        : code === 'EDQUOT'
+          ? 'the disk quota is used up'
+          : (e as Error).message;
+  return new ResourceError(
+    'out',
+    `cannot append to ${path}: ${why}; the ${runs} runs already in it are kept whole: make room (or give another --out) and run the same command again to resume`,
+  );
 }
 
 /** Longest line read: a result line is kilobytes to megabytes; a longer one is not a results file's. */
@@ -339,9 +376,20 @@ export class ResultsFile {
     if (this.fd === undefined) throw new Error(`${this.path} is closed`);
     this.followReplacement();
     const line = Buffer.from(JSON.stringify(record) + '\n', 'utf8');
-    let written = 0;
-    while (written < line.length) written += writeSync(this.fd, line, written, line.length - written);
-    fsyncSync(this.fd);
+    const before = fstatSync(this.fd).size;
+    try {
+      let written = 0;
+      while (written < line.length) written += writeSync(this.fd, line, written, line.length - written);
+      fsyncSync(this.fd);
+    } catch (e) {
+      // Cut back what part of the line went out, so the file ends on its last whole run.
+      try {
+        ftruncateSync(this.fd, before);
+      } catch {
+        // a torn last line is cut off by the next open anyway
+      }
+      throw appendFailure(this.path, this.keys.size, e);
+    }
     this.keys.add(record.key);
   }
 
