@@ -124,3 +124,30 @@ describe('giantstep CLI', () => {
     expect(stdout).toContain('(default: sqrt-np)');
   });
 });
+
+describe('theory: one set of defaults with run', () => {
+  it('`theory` alone lists its kinds (exit 0); an unknown kind names them (exit 2)', async () => {
+    const alone = await giantstep('theory');
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(alone.stdout).toMatch(/one-step[\s\S]*drift[\s\S]*overlaps[\s\S]*error[\s\S]*phase-diagram/);
+    const wrong = await giantstep('theory', 'onestep');
+    expect([wrong.code, wrong.stderr.trim()]).toEqual([2, expect.stringMatching(/unknown theory kind 'onestep'; choose one of one-step, drift/)]);
+  });
+
+  it('one-step, drift and phase-diagram default to the target and activation that run defaults to', async () => {
+    const run = await giantstep('run', '--help');
+    const runTarget = /--target <text>[\s\S]*?\(default: ([^)]+)\)/.exec(run.stdout)?.[1];
+    expect(runTarget).toBe('T-A');
+    for (const args of [
+      ['one-step', '--alpha', '1'],
+      ['drift', '--m', '0.5,0', '--s', '1', '--samples', '1000'],
+      ['phase-diagram'],
+    ]) {
+      const r = await giantstep('theory', ...args);
+      expect(r.code, r.stderr).toBe(0);
+      const answer = JSON.parse(r.stdout);
+      expect(answer.target, args[0]).toBe(runTarget);
+      if (args[0] !== 'phase-diagram') expect(answer.activation, args[0]).toBe('relu');
+    }
+  });
+});

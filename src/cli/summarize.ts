@@ -20,31 +20,41 @@ function cell(v: unknown): string {
   return String(v);
 }
 
-/**
- * An aligned text table: the group fields, then mean, std, sem and count of each metric, headed
- * `mean(testError)`. Summaries of several metrics are joined on their groups (— where a group lacks one).
- */
-export function summaryTable(summaries: Summary[]): string {
-  const by = summaries[0].by;
-  const header = [...by, ...summaries.flatMap((s) => STATS.map((stat) => `${stat}(${s.metric})`))];
-  const rows = new Map<string, string[]>();
-  summaries.forEach((s, m) => {
-    for (const g of s.groups) {
-      const id = JSON.stringify(by.map((f) => g[f]));
-      if (!rows.has(id)) rows.set(id, [...by.map((f) => cell(g[f])), ...Array(summaries.length * STATS.length).fill('—')]);
-      STATS.forEach((stat, i) => {
-        rows.get(id)![by.length + m * STATS.length + i] = cell(g[stat]);
-      });
-    }
-  });
-  const body = [...rows.values()];
+/** Columns two spaces apart, right-aligned but for column `left` (a name). */
+function aligned(header: string[], body: string[][], left = -1): string {
   const widths = header.map((h, i) => body.reduce((w, r) => Math.max(w, r[i].length), h.length));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => c.padStart(widths[i]))
+      .map((c, i) => (i === left ? c.padEnd(widths[i]) : c.padStart(widths[i])))
       .join('  ')
       .trimEnd();
   return [line(header), ...body.map(line)].join('\n') + '\n';
+}
+
+/**
+ * An aligned text table. One metric: the group fields, then `mean(testError)`, std, sem and count. Several:
+ * one row per group and metric (a `metric` column, then mean, std, sem, count), so five metrics stay eight
+ * columns wide instead of twenty-two; rows follow the groups, metrics in the order given.
+ */
+export function summaryTable(summaries: Summary[]): string {
+  const by = summaries[0].by;
+  if (summaries.length === 1) {
+    const s = summaries[0];
+    return aligned(
+      [...by, ...STATS.map((stat) => `${stat}(${s.metric})`)],
+      s.groups.map((g) => [...by.map((f) => cell(g[f])), ...STATS.map((stat) => cell(g[stat]))]),
+    );
+  }
+  const groups = new Map<string, Record<string, unknown>>();
+  for (const s of summaries) for (const g of s.groups) groups.set(JSON.stringify(by.map((f) => g[f])), g);
+  const body: string[][] = [];
+  for (const [id, group] of groups) {
+    for (const s of summaries) {
+      const g = s.groups.find((x) => JSON.stringify(by.map((f) => x[f])) === id);
+      body.push([...by.map((f) => cell(group[f])), s.metric, ...STATS.map((stat) => cell(g?.[stat]))]);
+    }
+  }
+  return aligned([...by, 'metric', ...STATS], body, by.length);
 }
 
 export function summarizeCommand(): Command {

@@ -1,5 +1,7 @@
 // `giantstep theory <kind>`: theory curves as JSON, with the field names of run results so they overlay.
 import { Command } from 'commander';
+import { quoted } from '../config';
+import { FIELDS } from '../config/fields';
 import type { TheoryRequest } from '../theory';
 import { theory } from '../theory';
 import { checkOutPath, writeAtomic } from './io';
@@ -15,14 +17,26 @@ function emit(request: TheoryRequest, out?: string): void {
   } else process.stdout.write(json);
 }
 
+// The same defaults as `run` (the field table's), so a theory curve and a run with no flags describe one setting.
+const DEFAULT_TARGET = String(FIELDS.target.default);
+const DEFAULT_ACTIVATION = String(FIELDS.activation.default);
+const TARGET_HELP = 'target: a preset name (T-A..T-G, staircase-K, leap-2, ...) or an expression over u1..uk, as in `run`';
+const ACTIVATION_HELP = 'activation, as in `run`: relu, tanh, erf, ..., He1..He12, or an expression in x';
+
 export function theoryCommand(): Command {
   const cmd = new Command('theory').description('theory curves (docs/model.md §7) as JSON that overlays run results');
+  // `giantstep theory` alone lists its kinds (exit 0), as `git remote` would; a wrong kind is still an error.
+  cmd.usage('[options] [command]').argument('[kind]').action((kind?: string) => {
+    if (kind === undefined) return cmd.outputHelp();
+    const kinds = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
+    cmd.error(`error: unknown theory kind ${quoted(kind)}; choose one of ${kinds.join(', ')}`);
+  });
   cmd.addCommand(
     new Command('one-step')
       .description('one-step cosines cos(G_i, v*) and cos(w_i, v*) at n = alpha·d (|a_i| = 1/√p, ‖w_i‖ = 1, η = c·p)')
       .requiredOption('--alpha <list>', 'comma-separated α = n/d values', numberListArg)
-      .option('--target <name>', 'target', 'T-C')
-      .option('--activation <name>', 'activation', 'relu')
+      .option('--target <text>', TARGET_HELP, DEFAULT_TARGET)
+      .option('--activation <text>', ACTIVATION_HELP, DEFAULT_ACTIVATION)
       .option('--noise <number>', 'label noise variance', numberArg, 0)
       .option('--c <number>', 'step size η = c·p (for cos(w_i, v*))', numberArg, 1)
       .option('--out <file>', 'write the JSON here (default: stdout)')
@@ -33,8 +47,8 @@ export function theoryCommand(): Command {
       .description("a neuron's population drift E[g*(u) σ'(⟨m,u⟩ + sξ) u] (Monte Carlo)")
       .requiredOption('--m <list>', 'overlap with each target direction', numberListArg)
       .requiredOption('--s <number>', 'norm of the part orthogonal to the target', numberArg)
-      .option('--target <name>', 'target', 'T-C')
-      .option('--activation <name>', 'activation', 'relu')
+      .option('--target <text>', TARGET_HELP, DEFAULT_TARGET)
+      .option('--activation <text>', ACTIVATION_HELP, DEFAULT_ACTIVATION)
       .option('--samples <int>', 'Monte Carlo samples', numberArg, 200000)
       .option('--theory-seed <int>', 'Monte Carlo seed', numberArg, 0)
       .option('--out <file>', 'write the JSON here (default: stdout)')
@@ -69,7 +83,7 @@ export function theoryCommand(): Command {
   cmd.addCommand(
     new Command('phase-diagram')
       .description("learned dimension against n = Θ(d^ℓ) for a target, and the generic diagram of a direction's one-step Hermite order against ℓ")
-      .option('--target <name>', 'target', 'staircase-3')
+      .option('--target <text>', TARGET_HELP, DEFAULT_TARGET)
       .option('--out <file>', 'write the JSON here (default: stdout)')
       .action((o) => emit({ kind: 'phase-diagram', target: o.target }, o.out)),
   );
