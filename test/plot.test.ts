@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseField } from '../src/plot/fields';
 import { plotRecords } from '../src/plot/records';
 import { renderSvg, svgToPng } from '../src/plot/render';
-import { lineChart, wrapCaption } from '../src/plot/spec';
+import { lineChart, mergeCoincidingBaselines, wrapCaption } from '../src/plot/spec';
 import { sampleStats } from '../src/plot/stats';
 
 const cli = join(__dirname, '..', 'dist', 'cli', 'main.js');
@@ -148,6 +148,31 @@ describe('rendering', () => {
     const at = rows.map((r) => svg.indexOf(`>${r}<`));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
+  it('draws baselines at one height in one panel as one line naming both (fig1-right: 1.0 and 1.0)', () => {
+    const merged = mergeCoincidingBaselines([
+      { y: 1, series: 'linear kernel (population)' },
+      { y: 1 + 1e-12, series: 'best function of the first direction alone' },
+      { y: 1.0001, series: 'random features' },
+      { y: 1, series: 'linear kernel (population)', alpha: 'α = 8' },
+    ]);
+    expect(merged.map((b) => b.series)).toEqual([
+      'linear kernel (population) = best function of the first direction alone',
+      'random features',
+      'linear kernel (population)',
+    ]);
+    const chart = lineChart({
+      title: 't',
+      caption: [],
+      x: { title: 'x' },
+      y: { title: 'y' },
+      seriesTitle: 's',
+      error: 'sem',
+      measured: [{ x: 1, y: 1, lo: 1, hi: 1, count: 1, series: 'a' }],
+      baselines: merged.slice(0, 2).concat([{ y: 1, series: 'best function of the first direction alone' }]),
+    });
+    expect(JSON.stringify(chart)).not.toContain('"series":"best function of the first direction alone"');
   });
 
   it('wraps long captions so the figure keeps its width', () => {

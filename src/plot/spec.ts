@@ -127,14 +127,30 @@ function panels(
 }
 
 /**
+ * Baselines at the same height (within 1e-9, relative) in the same panel become one line labelled with
+ * both names (`linear kernel = best function of u1`): drawn apart, the second would hide the first.
+ */
+export function mergeCoincidingBaselines(baselines: NonNullable<LineChartInput['baselines']>): NonNullable<LineChartInput['baselines']> {
+  const merged: NonNullable<LineChartInput['baselines']> = [];
+  const panelOf = ({ y: _y, series: _s, ...facets }: (typeof baselines)[number]) => JSON.stringify(facets);
+  for (const b of baselines) {
+    const same = merged.find((m) => panelOf(m) === panelOf(b) && Math.abs(m.y - b.y) <= 1e-9 * Math.max(Math.abs(m.y), Math.abs(b.y)));
+    if (!same) merged.push({ ...b });
+    else if (!same.series.split(' = ').includes(b.series)) same.series = `${same.series} = ${b.series}`;
+  }
+  return merged;
+}
+
+/**
  * Lines with error bars over seeds, dashed theory curves and horizontal baselines; one colour per series
  * and one legend that names every line.
  */
 export function lineChart(input: LineChartInput): VegaLiteSpec {
+  const baselines = mergeCoincidingBaselines(input.baselines ?? []);
   const rows = [
     ...input.measured.map((p) => ({ ...p, layer: 'measured', style: `simulation (${ERROR_LABEL[input.error]})` })),
     ...(input.theory ?? []).map((p) => ({ ...p, layer: 'theory', style: 'theory' })),
-    ...(input.baselines ?? []).map((p) => ({ ...p, layer: 'baseline', style: 'baseline' })),
+    ...baselines.map((p) => ({ ...p, layer: 'baseline', style: 'baseline' })),
   ];
   const width = input.width ?? 440;
   const height = input.height ?? 300;
@@ -180,7 +196,7 @@ export function lineChart(input: LineChartInput): VegaLiteSpec {
   ];
   if (input.theory?.length)
     layer.push({ transform: [only('theory')], mark: { type: 'line', strokeWidth: 1.6, clip }, encoding: { x, y, color, strokeDash: dash } });
-  if (input.baselines?.length)
+  if (baselines.length > 0)
     layer.push({ transform: [only('baseline')], mark: { type: 'rule', strokeWidth: 1.5, clip }, encoding: { y, color, strokeDash: dash } });
   return panels(header(input.title, input.caption), rows, layer, input.facets, { width, height });
 }
