@@ -63,7 +63,7 @@ const tagged = docs.map((file) => ({ file, examples: examples(readFileSync(join(
 
 describe('doc examples', () => {
   it('finds tagged examples in the docs that show code to run', () => {
-    expect(tagged.map((d) => d.file).sort()).toEqual(['api.md', 'results-in-python.md', 'sweeps-and-slurm.md', 'targets-and-theory.md']);
+    expect(tagged.map((d) => d.file).sort()).toEqual(['api.md', 'results-in-python.md', 'sweeps-and-slurm.md', 'targets-and-theory.md', 'worked-example.md']);
   });
 
   it('recognises a setup comment and the language of a tagged block', () => {
