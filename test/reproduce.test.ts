@@ -15,6 +15,9 @@ const linesOf = (figure: string) =>
     .split('\n')
     .filter(Boolean);
 
+/** What each quick reproduction printed on stdout, for the docs check below. */
+const printed: Record<string, string> = {};
+
 describe('giantstep reproduce --quick', () => {
   beforeAll(() => rmSync(QUICK_ROOT, { recursive: true, force: true }));
 
@@ -23,6 +26,7 @@ describe('giantstep reproduce --quick', () => {
     const { code, stdout, stderr } = await giantstep('reproduce', figure, '--quick', '--out', join(QUICK_ROOT, figure), '--quiet');
     const seconds = (Date.now() - t0) / 1000;
     expect(code, stderr).toBe(0);
+    printed[figure] = stdout;
     expect(seconds).toBeLessThan(60);
     const s = summaryOf(figure);
     expect(s).toMatchObject({ figure, quick: true, results: 'results.jsonl' });
@@ -45,6 +49,14 @@ describe('giantstep reproduce --quick', () => {
     }
     expect(s.tables.length).toBeGreaterThan(0);
     expect(s.runSets.every((r) => r.exampleConfig && r.spec)).toBe(true);
+  });
+
+  it("reproducing.md's quick example prints today's verdict lines, word for word", () => {
+    const doc = readFileSync(join(__dirname, '..', 'docs', 'reproducing.md'), 'utf8');
+    const block = /\$ giantstep reproduce fig1-right --quick[^\n]*\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const verdicts = block.split('\n').filter((l) => /^ {2}fig1-right[\w-]*: /.test(l));
+    expect(verdicts.length).toBe(2);
+    for (const line of verdicts) expect(printed['fig1-right']).toContain(`${line}\n`);
   });
 
   it('shows the claims that hold even at the quick sizes (runs are deterministic)', () => {
