@@ -26,11 +26,14 @@ const ACTIVATION_HELP = 'activation, as in `run`: relu, tanh, erf, ..., He1..He1
 export function theoryCommand(): Command {
   const cmd = new Command('theory').description('theory curves (docs/model.md §7) as JSON that overlays run results');
   // `giantstep theory` alone lists its kinds (exit 0), as `git remote` would; a wrong kind is still an error.
-  cmd.usage('[options] [command]').argument('[kind]').action((kind?: string) => {
-    if (kind === undefined) return cmd.outputHelp();
-    const kinds = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
-    cmd.error(`error: unknown theory kind ${quoted(kind)}; choose one of ${kinds.join(', ')}`);
-  });
+  cmd
+    .usage('[options] [command]')
+    .argument('[kind]')
+    .action((kind?: string) => {
+      if (kind === undefined) return cmd.outputHelp();
+      const kinds = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
+      cmd.error(`error: unknown theory kind ${quoted(kind)}; choose one of ${kinds.join(', ')}`);
+    });
   cmd.addCommand(
     new Command('one-step')
       .description('one-step cosines cos(G_i, v*) and cos(w_i, v*) at n = alpha·d (|a_i| = 1/√p, ‖w_i‖ = 1, η = c·p)')

@@ -43,14 +43,6 @@ export function clearlyBelowText(aName: string, a: SampleStats, bName: string, b
   return `${bName} − ${aName} = ${(b.mean - a.mean).toFixed(4)} > ${z}·s.e. = ${margin.toFixed(4)}: ${clearlyBelow(a, b, z)}`;
 }
 
-/**
- * Whether a singular value grew past `factor` times a reference and by more than two standard errors: the
- * evidence that neurons picked up a new direction (a flat second singular value stays near 1/√d).
- */
-export function grewBy(after: SampleStats, before: SampleStats, factor = 2): boolean {
-  return after.mean > factor * before.mean && clearlyBelow(before, after);
-}
-
 export const shownWord: Record<Shown, string> = { yes: 'shown', no: 'not shown', partly: 'partly shown', inconclusive: 'inconclusive' };
 
 /**
@@ -111,6 +103,18 @@ export function verdictOfBounds(bounds: Bound[]): Shown {
   const outcomes = bounds.map((b) => testBound(b));
   if (outcomes.includes('fails')) return 'no';
   return outcomes.every((o) => o === 'holds') ? 'yes' : 'inconclusive';
+}
+
+/**
+ * A verdict over cells (a figure's (target, α) pairs or (target, κ) cells), each 'yes', 'no' or
+ * 'inconclusive': shown when all are yes; when some are refuted, partly if at least half (and one) are
+ * yes, else not shown; otherwise inconclusive.
+ */
+export function verdictOfCells(cells: Shown[]): Shown {
+  const yes = cells.filter((c) => c === 'yes').length;
+  if (cells.length === 0) return 'inconclusive';
+  if (!cells.includes('no')) return yes === cells.length ? 'yes' : 'inconclusive';
+  return yes > 0 && yes >= cells.length / 2 ? 'partly' : 'no';
 }
 
 /** Statistics over the records `where` selects of a per-record combination of two numbers (paired by run). */

@@ -8,7 +8,8 @@ import { lineChart, scatterChart } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
-import { fmt } from './analysis';
+import type { Bound } from './analysis';
+import { boundText, fmt, verdictOfBounds } from './analysis';
 import type { DetailedRecord } from './detailed';
 import { isDetailed } from './detailed';
 import type { Reproduction, Shown } from './types';
@@ -31,6 +32,40 @@ function offLineStats(records: DetailedRecord[], target: string, step: number): 
   return sampleStats(records.filter((r) => r.config.target === target).map((r) => offLine(r, step)));
 }
 
+/** Per seed, `value(T-B run, T-C run)`: the two targets of one seed share W₀ and the data seed. */
+function perSeed(records: DetailedRecord[], value: (b: DetailedRecord, c: DetailedRecord) => number): SampleStats {
+  const of = (target: string) => new Map(records.filter((r) => r.config.target === target).map((r) => [r.config.seed, r]));
+  const [b, c] = [of('T-B'), of('T-C')];
+  return sampleStats([...b].filter(([seed]) => c.has(seed)).map(([seed, rb]) => value(rb, c.get(seed) as DetailedRecord)));
+}
+
+/**
+ * The verdicts' inequalities, each on a per-seed ratio: [leaves] T-B's distance from the theory line grows
+ * three-fold at step 2 and is twice T-C's; [stuck] T-C stays under half of T-B's at every later step;
+ * [spans] T-B's second singular value after 6 steps is twice T-C's and three times its own after step 1.
+ */
+export function multiStepBounds(records: DetailedRecord[]): { leaves: Bound[]; stuck: Bound[]; spans: Bound[] } {
+  const steps = Math.min(...records.map((r) => r.steps.length));
+  const sv = (r: DetailedRecord, t: number) => r.steps[t].overlap.singularValues[1];
+  const last = steps - 1;
+  return {
+    leaves: [
+      { what: 'T-B step 2 / T-B step 1', stats: perSeed(records, (b) => offLine(b, 1) / offLine(b, 0)), bound: 3, above: true },
+      { what: 'T-B step 2 / T-C step 2', stats: perSeed(records, (b, c) => offLine(b, 1) / offLine(c, 1)), bound: 2, above: true },
+    ],
+    stuck: Array.from({ length: steps - 1 }, (_, i) => ({
+      what: `T-C step ${i + 2} / T-B step ${i + 2}`,
+      stats: perSeed(records, (b, c) => offLine(c, i + 1) / offLine(b, i + 1)),
+      bound: 0.5,
+      above: false,
+    })),
+    spans: [
+      { what: `σ₂ T-B step ${steps} / T-C step ${steps}`, stats: perSeed(records, (b, c) => sv(b, last) / sv(c, last)), bound: 2, above: true },
+      { what: `σ₂ T-B step ${steps} / T-B step 1`, stats: perSeed(records, (b) => sv(b, last) / sv(b, 0)), bound: 3, above: true },
+    ],
+  };
+}
+
 const CLAIM_SCATTER =
   "T-C is stuck on the spike: at every step its neurons' update cosines stay on the theory line of slope μ1(σ2*)/μ1(σ1*), while T-B's leave the line from step 2 on, split by the sign of a_i (its second direction).";
 const CLAIM_OVERLAP = "Over 6 steps with n = d, T-B's neurons come to span its second direction while T-C's barely do.";
@@ -45,7 +80,7 @@ export const notebookMultiStep: Reproduction = {
     TARGETS.map(({ preset, target }) => ({
       label: `${target}, 6 steps`,
       detail: true,
-      spec: { base: quick ? { preset, d: 1024, p: 256, nTest: 2000 } : { preset }, seeds: quick ? 2 : 3 },
+      spec: { base: quick ? { preset, d: 1024, p: 256, nTest: 2000 } : { preset }, seeds: quick ? 4 : 6 },
     })),
   analyze(all, quick) {
     const records = all.filter(isDetailed);
@@ -105,23 +140,23 @@ export const notebookMultiStep: Reproduction = {
     const steps = records[0].steps.length;
     const dist = (target: string) => Array.from({ length: steps }, (_, t) => offLineStats(records, target, t));
     const [b, cc] = [dist('T-B'), dist('T-C')];
-    // T-B leaves the line at step 2 (T-C does not); T-C stays closer to it than T-B at every later step.
-    const leaves = b[1].mean > 3 * b[0].mean && b[1].mean > 2 * cc[1].mean;
-    const stuck = cc.slice(1).every((s, t) => s.mean < b[t + 1].mean / 2);
-    const pick = (xs: SampleStats[]) => [xs[0], xs[1], xs[steps - 1]].map((s) => fmt(s, 'sem')).join(', ');
     const sv = (target: string, t: number) => sampleStats(records.filter((r) => r.config.target === target).map((r) => r.steps[t].overlap.singularValues[1]));
     const svB = [sv('T-B', 0), sv('T-B', 5)];
     const svC = [sv('T-C', 0), sv('T-C', 5)];
-    const spans = svB[1].mean > 2 * svC[1].mean && svB[1].mean > 3 * svB[0].mean;
-    const f = (x: SampleStats) => fmt(x, 'sem');
+    const { leaves, stuck, spans } = multiStepBounds(records);
+    // T-B leaving the line is the claim's core; T-C staying on it, the rest: partly when that is refuted or undecided.
+    const stuckShown = verdictOfBounds(stuck);
+    const scatterShown: Shown = verdictOfBounds(leaves) === 'yes' ? (stuckShown === 'yes' ? 'yes' : 'partly') : verdictOfBounds(leaves);
+    const pick = (xs: SampleStats[]) => [xs[0], xs[1], xs[steps - 1]].map((s) => fmt(s, 'sem')).join(', ');
     const scatterTest =
-      `Mean distance of the update cosines from the theory line: [leaves] T-B step 2 ${f(b[1])} > 3 × T-B step 1 ${f(b[0])}: ${b[1].mean > 3 * b[0].mean}, and > 2 × T-C step 2 ${f(cc[1])}: ${b[1].mean > 2 * cc[1].mean}; ` +
-      `[stuck] T-C below half of T-B at every step 2..${steps}: ${cc
-        .slice(1)
-        .map((s, t) => `${s.mean.toFixed(3)} < ${(b[t + 1].mean / 2).toFixed(3)}`)
-        .join(', ')}: ${stuck}. Shown: leaves and stuck (leaves alone: partly).`;
-    const overlapTest = `Second singular value: T-B after step 6 ${f(svB[1])} > 2 × T-C after step 6 ${f(svC[1])}: ${svB[1].mean > 2 * svC[1].mean}, and > 3 × T-B after step 1 ${f(svB[0])}: ${svB[1].mean > 3 * svB[0].mean}. Shown if both.`;
+      `Per seed (T-B and T-C share a seed's W₀), each ratio at 2 s.e. in its own direction. [leaves] ${leaves.map((x) => boundText(x, 3)).join('; ')}; ` +
+      `[stuck] ${stuck.map((x) => boundText(x, 3)).join('; ')}. Shown: leaves and stuck hold; partly: leaves holds, stuck fails or is undecided; not shown: leaves fails; else inconclusive.`;
+    const overlapTest = `Per seed, at 2 s.e. in its own direction: ${spans.map((x) => boundText(x, 3)).join('; ')}. Shown if both hold, not shown if one fails, else inconclusive.`;
     const perStep = (target: string) => (target === 'T-B' ? b : cc).map((s) => fmt(s, 'sem'));
+    const partlyText =
+      scatterShown === 'partly'
+        ? ` T-B leaves the line at step 2, but T-C drifts off it too over the later steps, ${stuckShown === 'no' ? 'at some step to more than' : 'at some step to about'} half of T-B's distance (its second direction is weakly linked to the first; see the overlap figure).`
+        : '';
     return {
       figures: [
         {
@@ -129,12 +164,8 @@ export const notebookMultiStep: Reproduction = {
           spec: scatter,
           verdict: {
             claim: CLAIM_SCATTER,
-            shown: (leaves ? (stuck ? 'yes' : 'partly') : 'no') as Shown,
-            evidence:
-              `Mean distance of the 40 neurons' update cosines from the theory line (mean ± s.e. over ${seeds} seeds), steps 1, 2, ${steps}: T-B ${pick(b)}; T-C ${pick(cc)}.` +
-              (leaves && !stuck
-                ? " T-B leaves the line at step 2, but T-C drifts off it too over the later steps, at some step to more than half of T-B's distance (its second direction is weakly linked to the first; see the overlap figure)."
-                : ''),
+            shown: scatterShown,
+            evidence: `Mean distance of the 40 neurons' update cosines from the theory line (mean ± s.e. over ${seeds} seeds), steps 1, 2, ${steps}: T-B ${pick(b)}; T-C ${pick(cc)}.${partlyText}`,
             test: scatterTest,
           },
         },
@@ -143,7 +174,7 @@ export const notebookMultiStep: Reproduction = {
           spec: overlap,
           verdict: {
             claim: CLAIM_OVERLAP,
-            shown: (spans ? 'yes' : 'no') as Shown,
+            shown: verdictOfBounds(spans),
             evidence: `Second singular value after steps 1 and 6: T-B ${fmt(svB[0], 'sem')} → ${fmt(svB[1], 'sem')}; T-C ${fmt(svC[0], 'sem')} → ${fmt(svC[1], 'sem')}.`,
             test: overlapTest,
           },

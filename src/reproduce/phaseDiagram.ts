@@ -4,18 +4,20 @@
 // has leap 1), coloured by how many target directions the neurons align with.
 import type { PhaseRow } from '../generated/engine';
 import { heatmap } from '../plot/spec';
+import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
 import { describe, theory } from '../theory';
-import { valuesOf } from './analysis';
-import type { Reproduction, Shown } from './types';
+import type { Bound } from './analysis';
+import { boundText, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
+import type { Reproduction } from './types';
 
 const TARGETS = ['T-D', 'T-E', 'leap-3'];
 
 /** The least ℓ at which one step with n = Θ(d^ℓ) sees every direction of the target (null: none up to 4). */
 export function oneStepOrder(target: string): number | null {
   const t = describe(target);
-  const l = t.learnedDims.oneStep.findIndex((dims) => dims === t.k);
+  const l = t.learnedDims.oneStep.indexOf(t.k);
   return l < 0 ? null : l + 1;
 }
 
@@ -53,12 +55,21 @@ function theoryCount(rows: PhaseRow[], kappa: number): number {
   return rows.find((r) => r.ell === ell)?.learnedDims ?? 0;
 }
 
+/** A cell's count within half a direction of the theory's: two bounds, each at 2 s.e. in its own direction. */
+function cellBounds(m: { target: string; kappa: number; stats: SampleStats; theory: number }): Bound[] {
+  const what = `${m.target} κ = ${m.kappa} count`;
+  return [
+    { what, stats: m.stats, bound: m.theory - 0.5, above: true },
+    { what, stats: m.stats, bound: m.theory + 0.5, above: false },
+  ];
+}
+
 const CLAIM_THEORY =
   "One giant step with n = Θ(d^ℓ) learns no direction when n = o(d), only the first (span C1*) at n = Θ(d), and a direction first visible at Hermite order ℓ only from n = Θ(d^ℓ): T-D's and T-E's second directions need n = Θ(d²), the leap-3 target's hard directions n = Θ(d³).";
 const SUPERSCRIPT = ['⁰', '¹', '²', '³', '⁴'];
 const regime = (ell: number) => (ell === 0 ? 'n = o(d)' : `Θ(d${ell === 1 ? '' : SUPERSCRIPT[ell]})`);
 const CLAIM_MEASURED =
-  'Measured one step at n = d^κ follows the diagram: one direction from κ ≈ 1, and all directions of a target from κ ≈ its one-step order L (the Hermite order at which its last direction first appears).';
+  'Measured one step at n = d^κ learns what the diagram says at integer κ = 1, 2, 3: one direction at κ = 1, and all directions of a target at κ = its one-step order L (the Hermite order at which its last direction first appears). Where between integers the count changes is not claimed: at finite d it changes early.';
 
 export const phaseDiagram: Reproduction = {
   name: 'phase-diagram',
@@ -66,7 +77,7 @@ export const phaseDiagram: Reproduction = {
   description:
     `Theory: \`giantstep theory phase-diagram\` for T-D and T-E (one-step order 2: their second directions first appear at Hermite order 2; T-D has leap index 1, T-E 2) and leap-3 (one-step order 3). Measured: one step with n = d^κ, d = 128, p = 64, η = p·d^((κ−1)/2), σ = ${PHASE_ACTIVATION} (ReLU's μ3 = 0 would hide order 3), a = ±1/√p symmetric, ` +
     "κ from 0.5 to 3.25 (12 values), 3 seeds, each on the raw labels and on the labels without their first Hermite order (the readout, which the analysis does not use, on d fresh samples); a direction counts as learned when the neurons' mean |cos| with it exceeds twice a random neuron's, 2√(2/(πd)). " +
-    '--quick: d = 64, p = 96, κ ∈ {0.5, 1, 2, 3}, 1 seed.',
+    '--quick: d = 64, p = 96, κ ∈ {0.5, 1, 1.5, 2, 2.5, 3}, 2 seeds.',
   runSets: (quick) => [
     {
       label: 'one step per κ, raw and pre-processed labels',
@@ -95,8 +106,8 @@ export const phaseDiagram: Reproduction = {
           // at the large κ that dominate (docs/performance.md); since 0.2.0 (CHANGELOG.md).
           sampler: 'projected',
         },
-        grid: { target: TARGETS, kappa: quick ? [0.5, 1, 2, 3] : { linspace: [0.5, 3.25, 12] }, preprocess: ['none', 'hermite'] },
-        seeds: quick ? 1 : 3,
+        grid: { target: TARGETS, kappa: quick ? [0.5, 1, 1.5, 2, 2.5, 3] : { linspace: [0.5, 3.25, 12] }, preprocess: ['none', 'hermite'] },
+        seeds: quick ? 2 : 3,
       },
     },
   ],
@@ -124,7 +135,8 @@ export const phaseDiagram: Reproduction = {
     const measured = TARGETS.flatMap((t, i) =>
       kappas.map((kappa) => {
         const counts = seeds.map((seed) => learnedCount(records.filter((r) => r.config.target === t && r.config.kappa === kappa && r.config.seed === seed)));
-        return { target: t, kappa, mean: sampleStats(counts).mean, theory: theoryCount(theories[i].rows, kappa), k: theories[i].k };
+        const stats = sampleStats(counts);
+        return { target: t, kappa, stats, mean: stats.mean, theory: theoryCount(theories[i].rows, kappa), k: theories[i].k };
       }),
     );
     const cells = measured.flatMap((m) => [
@@ -146,22 +158,22 @@ export const phaseDiagram: Reproduction = {
       colorDomain: [0, 4],
     });
     const integer = measured.filter((m) => [1, 2, 3].includes(m.kappa));
-    const agree = integer.filter((m) => Math.round(m.mean) === m.theory).length;
+    const cellOutcomes = integer.map((m) => ({ m, bounds: cellBounds(m), shown: verdictOfBounds(cellBounds(m)) }));
+    const agree = cellOutcomes.filter((c) => c.shown === 'yes').length;
+    const refuted = cellOutcomes.filter((c) => c.shown === 'no').length;
     const overall = measured.filter((m) => Math.round(m.mean) === m.theory).length;
-    const shown: Shown = integer.length > 0 && agree === integer.length ? 'yes' : agree > 0 && agree >= integer.length / 2 ? 'partly' : 'no';
+    const shown = verdictOfCells(cellOutcomes.map((c) => c.shown));
     const count = (m: (typeof measured)[number]) => (Number.isInteger(m.mean) ? String(m.mean) : m.mean.toFixed(1));
     const at = (t: string) =>
       integer
         .filter((m) => m.target === t)
         .map((m) => `κ = ${m.kappa}: ${count(m)} (theory ${m.theory})`)
         .join(', ');
-    const evidence = `Directions learned: ${TARGETS.map((t) => `${t} ${at(t)}`).join('; ')}. Rounded measured counts equal the theory in ${overall} of ${measured.length} cells (${agree} of ${integer.length} at integer κ).`;
+    const evidence = `Directions learned: ${TARGETS.map((t) => `${t} ${at(t)}`).join('; ')}. Rounded measured counts equal the theory in ${overall} of ${measured.length} cells (${agree} of ${integer.length} integer-κ cells within half a direction at 2 s.e.). Between integers the count is not tested: at this d it changes up to half a unit of κ early (the table has every κ).`;
     const test =
-      `At each integer κ ∈ {1, 2, 3} and target, round(mean measured count over seeds) = theory count: ` +
-      integer
-        .map((m) => `${m.target} κ = ${m.kappa}: round(${count(m)}) = ${Math.round(m.mean)} ${Math.round(m.mean) === m.theory ? '=' : '≠'} ${m.theory}`)
-        .join('; ') +
-      `. ${agree} of ${integer.length} agree → ${shown === 'yes' ? 'all agree: shown' : shown === 'partly' ? 'at least half agree: partly' : 'fewer than half agree: not shown'}.`;
+      `At each integer κ ∈ {1, 2, 3} and target, the count over ${seeds.length} seeds within half a direction of the theory's, each side at 2 s.e.: ` +
+      cellOutcomes.map((c) => `${c.m.target} κ = ${c.m.kappa}: ${c.bounds.map((b) => boundText(b, 2)).join(', ')}`).join('; ') +
+      `. ${agree} of ${integer.length} cells hold, ${refuted} refuted → shown if all hold; partly if some are refuted but at least half hold; not shown if fewer; else inconclusive.`;
     return {
       figures: [
         {
