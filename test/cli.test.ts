@@ -138,11 +138,7 @@ describe('theory: one set of defaults with run', () => {
     const run = await giantstep('run', '--help');
     const runTarget = /--target <text>[\s\S]*?\(default: ([^)]+)\)/.exec(run.stdout)?.[1];
     expect(runTarget).toBe('T-A');
-    for (const args of [
-      ['one-step', '--alpha', '1'],
-      ['drift', '--m', '0.5,0', '--s', '1', '--samples', '1000'],
-      ['phase-diagram'],
-    ]) {
+    for (const args of [['one-step', '--alpha', '1'], ['drift', '--m', '0.5,0', '--s', '1', '--samples', '1000'], ['phase-diagram']]) {
       const r = await giantstep('theory', ...args);
       expect(r.code, r.stderr).toBe(0);
       const answer = JSON.parse(r.stdout);

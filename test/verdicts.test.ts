@@ -12,8 +12,8 @@ import { reproduce, reproductionNamed } from '../src/reproduce';
 import { testBound, verdictOfBounds } from '../src/reproduce/analysis';
 import type { DetailedRecord } from '../src/reproduce/detailed';
 import { BOUNDS } from '../src/reproduce/fig1Directions';
-import { agreement, TOLERANCE } from '../src/reproduce/oneStepAsymptotics';
 import { multiStepBounds } from '../src/reproduce/notebookMultiStep';
+import { agreement, TOLERANCE } from '../src/reproduce/oneStepAsymptotics';
 import { alignmentThreshold } from '../src/reproduce/phaseDiagram';
 import { widthCheck, widthSweep } from '../src/reproduce/widthSweep';
 import type { SweepRecord } from '../src/sweep';
@@ -267,8 +267,8 @@ describe('phase-diagram verdict', () => {
     const kappas = new Set(data.map((r) => r.config.kappa));
     expect([0.5, 1.5, 2.5].every((k) => kappas.has(k))).toBe(true);
     const late = data
-      .filter((r) => !Number.isInteger(r.config.kappa) && r.config.kappa > 0.5)
-      .map((r) => ({ ...r, config: { ...r.config, kappa: r.config.kappa + 0.5 } }))
+      .filter((r) => !Number.isInteger(r.config.kappa) && (r.config.kappa ?? 0) > 0.5)
+      .map((r) => ({ ...r, config: { ...r.config, kappa: (r.config.kappa ?? 0) + 0.5 } }))
       .concat(data.filter((r) => r.config.kappa === 0.5).map((r) => ({ ...r, config: { ...r.config, kappa: 1 } })));
     expect(verdictOf('phase-diagram', late).shown).toBe('no');
   });
