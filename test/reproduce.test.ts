@@ -44,6 +44,16 @@ describe('giantstep reproduce --quick', () => {
       // A quick verdict says it was not compared with the paper's numbers; every verdict states its test.
       expect(f.verdict.evidence).toContain("not compared with the paper's numbers");
       expect(f.verdict.test).toMatch(/\d/);
+      // The inequalities as numbers, each outcome what its numbers give at 2 s.e. in its own direction.
+      const inequalities = f.verdict.inequalities ?? [];
+      expect(inequalities.length, `${f.name} keeps its inequalities`).toBeGreaterThan(0);
+      for (const q of inequalities) {
+        const near = q.direction === '>' ? q.mean - 2 * q.sem : q.mean + 2 * q.sem;
+        const far = q.direction === '>' ? q.mean + 2 * q.sem : q.mean - 2 * q.sem;
+        const holds = (x: number) => (q.direction === '>' ? x > q.bound : x < q.bound);
+        const expected = q.count < 2 ? 'inconclusive' : holds(near) ? 'holds' : holds(far) ? 'inconclusive' : 'fails';
+        expect(q.outcome, `${f.name}: ${q.what}`).toBe(expected);
+      }
       expect(stdout).toContain('    test: ');
       expect(stdout).toContain(`${f.name}: `);
     }

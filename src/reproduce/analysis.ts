@@ -5,7 +5,7 @@ import type { SampleStats } from '../plot/stats';
 import { formatStats, sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
 import { describe } from '../theory';
-import type { Shown } from './types';
+import type { Inequality, Shown } from './types';
 
 export function numberAt(record: unknown, path: string): number | undefined {
   const v = parseField(path).get(record);
@@ -30,17 +30,6 @@ export function valuesOf(records: SweepRecord[], field: string): number[] {
 
 export function nearest(values: number[], target: number): number {
   return values.reduce((best, v) => (Math.abs(v - target) < Math.abs(best - target) ? v : best), values[0]);
-}
-
-/** a is below b by more than `z` standard errors of the difference. */
-export function clearlyBelow(a: SampleStats, b: SampleStats, z = 2): boolean {
-  return b.mean - a.mean > z * Math.hypot(a.sem, b.sem);
-}
-
-/** The inequality clearlyBelow tests, with its numbers, for a verdict's `test`. */
-export function clearlyBelowText(aName: string, a: SampleStats, bName: string, b: SampleStats, z = 2): string {
-  const margin = z * Math.hypot(a.sem, b.sem);
-  return `${bName} − ${aName} = ${(b.mean - a.mean).toFixed(4)} > ${z}·s.e. = ${margin.toFixed(4)}: ${clearlyBelow(a, b, z)}`;
 }
 
 export const shownWord: Record<Shown, string> = { yes: 'shown', no: 'not shown', partly: 'partly shown', inconclusive: 'inconclusive' };
@@ -96,6 +85,19 @@ export function boundText(b: Bound, digits = 2, z = 2): string {
   const edge = b.above ? mean - z * sem : mean + z * sem;
   const sign = b.above ? '−' : '+';
   return `${b.what}: ${mean.toFixed(digits)} ${sign} ${z}·${sem.toFixed(digits)} = ${edge.toFixed(digits)} ${b.above ? '>' : '<'} ${Number(b.bound.toPrecision(4))}: ${testBound(b, z)}`;
+}
+
+/** Bounds as the numbers summary.json keeps (Verdict.inequalities). */
+export function inequalities(bounds: Bound[], z = 2): Inequality[] {
+  return bounds.map((b) => ({
+    what: b.what,
+    mean: b.stats.mean,
+    sem: b.stats.sem,
+    count: b.stats.count,
+    direction: b.above ? '>' : '<',
+    bound: b.bound,
+    outcome: testBound(b, z),
+  }));
 }
 
 /** A verdict from its inequalities: shown when all hold, not shown when one fails, inconclusive otherwise. */

@@ -9,7 +9,20 @@ import type { MeasuredPoint } from '../plot/spec';
 import { lineChart } from '../plot/spec';
 import type { AxisValues, SweepRecord } from '../sweep';
 import type { Bound } from './analysis';
-import { boundText, fmt, nearest, numberAt, oneDirectionError, pairedStats, seedDifference, statsOf, testBound, valuesOf, verdictOfBounds } from './analysis';
+import {
+  boundText,
+  fmt,
+  inequalities,
+  nearest,
+  numberAt,
+  oneDirectionError,
+  pairedStats,
+  seedDifference,
+  statsOf,
+  testBound,
+  valuesOf,
+  verdictOfBounds,
+} from './analysis';
 import type { Reproduction, Shown, Verdict } from './types';
 
 export const STEPS = [1, 2, 3, 4, 5, 6];
@@ -201,8 +214,14 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
     const errorTest = `At κ = ${k}, per seed, each at 2 s.e. in its own direction: ${bounds([...drops, floor])}. Shown: both drops and below the floor (drops only: partly; a drop refuted: not shown; else inconclusive).`;
     const overlapTest = `At κ = ${k}, per seed, each at 2 s.e. in its own direction: ${bounds(second)}. Shown if both hold; not shown if one fails; else inconclusive.`;
     return {
-      error: { claim: panel.claim, shown: errorShown, evidence: `Test error ${errors}.`, test: errorTest },
-      overlap: { claim: panel.directionClaim, shown: verdictOfBounds(second), evidence: `The ${overlaps}.`, test: overlapTest },
+      error: { claim: panel.claim, shown: errorShown, evidence: `Test error ${errors}.`, test: errorTest, inequalities: inequalities([...drops, floor]) },
+      overlap: {
+        claim: panel.directionClaim,
+        shown: verdictOfBounds(second),
+        evidence: `The ${overlaps}.`,
+        test: overlapTest,
+        inequalities: inequalities(second),
+      },
     };
   }
   // Left: no new direction for 1 ≤ κ < 2 (where one step learns the first), whatever the number of steps.
@@ -234,12 +253,13 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
   const overlapTest = `For every κ in [1, 2) (${below2.length} values), per seed, at 2 s.e.: ${bounds(flat)}. Shown if all hold; not shown if one fails; else inconclusive.`;
   const errorTest = `${overlapTest} For every κ in [1, 2), at 2 s.e.: ${bounds(floors)}. ${boundText(gain, 3)}. Shown: no second direction, above the floor and a gain below 10% (a larger gain: partly).`;
   return {
-    error: { claim: panel.claim, shown, evidence: `Test error ${errors}.${why}`, test: errorTest },
+    error: { claim: panel.claim, shown, evidence: `Test error ${errors}.${why}`, test: errorTest, inequalities: inequalities([...flat, ...floors, gain]) },
     overlap: {
       claim: panel.directionClaim,
       shown: noSecond,
       evidence: `The ${overlaps}; for 1 ≤ κ < 2 the second singular value after 6 steps is on average at most ${worst.toFixed(2)}× its initial value.`,
       test: overlapTest,
+      inequalities: inequalities(flat),
     },
   };
 }

@@ -6,7 +6,7 @@ import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
 import { theory } from '../theory';
 import type { Bound } from './analysis';
-import { boundText, fmt, testBound, verdictOfBounds } from './analysis';
+import { boundText, fmt, inequalities, testBound, verdictOfBounds } from './analysis';
 import type { DetailedRecord } from './detailed';
 import { isDetailed } from './detailed';
 import { fig1Base } from './fig1';
@@ -212,6 +212,7 @@ export const fig1Directions: Reproduction = {
               `T-B's groups split by ${fmt(splitAngle(records, 'T-B', 1), 'sem', 1)} degrees at step 2 (T-A ${fmt(splitAngle(records, 'T-A', 1), 'sem', 1)}).` +
               (failed.length ? ` Not established: ${failed.map((c) => `${c.what} (${testBound(c)})`).join('; ')}.` : ''),
             test,
+            inequalities: inequalities(checks),
           },
         },
       ],

@@ -27,4 +27,4 @@ export function reproductionNamed(name: string): Reproduction | undefined {
 
 export type { ReproduceOptions, ReproductionSummary } from './runner';
 export { RESULTS_FILE, reproduce, SUMMARY_FILE } from './runner';
-export type { Analysis, FigureResult, Reproduction, Shown, Table, Verdict } from './types';
+export type { Analysis, FigureResult, Inequality, Reproduction, Shown, Table, Verdict } from './types';

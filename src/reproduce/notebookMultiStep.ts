@@ -9,7 +9,7 @@ import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
 import type { Bound } from './analysis';
-import { boundText, fmt, verdictOfBounds } from './analysis';
+import { boundText, fmt, inequalities, verdictOfBounds } from './analysis';
 import type { DetailedRecord } from './detailed';
 import { isDetailed } from './detailed';
 import type { Reproduction, Shown } from './types';
@@ -167,6 +167,7 @@ export const notebookMultiStep: Reproduction = {
             shown: scatterShown,
             evidence: `Mean distance of the 40 neurons' update cosines from the theory line (mean ± s.e. over ${seeds} seeds), steps 1, 2, ${steps}: T-B ${pick(b)}; T-C ${pick(cc)}.${partlyText}`,
             test: scatterTest,
+            inequalities: inequalities([...leaves, ...stuck]),
           },
         },
         {
@@ -177,6 +178,7 @@ export const notebookMultiStep: Reproduction = {
             shown: verdictOfBounds(spans),
             evidence: `Second singular value after steps 1 and 6: T-B ${fmt(svB[0], 'sem')} → ${fmt(svB[1], 'sem')}; T-C ${fmt(svC[0], 'sem')} → ${fmt(svC[1], 'sem')}.`,
             test: overlapTest,
+            inequalities: inequalities(spans),
           },
         },
       ],

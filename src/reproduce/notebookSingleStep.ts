@@ -6,7 +6,7 @@ import type { MeasuredPoint } from '../plot/spec';
 import { lineChart } from '../plot/spec';
 import type { SweepRecord } from '../sweep';
 import type { Bound } from './analysis';
-import { boundText, fmt, numberAt, pairedStats, seedDifference, statsOf, valuesOf, verdictOfBounds } from './analysis';
+import { boundText, fmt, inequalities, numberAt, pairedStats, seedDifference, statsOf, valuesOf, verdictOfBounds } from './analysis';
 import type { Reproduction, Shown } from './types';
 
 const KAPPAS = [1.3, 1.65, 2.0];
@@ -117,7 +117,9 @@ export const notebookSingleStep: Reproduction = {
         ? ' (Quick version: smaller d and p than the notebook, so its numbers differ.)'
         : ` Largest gap to the notebook: ${Math.max(...gaps).toFixed(1)} combined std.`);
     return {
-      figures: [{ name: 'notebook-single-step', spec, verdict: { claim: CLAIM, shown, evidence, test } }],
+      figures: [
+        { name: 'notebook-single-step', spec, verdict: { claim: CLAIM, shown, evidence, test, inequalities: inequalities([...drops, ...beatsBounds]) } },
+      ],
       tables: [
         {
           title: 'Test error after one step (mean ± std over seeds)',

@@ -9,7 +9,7 @@ import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
 import { describe, theory } from '../theory';
 import type { Bound } from './analysis';
-import { boundText, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
+import { boundText, inequalities, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
 import type { Reproduction } from './types';
 
 const TARGETS = ['T-D', 'T-E', 'leap-3'];
@@ -196,9 +196,14 @@ export const phaseDiagram: Reproduction = {
                   .join(', ')}`,
             ).join('; ')}.`,
             test,
+            inequalities: inequalities(cellOutcomes.flatMap((c) => c.bounds)),
           },
         },
-        { name: 'phase-diagram', spec: measuredFigure, verdict: { claim: CLAIM_MEASURED, shown, evidence, test } },
+        {
+          name: 'phase-diagram',
+          spec: measuredFigure,
+          verdict: { claim: CLAIM_MEASURED, shown, evidence, test, inequalities: inequalities(cellOutcomes.flatMap((c) => c.bounds)) },
+        },
       ],
       tables: [
         {

@@ -16,6 +16,22 @@ export interface Verdict {
   evidence: string;
   /** The exact test applied — each inequality with its numbers and outcome — so a reader can disagree. */
   test: string;
+  /** The same inequalities as numbers (summary.json), for pandas and polars: every one the verdict rests on. */
+  inequalities?: Inequality[];
+}
+
+/** One inequality of a verdict, tested at 2 s.e. in its own direction (docs/verdicts.md). */
+export interface Inequality {
+  /** What is measured: "T-B step 2 / T-B step 1", "σ₂ after step 2 / at init (per run)". */
+  what: string;
+  /** Mean, standard error and count (seeds or runs) of the measured quantity. */
+  mean: number;
+  sem: number;
+  count: number;
+  /** `>` (a lower bound: holds when mean − 2 s.e. > bound) or `<` (an upper bound: mean + 2 s.e. < bound). */
+  direction: '>' | '<';
+  bound: number;
+  outcome: 'holds' | 'fails' | 'inconclusive';
 }
 
 export interface Table {

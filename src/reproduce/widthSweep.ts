@@ -11,7 +11,7 @@ import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
 import { describe } from '../theory';
 import type { Bound } from './analysis';
-import { boundText, fmt, numberAt, pairedStats, statsOf, testBound, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
+import { boundText, fmt, inequalities, numberAt, pairedStats, statsOf, testBound, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
 import type { Reproduction, RunSet, Shown } from './types';
 
 const TARGETS = ['T-D', 'T-E', 'T-F', 'T-G'];
@@ -70,6 +70,8 @@ export interface WidthCheck {
   expectGain: boolean;
   /** The inequalities tested, each at 2 s.e. in its own direction. */
   bounds: { beatsRandom: Bound; grewFromStep1: Bound; grewFromInit: Bound; twoBeatOne: Bound };
+  /** The bounds the outcome rests on (all four, or two where the theory expects no new direction). */
+  tested: Bound[];
   beatsRandom: boolean;
   newDirection: boolean;
   learnsMore: boolean;
@@ -135,7 +137,7 @@ export function widthCheck(here: SweepRecord[], target: string, alpha: number): 
     `${target}, α = ${alpha} (theory: the second step ${expectGain ? 'adds a' : 'adds no'} direction): ` +
     tested.map((b) => boundText(b, 4)).join('; ') +
     ` → ${outcome === 'yes' ? 'as expected' : outcome === 'no' ? 'not as expected' : 'undecided'}`;
-  return { alpha, target, rf, one, two, sv: full, expectGain, bounds, beatsRandom, newDirection, learnsMore, outcome, ok: outcome === 'yes', test };
+  return { alpha, target, rf, one, two, sv: full, expectGain, bounds, tested, beatsRandom, newDirection, learnsMore, outcome, ok: outcome === 'yes', test };
 }
 
 /** Why a (target, α) is not as expected, from the first bound that did not hold. */
@@ -289,7 +291,13 @@ export const widthSweep: Reproduction = {
     const test = checks.map((c) => c.test).join('\n');
     const ps = valuesOf(records, 'p');
     return {
-      figures: [{ name: 'width-sweep', spec, verdict: { claim: CLAIM, shown, evidence, test } }],
+      figures: [
+        {
+          name: 'width-sweep',
+          spec,
+          verdict: { claim: CLAIM, shown, evidence, test, inequalities: checks.flatMap((c) => inequalities(c.tested)) },
+        },
+      ],
       tables: alphas.map((a) => ({
         title: `Test error at α = ${a} (mean ± s.e. over seeds): random features / 1 step / 2 steps`,
         columns: ['p', ...TARGETS],
