@@ -172,7 +172,7 @@ export const phaseDiagram: Reproduction = {
     const evidence = `Directions learned: ${TARGETS.map((t) => `${t} ${at(t)}`).join('; ')}. Rounded measured counts equal the theory in ${overall} of ${measured.length} cells (${agree} of ${integer.length} integer-κ cells within half a direction at 2 s.e.). Between integers the count is not tested: at this d it changes up to half a unit of κ early (the table has every κ).`;
     const test =
       `At each integer κ ∈ {1, 2, 3} and target, the count over ${seeds.length} seeds within half a direction of the theory's, each side at 2 s.e.: ` +
-      cellOutcomes.map((c) => `${c.m.target} κ = ${c.m.kappa}: ${c.bounds.map((b) => boundText(b, 2)).join(', ')}`).join('; ') +
+      cellOutcomes.map((c) => c.bounds.map((b) => boundText(b, 2)).join(', ')).join('; ') +
       `. ${agree} of ${integer.length} cells hold, ${refuted} refuted → shown if all hold; partly if some are refuted but at least half hold; not shown if fewer; else inconclusive.`;
     return {
       figures: [
