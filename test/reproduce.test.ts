@@ -58,6 +58,12 @@ describe('giantstep reproduce --quick', () => {
       expect(stdout).toContain(`${f.name}: `);
     }
     expect(s.tables.length).toBeGreaterThan(0);
+    // Tables keep numbers: a measured cell is an object (mean, sem, std, count), never "a ± b" text.
+    const cells = s.tables.flatMap((t) => t.rows.flat());
+    expect(cells.some((c) => typeof c === 'string' && c.includes('±'))).toBe(false);
+    const measured = cells.filter((c) => c !== null && typeof c === 'object');
+    expect(measured.length).toBeGreaterThan(0);
+    for (const c of measured) expect(c).toMatchObject({ mean: expect.any(Number), std: expect.any(Number), count: expect.any(Number) });
     expect(s.runSets.every((r) => r.exampleConfig && r.spec)).toBe(true);
   });
 
@@ -122,6 +128,9 @@ describe('giantstep reproduce --quick', () => {
     expect(html.match(/<img class="figure"/g)).toHaveLength(figures);
     expect(html.match(/The test applied/g)).toHaveLength(figures);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    // Measured table cells read as mean ± spread, never as an object's JSON.
+    expect(html).toMatch(/<td>\d+\.\d+ ± \d+\.\d+<\/td>/);
+    expect(html).not.toContain('{&quot;mean&quot;');
     expect(existsSync(join(QUICK_ROOT, 'report.html'))).toBe(true);
   });
 });

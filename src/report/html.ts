@@ -76,10 +76,24 @@ const BADGE: Record<string, string> = { yes: 'shown', no: 'not shown', partly: '
 const shownClass = (shown: unknown) => (typeof shown === 'string' && Object.hasOwn(BADGE, shown) ? shown : 'unknown');
 const badge = (shown: unknown) => (typeof shown === 'string' && Object.hasOwn(BADGE, shown) ? BADGE[shown] : textOf(shown));
 
+/**
+ * A table cell as a reader sees it: a measured cell (mean, sem, std, count) as "mean ± spread", a long number
+ * to 4 significant digits, anything else as escaped text. A hostile summary.json gets text, never markup.
+ */
+function cellText(c: unknown): string {
+  if (c === null || c === undefined) return 'n/a';
+  if (typeof c === 'number') return Number.isInteger(c) ? String(c) : String(Number(c.toPrecision(4)));
+  const m = record(c);
+  const digits = typeof m.digits === 'number' && Number.isInteger(m.digits) && m.digits >= 0 && m.digits <= 8 ? m.digits : 3;
+  const spread = m.spread === 'std' ? m.std : m.sem;
+  if (typeof m.mean === 'number' && typeof spread === 'number') return `${m.mean.toFixed(digits)} ± ${spread.toFixed(digits)}`;
+  return textOf(c);
+}
+
 function table(raw: unknown): SafeHtml {
   const t = record(raw) as Partial<Table>;
   const head = list(t.columns).map((c) => html`<th>${c}</th>`);
-  const rows = list(t.rows).map((r) => html`<tr>${list(r).map((c) => html`<td>${c === null ? 'n/a' : c}</td>`)}</tr>`);
+  const rows = list(t.rows).map((r) => html`<tr>${list(r).map((c) => html`<td>${cellText(c)}</td>`)}</tr>`);
   return html`<table><caption>${t.title}</caption><thead><tr>${head}</tr></thead><tbody>
 ${rows}
 </tbody></table>`;

@@ -5,7 +5,7 @@ import type { SampleStats } from '../plot/stats';
 import { formatStats, sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
 import { describe } from '../theory';
-import type { Inequality, Shown } from './types';
+import type { Inequality, MeasuredCell, Shown } from './types';
 
 export function numberAt(record: unknown, path: string): number | undefined {
   const v = parseField(path).get(record);
@@ -19,6 +19,11 @@ export function statsOf(records: SweepRecord[], where: (r: SweepRecord) => boole
     .map((r) => numberAt(r, path))
     .filter((v): v is number => v !== undefined);
   return values.length ? sampleStats(values) : undefined;
+}
+
+/** A table cell of `s` (null when nothing was measured), shown as mean ± `spread`. */
+export function measuredCell(s: SampleStats | undefined, spread: 'sem' | 'std' = 'sem', digits = 3): MeasuredCell | null {
+  return s ? { mean: s.mean, sem: s.sem, std: s.std, count: s.count, spread, digits } : null;
 }
 
 export const fmt = (s: SampleStats | undefined, spread: 'std' | 'sem' = 'std', digits = 3) => (s ? formatStats(s, spread, digits) : 'n/a');

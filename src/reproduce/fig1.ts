@@ -13,6 +13,7 @@ import {
   boundText,
   fmt,
   inequalities,
+  measuredCell,
   nearest,
   numberAt,
   oneDirectionError,
@@ -284,16 +285,8 @@ function panelReproduction(panel: Panel): Reproduction {
       const row = (k: number) => [
         k,
         records.find((r) => r.config.kappa === k)?.config.n ?? null,
-        ...STEPS.map((t) =>
-          fmt(
-            statsOf(records, (r) => r.config.kappa === k && r.config.steps === t, 'testError'),
-            'sem',
-          ),
-        ),
-        fmt(
-          statsOf(records, (r) => r.config.kappa === k && r.config.steps === 1, 'baselines.randomFeatures.testError'),
-          'sem',
-        ),
+        ...STEPS.map((t) => measuredCell(statsOf(records, (r) => r.config.kappa === k && r.config.steps === t, 'testError'))),
+        measuredCell(statsOf(records, (r) => r.config.kappa === k && r.config.steps === 1, 'baselines.randomFeatures.testError')),
       ];
       const shownKappas = kappas.filter((_, i) => kappas.length <= 12 || i % Math.ceil(kappas.length / 12) === 0 || i === kappas.length - 1);
       return {

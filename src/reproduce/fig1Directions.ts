@@ -6,7 +6,7 @@ import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
 import { theory } from '../theory';
 import type { Bound } from './analysis';
-import { boundText, fmt, inequalities, testBound, verdictOfBounds } from './analysis';
+import { boundText, fmt, inequalities, measuredCell, testBound, verdictOfBounds } from './analysis';
 import type { DetailedRecord } from './detailed';
 import { isDetailed } from './detailed';
 import { fig1Base } from './fig1';
@@ -220,7 +220,7 @@ export const fig1Directions: Reproduction = {
         {
           title: 'Mean angle (degrees) of the in-plane directions from the theory (mean ± s.e. over seeds)',
           columns: ['target', 'step 1, from ±W*ᵀC1*', 'step 2, from ±W*ᵀC1*', 'step 2, from the step-2 theory ray'],
-          rows: TARGETS.map((t) => [t, fmt(offC1(t, 0), 'sem', 1), fmt(offC1(t, 1), 'sem', 1), fmt(offTheory2(t), 'sem', 1)]),
+          rows: TARGETS.map((t) => [t, measuredCell(offC1(t, 0), 'sem', 1), measuredCell(offC1(t, 1), 'sem', 1), measuredCell(offTheory2(t), 'sem', 1)]),
         },
       ],
     };

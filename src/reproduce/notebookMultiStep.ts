@@ -9,7 +9,7 @@ import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
 import type { Bound } from './analysis';
-import { boundText, fmt, inequalities, verdictOfBounds } from './analysis';
+import { boundText, fmt, inequalities, measuredCell, verdictOfBounds } from './analysis';
 import type { DetailedRecord } from './detailed';
 import { isDetailed } from './detailed';
 import type { Reproduction, Shown } from './types';
@@ -152,7 +152,7 @@ export const notebookMultiStep: Reproduction = {
       `Per seed (T-B and T-C share a seed's W₀), each ratio at 2 s.e. in its own direction. [leaves] ${leaves.map((x) => boundText(x, 3)).join('; ')}; ` +
       `[stuck] ${stuck.map((x) => boundText(x, 3)).join('; ')}. Shown: leaves and stuck hold; partly: leaves holds, stuck fails or is undecided; not shown: leaves fails; else inconclusive.`;
     const overlapTest = `Per seed, at 2 s.e. in its own direction: ${spans.map((x) => boundText(x, 3)).join('; ')}. Shown if both hold, not shown if one fails, else inconclusive.`;
-    const perStep = (target: string) => (target === 'T-B' ? b : cc).map((s) => fmt(s, 'sem'));
+    const perStep = (target: string) => (target === 'T-B' ? b : cc).map((s) => measuredCell(s));
     const partlyText =
       scatterShown === 'partly'
         ? ` T-B leaves the line at step 2, but T-C drifts off it too over the later steps, ${stuckShown === 'no' ? 'at some step to more than' : 'at some step to about'} half of T-B's distance (its second direction is weakly linked to the first; see the overlap figure).`
@@ -191,7 +191,7 @@ export const notebookMultiStep: Reproduction = {
         {
           title: 'Second singular value of the overlap (mean ± s.e. over seeds)',
           columns: ['target', 'step 1', 'step 2', 'step 3', 'step 4', 'step 5', 'step 6'],
-          rows: TARGETS.map(({ target }) => [target, ...[0, 1, 2, 3, 4, 5].map((t) => fmt(sv(target, t), 'sem'))]),
+          rows: TARGETS.map(({ target }) => [target, ...[0, 1, 2, 3, 4, 5].map((t) => measuredCell(sv(target, t)))]),
         },
       ],
     };

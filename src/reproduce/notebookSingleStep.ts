@@ -6,7 +6,7 @@ import type { MeasuredPoint } from '../plot/spec';
 import { lineChart } from '../plot/spec';
 import type { SweepRecord } from '../sweep';
 import type { Bound } from './analysis';
-import { boundText, fmt, inequalities, numberAt, pairedStats, seedDifference, statsOf, valuesOf, verdictOfBounds } from './analysis';
+import { boundText, fmt, inequalities, measuredCell, numberAt, pairedStats, seedDifference, statsOf, valuesOf, verdictOfBounds } from './analysis';
 import type { Reproduction, Shown } from './types';
 
 const KAPPAS = [1.3, 1.65, 2.0];
@@ -123,14 +123,21 @@ export const notebookSingleStep: Reproduction = {
       tables: [
         {
           title: 'Test error after one step (mean ± std over seeds)',
-          columns: ['κ', 'n', 'giantstep', 'random features + linear part', 'linear kernel', ...(quick ? [] : ["authors' notebook"])],
+          columns: [
+            'κ',
+            'n',
+            'giantstep',
+            'random features + linear part',
+            'linear kernel',
+            ...(quick ? [] : ["authors' notebook (mean)", "authors' notebook (std)"]),
+          ],
           rows: kappas.map((k, i) => [
             k,
             records.find(at(k))?.config.n ?? null,
-            fmt(error[i], 'std', 4),
-            fmt(rf[i], 'std', 4),
-            lk.toFixed(4),
-            ...(quick ? [] : [NOTEBOOK[k] ? `${NOTEBOOK[k].mean.toFixed(3)} ± ${NOTEBOOK[k].std.toFixed(3)}` : 'n/a']),
+            measuredCell(error[i], 'std', 4),
+            measuredCell(rf[i], 'std', 4),
+            lk,
+            ...(quick ? [] : [NOTEBOOK[k]?.mean ?? null, NOTEBOOK[k]?.std ?? null]),
           ]),
         },
       ],

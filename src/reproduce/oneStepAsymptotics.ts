@@ -12,7 +12,7 @@ import type { SweepRecord } from '../sweep';
 import type { ErrorPoint } from '../theory';
 import { theory } from '../theory';
 import type { Bound } from './analysis';
-import { boundText, fmt, inequalities, pairedStats, statsOf, testBound, valuesOf } from './analysis';
+import { boundText, fmt, inequalities, measuredCell, pairedStats, statsOf, testBound, valuesOf } from './analysis';
 import type { Reproduction, Shown } from './types';
 
 /**
@@ -155,16 +155,25 @@ export const oneStepAsymptotics: Reproduction = {
       tables: [
         {
           title: 'Test error against readout size: simulation (mean ± s.e.), the network prediction (paired gap), and the surrogates',
-          columns: ['α = n/d', 'simulated', 'predicted', 'paired gap', 'agreement', 'sRF surrogate', 'random features (simulated)', 'random features (theory)'],
+          columns: [
+            'α = n/d',
+            'simulated',
+            'predicted',
+            'paired relative gap',
+            'agreement',
+            'sRF surrogate',
+            'random features (simulated)',
+            'random features (theory)',
+          ],
           rows: rows.map((r) => [
             r.a,
-            fmt(r.step, 'sem', 4),
-            r.predicted.mean.toFixed(4),
-            `${(100 * r.gaps.mean).toFixed(2)} ± ${(100 * r.gaps.sem).toFixed(2)}%`,
+            measuredCell(r.step, 'sem', 4),
+            r.predicted.mean,
+            measuredCell(r.gaps, 'sem', 4),
             r.agreement,
-            r.surrogate.toFixed(4),
-            fmt(r.rf, 'sem', 4),
-            r.randomFeatures.toFixed(4),
+            r.surrogate,
+            measuredCell(r.rf, 'sem', 4),
+            r.randomFeatures,
           ]),
         },
       ],

@@ -9,7 +9,7 @@ import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
 import { describe, theory } from '../theory';
 import type { Bound } from './analysis';
-import { boundText, inequalities, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
+import { boundText, inequalities, measuredCell, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
 import type { Reproduction } from './types';
 
 const TARGETS = ['T-D', 'T-E', 'leap-3'];
@@ -207,12 +207,15 @@ export const phaseDiagram: Reproduction = {
       ],
       tables: [
         {
-          title: 'Directions learned (measured mean over seeds / theory)',
-          columns: ['target', ...kappas.map((k) => `κ = ${k}`)],
-          rows: TARGETS.map((t) => [
-            rowLabel(t),
-            ...measured.filter((m) => m.target === t).map((m) => `${Number.isInteger(m.mean) ? m.mean : m.mean.toFixed(1)} / ${m.theory}`),
-          ]),
+          title: 'Directions learned: measured (mean ± s.e. over seeds) and the theory, per κ',
+          columns: ['target', 'row', ...kappas.map((k) => `κ = ${k}`)],
+          rows: TARGETS.flatMap((t) => {
+            const here = measured.filter((m) => m.target === t);
+            return [
+              [rowLabel(t), 'measured', ...here.map((m) => measuredCell(m.stats, 'sem', 1))],
+              [rowLabel(t), 'theory', ...here.map((m) => m.theory)],
+            ];
+          }),
         },
       ],
     };

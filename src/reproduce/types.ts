@@ -34,10 +34,21 @@ export interface Inequality {
   outcome: 'holds' | 'fails' | 'inconclusive';
 }
 
+/** A measured table cell: its numbers over seeds, and how a reader sees it (mean ± `spread`, `digits` places). */
+export interface MeasuredCell {
+  mean: number;
+  sem: number;
+  std: number;
+  count: number;
+  spread: 'sem' | 'std';
+  digits: number;
+}
+
+/** A table of summary.json: numbers stay numbers (a measured cell keeps mean, s.e., std and count). */
 export interface Table {
   title: string;
   columns: string[];
-  rows: (string | number | null)[][];
+  rows: (string | number | null | MeasuredCell)[][];
 }
 
 export interface FigureResult {

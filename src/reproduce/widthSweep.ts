@@ -11,7 +11,7 @@ import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
 import { describe } from '../theory';
 import type { Bound } from './analysis';
-import { boundText, fmt, inequalities, numberAt, pairedStats, statsOf, testBound, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
+import { boundText, fmt, inequalities, measuredCell, numberAt, pairedStats, statsOf, testBound, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
 import type { Reproduction, RunSet, Shown } from './types';
 
 const TARGETS = ['T-D', 'T-E', 'T-F', 'T-G'];
@@ -299,17 +299,22 @@ export const widthSweep: Reproduction = {
         },
       ],
       tables: alphas.map((a) => ({
-        title: `Test error at α = ${a} (mean ± s.e. over seeds): random features / 1 step / 2 steps`,
-        columns: ['p', ...TARGETS],
-        rows: ps
-          .filter((p) => records.some((r) => r.config.alpha === a && r.config.p === p))
-          .map((p) => [
-            p,
-            ...TARGETS.map((target) => {
+        title: `Test error at α = ${a} (mean ± s.e. over seeds)`,
+        columns: ['target', 'p', 'random features', '1 step', '2 steps'],
+        rows: TARGETS.flatMap((target) =>
+          ps
+            .filter((p) => records.some((r) => r.config.alpha === a && r.config.p === p && r.config.target === target))
+            .map((p) => {
               const at = (t: number) => (r: SweepRecord) => r.config.alpha === a && r.config.p === p && r.config.target === target && r.config.steps === t;
-              return `${fmt(statsOf(records, at(1), 'baselines.randomFeatures.testError'), 'sem')} / ${fmt(statsOf(records, at(1), 'testError'), 'sem')} / ${fmt(statsOf(records, at(2), 'testError'), 'sem')}`;
+              return [
+                target,
+                p,
+                measuredCell(statsOf(records, at(1), 'baselines.randomFeatures.testError')),
+                measuredCell(statsOf(records, at(1), 'testError')),
+                measuredCell(statsOf(records, at(2), 'testError')),
+              ];
             }),
-          ]),
+        ),
       })),
     };
   },
