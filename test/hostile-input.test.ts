@@ -354,6 +354,11 @@ describe('CLI: bad input exits 2, not 1', () => {
     const shape = await giantstep('report', dir);
     expectRefusal(shape, join(dir, 'fig1', 'summary.json'));
     expect(snapshot(dir)).toEqual({ ...before, [join('fig1', 'summary.json')]: '{}' });
+    // A figure entry without its file names (it once leaked 'The "path" argument must be of type string').
+    writeFileSync(join(dir, 'fig1', 'summary.json'), '{"figures":[{}]}');
+    const entry = await giantstep('report', dir);
+    expectRefusal(entry, 'figure 1 has no "name" and "svg" file names');
+    writeFileSync(join(dir, 'fig1', 'summary.json'), '{}');
     expectRefusal(await giantstep('report', join(dir, 'fig1', 'summary.json')), 'dir:');
     expectRefusal(await giantstep('report', join(dir, 'nothing')), 'dir:');
   });

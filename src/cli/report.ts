@@ -49,6 +49,8 @@ function checkInputs(dir: string): void {
       if (!isPlainObject(s) || !Array.isArray(s.figures) || !s.figures.every(isPlainObject)) {
         throw new ConfigError('dir', `${summary} is not a giantstep reproduction summary (an object with a "figures" list); fix or remove it`);
       }
+      const bad = s.figures.findIndex((f) => typeof f.name !== 'string' || typeof f.svg !== 'string');
+      if (bad >= 0) throw new ConfigError('dir', `${summary}: figure ${bad + 1} has no "name" and "svg" file names (strings); fix or remove it`);
     }
     for (const spec of entries(folder).filter((p) => p.endsWith('.vl.json') && existsSync(p.replace(/\.vl\.json$/, '.svg')))) {
       if (!isPlainObject(json(spec))) throw new ConfigError('dir', `${spec} is not a vega-lite spec (a JSON object); fix or remove it`);
