@@ -547,8 +547,22 @@ describe('faults and echoed text: one bounded, escaped line, nothing lost', () =
     const kept = text.split('\n').filter(Boolean);
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.length).toBeLessThan(60);
-    expect(r.stderr).toContain(`the ${kept.length} runs already in it are kept whole`);
+    expect(r.stderr).toContain(`the ${kept.length} results already in it are kept whole`);
     for (const line of kept) expect(() => JSON.parse(line)).not.toThrow();
+    // The write failure is no failed run: nothing is recorded as one, and the same command finishes all 60.
+    expect(kept.some((l) => JSON.parse(l).error)).toBe(false);
+    for (const limit of [1, 2, 21, 22]) {
+      const again = join(root, `efbig-${limit}.jsonl`);
+      spawnSync('bash', ['-c', script.replace('ulimit -f 20', `ulimit -f ${limit}`).replace(out, again)], { encoding: 'utf8' });
+      const rerun = await giantstep('sweep', '--d', '8', '--p', '8', '--n', '16', '--n-test', '16', '--seeds', '60', '--quiet', '--out', again);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      const records = readFileSync(again, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      expect(new Set(records.map((x) => x.key)).size, `ulimit -f ${limit}`).toBe(60);
+      expect(records.filter((x) => x.error).length, `ulimit -f ${limit}`).toBe(0);
+    }
   });
 
   it('stdout on a full device (/dev/full) is one line and exit 1, no stack trace', () => {
@@ -600,6 +614,48 @@ describe('faults and echoed text: one bounded, escaped line, nothing lost', () =
     expect(s.stderr).toMatch(/evil\.jsonl:1: not a result line \(a string holds control/);
     expect(s.stderr + s.stdout).not.toMatch(raw);
     expect(JSON.parse(s.stdout).groups[0].count).toBe(1);
+  });
+
+  it("commander's own usage errors name the field, bounded and escaped", async () => {
+    const cases: [string[], RegExp][] = [
+      [['run', '--d', 'NaN'], /^giantstep: d: option '--d <int>' argument 'NaN' is invalid\. expected an integer$/],
+      [['theory', 'error', '--preset', 'osa-one-step'], /^giantstep: alphaReadout: required option '--alpha-readout <list>' not specified$/],
+      [['run', '--\u001b[31mRED'], /^giantstep: arguments: unknown option '--\\u\{1b\}\[31mRED'$/],
+      [['run', `--${'A'.repeat(4000)}`], /^giantstep: arguments: unknown option '--AAA.*characters left out.*AAA'$/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await giantstep(...args);
+      expect([r.code, oneLine(r.stderr)], args.join(' ').slice(0, 60)).toEqual([2, expect.stringMatching(message)]);
+      expect(r.stderr.length).toBeLessThan(1300);
+    }
+  });
+
+  it('plot writes a title with control or bidi characters as escapes: the SVG stays valid XML', async () => {
+    const res = await results();
+    const out = join(root, 'titled');
+    const r = await giantstep('plot', res, '--x', 'config.d', '--y', 'testError', '--title', 'a\u001b[31mb\u202ec', '--out', `${out}.svg`);
+    expect(r.code, r.stderr).toBe(0);
+    const svg = readFileSync(`${out}.svg`, 'utf8');
+    expect(svg).toContain('a\\u{1b}[31mb\\u{202e}c');
+    expect(svg).not.toContain('\u001b');
+    expect(svg).not.toContain('\u202e');
+  });
+
+  it('merge skips a record nested 100,000 deep (no result nests past 32) instead of overflowing the stack', async () => {
+    const res = await results();
+    const good = readFileSync(res, 'utf8').split('\n').filter(Boolean)[0];
+    const deep = good.replace('{"key":"', `{"deep":${'['.repeat(100_000)}${']'.repeat(100_000)},"key":"`);
+    const file = join(root, 'deep.jsonl');
+    writeFileSync(file, `${deep}\n${good}\n`);
+    const r = await giantstep('merge', file, '--out', join(root, 'deep-merged.jsonl'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('deep.jsonl:1: not a result line (it nests deeper than 32 levels');
+    expect(readFileSync(join(root, 'deep-merged.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a refusal whose stderr is full (/dev/full) keeps its exit code 2', () => {
+    const r = spawnSync(process.execPath, [cli, 'run', '--d', '-3'], { stdio: ['ignore', 'pipe', openSync('/dev/full', 'w')] });
+    expect(r.status).toBe(2);
   });
 
   it('plot --theory reads a bounded regular file: a device and a file over 64 MiB are refused', async () => {

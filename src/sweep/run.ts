@@ -139,15 +139,19 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
       for (const point of missing(job, keys)) emit(recordOf(point, job, result, now));
     };
     const finishJob = async (job: SweepJob) => {
+      let result: Result;
       try {
-        emitResult(job, await run(job.input, { signal: controller.signal, memoryLimitBytes: limit }), new Date());
+        result = await run(job.input, { signal: controller.signal, memoryLimitBytes: limit });
       } catch (e) {
         // A run the engine refuses as it runs (e.g. eta overflows) would fail again: record it and go on.
         if (!(e instanceof ConfigError)) throw e;
         const now = new Date();
         const engineVersion = native().engineVersion();
         for (const point of missing(job, keys)) emit(errorRecordOf(point, version, engineVersion, { field: e.field, message: e.message }, now));
+        return;
       }
+      // Outside the try: a failure to write the result (a full disk) ends the sweep; it is no failed run.
+      emitResult(job, result, new Date());
     };
     /** Jobs sharing a baseline run as one engine call; if the engine refuses one member, each runs alone. */
     const finishGroup = async (group: SweepJob[]) => {

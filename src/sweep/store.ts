@@ -59,7 +59,23 @@ function recordOf(line: string): SweepRecord | string {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
   if (typeof (value as { key?: unknown }).key !== 'string') return 'no "key"';
+  if (nestsDeeperThan(value, MAX_RECORD_DEPTH)) return `it nests deeper than ${MAX_RECORD_DEPTH} levels, which no result does`;
   return unsafeStringIn(line, value) ?? (value as SweepRecord);
+}
+
+/** A result nests a few levels (steps → overlap → neuronCos → pair); writers recurse per level. */
+const MAX_RECORD_DEPTH = 32;
+
+/** Whether `value` nests arrays and objects deeper than `max` (iterative: any depth is safe to ask about). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const item of Array.isArray(v) ? v : Object.values(v)) if (item !== null && typeof item === 'object') stack.push([item, depth + 1]);
+  }
+  return false;
 }
 
 /**
@@ -183,7 +199,7 @@ function appendFailure(path: string, runs: number, e: unknown): ResourceError {
           : (e as Error).message;
   return new ResourceError(
     'out',
-    `cannot append to ${path}: ${why}; the ${runs} runs already in it are kept whole: make room (or give another --out) and run the same command again to resume`,
+    `cannot append to ${path}: ${why}; the ${runs} results already in it are kept whole: make room (or give another --out) and run the same command again to resume`,
   );
 }
 
