@@ -2,7 +2,7 @@
 // The giantstep command line: one small file per command, each a thin layer over the API.
 import { Command, CommanderError } from 'commander';
 import { ConfigError, PRESETS } from '../config';
-import { thrownText } from '../text';
+import { safeText, thrownText } from '../text';
 import { version } from '../version';
 import { describeCommand } from './describe';
 import { exportCommand } from './export';
@@ -21,6 +21,20 @@ function presetsCommand(): Command {
   return new Command('presets').description('list the named protocols').action(() => {
     for (const [name, p] of Object.entries(PRESETS)) process.stdout.write(`${name}\n  ${p.description}\n`);
   });
+}
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Commander's own usage errors ("error: option '--d <int>' argument 'NaN' is invalid. ...") in the tool's
+ * form: `giantstep: FIELD: ...`, the field named after the option, safe to show (the argument echoed is
+ * user input: bounded, control characters escaped).
+ */
+export function commanderErrorLine(text: string): string {
+  const message = text.replace(/^error: /, '').trimEnd();
+  const option = /^(?:option|required option) '--([a-z][a-z0-9-]*)/.exec(message)?.[1];
+  const field = option ? camel(option) : /^unknown (?:option|command)/.test(message) ? 'arguments' : 'arguments';
+  return `${safeText(`giantstep: ${field}: ${message}`)}\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -48,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
   // (exit 2) instead of calling process.exit(1) itself.
   const override = (cmd: Command): void => {
     cmd.exitOverride();
+    cmd.configureOutput({ outputError: (text, write) => write(commanderErrorLine(text)) });
     cmd.commands.forEach(override);
   };
   override(program);
@@ -58,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     const err = (e ?? {}) as Error;
     if (err.name === 'AbortError') {
-      say('giantstep: aborted');
+      if (!(err as { explained?: boolean }).explained) say('giantstep: aborted');
       return 130;
     }
     say(`giantstep: ${thrownText(e)}`);
@@ -70,7 +85,8 @@ export async function main(argv: string[]): Promise<number> {
  * A closed stdout or stderr (`giantstep presets | head -1`) ends the process quietly, as other Unix tools
  * do, instead of an unhandled EPIPE error with a stack trace. A closed stdout ends the command (exit 0: the
  * reader took what it wanted); a closed stderr only silences the diagnostics, the exit code stays the command's.
- * Any other failure to write stdout (a full disk, /dev/full, a file-size limit) is one line and exit 1.
+ * Any other failure to write stdout (a full disk, /dev/full, a file-size limit) is one line and exit 1; a
+ * stderr that cannot be written at all (closed or full) keeps the command's exit code.
  */
 export function exitQuietlyOnEpipe(): void {
   const closed = (e: NodeJS.ErrnoException) => e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED';
@@ -81,9 +97,8 @@ export function exitQuietlyOnEpipe(): void {
     }
     process.exit(0);
   });
-  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
-    if (!closed(e)) throw e;
-  });
+  // Diagnostics that cannot be written (closed, full) are dropped: the exit code still says what happened.
+  process.stderr.on('error', () => {});
 }
 
 if (require.main === module) {

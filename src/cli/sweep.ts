@@ -161,7 +161,11 @@ export function sweepCommand(): Command {
       }
     } catch (e) {
       display.stop();
-      if ((e as Error).name === 'AbortError') say(`sweep: stopped after ${done} of ${run.total} runs; run the same command again to finish`);
+      if ((e as Error).name === 'AbortError') {
+        // The one line an interrupted sweep prints (main adds no "aborted" after it).
+        say(`giantstep: sweep stopped after ${done} of ${run.total} runs; run the same command again to finish`);
+        throw Object.assign(e as Error, { explained: true });
+      }
       throw e;
     } finally {
       display.stop();

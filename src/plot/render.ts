@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Resvg as ResvgType } from '@resvg/resvg-js';
 import { checkOutPath, writeAtomic } from '../files';
+import { hasUnsafeChars, safeText } from '../text';
 import { importEsm } from './esm';
 import type { VegaLiteSpec } from './spec';
 
@@ -19,10 +20,23 @@ interface VegaModule {
 
 const PNG_FONT_FILES = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'];
 
+/**
+ * The spec with every string made safe to show (control and bidi characters as `\u{…}`): XML forbids most
+ * control characters, so an ESC in a --title or a label made an SVG that no parser reads.
+ */
+function printable<T>(value: T): T {
+  if (typeof value === 'string') return (hasUnsafeChars(value) ? safeText(value, Number.MAX_SAFE_INTEGER) : value) as T;
+  if (Array.isArray(value)) return value.map(printable) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [printable(k), printable(v)])) as T;
+  }
+  return value;
+}
+
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const [vl, vega] = await Promise.all([importEsm<VegaLiteModule>('vega-lite'), importEsm<VegaModule>('vega')]);
   // Only errors: compiler notes (e.g. "Maximum optimization runs reached") are not for users.
-  const compiled = vl.compile(spec, { logger: vega.logger(vega.Error) }).spec;
+  const compiled = vl.compile(printable(spec), { logger: vega.logger(vega.Error) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     return await view.toSVG();
@@ -66,7 +80,7 @@ export async function writeFigure(spec: VegaLiteSpec, base: string, formats: Fig
     writeAtomic(path, data);
     written.push(path);
   };
-  write(`${base}.vl.json`, JSON.stringify(spec, null, 2) + '\n');
+  write(`${base}.vl.json`, JSON.stringify(printable(spec), null, 2) + '\n');
   if (formats.includes('svg')) write(`${base}.svg`, svg);
   if (formats.includes('png')) write(`${base}.png`, svgToPng(svg, pngScale));
   return written;
