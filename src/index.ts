@@ -34,6 +34,7 @@ export type {
   TargetFacts,
   TheoryAnswer,
   TheoryAnswerOf,
+  TheoryOptions,
   TheoryRequest,
 } from './theory';
 export { describe, describeActivation, THEORY_KINDS, theory } from './theory';

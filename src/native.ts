@@ -22,7 +22,7 @@ export interface NativeBinding {
   configFields(): string;
   describeTarget(target: string): string;
   describeActivation(activation: string): string;
-  theory(requestJson: string): string;
+  theory(requestJson: string, memoryLimitBytes: number): string;
 }
 
 /** The napi-rs platform name of this machine, e.g. linux-x64-gnu. */

@@ -37,7 +37,7 @@ export class MemoryBudgetError extends Error {
   }
 }
 
-function defaultMemoryLimit(): number {
+export function defaultMemoryLimit(): number {
   return Math.floor(totalmem() * 0.8);
 }
 
@@ -59,7 +59,7 @@ function formatBytesPair(a: number, b: number): [string, string] {
   return [`${a} bytes`, `${b} bytes`];
 }
 
-function checkMemoryLimit(value: unknown): number {
+export function checkMemoryLimit(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new ConfigError('memoryLimitBytes', `must be a finite number of bytes > 0, such as 8e9, not ${typeof value === 'number' ? value : typeof value}`);
   }

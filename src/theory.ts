@@ -9,6 +9,7 @@ export type { ActivationDescription, Drawn, ErrorModels, ErrorPoint, HermiteTerm
 import { ConfigError, prepareConfig } from './config';
 import { engineCall } from './engine';
 import { explainLearnability } from './explain';
+import { checkMemoryLimit, defaultMemoryLimit } from './run';
 
 /** A target's Hermite analysis and learnability (from the engine), with the prediction in plain words. */
 export type TargetDescription = TargetFacts & {
@@ -39,11 +40,21 @@ export function describeActivation(activation: string): ActivationDescription {
 /** The answer to a request of kind K. */
 export type TheoryAnswerOf<K extends TheoryRequest['kind']> = Extract<TheoryAnswer, { kind: K }>;
 
-/** A theory curve; `overlaps` takes a run config (presets allowed) and returns steps shaped like a run's. */
-export function theory<R extends TheoryRequest>(request: R): TheoryAnswerOf<R['kind']> {
+/** Options of `theory`: the memory its arrays may take (default 80% of the machine's, as `run`). */
+export interface TheoryOptions {
+  memoryLimitBytes?: number;
+}
+
+/**
+ * A theory curve; `overlaps` takes a run config (presets allowed) and returns steps shaped like a run's. A
+ * call whose arrays would need more than `memoryLimitBytes` (`error` at a large p·d, `overlaps` with many
+ * samples) is refused with a ResourceError naming what to reduce, before it allocates.
+ */
+export function theory<R extends TheoryRequest>(request: R, options: TheoryOptions = {}): TheoryAnswerOf<R['kind']> {
+  const limit = checkMemoryLimit(options?.memoryLimitBytes ?? defaultMemoryLimit());
   if (!THEORY_KINDS.includes(request.kind)) {
     throw new ConfigError('kind', `unknown theory kind '${request.kind}'; choose one of ${THEORY_KINDS.join(', ')}`);
   }
   const body = request.kind === 'overlaps' || request.kind === 'error' ? { ...request, config: prepareConfig(request.config) } : request;
-  return JSON.parse(engineCall((e) => e.theory(JSON.stringify(body))));
+  return JSON.parse(engineCall((e) => e.theory(JSON.stringify(body), limit)));
 }

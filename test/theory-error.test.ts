@@ -95,3 +95,23 @@ describe('theory error against paired simulation (d = 1000, 5 seeds, 3 readout s
     expect(() => theory({ kind: 'error', config: { preset: 'osa-one-step' }, alphaReadout: [] })).toThrow(/^alphaReadout: /);
   });
 });
+
+describe('theory calls within the memory limit', () => {
+  it('refuses, naming what to reduce, a call whose arrays exceed memoryLimitBytes; refuses a bad limit', () => {
+    const refusal = (f: () => unknown): ConfigError => {
+      try {
+        f();
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('not refused');
+    };
+    const big = refusal(() => theory({ kind: 'error', config: { preset: 'osa-one-step' }, alphaReadout: [1] }, { memoryLimitBytes: 2e8 }));
+    expect(big).toBeInstanceOf(ConfigError);
+    expect([big.kind, big.field]).toEqual(['resource', 'p']);
+    expect(big.message).toMatch(/needs about \d+\.\d+ GB, above the memory limit of 0\.20 GB: reduce p or d, or raise memoryLimitBytes/);
+    const many = refusal(() => theory({ kind: 'overlaps', config: { d: 64, p: 128, n: 256, preprocess: 'none' }, samples: 200000 }, { memoryLimitBytes: 1e8 }));
+    expect([many.kind, many.field]).toEqual(['resource', 'samples']);
+    expect(refusal(() => theory({ kind: 'phase-diagram', target: 'T-A' }, { memoryLimitBytes: Number.NaN })).field).toBe('memoryLimitBytes');
+  });
+});

@@ -130,8 +130,25 @@ fn theory_request_errors_name_the_field_not_the_kind() {
         (r#"[1,2]"#, "request"),
     ];
     for (json, field) in cases {
-        let e = theory::compute_json(json).unwrap_err();
+        let e = theory::compute_json(json, u64::MAX).unwrap_err();
         assert_eq!(refused_field(&e), field, "{json}: {e}");
+    }
+}
+
+#[test]
+fn theory_calls_beyond_the_memory_limit_are_refused_by_name_before_they_allocate() {
+    let error = r#"{"kind":"error","config":{"d":2000,"p":2000,"alpha":0.5,"ell":1,"target":"tanh(u1)","activation":"tanh","eta":1,"etaRule":"p-d","lambda":0.01,"initW":"sphere","initA":"ones","preprocess":"none","readoutBatch":"fresh","baselines":false},"alphaReadout":[1]}"#;
+    let e = theory::compute_json(error, 200_000_000).unwrap_err();
+    assert_eq!(refused_field(&e), "p", "{e}");
+    assert!(e.to_string().contains("memoryLimitBytes"), "{e}");
+    let overlaps = r#"{"kind":"overlaps","config":{"d":64,"p":128},"samples":200000,"seed":0}"#;
+    let e = theory::compute_json(overlaps, 100_000_000).unwrap_err();
+    assert_eq!(refused_field(&e), "samples", "{e}");
+    // Within the limit the same overlaps call runs.
+    let small =
+        r#"{"kind":"overlaps","config":{"d":64,"p":16,"n":256,"steps":1,"preprocess":"none"},"samples":2000,"seed":0}"#;
+    if let Err(e) = theory::compute_json(small, 1 << 30) {
+        panic!("{e}");
     }
 }
 
@@ -146,7 +163,7 @@ fn theory_samples_are_bounded() {
             samples,
             seed: 0,
         });
-        let e = theory::compute(request).unwrap_err();
+        let e = theory::compute(request, u64::MAX).unwrap_err();
         assert_eq!(refused_field(&e), "samples", "{samples}: {e}");
     }
 }

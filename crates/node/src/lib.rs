@@ -208,8 +208,9 @@ pub fn describe_activation(activation: String) -> Result<String> {
     })
 }
 
-/// A theory answer (`{"kind": "one-step" | "drift" | "overlaps" | "phase-diagram", ...}`), as JSON.
+/// A theory answer (`{"kind": "one-step" | "drift" | "overlaps" | "error" | "phase-diagram", ...}`), as JSON;
+/// a call that would need more than `memory_limit_bytes` is refused naming what to reduce.
 #[napi]
-pub fn theory(request_json: String) -> Result<String> {
-    guarded(|| giantstep_core::theory::compute_json(&request_json))
+pub fn theory(request_json: String, memory_limit_bytes: f64) -> Result<String> {
+    guarded(|| giantstep_core::theory::compute_json(&request_json, memory_limit_bytes.max(0.0) as u64))
 }

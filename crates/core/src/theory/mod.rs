@@ -227,7 +227,7 @@ pub struct ErrorModels {
 }
 
 /// Computes a theory request.
-pub fn compute(request: Request) -> Result<Answer> {
+pub fn compute(request: Request, memory_limit: u64) -> Result<Answer> {
     Ok(match request {
         Request::OneStep(OneStep { target, activation, noise, alphas, c }) => {
             if alphas.is_empty() || alphas.iter().any(|a| !(a.is_finite() && *a > 0.0)) {
@@ -244,10 +244,14 @@ pub fn compute(request: Request) -> Result<Answer> {
         }
         Request::Overlaps(Overlaps { config, samples, seed }) => {
             let config = config.resolve()?;
-            let recursion = recursion::overlaps(&config, check_samples(samples, config.p.saturating_add(8))?, seed)?;
+            let samples = check_samples(samples, config.p.saturating_add(8))?;
+            // The Monte Carlo's samples × (p + 8) numbers, and a copy of them as it steps.
+            let need = (samples as u64).saturating_mul(config.p as u64 + 8).saturating_mul(16) + BASE_BYTES;
+            check_theory_memory(need, memory_limit, "samples", "give fewer --samples")?;
+            let recursion = recursion::overlaps(&config, samples, seed)?;
             Answer::Overlaps { recursion, models: recursion::MODELS.into(), config: Box::new(config) }
         }
-        Request::Error(ErrorCurve { config, alpha_readout }) => error_curve(config, alpha_readout)?,
+        Request::Error(ErrorCurve { config, alpha_readout }) => error_curve(config, alpha_readout, memory_limit)?,
         Request::PhaseDiagram(PhaseDiagram { target }) => {
             let t = Target::parse(&target)?;
             let diagram = phase::diagram(&analysis::analyse(&t.expr, t.k)?);
@@ -327,7 +331,7 @@ fn check_error_setting(cfg: &Config, target: &Target, act: &Activation) -> Resul
     Ok(())
 }
 
-fn error_curve(config: Config, alpha_readout: Vec<f64>) -> Result<Answer> {
+fn error_curve(config: Config, alpha_readout: Vec<f64>, memory_limit: u64) -> Result<Answer> {
     if alpha_readout.is_empty()
         || alpha_readout.len() > 10_000
         || alpha_readout.iter().any(|a| !(a.is_finite() && *a > 0.0 && *a <= 1e6))
@@ -346,6 +350,11 @@ fn error_curve(config: Config, alpha_readout: Vec<f64>) -> Result<Answer> {
         noise: config.noise,
     };
     check_drawn_size(&config)?;
+    // The run's step, then the bulk and W₁ (p × d each) and the p × p Gram matrix, its copy, eigenvectors and
+    // the eigensolver's workspace.
+    let (p, d) = (config.p as u64, config.d as u64);
+    let need = config.memory_estimate().saturating_add(p * d * 16).saturating_add(p * p * 32);
+    check_theory_memory(need, memory_limit, "p", "reduce p or d")?;
     let layers = experiment::trained_layers(&config, target.clone(), act.clone(), &AtomicBool::new(false))?;
     let (drawn, network) = drawn::measure(layers.w0.view(), layers.w.view(), layers.w_star.row(0))?;
     let facts = Facts::new(&target, &act, setting.noise);
@@ -399,7 +408,26 @@ fn check_drawn_size(cfg: &Config) -> Result<()> {
     Ok(())
 }
 
-/// JSON in, JSON out (the binding's entry point), with field-named errors.
-pub fn compute_json(json: &str) -> Result<String> {
-    Ok(serde_json::to_string(&compute(Request::from_json(json)?)?).expect("answers serialize"))
+/// Fixed overhead of a theory call beyond its big arrays.
+const BASE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Refuses a theory call whose arrays would need more than `limit` bytes, naming what to reduce, before it
+/// allocates (an allocation failure aborts the process).
+fn check_theory_memory(need: u64, limit: u64, field: &str, fix: &str) -> Result<()> {
+    if need <= limit {
+        return Ok(());
+    }
+    Err(Error::resource(
+        field,
+        format!(
+            "this theory call needs about {:.2} GB, above the memory limit of {:.2} GB: {fix}, or raise memoryLimitBytes",
+            need as f64 / 1e9,
+            limit as f64 / 1e9
+        ),
+    ))
+}
+
+/// JSON in, JSON out (the binding's entry point), with field-named errors; `memory_limit` in bytes.
+pub fn compute_json(json: &str, memory_limit: u64) -> Result<String> {
+    Ok(serde_json::to_string(&compute(Request::from_json(json)?, memory_limit)?).expect("answers serialize"))
 }
