@@ -217,3 +217,17 @@ describe('giantstep export, read back by pandas and polars', () => {
     expect(readFileSync(input, 'utf8')).toBe(before);
   });
 });
+
+describe('loading', () => {
+  it('the API and the CLI load Arrow and parquet-wasm only when a Parquet file is written', () => {
+    const root = join(__dirname, '..');
+    const loaded = (code: string) =>
+      execFileSync(process.execPath, ['-e', `${code}; console.log(Object.keys(require.cache).filter((k) => /apache-arrow|parquet-wasm/.test(k)).length)`], {
+        cwd: root,
+        encoding: 'utf8',
+      }).trim();
+    expect(loaded("require('./dist/index.js')")).toBe('0');
+    expect(loaded("require('./dist/cli/main.js')")).toBe('0');
+    expect(Number(loaded("require('./dist/export/parquet.js').toParquet({ rows: 0, columns: [] })"))).toBeGreaterThan(0);
+  });
+});
