@@ -51,9 +51,9 @@ describe('giantstep CLI', () => {
 
   it.each([
     [['run', '--d', '-3'], 'd: must be >= 1'],
-    [['run', '--d', 'abc'], "'abc' is invalid"],
+    [['run', '--d', 'abc'], 'd: must be a number'],
     [['run', '--target', 'T-Z'], "target: unknown target 'T-Z'"],
-    [['run', '--preprocess', 'magic'], 'magic'],
+    [['run', '--preprocess', 'magic'], 'preprocess: must be one of none, train, hermite, notebook'],
     [['run', '--bogus', '1'], "unknown option '--bogus'"],
     [['run', '--d', '100000', '--p', '100000', '--n', '10'], 'p: this run needs about'],
     [['run', '--config', '/nonexistent.json'], 'config: cannot read'],
@@ -145,5 +145,34 @@ describe('theory: one set of defaults with run', () => {
       expect(answer.target, args[0]).toBe(runTarget);
       if (args[0] !== 'phase-diagram') expect(answer.activation, args[0]).toBe('relu');
     }
+  });
+});
+
+describe('one reading of field text', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'giantstep-field-text-'));
+  it.each([
+    ['d', '1.5', 'must be an integer'],
+    ['d', 'abc', 'must be a number'],
+    ['d', '0x10', 'must be a number'],
+    ['symmetric', 'maybe', 'must be true or false'],
+    ['preprocess', 'x', 'must be one of none, train, hermite, notebook'],
+  ])('%s = %s: the same message as a flag, a grid value, a config file entry and an API field', async (field, text, message) => {
+    const flag = `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const reason = (stderr: string) => stderr.trim().replace(/^giantstep: [^:]+: /, '');
+    const asFlag = await giantstep('run', flag, text);
+    const asGrid = await giantstep('sweep', '--grid', `${field}=${text}`, '--dry-run');
+    const file = join(dir, `${field}.json`);
+    const value = field === 'd' && text === '1.5' ? 1.5 : text;
+    writeFileSync(file, JSON.stringify({ [field]: value }));
+    const asFile = await giantstep('run', '--config', file);
+    for (const r of [asFlag, asGrid, asFile]) expect([r.code, reason(r.stderr)]).toEqual([2, message]);
+    const { resolveConfig } = await import('../src/index');
+    expect(() => resolveConfig({ [field]: value } as never)).toThrow(`${field}: ${message}`);
+  });
+
+  it('a flag and a grid value read yes/no, 1/0 and none alike', async () => {
+    const flag = await giantstep('sweep', '--d', '8', '--p', '8', '--symmetric', 'yes', '--init-seed', 'none', '--dry-run');
+    const grid = await giantstep('sweep', '--d', '8', '--p', '8', '--grid', 'symmetric=yes,no', '--grid', 'initSeed=none', '--dry-run');
+    expect([flag.code, grid.code], flag.stderr + grid.stderr).toEqual([0, 0]);
   });
 });

@@ -618,7 +618,7 @@ describe('faults and echoed text: one bounded, escaped line, nothing lost', () =
 
   it("commander's own usage errors name the field, bounded and escaped", async () => {
     const cases: [string[], RegExp][] = [
-      [['run', '--d', 'NaN'], /^giantstep: d: option '--d <int>' argument 'NaN' is invalid\. expected an integer$/],
+      [['theory', 'one-step', '--alpha', 'abc'], /^giantstep: alpha: option '--alpha <list>' argument 'abc' is invalid\. expected comma-separated numbers$/],
       [['theory', 'error', '--preset', 'osa-one-step'], /^giantstep: alphaReadout: required option '--alpha-readout <list>' not specified$/],
       [['run', '--\u001b[31mRED'], /^giantstep: arguments: unknown option '--\\u\{1b\}\[31mRED'$/],
       [['run', `--${'A'.repeat(4000)}`], /^giantstep: arguments: unknown option '--AAA.*characters left out.*AAA'$/],

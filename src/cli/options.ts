@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ConfigInput } from '../config';
 import { FIELD_NAMES, FIELDS, flagOf, mergeConfigs, prepareConfig } from '../config';
 import type { FieldSpec } from '../config/fields';
+import { fieldValueFromText } from '../config/fields';
 import { readConfigFile } from '../config/file';
 
 // Argument parsers shared by the commands' own options.
@@ -32,26 +33,15 @@ export function numberListArg(v: string): number[] {
  */
 const NULL_FLAG = Symbol('null');
 
+/**
+ * A flag's text read as every field text is (fieldValueFromText); what it cannot read is passed on as text, so
+ * the config's validation refuses `--d 1.5` or `--symmetric maybe` with the message a config file gets.
+ */
 function parserOf(spec: FieldSpec): (value: string) => unknown {
-  switch (spec.kind) {
-    case 'int':
-    case 'seed':
-      return (v) => {
-        if (spec.nullable && /^(null|none)$/i.test(v.trim())) return NULL_FLAG;
-        if (!/^[+-]?\d+$/.test(v.trim())) throw fail(spec.nullable ? 'an integer or null' : 'an integer');
-        return Number(v);
-      };
-    case 'number':
-      return numberArg;
-    case 'bool':
-      return (v) => {
-        if (/^(true|1|yes)$/i.test(v)) return true;
-        if (/^(false|0|no)$/i.test(v)) return false;
-        throw fail('true or false');
-      };
-    default:
-      return (v) => v;
-  }
+  return (v) => {
+    const value = fieldValueFromText(spec, v);
+    return value === null ? NULL_FLAG : value;
+  };
 }
 
 /** Adds one option per config field (but those in `except`), with the table's doc and default in --help. */
@@ -72,9 +62,9 @@ export function addConfigOptions(cmd: Command, except: readonly string[] = []): 
                 ? '<int>'
                 : '<text>';
     const shown = spec.default;
-    const opt = new Option(`--${flagOf(name)} ${value}`, spec.doc + (shown !== undefined && shown !== null ? ` (default: ${shown})` : ''));
-    if (spec.kind === 'enum') opt.choices(spec.choices as unknown as string[]);
-    else opt.argParser(parserOf(spec));
+    const choices = spec.kind === 'enum' ? ` (choices: ${(spec.choices as readonly string[]).join(', ')})` : '';
+    const opt = new Option(`--${flagOf(name)} ${value}`, spec.doc + (shown !== undefined && shown !== null ? ` (default: ${shown})` : '') + choices);
+    opt.argParser(parserOf(spec));
     // A bare boolean flag (--symmetric) is true: commander's own value for an optional argument left out,
     // without a preset that --help would print as (preset: "true").
     cmd.addOption(opt);
@@ -89,7 +79,7 @@ export function configFromFlags(opts: Record<string, unknown>): ConfigInput {
     let v = opts[name];
     if (v === undefined) continue;
     if (v === NULL_FLAG) v = null;
-    if (FIELDS[name].kind === 'bool' && typeof v === 'string') v = parserOf(FIELDS[name] as FieldSpec)(v);
+    if (FIELDS[name].kind === 'bool' && typeof v === 'string') v = fieldValueFromText(FIELDS[name] as FieldSpec, v);
     out[name] = v;
   }
   return out as ConfigInput;

@@ -96,3 +96,24 @@ export const configSchema = z
     ...Object.fromEntries(FIELD_TABLE.map((row) => [row.name, schemaOf(row as FieldSpec).optional()])),
   })
   .strict();
+
+/** A decimal number as typed: `3`, `-1.5`, `2e-3` (not `0x10`, `''` or `1_000`, which Number would take or bend). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A field's value from its text (a CLI flag, a `--grid` value, a `--where` value): the one reading of field
+ * text, so `--symmetric yes` and `--grid symmetric=yes` agree. Booleans take true/false, 1/0, yes/no; a
+ * nullable field takes null or none; numbers are decimal; anything else is returned as the text, for the
+ * config's validation to refuse with the same message as a config file or the API would get.
+ */
+export function fieldValueFromText(spec: FieldSpec, text: string): unknown {
+  const t = text.trim();
+  if (spec.nullable && /^(null|none)$/i.test(t)) return null;
+  if (spec.kind === 'bool') {
+    if (/^(true|1|yes)$/i.test(t)) return true;
+    if (/^(false|0|no)$/i.test(t)) return false;
+    return t;
+  }
+  if ((spec.kind === 'int' || spec.kind === 'number' || spec.kind === 'seed') && DECIMAL.test(t)) return Number(t);
+  return t;
+}

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ConfigInput } from '../config';
 import { ConfigError, FIELD_NAMES, FIELDS, prepareConfig, quoted } from '../config';
 import type { FieldSpec } from '../config/fields';
+import { fieldValueFromText } from '../config/fields';
 import { checkYamlDepth, readBoundedText } from '../config/file';
 import type { AxisValues } from './values';
 import { axisValues, MAX_PLAN_RUNS } from './values';
@@ -195,12 +196,7 @@ export function readSpecFile(path: string): unknown {
 
 function typedValue(name: string, text: string): unknown {
   const spec = Object.hasOwn(FIELDS, name) ? (FIELDS as Record<string, FieldSpec>)[name] : undefined;
-  const t = text.trim();
-  if (!spec) return t;
-  if (spec.kind === 'bool' && /^(true|false)$/i.test(t)) return t.toLowerCase() === 'true';
-  if (spec.nullable && /^null$/i.test(t)) return null;
-  if ((spec.kind === 'int' || spec.kind === 'number' || spec.kind === 'seed') && t !== '' && !Number.isNaN(Number(t))) return Number(t);
-  return t; // left as text: validation then says what was expected
+  return spec ? fieldValueFromText(spec, text) : text.trim();
 }
 
 /**
