@@ -150,14 +150,36 @@ pub fn run_group(configs_json: String, memory_limit_bytes: f64, handle: &RunHand
 pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<String> {
     guarded(|| {
         let config = Config::from_json(&config_json)?.resolve()?;
-        giantstep_core::target::Target::parse(&config.target)?;
-        giantstep_core::activation::Activation::parse(&config.activation)?;
+        check_target_and_activation(&config.target, &config.activation)?;
         config.check_memory(memory_limit_bytes.max(0.0) as u64)?;
         let mut value = serde_json::to_value(&config).expect("configs serialize");
         value["memoryEstimateBytes"] = config.memory_estimate().into();
         value["workFlops"] = giantstep_core::planned_flops(&config).into();
         Ok(value.to_string())
     })
+}
+
+/// Pairs of (target, activation) already checked in this process. Parsing a target checks its moments by
+/// quadrature (tens of milliseconds for five directions), and a sweep's plan resolves every point: a plan of
+/// 100 points over one target analysed it 100 times (5 s). Bounded: cleared when full.
+static CHECKED: Mutex<Option<std::collections::HashSet<(String, String)>>> = Mutex::new(None);
+const MAX_CHECKED: usize = 1024;
+
+fn check_target_and_activation(target: &str, activation: &str) -> giantstep_core::Result<()> {
+    let key = (target.to_string(), activation.to_string());
+    if CHECKED.lock().map(|c| c.as_ref().is_some_and(|set| set.contains(&key))).unwrap_or(false) {
+        return Ok(());
+    }
+    giantstep_core::target::Target::parse(target)?;
+    giantstep_core::activation::Activation::parse(activation)?;
+    if let Ok(mut checked) = CHECKED.lock() {
+        let set = checked.get_or_insert_with(Default::default);
+        if set.len() >= MAX_CHECKED {
+            set.clear();
+        }
+        set.insert(key);
+    }
+    Ok(())
 }
 
 /// Checks a config's sizes and memory need without analysing its target (which `runExperiment` does,
