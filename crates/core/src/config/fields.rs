@@ -54,7 +54,8 @@ pub struct Field {
 }
 
 const MAX_DIM: u64 = 1 << 32;
-const MAX_N: u64 = 1_000_000_000_000;
+/// The largest batch size n (and n_test, n_readout): far past memory, small enough that no size product overflows.
+pub const MAX_N: u64 = 1_000_000_000_000;
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 const fn int(min: u64, max: Option<u64>) -> Kind {

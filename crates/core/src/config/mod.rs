@@ -210,7 +210,8 @@ impl Default for Config {
     }
 }
 
-const MAX_N: f64 = 1e12;
+/// The table's bound on n, as the resolved batch size is checked in floating point.
+const MAX_N: f64 = fields::MAX_N as f64;
 /// Bytes of JSON text per number of the result (17 significant digits, separators).
 const JSON_BYTES_PER_NUMBER: u64 = 24;
 /// Largest result accepted, as JSON text: well below V8's ~512 MB string limit, which the binding's
