@@ -3,6 +3,7 @@
 // at Hermite order 2, 2 and 3 (their one-step order; the leap index is a multi-step notion and differs: T-D
 // has leap 1), coloured by how many target directions the neurons align with.
 import type { PhaseRow } from '../generated/engine';
+import type { VegaLiteSpec } from '../plot/spec';
 import { heatmap } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
@@ -10,7 +11,7 @@ import type { SweepRecord } from '../sweep';
 import { describe, theory } from '../theory';
 import type { Bound } from './analysis';
 import { boundText, inequalities, measuredCell, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
-import type { Reproduction } from './types';
+import type { Reproduction, Table } from './types';
 
 const TARGETS = ['T-D', 'T-E', 'leap-3'];
 
@@ -71,6 +72,134 @@ const regime = (ell: number) => (ell === 0 ? 'n = o(d)' : `Θ(d${ell === 1 ? '' 
 const CLAIM_MEASURED =
   'Measured one step at n = d^κ learns what the diagram says at integer κ = 1, 2, 3: one direction at κ = 1, and all directions of a target at κ = its one-step order L (the Hermite order at which its last direction first appears). Where between integers the count changes is not claimed: at finite d it changes early.';
 
+/** One (target, κ) cell: the count of learned directions over seeds, and the theory's. */
+interface Cell {
+  target: string;
+  kappa: number;
+  stats: SampleStats;
+  mean: number;
+  theory: number;
+  k: number;
+}
+
+/** The measured quantities, numbers only: the theory's rows per target and every (target, κ) cell. */
+interface Measured {
+  theories: ReturnType<typeof phaseTheory>[];
+  kappas: number[];
+  seeds: number;
+  cells: Cell[];
+}
+
+const phaseTheory = (target: string) => theory({ kind: 'phase-diagram', target });
+
+function measure(records: SweepRecord[]): Measured {
+  const theories = TARGETS.map(phaseTheory);
+  const kappas = valuesOf(records, 'kappa');
+  const seeds = valuesOf(records, 'seed');
+  const cells = TARGETS.flatMap((t, i) =>
+    kappas.map((kappa) => {
+      const counts = seeds.map((seed) => learnedCount(records.filter((r) => r.config.target === t && r.config.kappa === kappa && r.config.seed === seed)));
+      const stats = sampleStats(counts);
+      return { target: t, kappa, stats, mean: stats.mean, theory: theoryCount(theories[i].rows, kappa), k: theories[i].k };
+    }),
+  );
+  return { theories, kappas, seeds: seeds.length, cells };
+}
+
+/** The test, from the numbers alone: each integer-κ cell within half a direction of the theory's, at 2 s.e. */
+function testOf(m: Measured) {
+  const integer = m.cells.filter((c) => [1, 2, 3].includes(c.kappa));
+  const cells = integer.map((c) => ({ cell: c, bounds: cellBounds(c), shown: verdictOfBounds(cellBounds(c)) }));
+  return { integer, cells, shown: verdictOfCells(cells.map((c) => c.shown)) };
+}
+
+const countText = (c: Cell) => (Number.isInteger(c.mean) ? String(c.mean) : c.mean.toFixed(1));
+
+/** The verdicts' English: the numbers behind them and the test with every inequality. */
+function words(m: Measured, t: ReturnType<typeof testOf>) {
+  const agree = t.cells.filter((c) => c.shown === 'yes').length;
+  const refuted = t.cells.filter((c) => c.shown === 'no').length;
+  const overall = m.cells.filter((c) => Math.round(c.mean) === c.theory).length;
+  const at = (target: string) =>
+    t.integer
+      .filter((c) => c.target === target)
+      .map((c) => `κ = ${c.kappa}: ${countText(c)} (theory ${c.theory})`)
+      .join(', ');
+  const integerCounts = (target: string) =>
+    t.integer
+      .filter((c) => c.target === target)
+      .map(countText)
+      .join(', ');
+  const theoryRows = (i: number) =>
+    m.theories[i].rows
+      .slice(0, 3)
+      .map((r) => r.learnedDims)
+      .join(', ');
+  return {
+    evidence: `Directions learned: ${TARGETS.map((target) => `${target} ${at(target)}`).join('; ')}. Rounded measured counts equal the theory in ${overall} of ${m.cells.length} cells (${agree} of ${t.integer.length} integer-κ cells within half a direction at 2 s.e.). Between integers the count is not tested: at this d it changes up to half a unit of κ early (the table has every κ).`,
+    theoryEvidence: `Theory (directions at n = Θ(d), Θ(d²), Θ(d³)): ${TARGETS.map((target, i) => `${target} ${theoryRows(i)}`).join('; ')}. Measured at κ = 1, 2, 3: ${TARGETS.map((target) => `${target} ${integerCounts(target)}`).join('; ')}.`,
+    test:
+      `At each integer κ ∈ {1, 2, 3} and target, the count over ${m.seeds} seeds within half a direction of the theory's, each side at 2 s.e.: ` +
+      t.cells.map((c) => c.bounds.map((b) => boundText(b, 2)).join(', ')).join('; ') +
+      `. ${agree} of ${t.integer.length} cells hold, ${refuted} refuted → shown if all hold; partly if some are refuted but at least half hold; not shown if fewer; else inconclusive.`,
+  };
+}
+
+function theoryFigure(m: Measured): VegaLiteSpec {
+  const cells = TARGETS.flatMap((t, i) => {
+    const { rows, k } = m.theories[i];
+    return [{ ell: 0, learnedDims: 0 }, ...rows].map((r) => ({ x: regime(r.ell), y: rowLabel(t), value: r.learnedDims, label: `${r.learnedDims} of ${k}` }));
+  });
+  return heatmap({
+    title: 'Theory: target directions one giant step learns with n = Θ(d^ℓ)',
+    caption: [
+      'From `giantstep theory phase-diagram` (docs/model.md §7): every direction some Hermite order ≤ ℓ makes visible (the union of range(C1*)…range(Cℓ*)); a network whose labels lose their lower orders aligns only with range(Cℓ*), the rest coming from a step on the raw labels, as measured below.',
+    ],
+    x: { title: 'batch size n' },
+    y: { title: '' },
+    colorTitle: 'directions',
+    cells,
+    rowOrder: TARGETS.map(rowLabel),
+    colorDomain: [0, 4],
+    cellWidth: 64,
+  });
+}
+
+function measuredFigure(records: SweepRecord[], m: Measured, quick: boolean): VegaLiteSpec {
+  const cells = m.cells.flatMap((c) => [
+    { x: c.kappa, y: `${rowLabel(c.target)}: theory`, value: c.theory, label: String(c.theory) },
+    { x: c.kappa, y: `${rowLabel(c.target)}: measured`, value: c.mean, label: countText(c) },
+  ]);
+  const d = records[0].config.d;
+  return heatmap({
+    title: 'Measured: target directions learned by one step at n = d^κ',
+    caption: [
+      `d = ${d}, p = ${records[0].config.p}, η = p·d^((κ−1)/2), σ = ${PHASE_ACTIVATION}; each cell: directions with mean |cos(w_i, w*_j)| > ${alignmentThreshold(d).toFixed(2)} after one step on the raw labels or the labels without their first Hermite order, mean over ${m.seeds} seed${m.seeds > 1 ? 's' : ''}.`,
+      `Theory rows: the learned dimension of ⌊κ⌋ (0 for κ < 1).${quick ? ' Quick version.' : ''}`,
+    ],
+    x: { title: 'κ = log n / log d' },
+    y: { title: '' },
+    colorTitle: 'directions',
+    cells,
+    rowOrder: TARGETS.flatMap((t) => [`${rowLabel(t)}: theory`, `${rowLabel(t)}: measured`]),
+    colorDomain: [0, 4],
+  });
+}
+
+function table(m: Measured): Table {
+  return {
+    title: 'Directions learned: measured (mean ± s.e. over seeds) and the theory, per κ',
+    columns: ['target', 'row', ...m.kappas.map((k) => `κ = ${k}`)],
+    rows: TARGETS.flatMap((t) => {
+      const here = m.cells.filter((c) => c.target === t);
+      return [
+        [rowLabel(t), 'measured', ...here.map((c) => measuredCell(c.stats, 'sem', 1))],
+        [rowLabel(t), 'theory', ...here.map((c) => c.theory)],
+      ];
+    }),
+  };
+}
+
 export const phaseDiagram: Reproduction = {
   name: 'phase-diagram',
   title: 'Phase diagram: directions one step learns against n = Θ(d^ℓ), by one-step Hermite order, from the theory and measured',
@@ -112,112 +241,24 @@ export const phaseDiagram: Reproduction = {
     },
   ],
   analyze(records, quick) {
-    const theories = TARGETS.map((t) => theory({ kind: 'phase-diagram', target: t }));
-    const theoryCells = TARGETS.flatMap((t, i) => {
-      const { rows, k } = theories[i];
-      return [{ ell: 0, learnedDims: 0 }, ...rows].map((r) => ({ x: regime(r.ell), y: rowLabel(t), value: r.learnedDims, label: `${r.learnedDims} of ${k}` }));
-    });
-    const theoryFigure = heatmap({
-      title: 'Theory: target directions one giant step learns with n = Θ(d^ℓ)',
-      caption: [
-        'From `giantstep theory phase-diagram` (docs/model.md §7): every direction some Hermite order ≤ ℓ makes visible (the union of range(C1*)…range(Cℓ*)); a network whose labels lose their lower orders aligns only with range(Cℓ*), the rest coming from a step on the raw labels, as measured below.',
-      ],
-      x: { title: 'batch size n' },
-      y: { title: '' },
-      colorTitle: 'directions',
-      cells: theoryCells,
-      rowOrder: TARGETS.map(rowLabel),
-      colorDomain: [0, 4],
-      cellWidth: 64,
-    });
-    const kappas = valuesOf(records, 'kappa');
-    const seeds = valuesOf(records, 'seed');
-    const measured = TARGETS.flatMap((t, i) =>
-      kappas.map((kappa) => {
-        const counts = seeds.map((seed) => learnedCount(records.filter((r) => r.config.target === t && r.config.kappa === kappa && r.config.seed === seed)));
-        const stats = sampleStats(counts);
-        return { target: t, kappa, stats, mean: stats.mean, theory: theoryCount(theories[i].rows, kappa), k: theories[i].k };
-      }),
-    );
-    const cells = measured.flatMap((m) => [
-      { x: m.kappa, y: `${rowLabel(m.target)}: theory`, value: m.theory, label: String(m.theory) },
-      { x: m.kappa, y: `${rowLabel(m.target)}: measured`, value: m.mean, label: Number.isInteger(m.mean) ? String(m.mean) : m.mean.toFixed(1) },
-    ]);
-    const d = records[0].config.d;
-    const measuredFigure = heatmap({
-      title: 'Measured: target directions learned by one step at n = d^κ',
-      caption: [
-        `d = ${d}, p = ${records[0].config.p}, η = p·d^((κ−1)/2), σ = ${PHASE_ACTIVATION}; each cell: directions with mean |cos(w_i, w*_j)| > ${alignmentThreshold(d).toFixed(2)} after one step on the raw labels or the labels without their first Hermite order, mean over ${seeds.length} seed${seeds.length > 1 ? 's' : ''}.`,
-        `Theory rows: the learned dimension of ⌊κ⌋ (0 for κ < 1).${quick ? ' Quick version.' : ''}`,
-      ],
-      x: { title: 'κ = log n / log d' },
-      y: { title: '' },
-      colorTitle: 'directions',
-      cells,
-      rowOrder: TARGETS.flatMap((t) => [`${rowLabel(t)}: theory`, `${rowLabel(t)}: measured`]),
-      colorDomain: [0, 4],
-    });
-    const integer = measured.filter((m) => [1, 2, 3].includes(m.kappa));
-    const cellOutcomes = integer.map((m) => ({ m, bounds: cellBounds(m), shown: verdictOfBounds(cellBounds(m)) }));
-    const agree = cellOutcomes.filter((c) => c.shown === 'yes').length;
-    const refuted = cellOutcomes.filter((c) => c.shown === 'no').length;
-    const overall = measured.filter((m) => Math.round(m.mean) === m.theory).length;
-    const shown = verdictOfCells(cellOutcomes.map((c) => c.shown));
-    const count = (m: (typeof measured)[number]) => (Number.isInteger(m.mean) ? String(m.mean) : m.mean.toFixed(1));
-    const at = (t: string) =>
-      integer
-        .filter((m) => m.target === t)
-        .map((m) => `κ = ${m.kappa}: ${count(m)} (theory ${m.theory})`)
-        .join(', ');
-    const evidence = `Directions learned: ${TARGETS.map((t) => `${t} ${at(t)}`).join('; ')}. Rounded measured counts equal the theory in ${overall} of ${measured.length} cells (${agree} of ${integer.length} integer-κ cells within half a direction at 2 s.e.). Between integers the count is not tested: at this d it changes up to half a unit of κ early (the table has every κ).`;
-    const test =
-      `At each integer κ ∈ {1, 2, 3} and target, the count over ${seeds.length} seeds within half a direction of the theory's, each side at 2 s.e.: ` +
-      cellOutcomes.map((c) => c.bounds.map((b) => boundText(b, 2)).join(', ')).join('; ') +
-      `. ${agree} of ${integer.length} cells hold, ${refuted} refuted → shown if all hold; partly if some are refuted but at least half hold; not shown if fewer; else inconclusive.`;
+    const m = measure(records);
+    const t = testOf(m);
+    const text = words(m, t);
+    const inequalitiesOfCells = inequalities(t.cells.flatMap((c) => c.bounds));
     return {
       figures: [
         {
           name: 'phase-diagram-theory',
-          spec: theoryFigure,
-          verdict: {
-            claim: CLAIM_THEORY,
-            shown,
-            evidence: `Theory (directions at n = Θ(d), Θ(d²), Θ(d³)): ${TARGETS.map(
-              (t, i) =>
-                `${t} ${theories[i].rows
-                  .slice(0, 3)
-                  .map((r) => r.learnedDims)
-                  .join(', ')}`,
-            ).join('; ')}. Measured at κ = 1, 2, 3: ${TARGETS.map(
-              (t) =>
-                `${t} ${integer
-                  .filter((m) => m.target === t)
-                  .map(count)
-                  .join(', ')}`,
-            ).join('; ')}.`,
-            test,
-            inequalities: inequalities(cellOutcomes.flatMap((c) => c.bounds)),
-          },
+          spec: theoryFigure(m),
+          verdict: { claim: CLAIM_THEORY, shown: t.shown, evidence: text.theoryEvidence, test: text.test, inequalities: inequalitiesOfCells },
         },
         {
           name: 'phase-diagram',
-          spec: measuredFigure,
-          verdict: { claim: CLAIM_MEASURED, shown, evidence, test, inequalities: inequalities(cellOutcomes.flatMap((c) => c.bounds)) },
+          spec: measuredFigure(records, m, quick),
+          verdict: { claim: CLAIM_MEASURED, shown: t.shown, evidence: text.evidence, test: text.test, inequalities: inequalitiesOfCells },
         },
       ],
-      tables: [
-        {
-          title: 'Directions learned: measured (mean ± s.e. over seeds) and the theory, per κ',
-          columns: ['target', 'row', ...kappas.map((k) => `κ = ${k}`)],
-          rows: TARGETS.flatMap((t) => {
-            const here = measured.filter((m) => m.target === t);
-            return [
-              [rowLabel(t), 'measured', ...here.map((m) => measuredCell(m.stats, 'sem', 1))],
-              [rowLabel(t), 'theory', ...here.map((m) => m.theory)],
-            ];
-          }),
-        },
-      ],
+      tables: [table(m)],
     };
   },
 };
