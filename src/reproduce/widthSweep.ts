@@ -4,7 +4,7 @@
 
 import { parseField } from '../plot/fields';
 import { measuredPoints } from '../plot/records';
-import type { MeasuredPoint } from '../plot/spec';
+import type { MeasuredPoint, VegaLiteSpec } from '../plot/spec';
 import { lineChart } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
@@ -12,7 +12,7 @@ import type { SweepRecord } from '../sweep';
 import { describe } from '../theory';
 import type { Bound } from './analysis';
 import { boundText, fmt, inequalities, measuredCell, numberAt, pairedStats, statsOf, testBound, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
-import type { Reproduction, RunSet, Shown } from './types';
+import type { Reproduction, RunSet, Shown, Table } from './types';
 
 const TARGETS = ['T-D', 'T-E', 'T-F', 'T-G'];
 
@@ -107,6 +107,23 @@ function seedGap(a: Map<number, number>, b: Map<number, number>): SampleStats | 
  * new direction (T-E), σ₂'s growth from step 1 must be shown below 2.
  */
 export function widthCheck(here: SweepRecord[], target: string, alpha: number): WidthCheck | undefined {
+  const m = measureCell(here);
+  return m && checkOf(m, target, alpha);
+}
+
+/** The measured quantities of one (target, α), numbers only: best errors over widths, σ₂, and the per-seed and per-run gaps and ratios the test reads. */
+interface CellNumbers {
+  rf: Best;
+  one: Best;
+  two: Best;
+  sv: { init: SampleStats; one: SampleStats; two: SampleStats };
+  fromStep1: SampleStats;
+  fromInit: SampleStats;
+  rfGap: SampleStats;
+  stepGap: SampleStats;
+}
+
+function measureCell(here: SweepRecord[]): CellNumbers | undefined {
   const [rf, one, two] = [best(here, 'baselines.randomFeatures.testError', 1), best(here, 'testError', 1), best(here, 'testError', 2)];
   const sv = secondSingularValues(here);
   const wide = (r: SweepRecord) => r.config.steps === 2 && r.config.p >= NEURONS_PER_DIRECTION * (r.target?.k ?? 1);
@@ -116,7 +133,13 @@ export function widthCheck(here: SweepRecord[], target: string, alpha: number): 
   const rfGap = seedGap(bestPerSeed(here, 'baselines.randomFeatures.testError', 1), bestPerSeed(here, 'testError', 1));
   const stepGap = seedGap(bestPerSeed(here, 'testError', 1), bestPerSeed(here, 'testError', 2));
   if (!rf || !one || !two || !sv.init || !sv.one || !sv.two || !fromStep1 || !fromInit || !rfGap || !stepGap) return undefined;
-  const full = { init: sv.init, one: sv.one, two: sv.two };
+  return { rf, one, two, sv: { init: sv.init, one: sv.one, two: sv.two }, fromStep1, fromInit, rfGap, stepGap };
+}
+
+/** The test of one (target, α), from its numbers alone. */
+function checkOf(m: CellNumbers, target: string, alpha: number): WidthCheck {
+  const { rf, one, two, fromStep1, fromInit, rfGap, stepGap } = m;
+  const full = m.sv;
   const expectGain = secondStepLearns(target);
   const bounds = {
     beatsRandom: { what: 'best random features − best 1 step (per seed)', stats: rfGap, bound: 0, above: true },
@@ -147,6 +170,135 @@ function whyNot(c: WidthCheck): string {
   if (!c.expectGain) return "σ₂'s growth at step 2 is not shown below 2: the second step may learn a direction the theory does not expect at this size";
   if (testBound(grewFromStep1) !== 'holds' || testBound(grewFromInit) !== 'holds') return 'σ₂ is not shown to grow two-fold at step 2';
   return testBound(twoBeatOne) === 'fails' ? 'the overlap grew but two steps do not beat one' : 'the overlap grew; two steps beating one is undecided';
+}
+
+/**
+ * The α whose runs are all in: an interrupted full run leaves an α out (a partial width range would misstate
+ * its best error), and says which.
+ */
+function completeAlphas(all: SweepRecord[], quick: boolean): { alphas: number[]; partial: string[]; records: SweepRecord[] } {
+  const s = setup(quick);
+  const planned = (alpha: number) => s.targets.length * widths(6 * alpha * s.d, s.count).length * 2 * s.seeds;
+  const runsAt = (alpha: number) => all.filter((r) => r.config.alpha === alpha).length;
+  const alphas = valuesOf(all, 'alpha').filter((a) => runsAt(a) === planned(a));
+  const partial = s.alphas.filter((a) => !alphas.includes(a)).map((a) => `α = ${a}: ${runsAt(a)} of ${planned(a)} runs`);
+  const records = all.filter((r) => alphas.includes(r.config.alpha ?? NaN));
+  if (records.length === 0) throw new Error(`width-sweep: no α has all its runs yet (${partial.join('; ')})`);
+  return { alphas, partial, records };
+}
+
+/** The verdict's English: the numbers at the largest α, which cells are not as expected and why, and every cell's test. */
+function words(checks: WidthCheck[], alphas: number[], partial: string[]): { evidence: string; test: string } {
+  const okCount = checks.filter((c) => c.ok).length;
+  const at = (b: Best) => `${fmt(b.s, 'sem')} (p = ${b.p})`;
+  const alpha = Math.max(...alphas);
+  const evidence =
+    `Best test error over widths at α = ${alpha} (mean ± s.e.): ` +
+    checks
+      .filter((c) => c.alpha === alpha)
+      .map(
+        (c) =>
+          `${c.target} random features ${at(c.rf)}, 1 step ${at(c.one)}, 2 steps ${at(c.two)}, second singular value init / step 1 / step 2 ${c.sv.init.mean.toFixed(3)} / ${c.sv.one.mean.toFixed(3)} / ${c.sv.two.mean.toFixed(3)} (theory: the second step ${c.expectGain ? 'adds a' : 'adds no'} direction)`,
+      )
+      .join('; ') +
+    `. As expected in ${okCount} of ${checks.length} (target, α) pairs${alphas.length > 1 ? ` (α = ${alphas.join(', ')})` : ''}` +
+    checks
+      .filter((c) => !c.ok)
+      .map((c) => `; ${c.outcome === 'no' ? 'not' : 'undecided:'} ${c.target} at α = ${c.alpha} (${whyNot(c)})`)
+      .join('') +
+    '.' +
+    (partial.length ? ` Not run to the end, so left out: ${partial.join('; ')}.` : '');
+  return { evidence, test: checks.map((c) => c.test).join('\n') };
+}
+
+/** Per α, the test error at every width: random features, 1 step and 2 steps, mean ± s.e. over seeds. */
+function tables(records: SweepRecord[], alphas: number[]): Table[] {
+  const ps = valuesOf(records, 'p');
+  return alphas.map((a) => ({
+    title: `Test error at α = ${a} (mean ± s.e. over seeds)`,
+    columns: ['target', 'p', 'random features', '1 step', '2 steps'],
+    rows: TARGETS.flatMap((target) =>
+      ps
+        .filter((p) => records.some((r) => r.config.alpha === a && r.config.p === p && r.config.target === target))
+        .map((p) => {
+          const at = (t: number) => (r: SweepRecord) => r.config.alpha === a && r.config.p === p && r.config.target === target && r.config.steps === t;
+          return [
+            target,
+            p,
+            measuredCell(statsOf(records, at(1), 'baselines.randomFeatures.testError')),
+            measuredCell(statsOf(records, at(1), 'testError')),
+            measuredCell(statsOf(records, at(2), 'testError')),
+          ];
+        }),
+    ),
+  }));
+}
+
+/** Test error against width, per target and α: 1 and 2 steps and random features, mean ± s.e. over seeds. */
+function figure(records: SweepRecord[], alphas: number[], partial: string[], quick: boolean): VegaLiteSpec {
+  const x = parseField('config.p');
+  const facet = (r: SweepRecord) => ({ target: r.config.target, alpha: `α = n/d = ${r.config.alpha}` });
+  const measured: MeasuredPoint[] = [];
+  for (const target of TARGETS) {
+    for (const alpha of alphas) {
+      const here = records.filter((r) => r.config.target === target && r.config.alpha === alpha);
+      if (!here.length) continue;
+      const tag = (points: MeasuredPoint[]) => points.map((p) => ({ ...p, ...facet(here[0]) }));
+      for (const t of [1, 2])
+        measured.push(
+          ...tag(
+            measuredPoints(
+              here.filter((r) => r.config.steps === t),
+              x,
+              parseField('testError'),
+              () => `${t} step${t > 1 ? 's' : ''}`,
+              'sem',
+            ),
+          ),
+        );
+      measured.push(
+        ...tag(
+          measuredPoints(
+            here.filter((r) => r.config.steps === 1),
+            x,
+            parseField('baselines.randomFeatures.testError'),
+            () => 'random features',
+            'sem',
+          ),
+        ),
+      );
+    }
+  }
+  const baselines = TARGETS.flatMap((target) => {
+    const r = records.find((rr) => rr.config.target === target);
+    if (!r) return [];
+    return alphas.flatMap((alpha) => [
+      { y: numberAt(r, 'baselines.linearKernel.testError') ?? NaN, series: 'linear kernel (population)', target, alpha: `α = n/d = ${alpha}` },
+    ]);
+  });
+  const c = records[0].config;
+  const seeds = new Set(records.map((r) => r.config.seed)).size;
+  return lineChart({
+    title: 'Test error against width: 1 and 2 giant steps against random features',
+    caption: [
+      `ReLU, d = ${c.d}, n = αd per step, η = 5p, λ = ${c.lambda.toExponential(0)}, n_test = ${c.nTest}, a = ±1/√p, readout on a fresh batch of n; mean ± s.e. over ${seeds} seeds.${quick ? ' Quick version.' : ''}`,
+      'Errors above 5 (the interpolation peak at p = n) are cut off; the tables have them.',
+      ...(partial.length ? [`Not shown, not finished: ${partial.join('; ')}.`] : []),
+    ],
+    x: { title: 'width p', log: true },
+    // The interpolation peak at p = n (λ = 1e-6) reaches ~100: cut it so the rest stays readable.
+    y: { title: 'test error', log: true, domain: [0.2, 5] },
+    seriesTitle: 'model',
+    error: 'sem',
+    measured,
+    baselines,
+    facets: {
+      column: { field: 'target', title: 'target' },
+      row: { field: 'alpha', title: '', sort: [...alphas].sort((a, b) => a - b).map((a) => `α = n/d = ${a}`) },
+    },
+    width: 200,
+    height: 180,
+  });
 }
 
 export const widthSweep: Reproduction = {
@@ -186,78 +338,7 @@ export const widthSweep: Reproduction = {
     );
   },
   analyze(all, quick) {
-    // An α whose runs are not all in (an interrupted full run) is left out: a partial width range
-    // would misstate its best error.
-    const s = setup(quick);
-    const planned = (alpha: number) => s.targets.length * widths(6 * alpha * s.d, s.count).length * 2 * s.seeds;
-    const runsAt = (alpha: number) => all.filter((r) => r.config.alpha === alpha).length;
-    const alphas = valuesOf(all, 'alpha').filter((a) => runsAt(a) === planned(a));
-    const partial = s.alphas.filter((a) => !alphas.includes(a)).map((a) => `α = ${a}: ${runsAt(a)} of ${planned(a)} runs`);
-    const records = all.filter((r) => alphas.includes(r.config.alpha ?? NaN));
-    if (records.length === 0) throw new Error(`width-sweep: no α has all its runs yet (${partial.join('; ')})`);
-    const x = parseField('config.p');
-    const facet = (r: SweepRecord) => ({ target: r.config.target, alpha: `α = n/d = ${r.config.alpha}` });
-    const measured: MeasuredPoint[] = [];
-    for (const target of TARGETS) {
-      for (const alpha of alphas) {
-        const here = records.filter((r) => r.config.target === target && r.config.alpha === alpha);
-        if (!here.length) continue;
-        const tag = (points: MeasuredPoint[]) => points.map((p) => ({ ...p, ...facet(here[0]) }));
-        for (const t of [1, 2])
-          measured.push(
-            ...tag(
-              measuredPoints(
-                here.filter((r) => r.config.steps === t),
-                x,
-                parseField('testError'),
-                () => `${t} step${t > 1 ? 's' : ''}`,
-                'sem',
-              ),
-            ),
-          );
-        measured.push(
-          ...tag(
-            measuredPoints(
-              here.filter((r) => r.config.steps === 1),
-              x,
-              parseField('baselines.randomFeatures.testError'),
-              () => 'random features',
-              'sem',
-            ),
-          ),
-        );
-      }
-    }
-    const baselines = TARGETS.flatMap((target) => {
-      const r = records.find((rr) => rr.config.target === target);
-      if (!r) return [];
-      return alphas.flatMap((alpha) => [
-        { y: numberAt(r, 'baselines.linearKernel.testError') ?? NaN, series: 'linear kernel (population)', target, alpha: `α = n/d = ${alpha}` },
-      ]);
-    });
-    const c = records[0].config;
-    const seeds = new Set(records.map((r) => r.config.seed)).size;
-    const spec = lineChart({
-      title: 'Test error against width: 1 and 2 giant steps against random features',
-      caption: [
-        `ReLU, d = ${c.d}, n = αd per step, η = 5p, λ = ${c.lambda.toExponential(0)}, n_test = ${c.nTest}, a = ±1/√p, readout on a fresh batch of n; mean ± s.e. over ${seeds} seeds.${quick ? ' Quick version.' : ''}`,
-        'Errors above 5 (the interpolation peak at p = n) are cut off; the tables have them.',
-        ...(partial.length ? [`Not shown, not finished: ${partial.join('; ')}.`] : []),
-      ],
-      x: { title: 'width p', log: true },
-      // The interpolation peak at p = n (λ = 1e-6) reaches ~100: cut it so the rest stays readable.
-      y: { title: 'test error', log: true, domain: [0.2, 5] },
-      seriesTitle: 'model',
-      error: 'sem',
-      measured,
-      baselines,
-      facets: {
-        column: { field: 'target', title: 'target' },
-        row: { field: 'alpha', title: '', sort: [...alphas].sort((a, b) => a - b).map((a) => `α = n/d = ${a}`) },
-      },
-      width: 200,
-      height: 180,
-    });
+    const { alphas, partial, records } = completeAlphas(all, quick);
     const checks = alphas.flatMap((alpha) =>
       TARGETS.flatMap((target) => {
         const check = widthCheck(
@@ -268,54 +349,16 @@ export const widthSweep: Reproduction = {
         return check ? [check] : [];
       }),
     );
-    const okCount = checks.filter((c) => c.ok).length;
     const shown = verdictOfCells(checks.map((c) => c.outcome));
-    const at = (b: Best) => `${fmt(b.s, 'sem')} (p = ${b.p})`;
-    const alpha = Math.max(...alphas);
-    const evidence =
-      `Best test error over widths at α = ${alpha} (mean ± s.e.): ` +
-      checks
-        .filter((c) => c.alpha === alpha)
-        .map(
-          (c) =>
-            `${c.target} random features ${at(c.rf)}, 1 step ${at(c.one)}, 2 steps ${at(c.two)}, second singular value init / step 1 / step 2 ${c.sv.init.mean.toFixed(3)} / ${c.sv.one.mean.toFixed(3)} / ${c.sv.two.mean.toFixed(3)} (theory: the second step ${c.expectGain ? 'adds a' : 'adds no'} direction)`,
-        )
-        .join('; ') +
-      `. As expected in ${okCount} of ${checks.length} (target, α) pairs${alphas.length > 1 ? ` (α = ${alphas.join(', ')})` : ''}` +
-      checks
-        .filter((c) => !c.ok)
-        .map((c) => `; ${c.outcome === 'no' ? 'not' : 'undecided:'} ${c.target} at α = ${c.alpha} (${whyNot(c)})`)
-        .join('') +
-      '.' +
-      (partial.length ? ` Not run to the end, so left out: ${partial.join('; ')}.` : '');
-    const test = checks.map((c) => c.test).join('\n');
-    const ps = valuesOf(records, 'p');
     return {
       figures: [
         {
           name: 'width-sweep',
-          spec,
-          verdict: { claim: CLAIM, shown, evidence, test, inequalities: checks.flatMap((c) => inequalities(c.tested)) },
+          spec: figure(records, alphas, partial, quick),
+          verdict: { claim: CLAIM, shown, ...words(checks, alphas, partial), inequalities: checks.flatMap((c) => inequalities(c.tested)) },
         },
       ],
-      tables: alphas.map((a) => ({
-        title: `Test error at α = ${a} (mean ± s.e. over seeds)`,
-        columns: ['target', 'p', 'random features', '1 step', '2 steps'],
-        rows: TARGETS.flatMap((target) =>
-          ps
-            .filter((p) => records.some((r) => r.config.alpha === a && r.config.p === p && r.config.target === target))
-            .map((p) => {
-              const at = (t: number) => (r: SweepRecord) => r.config.alpha === a && r.config.p === p && r.config.target === target && r.config.steps === t;
-              return [
-                target,
-                p,
-                measuredCell(statsOf(records, at(1), 'baselines.randomFeatures.testError')),
-                measuredCell(statsOf(records, at(1), 'testError')),
-                measuredCell(statsOf(records, at(2), 'testError')),
-              ];
-            }),
-        ),
-      })),
+      tables: tables(records, alphas),
     };
   },
 };
