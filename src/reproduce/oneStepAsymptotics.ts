@@ -4,7 +4,7 @@
 
 import { parseField } from '../plot/fields';
 import { measuredPoints } from '../plot/records';
-import type { CurvePoint } from '../plot/spec';
+import type { CurvePoint, VegaLiteSpec } from '../plot/spec';
 import { lineChart } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
@@ -13,7 +13,7 @@ import type { ErrorPoint } from '../theory';
 import { theory } from '../theory';
 import type { Bound } from './analysis';
 import { boundText, fmt, inequalities, measuredCell, pairedStats, statsOf, testBound, valuesOf } from './analysis';
-import type { Reproduction, Shown } from './types';
+import type { Reproduction, Shown, Table } from './types';
 
 /**
  * The agreement the claim asserts: the paired relative gap (simulation − prediction)/prediction lies within
@@ -61,6 +61,140 @@ function predictions(records: SweepRecord[], quick: boolean, alphas: number[]): 
   return new Map(seeds.map((seed) => [seed, theory({ kind: 'error', config: { ...base(quick), seed }, alphaReadout: alphas }).points]));
 }
 
+/** One readout size: the simulation and random features over seeds, the predictions, and the paired gaps. */
+interface Row {
+  a: number;
+  step: SampleStats | undefined;
+  rf: SampleStats | undefined;
+  predicted: SampleStats;
+  gaps: SampleStats;
+  surrogate: number;
+  randomFeatures: number;
+}
+
+/** The measured quantities, numbers only: each seed's prediction, a row per readout size, and the gain over random features at the largest. */
+interface Measured {
+  seeds: number;
+  bySeed: Map<number, ErrorPoint[]>;
+  rows: Row[];
+  converged: boolean;
+  /** Per run at the largest readout size: random features' error minus the network's. */
+  gain: SampleStats | undefined;
+}
+
+function measure(records: SweepRecord[], quick: boolean): Measured {
+  const alphas = valuesOf(records, 'alphaReadout');
+  const bySeed = predictions(records, quick, alphas);
+  const first = [...bySeed.values()][0];
+  const at = (a: number) => (r: SweepRecord) => r.config.alphaReadout === a;
+  const rows = alphas.map((a, i) => {
+    const runs = records.filter(at(a)).filter((r) => typeof r.testError === 'number');
+    const predicted = runs.map((r) => bySeed.get(r.config.seed)![i].testError);
+    return {
+      a,
+      step: statsOf(records, at(a), 'testError'),
+      rf: statsOf(records, at(a), 'baselines.randomFeatures.testError'),
+      predicted: sampleStats(predicted),
+      gaps: sampleStats(runs.map((r, j) => (r.testError as number) / predicted[j] - 1)),
+      surrogate: first[i].spikedRandomFeaturesError,
+      randomFeatures: first[i].randomFeaturesError,
+    };
+  });
+  const converged = [...bySeed.values()].every((points) =>
+    points.every((p) => p.network.converged && p.spikedRandomFeatures.converged && p.randomFeatures.converged),
+  );
+  // Random features and the network share each run's data and W₀: their gap is taken per run.
+  const gain = pairedStats(records, at(alphas[alphas.length - 1]), 'baselines.randomFeatures.testError', 'testError', (rf, net) => rf - net);
+  return { seeds: bySeed.size, bySeed, rows, converged, gain };
+}
+
+/** The test, from the numbers alone: every readout size agrees within the tolerance, every fixed point converged, and the step beats random features. */
+function testOf(m: Measured): { bounds: Bound[]; helps: Bound | undefined; shown: Shown } {
+  const last = m.rows[m.rows.length - 1];
+  const helps: Bound | undefined = m.gain && { what: `α = ${last.a}: random features − one step (per run)`, stats: m.gain, bound: 0, above: true };
+  // The agreement test as bounds: |gap| ≤ tolerance is the gap below +tolerance and above −tolerance.
+  const gapBounds: Bound[] = m.rows.flatMap((r) => [
+    { what: `α = ${r.a}: relative gap (simulated − predicted)/predicted`, stats: r.gaps, bound: TOLERANCE, above: false },
+    { what: `α = ${r.a}: relative gap (simulated − predicted)/predicted`, stats: r.gaps, bound: -TOLERANCE, above: true },
+  ]);
+  const count = (a: Agreement) => m.rows.filter((r) => agreement(r.gaps) === a).length;
+  const helped = helps !== undefined && testBound(helps) === 'holds';
+  const shown: Shown = !m.converged || !helped || count('disagrees') > 0 ? 'no' : count('agrees') === m.rows.length ? 'yes' : 'inconclusive';
+  return { bounds: [...gapBounds, ...(helps ? [helps] : [])], helps, shown };
+}
+
+/** The verdict's English: the numbers behind it and the test with every inequality. */
+function words(m: Measured, t: ReturnType<typeof testOf>): { evidence: string; test: string } {
+  return {
+    test:
+      `[agrees] at each α, the paired relative gap (simulated − predicted)/predicted over seeds, |mean| + 2 s.e. ≤ ${TOLERANCE * 100}% (disagrees when |mean| − 2 s.e. > ${TOLERANCE * 100}%): ` +
+      m.rows.map((r) => `α = ${r.a}: ${agreementText(r.gaps)}`).join('; ') +
+      `; [converged] every fixed point converged: ${m.converged}; ` +
+      `[helps] ${t.helps ? boundText(t.helps, 4) : 'n/a'}. ` +
+      'Shown: all three; not shown: any α disagrees, or a fixed point did not converge, or no gain; inconclusive otherwise.',
+    evidence: m.rows
+      .map(
+        (r) =>
+          `α = ${r.a}: simulated ${fmt(r.step, 'sem', 4)}, predicted ${r.predicted.mean.toFixed(4)} (gap ${(100 * r.gaps.mean).toFixed(2)} ± ${(100 * r.gaps.sem).toFixed(2)}%), sRF surrogate ${r.surrogate.toFixed(4)}`,
+      )
+      .join('; '),
+  };
+}
+
+function chart(records: SweepRecord[], m: Measured, quick: boolean): VegaLiteSpec {
+  const rows = m.rows;
+  const curve: CurvePoint[] = rows.flatMap((r) => [
+    { x: r.a, y: r.predicted.mean, series: 'one giant step' },
+    { x: r.a, y: r.surrogate, series: 'spiked random-features surrogate' },
+    { x: r.a, y: r.randomFeatures, series: 'random features (no step)' },
+  ]);
+  const measured = [
+    ...measuredPoints(records, parseField('config.alphaReadout'), parseField('testError'), () => 'one giant step', 'sem'),
+    ...measuredPoints(records, parseField('config.alphaReadout'), parseField('baselines.randomFeatures.testError'), () => 'random features (no step)', 'sem'),
+  ];
+  const c = records[0].config;
+  return lineChart({
+    title: 'One giant step: test error against readout size, simulation and prediction',
+    caption: [
+      `${c.target} target, ${c.activation} student, d = p = ${c.d}, one step on n₀ = ${c.n} = ${(c.n / c.d).toFixed(2)}d samples, η = ${(c.learningRate / c.p).toFixed(2)}·p, λ = ${c.lambda}, readout on n = αd fresh samples, n_test = ${c.nTest}.`,
+      `Points: simulation, mean ± s.e. over ${m.seeds} seeds. Dashed: the network's prediction (a deterministic equivalent on each seed's drawn W₁, averaged over the same seeds), the spiked random-features surrogate's exact d → ∞ curve and random features'.${quick ? ' Quick version (smaller d).' : ''}`,
+    ],
+    x: { title: 'α = n / d (readout samples per dimension)' },
+    y: { title: 'test error (mean squared error)' },
+    seriesTitle: 'model',
+    error: 'sem',
+    measured,
+    theory: curve,
+  });
+}
+
+function table(m: Measured): Table {
+  const rows = m.rows;
+  return {
+    title: 'Test error against readout size: simulation (mean ± s.e.), the network prediction (paired gap), and the surrogates',
+    columns: [
+      'α = n/d',
+      'simulated',
+      'predicted',
+      'paired relative gap',
+      'agreement',
+      'sRF surrogate',
+      'random features (simulated)',
+      'random features (theory)',
+    ],
+    rows: rows.map((r) => [
+      r.a,
+      measuredCell(r.step, 'sem', 4),
+      r.predicted.mean,
+      measuredCell(r.gaps, 'sem', 4),
+      agreement(r.gaps),
+      r.surrogate,
+      measuredCell(r.rf, 'sem', 4),
+      r.randomFeatures,
+    ]),
+  };
+}
+
 export const oneStepAsymptotics: Reproduction = {
   name: 'one-step-asymptotics',
   title: 'Test error after one giant step against the readout size: simulation and its prediction',
@@ -74,110 +208,18 @@ export const oneStepAsymptotics: Reproduction = {
     },
   ],
   analyze(records: SweepRecord[], quick: boolean) {
-    const alphas = valuesOf(records, 'alphaReadout');
-    const bySeed = predictions(records, quick, alphas);
-    const first = [...bySeed.values()][0];
-    const at = (a: number) => (r: SweepRecord) => r.config.alphaReadout === a;
-    const rows = alphas.map((a, i) => {
-      const runs = records.filter(at(a)).filter((r) => typeof r.testError === 'number');
-      const predicted = runs.map((r) => bySeed.get(r.config.seed)![i].testError);
-      const gaps = sampleStats(runs.map((r, j) => (r.testError as number) / predicted[j] - 1));
-      return {
-        a,
-        step: statsOf(records, at(a), 'testError'),
-        rf: statsOf(records, at(a), 'baselines.randomFeatures.testError'),
-        predicted: sampleStats(predicted),
-        gaps,
-        agreement: agreement(gaps),
-        surrogate: first[i].spikedRandomFeaturesError,
-        randomFeatures: first[i].randomFeaturesError,
-      };
-    });
-    const converged = [...bySeed.values()].every((points) =>
-      points.every((p) => p.network.converged && p.spikedRandomFeatures.converged && p.randomFeatures.converged),
-    );
-    const last = rows[rows.length - 1];
-    // Random features and the network share each run's data and W₀: their gap is taken per run.
-    const gain = pairedStats(records, at(last.a), 'baselines.randomFeatures.testError', 'testError', (rf, net) => rf - net);
-    const helpsBound: Bound | undefined = gain && { what: `α = ${last.a}: random features − one step (per run)`, stats: gain, bound: 0, above: true };
-    const helps = helpsBound !== undefined && testBound(helpsBound) === 'holds';
-    // The agreement test as bounds: |gap| ≤ tolerance is the gap below +tolerance and above −tolerance.
-    const gapBounds: Bound[] = rows.flatMap((r) => [
-      { what: `α = ${r.a}: relative gap (simulated − predicted)/predicted`, stats: r.gaps, bound: TOLERANCE, above: false },
-      { what: `α = ${r.a}: relative gap (simulated − predicted)/predicted`, stats: r.gaps, bound: -TOLERANCE, above: true },
-    ]);
-    const count = (a: string) => rows.filter((r) => r.agreement === a).length;
-    const shown: Shown = !converged || !helps || count('disagrees') > 0 ? 'no' : count('agrees') === rows.length ? 'yes' : 'inconclusive';
-    const test =
-      `[agrees] at each α, the paired relative gap (simulated − predicted)/predicted over seeds, |mean| + 2 s.e. ≤ ${TOLERANCE * 100}% (disagrees when |mean| − 2 s.e. > ${TOLERANCE * 100}%): ` +
-      rows.map((r) => `α = ${r.a}: ${agreementText(r.gaps)}`).join('; ') +
-      `; [converged] every fixed point converged: ${converged}; ` +
-      `[helps] ${helpsBound ? boundText(helpsBound, 4) : 'n/a'}. ` +
-      'Shown: all three; not shown: any α disagrees, or a fixed point did not converge, or no gain; inconclusive otherwise.';
-    const evidence = rows
-      .map(
-        (r) =>
-          `α = ${r.a}: simulated ${fmt(r.step, 'sem', 4)}, predicted ${r.predicted.mean.toFixed(4)} (gap ${(100 * r.gaps.mean).toFixed(2)} ± ${(100 * r.gaps.sem).toFixed(2)}%), sRF surrogate ${r.surrogate.toFixed(4)}`,
-      )
-      .join('; ');
-    const curve: CurvePoint[] = rows.flatMap((r) => [
-      { x: r.a, y: r.predicted.mean, series: 'one giant step' },
-      { x: r.a, y: r.surrogate, series: 'spiked random-features surrogate' },
-      { x: r.a, y: r.randomFeatures, series: 'random features (no step)' },
-    ]);
-    const measured = [
-      ...measuredPoints(records, parseField('config.alphaReadout'), parseField('testError'), () => 'one giant step', 'sem'),
-      ...measuredPoints(records, parseField('config.alphaReadout'), parseField('baselines.randomFeatures.testError'), () => 'random features (no step)', 'sem'),
-    ];
-    const c = records[0].config;
-    const seeds = bySeed.size;
-    const spec = lineChart({
-      title: 'One giant step: test error against readout size, simulation and prediction',
-      caption: [
-        `${c.target} target, ${c.activation} student, d = p = ${c.d}, one step on n₀ = ${c.n} = ${(c.n / c.d).toFixed(2)}d samples, η = ${(c.learningRate / c.p).toFixed(2)}·p, λ = ${c.lambda}, readout on n = αd fresh samples, n_test = ${c.nTest}.`,
-        `Points: simulation, mean ± s.e. over ${seeds} seeds. Dashed: the network's prediction (a deterministic equivalent on each seed's drawn W₁, averaged over the same seeds), the spiked random-features surrogate's exact d → ∞ curve and random features'.${quick ? ' Quick version (smaller d).' : ''}`,
-      ],
-      x: { title: 'α = n / d (readout samples per dimension)' },
-      y: { title: 'test error (mean squared error)' },
-      seriesTitle: 'model',
-      error: 'sem',
-      measured,
-      theory: curve,
-    });
+    const m = measure(records, quick);
+    const t = testOf(m);
     return {
       figures: [
         {
           name: 'one-step-asymptotics',
-          spec,
-          verdict: { claim: CLAIM, shown, evidence, test, inequalities: inequalities([...gapBounds, ...(helpsBound ? [helpsBound] : [])]) },
+          spec: chart(records, m, quick),
+          verdict: { claim: CLAIM, shown: t.shown, ...words(m, t), inequalities: inequalities(t.bounds) },
         },
       ],
-      tables: [
-        {
-          title: 'Test error against readout size: simulation (mean ± s.e.), the network prediction (paired gap), and the surrogates',
-          columns: [
-            'α = n/d',
-            'simulated',
-            'predicted',
-            'paired relative gap',
-            'agreement',
-            'sRF surrogate',
-            'random features (simulated)',
-            'random features (theory)',
-          ],
-          rows: rows.map((r) => [
-            r.a,
-            measuredCell(r.step, 'sem', 4),
-            r.predicted.mean,
-            measuredCell(r.gaps, 'sem', 4),
-            r.agreement,
-            r.surrogate,
-            measuredCell(r.rf, 'sem', 4),
-            r.randomFeatures,
-          ]),
-        },
-      ],
-      data: { predictions: Object.fromEntries(bySeed), gaps: rows.map((r) => ({ alphaReadout: r.a, ...r.gaps, agreement: r.agreement })) },
+      tables: [table(m)],
+      data: { predictions: Object.fromEntries(m.bySeed), gaps: m.rows.map((r) => ({ alphaReadout: r.a, ...r.gaps, agreement: agreement(r.gaps) })) },
     };
   },
 };
