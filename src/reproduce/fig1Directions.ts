@@ -1,6 +1,7 @@
 // Figure 1, bottom panels: in-plane update directions ΔM_i/‖ΔM_i‖ (ΔM = (W_{t+1} − W_t) W*ᵀ) of the
 // first 40 neurons after steps 1 and 2, T-A and T-B, with the theory lines: step 1 along ±W*ᵀC1*
 // (docs/model.md §7), step 2 the population drift of a neuron at its group's mean overlap after step 1.
+import type { VegaLiteSpec } from '../plot/spec';
 import { scatterChart } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
@@ -10,7 +11,7 @@ import { boundText, fmt, inequalities, measuredCell, testBound, verdictOfBounds 
 import type { DetailedRecord } from './detailed';
 import { isDetailed } from './detailed';
 import { fig1Base } from './fig1';
-import type { Reproduction, Shown } from './types';
+import type { Reproduction, Table } from './types';
 
 const TARGETS = ['T-A', 'T-B'];
 const KAPPA = 1.5;
@@ -101,6 +102,146 @@ export const BOUNDS = { onLine: 15, turned: 25, split: 30, toTheoryRay: 25 };
 const CLAIM =
   "After one step every neuron moves along ±W*ᵀC1* (one direction, for both targets); at step 2 T-B's neurons turn toward its second direction, split by the sign of a_i, while T-A's stay on the first.";
 
+/** An angle over seeds, per target (and sign group where named). */
+type Angles = Record<string, SampleStats>;
+
+/** The measured quantities, numbers only: the mean angles (degrees) the test and the table read, over seeds. */
+interface Measured {
+  seeds: number;
+  /** `${target}/${step}/${sign or 'all'}`: angle to the line ±W*ᵀC1*. */
+  toC1Line: Angles;
+  /** `${target}/${sign or 'all'}`: angle at step 2 to the group's step-2 theory ray. */
+  toTheoryRay: Angles;
+  /** Per target: the angle at step 2 between the a_i > 0 group's mean direction and the reversed a_i < 0 group's. */
+  split: Angles;
+}
+
+const lineKey = (target: string, step: number, sign?: number) => `${target}/${step}/${sign ?? 'all'}`;
+const rayKey = (target: string, sign?: number) => `${target}/${sign ?? 'all'}`;
+
+function measure(records: DetailedRecord[]): Measured {
+  const c1Line = (r: DetailedRecord) => unit(r.target?.c1 ?? [1, 1]);
+  const cache = new Map<DetailedRecord, Record<number, number[]>>();
+  const step2Theory = (r: DetailedRecord) => cache.get(r) ?? cache.set(r, theoryDirections(r, 1)).get(r)!;
+  const toC1Line: Angles = {};
+  const toTheoryRay: Angles = {};
+  const split: Angles = {};
+  for (const target of TARGETS) {
+    for (const sign of [1, -1, undefined]) {
+      for (const step of [0, 1]) toC1Line[lineKey(target, step, sign)] = meanAngle(records, target, step, (v, _i, r) => angleToLine(v, c1Line(r)), sign);
+      toTheoryRay[rayKey(target, sign)] = meanAngle(records, target, 1, (v, i, r) => angleToRay(v, step2Theory(r)[signOf(i)]), sign);
+    }
+    split[target] = splitAngle(records, target, 1);
+  }
+  return { seeds: new Set(records.map((r) => r.config.seed)).size, toC1Line, toTheoryRay, split };
+}
+
+/** The test, from the numbers alone: each sign group on its own (a mean over all 40 neurons could hide one group). */
+function boundsOf(m: Measured): Bound[] {
+  const checks: Bound[] = [];
+  for (const sign of [1, -1]) {
+    for (const target of TARGETS)
+      checks.push({
+        what: `step 1 ${target} ${GROUP[sign]}: angle to ±W*ᵀC1*`,
+        stats: m.toC1Line[lineKey(target, 0, sign)],
+        bound: BOUNDS.onLine,
+        above: false,
+      });
+    checks.push({ what: `step 2 T-A ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: m.toC1Line[lineKey('T-A', 1, sign)], bound: BOUNDS.onLine, above: false });
+    checks.push({ what: `step 2 T-B ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: m.toC1Line[lineKey('T-B', 1, sign)], bound: BOUNDS.turned, above: true });
+    checks.push({
+      what: `step 2 T-B ${GROUP[sign]}: angle to its group's step-2 theory ray`,
+      stats: m.toTheoryRay[rayKey('T-B', sign)],
+      bound: BOUNDS.toTheoryRay,
+      above: false,
+    });
+  }
+  checks.push({
+    what: "step 2 T-B: angle between the a_i > 0 group's mean direction and the reversed a_i < 0 group's (split)",
+    stats: m.split['T-B'],
+    bound: BOUNDS.split,
+    above: true,
+  });
+  return checks;
+}
+
+/** The verdict's English: the numbers behind it, what was not established, and the test with every inequality. */
+function words(m: Measured, checks: Bound[]): { evidence: string; test: string } {
+  const f = (x: SampleStats) => fmt(x, 'sem', 1);
+  const failed = checks.filter((c) => testBound(c) !== 'holds');
+  const line = (target: string, step: number) => f(m.toC1Line[lineKey(target, step)]);
+  return {
+    evidence:
+      `Mean angle (degrees) between the 40 neurons' in-plane directions and the line ±W*ᵀC1* (mean ± s.e. over ${m.seeds} seeds): step 1 T-A ${line('T-A', 0)}, T-B ${line('T-B', 0)}; ` +
+      `step 2 T-A ${line('T-A', 1)}, T-B ${line('T-B', 1)}. Angle to the step-2 theory ray of the neuron's sign group: T-A ${f(m.toTheoryRay[rayKey('T-A')])}, T-B ${f(m.toTheoryRay[rayKey('T-B')])}. ` +
+      `T-B's groups split by ${f(m.split['T-B'])} degrees at step 2 (T-A ${f(m.split['T-A'])}).` +
+      (failed.length ? ` Not established: ${failed.map((c) => `${c.what} (${testBound(c)})`).join('; ')}.` : ''),
+    test:
+      `Mean angle in degrees over the group's neurons, then over ${m.seeds} seeds; each bound at 2 s.e. in its own direction: ` +
+      checks.map((c) => boundText(c, 1)).join('; ') +
+      `. Shown only if all ${checks.length} hold; not shown if one fails; inconclusive otherwise.`,
+  };
+}
+
+function table(m: Measured): Table {
+  return {
+    title: 'Mean angle (degrees) of the in-plane directions from the theory (mean ± s.e. over seeds)',
+    columns: ['target', 'step 1, from ±W*ᵀC1*', 'step 2, from ±W*ᵀC1*', 'step 2, from the step-2 theory ray'],
+    rows: TARGETS.map((t) => [
+      t,
+      measuredCell(m.toC1Line[lineKey(t, 0)], 'sem', 1),
+      measuredCell(m.toC1Line[lineKey(t, 1)], 'sem', 1),
+      measuredCell(m.toTheoryRay[rayKey(t)], 'sem', 1),
+    ]),
+  };
+}
+
+/** The in-plane update directions after steps 1 and 2 (seed `first`), with the unit circle and the theory rays. */
+function chart(records: DetailedRecord[], quick: boolean): VegaLiteSpec {
+  const first = Math.min(...records.map((r) => r.config.seed));
+  const shown = records.filter((r) => r.config.seed === first);
+  const points = shown.flatMap((r) =>
+    r.steps.flatMap((s, t) =>
+      s.inPlane.slice(0, 40).map(([x, y], i) => ({ x, y, group: GROUP[signOf(i)], target: r.config.target, step: `after step ${t + 1}` })),
+    ),
+  );
+  const circle = shown.flatMap((r) =>
+    r.steps.flatMap((_, t) =>
+      Array.from({ length: 73 }, (_, k) => ({
+        x: Math.cos((k * Math.PI) / 36),
+        y: Math.sin((k * Math.PI) / 36),
+        line: 'unit circle',
+        target: r.config.target,
+        step: `after step ${t + 1}`,
+      })),
+    ),
+  );
+  const theoryRays = shown.flatMap((r) =>
+    r.steps.flatMap((_, t) => {
+      const dirs = theoryDirections(r, t);
+      return [1, -1].flatMap((sign) => [
+        { x: 0, y: 0, line: `theory, ${GROUP[sign]}`, target: r.config.target, step: `after step ${t + 1}` },
+        { x: dirs[sign][0], y: dirs[sign][1], line: `theory, ${GROUP[sign]}`, target: r.config.target, step: `after step ${t + 1}` },
+      ]);
+    }),
+  );
+  const c = records[0].config;
+  return scatterChart({
+    title: 'In-plane update directions ΔM_i/‖ΔM_i‖ after steps 1 and 2',
+    caption: [
+      `ReLU, d = ${c.d}, p = ${c.p}, n = d^${KAPPA} = ${c.n}, η = 2p, λ = ${c.lambda}, a = ±1/√p symmetric; first 40 neurons, seed ${first}.`,
+      `ΔM_i = (w_i after − w_i before)·W*ᵀ; rays: theory (step 1: ±W*ᵀC1*; step 2: drift of g* alone at the group's mean overlap, the network's output left out).${quick ? ' Quick version.' : ''}`,
+    ],
+    x: { title: 'component along w*_1', domain: [-1.1, 1.1] },
+    y: { title: 'component along w*_2', domain: [-1.1, 1.1] },
+    colorTitle: 'second layer',
+    points,
+    lines: [...circle, ...theoryRays],
+    facets: { row: { field: 'target', title: 'target' }, column: { field: 'step', title: '' } },
+    size: 200,
+  });
+}
+
 export const fig1Directions: Reproduction = {
   name: 'fig1-directions',
   title: 'Figure 1 bottom: in-plane update directions after 1 and 2 steps, T-A and T-B',
@@ -122,107 +263,17 @@ export const fig1Directions: Reproduction = {
   ],
   analyze(all, quick) {
     const records = all.filter(isDetailed);
-    const first = Math.min(...records.map((r) => r.config.seed));
-    const shown = records.filter((r) => r.config.seed === first);
-    const points = shown.flatMap((r) =>
-      r.steps.flatMap((s, t) =>
-        s.inPlane.slice(0, 40).map(([x, y], i) => ({ x, y, group: GROUP[signOf(i)], target: r.config.target, step: `after step ${t + 1}` })),
-      ),
-    );
-    const circle = shown.flatMap((r) =>
-      r.steps.flatMap((_, t) =>
-        Array.from({ length: 73 }, (_, k) => ({
-          x: Math.cos((k * Math.PI) / 36),
-          y: Math.sin((k * Math.PI) / 36),
-          line: 'unit circle',
-          target: r.config.target,
-          step: `after step ${t + 1}`,
-        })),
-      ),
-    );
-    const theoryRays = shown.flatMap((r) =>
-      r.steps.flatMap((_, t) => {
-        const dirs = theoryDirections(r, t);
-        return [1, -1].flatMap((sign) => [
-          { x: 0, y: 0, line: `theory, ${GROUP[sign]}`, target: r.config.target, step: `after step ${t + 1}` },
-          { x: dirs[sign][0], y: dirs[sign][1], line: `theory, ${GROUP[sign]}`, target: r.config.target, step: `after step ${t + 1}` },
-        ]);
-      }),
-    );
-    const c = records[0].config;
-    const spec = scatterChart({
-      title: 'In-plane update directions ΔM_i/‖ΔM_i‖ after steps 1 and 2',
-      caption: [
-        `ReLU, d = ${c.d}, p = ${c.p}, n = d^${KAPPA} = ${c.n}, η = 2p, λ = ${c.lambda}, a = ±1/√p symmetric; first 40 neurons, seed ${first}.`,
-        `ΔM_i = (w_i after − w_i before)·W*ᵀ; rays: theory (step 1: ±W*ᵀC1*; step 2: drift of g* alone at the group's mean overlap, the network's output left out).${quick ? ' Quick version.' : ''}`,
-      ],
-      x: { title: 'component along w*_1', domain: [-1.1, 1.1] },
-      y: { title: 'component along w*_2', domain: [-1.1, 1.1] },
-      colorTitle: 'second layer',
-      points,
-      lines: [...circle, ...theoryRays],
-      facets: { row: { field: 'target', title: 'target' }, column: { field: 'step', title: '' } },
-      size: 200,
-    });
-    const c1Line = (r: DetailedRecord) => unit(r.target?.c1 ?? [1, 1]);
-    const offC1 = (target: string, step: number, sign?: number) => meanAngle(records, target, step, (v, _i, r) => angleToLine(v, c1Line(r)), sign);
-    const cache = new Map<DetailedRecord, Record<number, number[]>>();
-    const step2Theory = (r: DetailedRecord) => cache.get(r) ?? cache.set(r, theoryDirections(r, 1)).get(r)!;
-    const offTheory2 = (target: string, sign?: number) => meanAngle(records, target, 1, (v, i, r) => angleToRay(v, step2Theory(r)[signOf(i)]), sign);
-    const seeds = new Set(records.map((r) => r.config.seed)).size;
-    // Each sign group is tested on its own: a mean over all 40 neurons could hide one group.
-    const checks: Bound[] = [];
-    for (const sign of [1, -1]) {
-      for (const target of TARGETS)
-        checks.push({ what: `step 1 ${target} ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: offC1(target, 0, sign), bound: BOUNDS.onLine, above: false });
-      checks.push({ what: `step 2 T-A ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: offC1('T-A', 1, sign), bound: BOUNDS.onLine, above: false });
-      checks.push({ what: `step 2 T-B ${GROUP[sign]}: angle to ±W*ᵀC1*`, stats: offC1('T-B', 1, sign), bound: BOUNDS.turned, above: true });
-      checks.push({
-        what: `step 2 T-B ${GROUP[sign]}: angle to its group's step-2 theory ray`,
-        stats: offTheory2('T-B', sign),
-        bound: BOUNDS.toTheoryRay,
-        above: false,
-      });
-    }
-    checks.push({
-      what: "step 2 T-B: angle between the a_i > 0 group's mean direction and the reversed a_i < 0 group's (split)",
-      stats: splitAngle(records, 'T-B', 1),
-      bound: BOUNDS.split,
-      above: true,
-    });
-    const failed = checks.filter((c) => testBound(c) !== 'holds');
-    const shownWord: Shown = verdictOfBounds(checks);
-    const test =
-      `Mean angle in degrees over the group's neurons, then over ${seeds} seeds; each bound at 2 s.e. in its own direction: ` +
-      checks.map((c) => boundText(c, 1)).join('; ') +
-      `. Shown only if all ${checks.length} hold; not shown if one fails; inconclusive otherwise.`;
-    const [a1, b1, a2, b2] = [offC1('T-A', 0), offC1('T-B', 0), offC1('T-A', 1), offC1('T-B', 1)];
-    const [ta2, tb2] = [offTheory2('T-A'), offTheory2('T-B')];
+    const m = measure(records);
+    const checks = boundsOf(m);
     return {
       figures: [
         {
           name: 'fig1-directions',
-          spec,
-          verdict: {
-            claim: CLAIM,
-            shown: shownWord,
-            evidence:
-              `Mean angle (degrees) between the 40 neurons' in-plane directions and the line ±W*ᵀC1* (mean ± s.e. over ${seeds} seeds): step 1 T-A ${fmt(a1, 'sem', 1)}, T-B ${fmt(b1, 'sem', 1)}; ` +
-              `step 2 T-A ${fmt(a2, 'sem', 1)}, T-B ${fmt(b2, 'sem', 1)}. Angle to the step-2 theory ray of the neuron's sign group: T-A ${fmt(ta2, 'sem', 1)}, T-B ${fmt(tb2, 'sem', 1)}. ` +
-              `T-B's groups split by ${fmt(splitAngle(records, 'T-B', 1), 'sem', 1)} degrees at step 2 (T-A ${fmt(splitAngle(records, 'T-A', 1), 'sem', 1)}).` +
-              (failed.length ? ` Not established: ${failed.map((c) => `${c.what} (${testBound(c)})`).join('; ')}.` : ''),
-            test,
-            inequalities: inequalities(checks),
-          },
+          spec: chart(records, quick),
+          verdict: { claim: CLAIM, shown: verdictOfBounds(checks), ...words(m, checks), inequalities: inequalities(checks) },
         },
       ],
-      tables: [
-        {
-          title: 'Mean angle (degrees) of the in-plane directions from the theory (mean ± s.e. over seeds)',
-          columns: ['target', 'step 1, from ±W*ᵀC1*', 'step 2, from ±W*ᵀC1*', 'step 2, from the step-2 theory ray'],
-          rows: TARGETS.map((t) => [t, measuredCell(offC1(t, 0), 'sem', 1), measuredCell(offC1(t, 1), 'sem', 1), measuredCell(offTheory2(t), 'sem', 1)]),
-        },
-      ],
+      tables: [table(m)],
     };
   },
 };
