@@ -7,6 +7,7 @@ import { parseField } from '../plot/fields';
 import { measuredPoints } from '../plot/records';
 import type { MeasuredPoint } from '../plot/spec';
 import { lineChart } from '../plot/spec';
+import type { SampleStats } from '../plot/stats';
 import type { AxisValues, SweepRecord } from '../sweep';
 import type { Bound } from './analysis';
 import {
@@ -166,7 +167,23 @@ function overlapFigure(panel: Panel, records: SweepRecord[], quick: boolean) {
   });
 }
 
-function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overlap: Verdict } {
+/** The measured quantities of a panel, numbers only: at κ ≈ 1.5 the errors and σ₂ by steps, and the per-seed gaps and ratios its test reads. */
+interface Measured {
+  k: number;
+  p: number;
+  d: number;
+  oneDir: number;
+  error: Record<1 | 2 | 6, SampleStats | undefined>;
+  sigma2: Record<1 | 2 | 6, SampleStats | undefined>;
+  init: SampleStats | undefined;
+  randomFeatures: SampleStats | undefined;
+  /** Right: per seed, error drops (1 → 2, 2 → 6 steps) and σ₂ ratios (step 2 / step 1, step 1 / init). */
+  right?: { drop12: SampleStats; drop26: SampleStats; grew2: SampleStats; grew1: SampleStats };
+  /** Left: per κ in [1, 2), σ₂ after 6 steps / at init and the error after 6 steps; the gain of 6 steps over 1 at κ ≈ 1.5. */
+  left?: { flat: { kappa: number; stats: SampleStats }[]; floors: { kappa: number; stats: SampleStats }[]; gain: SampleStats };
+}
+
+function measure(panel: Panel, records: SweepRecord[]): Measured {
   const kappas = valuesOf(records, 'kappa');
   const k = nearest(kappas, 1.5);
   const at =
@@ -174,14 +191,75 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
     (r: SweepRecord) =>
       r.config.steps === t && r.config.kappa === kappa;
   const err = (t: number, kappa = k) => statsOf(records, at(t, kappa), 'testError');
-  const sv2 = (t: number, kappa = k) => statsOf(records, at(t, kappa), 'steps.-1.overlap.singularValues.1');
-  const init = statsOf(records, () => true, 'initial.singularValues.1');
-  const oneDir = oneDirectionError(panel.target);
-  const [e1, e2, e6] = [err(1), err(2), err(6)];
-  const [s1, s2, s6] = [sv2(1), sv2(2), sv2(6)];
-  const errors = `at κ = ${k}: 1 step ${fmt(e1, 'sem')}, 2 steps ${fmt(e2, 'sem')}, 6 steps ${fmt(e6, 'sem')} (mean ± s.e.); random features ${fmt(statsOf(records, at(1), 'baselines.randomFeatures.testError'), 'sem')}; best function of the first direction alone ${oneDir.toFixed(3)}`;
-  const overlaps = `second singular value at κ = ${k}: initial ${fmt(init, 'sem')}, after 1 step ${fmt(s1, 'sem')}, 2 steps ${fmt(s2, 'sem')}, 6 steps ${fmt(s6, 'sem')}`;
-  if (!e1 || !e2 || !e6 || !s1 || !s2 || !s6 || !init) {
+  const sv2 = (t: number) => statsOf(records, at(t), 'steps.-1.overlap.singularValues.1');
+  const sv = (step: number) => `steps.${step}.overlap.singularValues.1`;
+  const ratio = (t: number, num: string, den: string, kappa = k) => pairedStats(records, at(t, kappa), num, den, (x, y) => x / y)!;
+  const m: Measured = {
+    k,
+    p: records[0].config.p,
+    d: records[0].config.d,
+    oneDir: oneDirectionError(panel.target),
+    error: { 1: err(1), 2: err(2), 6: err(6) },
+    sigma2: { 1: sv2(1), 2: sv2(2), 6: sv2(6) },
+    init: statsOf(records, () => true, 'initial.singularValues.1'),
+    randomFeatures: statsOf(records, at(1), 'baselines.randomFeatures.testError'),
+  };
+  if (!complete(m)) return m;
+  // Each seed's runs share W₀ and the steps, so differences and ratios are taken per seed.
+  if (panel.side === 'right') {
+    m.right = {
+      drop12: seedDifference(records, at(1), at(2), 'testError')!,
+      drop26: seedDifference(records, at(2), at(6), 'testError')!,
+      grew2: ratio(2, sv(1), sv(0)),
+      grew1: ratio(1, sv(0), 'initial.singularValues.1'),
+    };
+  } else {
+    // No new direction for 1 ≤ κ < 2 (where one step learns the first); below κ ≈ 1 (n < d) more steps only
+    // add noise, errors reach tens with heavy tails.
+    const below2 = kappas.filter((kk) => kk >= 1 && kk < 2);
+    m.left = {
+      flat: below2.map((kappa) => ({ kappa, stats: ratio(6, sv(5), 'initial.singularValues.1', kappa) })),
+      floors: below2.filter((kappa) => err(6, kappa)).map((kappa) => ({ kappa, stats: err(6, kappa)! })),
+      gain: seedDifference(records, at(1), at(6), 'testError', (e1, e6) => (e1 - e6) / e1)!,
+    };
+  }
+  return m;
+}
+
+const complete = (m: Measured) => Boolean(m.error[1] && m.error[2] && m.error[6] && m.sigma2[1] && m.sigma2[2] && m.sigma2[6] && m.init);
+
+/** Right panel's test, from the numbers alone: the drops, the floor, and σ₂'s growth at step 2, each at 2 s.e. */
+function rightBounds(m: Measured, r: NonNullable<Measured['right']>) {
+  return {
+    drops: [
+      { what: 'error after 1 step − after 2 steps', stats: r.drop12, bound: 0, above: true },
+      { what: 'error after 2 steps − after 6 steps', stats: r.drop26, bound: 0, above: true },
+    ] as Bound[],
+    // p ≈ d/3 < d here, so the first-direction floor bounds what one learned direction can give.
+    floor: { what: `error after 2 steps (first-direction floor, p = ${m.p} < d = ${m.d})`, stats: m.error[2]!, bound: m.oneDir, above: false } as Bound,
+    second: [
+      { what: 'σ₂ after 2 steps / σ₂ after 1 step', stats: r.grew2, bound: 2, above: true },
+      { what: 'σ₂ after 1 step / σ₂ at init', stats: r.grew1, bound: 2, above: false },
+    ] as Bound[],
+  };
+}
+
+/** Left panel's test, from the numbers alone: σ₂ flat and the error above the floor at every κ in [1, 2), and the gain of more steps. */
+function leftBounds(m: Measured, l: NonNullable<Measured['left']>) {
+  return {
+    flat: l.flat.map(({ kappa, stats }) => ({ what: `κ = ${kappa}: σ₂ after 6 steps / σ₂ at init`, stats, bound: 2, above: false })) as Bound[],
+    floors: l.floors.map(({ kappa, stats }) => ({ what: `κ = ${kappa}: error after 6 steps`, stats, bound: m.oneDir, above: true })) as Bound[],
+    gain: { what: `κ = ${m.k}: gain of 6 steps over 1, (e₁ − e₆)/e₁ per seed`, stats: l.gain, bound: 0.1, above: false } as Bound,
+  };
+}
+
+/** The panel's two verdicts: its numbers (measure), their test (rightBounds / leftBounds) and the English. */
+function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overlap: Verdict } {
+  const m = measure(panel, records);
+  const { k } = m;
+  const errors = `at κ = ${k}: 1 step ${fmt(m.error[1], 'sem')}, 2 steps ${fmt(m.error[2], 'sem')}, 6 steps ${fmt(m.error[6], 'sem')} (mean ± s.e.); random features ${fmt(m.randomFeatures, 'sem')}; best function of the first direction alone ${m.oneDir.toFixed(3)}`;
+  const overlaps = `second singular value at κ = ${k}: initial ${fmt(m.init, 'sem')}, after 1 step ${fmt(m.sigma2[1], 'sem')}, 2 steps ${fmt(m.sigma2[2], 'sem')}, 6 steps ${fmt(m.sigma2[6], 'sem')}`;
+  if (!complete(m)) {
     const missing = {
       claim: panel.claim,
       shown: 'no' as Shown,
@@ -190,26 +268,9 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
     };
     return { error: missing, overlap: { ...missing, claim: panel.directionClaim } };
   }
-  const sv = (step: number) => `steps.${step}.overlap.singularValues.1`;
-  const ratio = (t: number, num: string, den: string, kappa = k) => pairedStats(records, at(t, kappa), num, den, (x, y) => x / y)!;
   const bounds = (list: Bound[]) => list.map((b) => boundText(b, 4)).join('; ');
-  if (panel.side === 'right') {
-    // Each seed's runs share W₀ and the steps, so differences and ratios are taken per seed.
-    const drops: Bound[] = [
-      { what: 'error after 1 step − after 2 steps', stats: seedDifference(records, at(1), at(2), 'testError')!, bound: 0, above: true },
-      { what: 'error after 2 steps − after 6 steps', stats: seedDifference(records, at(2), at(6), 'testError')!, bound: 0, above: true },
-    ];
-    // p ≈ d/3 < d here, so the first-direction floor bounds what one learned direction can give.
-    const floor: Bound = {
-      what: `error after 2 steps (first-direction floor, p = ${records[0].config.p} < d = ${records[0].config.d})`,
-      stats: e2,
-      bound: oneDir,
-      above: false,
-    };
-    const second: Bound[] = [
-      { what: 'σ₂ after 2 steps / σ₂ after 1 step', stats: ratio(2, sv(1), sv(0)), bound: 2, above: true },
-      { what: 'σ₂ after 1 step / σ₂ at init', stats: ratio(1, sv(0), 'initial.singularValues.1'), bound: 2, above: false },
-    ];
+  if (m.right) {
+    const { drops, floor, second } = rightBounds(m, m.right);
     const staircase = verdictOfBounds(drops);
     const errorShown: Shown = staircase === 'yes' ? (testBound(floor) === 'holds' ? 'yes' : 'partly') : staircase;
     const errorTest = `At κ = ${k}, per seed, each at 2 s.e. in its own direction: ${bounds([...drops, floor])}. Shown: both drops and below the floor (drops only: partly; a drop refuted: not shown; else inconclusive).`;
@@ -225,24 +286,7 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
       },
     };
   }
-  // Left: no new direction for 1 ≤ κ < 2 (where one step learns the first), whatever the number of steps.
-  const below2 = kappas.filter((kk) => kk >= 1 && kk < 2);
-  const flat: Bound[] = below2.map((kk) => ({
-    what: `κ = ${kk}: σ₂ after 6 steps / σ₂ at init`,
-    stats: ratio(6, sv(5), 'initial.singularValues.1', kk),
-    bound: 2,
-    above: false,
-  }));
-  // The claim's range: below κ ≈ 1 (n < d) more steps only add noise, errors reach tens with heavy tails.
-  const floors: Bound[] = below2
-    .filter((kk) => err(6, kk))
-    .map((kk) => ({ what: `κ = ${kk}: error after 6 steps`, stats: err(6, kk)!, bound: oneDir, above: true }));
-  const gain: Bound = {
-    what: `κ = ${k}: gain of 6 steps over 1, (e₁ − e₆)/e₁ per seed`,
-    stats: seedDifference(records, at(1), at(6), 'testError', (e1, e6) => (e1 - e6) / e1)!,
-    bound: 0.1,
-    above: false,
-  };
+  const { flat, floors, gain } = leftBounds(m, m.left!);
   const noSecond = verdictOfBounds(flat);
   const main = verdictOfBounds([...flat, ...floors]);
   const shown: Shown = main === 'yes' ? (testBound(gain) === 'holds' ? 'yes' : 'partly') : main;
@@ -251,7 +295,7 @@ function verdicts(panel: Panel, records: SweepRecord[]): { error: Verdict; overl
     testBound(gain) === 'holds'
       ? ''
       : ` More steps still sharpen the first direction (error ${(100 * gain.stats.mean).toFixed(0)}% lower after 6 steps than after 1) but never reach the error of the best function of the first direction alone.`;
-  const overlapTest = `For every κ in [1, 2) (${below2.length} values), per seed, at 2 s.e.: ${bounds(flat)}. Shown if all hold; not shown if one fails; else inconclusive.`;
+  const overlapTest = `For every κ in [1, 2) (${flat.length} values), per seed, at 2 s.e.: ${bounds(flat)}. Shown if all hold; not shown if one fails; else inconclusive.`;
   const errorTest = `${overlapTest} For every κ in [1, 2), at 2 s.e.: ${bounds(floors)}. ${boundText(gain, 3)}. Shown: no second direction, above the floor and a gain below 10% (a larger gain: partly).`;
   return {
     error: { claim: panel.claim, shown, evidence: `Test error ${errors}.${why}`, test: errorTest, inequalities: inequalities([...flat, ...floors, gain]) },
