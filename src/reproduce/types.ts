@@ -78,5 +78,11 @@ export interface Reproduction {
   /** What it runs, in one or two sentences (the paper's §, the parameters chosen and why). */
   description: string;
   runSets(quick: boolean): RunSet[];
+  /**
+   * Numbers first, in one shape for every reproduction: `measure` the records into a typed object of the
+   * measured quantities (SampleStats over seeds, per-seed gaps and ratios); the test, a pure function of those
+   * numbers, gives the Bounds and the verdict; the English (evidence, test) and the charts and tables are
+   * their own functions; analyze() only composes them.
+   */
   analyze(records: SweepRecord[], quick: boolean): Analysis;
 }
