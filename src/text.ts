@@ -3,9 +3,10 @@
 // or a crafted results file cannot flood, recolour or reorder a terminal line, or break an SVG.
 
 /** Control (Cc), format (Cf: bidi overrides, zero-width marks) and line/paragraph separator characters. */
-const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
-const UNSAFE_ALL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-const UNSAFE_BUT_NEWLINE = /(?!\n)[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+const UNSAFE_CLASS = '[\\p{Cc}\\p{Cf}\\u2028\\u2029]';
+const UNSAFE = new RegExp(UNSAFE_CLASS, 'u');
+const UNSAFE_ALL = new RegExp(UNSAFE_CLASS, 'gu');
+const UNSAFE_BUT_NEWLINE = new RegExp(`(?!\\n)${UNSAFE_CLASS}`, 'gu');
 
 /** The longest message shown whole; a longer one keeps its start (the field) and end (the fix). */
 export const MAX_MESSAGE_CHARS = 1200;
@@ -47,7 +48,8 @@ export function thrownText(e: unknown): string {
 }
 
 /** Could the JSON text `line` hold an unsafe character (literal, or written as an escape)? A quick filter. */
-export const mayHoldUnsafeChars = (line: string): boolean => /\\u|\\[bfnrt]|[\p{Cc}\p{Cf}\u2028\u2029]/u.test(line);
+const MAY_HOLD_UNSAFE = new RegExp(`\\\\u|\\\\[bfnrt]|${UNSAFE_CLASS}`, 'u');
+export const mayHoldUnsafeChars = (line: string): boolean => MAY_HOLD_UNSAFE.test(line);
 
 /** The first string (key or value) inside `value` that holds an unsafe character, if any; iterative, for any depth. */
 export function firstUnsafeString(value: unknown): string | undefined {

@@ -103,6 +103,10 @@ describe('plotRecords', () => {
   });
 });
 
+/** A line chart with plain titles, for tests about its data. */
+const minimalChart = (input: Pick<Parameters<typeof lineChart>[0], 'measured'> & Partial<Parameters<typeof lineChart>[0]>) =>
+  lineChart({ title: 't', caption: [], x: { title: 'p' }, y: { title: 'test error' }, seriesTitle: 'steps', error: 'sem', ...input });
+
 describe('rendering', () => {
   const spec = lineChart({
     title: 'A test figure',
@@ -133,13 +137,7 @@ describe('rendering', () => {
 
   it('orders facet panels as asked (numbers as numbers, not as strings)', async () => {
     const rows = ['α = 4', 'α = 8', 'α = 16'];
-    const faceted = lineChart({
-      title: 'Faceted',
-      caption: [],
-      x: { title: 'p' },
-      y: { title: 'test error' },
-      seriesTitle: 'steps',
-      error: 'sem',
+    const faceted = minimalChart({
       measured: rows.map((alpha, i) => ({ x: 1, y: i + 1, lo: i + 1, hi: i + 1, count: 1, series: '1 step', alpha })),
       facets: { row: { field: 'alpha', title: '', sort: rows } },
     });
@@ -162,13 +160,7 @@ describe('rendering', () => {
       'random features',
       'linear kernel (population)',
     ]);
-    const chart = lineChart({
-      title: 't',
-      caption: [],
-      x: { title: 'x' },
-      y: { title: 'y' },
-      seriesTitle: 's',
-      error: 'sem',
+    const chart = minimalChart({
       measured: [{ x: 1, y: 1, lo: 1, hi: 1, count: 1, series: 'a' }],
       baselines: merged.slice(0, 2).concat([{ y: 1, series: 'best function of the first direction alone' }]),
     });

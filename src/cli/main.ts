@@ -33,7 +33,8 @@ const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.to
 export function commanderErrorLine(text: string): string {
   const message = text.replace(/^error: /, '').trimEnd();
   const option = /^(?:option|required option) '--([a-z][a-z0-9-]*)/.exec(message)?.[1];
-  const field = option ? camel(option) : /^unknown (?:option|command)/.test(message) ? 'arguments' : 'arguments';
+  // An option's error names the option's field; any other (unknown option, excess arguments) names `arguments`.
+  const field = option ? camel(option) : 'arguments';
   return `${safeText(`giantstep: ${field}: ${message}`)}\n`;
 }
 

@@ -192,7 +192,11 @@ export function plotRecords(all: unknown[], options: RecordPlotOptions): VegaLit
       const groups = new Map<string, number[]>();
       for (const r of once) {
         const v = numberOf(rf, r);
-        if (v !== undefined) groups.set(rfSeries(r), [...(groups.get(rfSeries(r)) ?? []), v]);
+        if (v === undefined) continue;
+        const name = rfSeries(r);
+        const values = groups.get(name) ?? [];
+        values.push(v);
+        groups.set(name, values);
       }
       for (const [name, values] of groups) baselines.push({ y: sampleStats(values).mean, series: name });
     } else measured.push(...measuredPoints(once, x, rf, rfSeries, error));

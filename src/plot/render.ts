@@ -33,10 +33,13 @@ function printable<T>(value: T): T {
   return value;
 }
 
-export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+export const renderSvg = (spec: VegaLiteSpec): Promise<string> => renderPrintable(printable(spec));
+
+/** SVG of a spec whose strings are already printable. */
+async function renderPrintable(spec: VegaLiteSpec): Promise<string> {
   const [vl, vega] = await Promise.all([importEsm<VegaLiteModule>('vega-lite'), importEsm<VegaModule>('vega')]);
   // Only errors: compiler notes (e.g. "Maximum optimization runs reached") are not for users.
-  const compiled = vl.compile(printable(spec), { logger: vega.logger(vega.Error) }).spec;
+  const compiled = vl.compile(spec, { logger: vega.logger(vega.Error) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     return await view.toSVG();
@@ -74,13 +77,14 @@ export type FigureFormat = 'svg' | 'png';
 export async function writeFigure(spec: VegaLiteSpec, base: string, formats: FigureFormat[] = ['svg', 'png'], pngScale = 2): Promise<string[]> {
   const paths = [`${base}.vl.json`, ...(['svg', 'png'] as const).filter((f) => formats.includes(f)).map((f) => `${base}.${f}`)];
   for (const path of paths) checkOutPath(path);
-  const svg = await renderSvg(spec);
+  const shown = printable(spec);
+  const svg = await renderPrintable(shown);
   const written: string[] = [];
   const write = (path: string, data: string | Buffer) => {
     writeAtomic(path, data);
     written.push(path);
   };
-  write(`${base}.vl.json`, JSON.stringify(printable(spec), null, 2) + '\n');
+  write(`${base}.vl.json`, JSON.stringify(shown, null, 2) + '\n');
   if (formats.includes('svg')) write(`${base}.svg`, svg);
   if (formats.includes('png')) write(`${base}.png`, svgToPng(svg, pngScale));
   return written;

@@ -54,8 +54,10 @@ const NEURONS_PER_DIRECTION = 4;
  * Second singular value of (1/√p) Ŵ W*ᵀ at init, after step 1 and after step 2, over the two-step runs
  * wide enough to span several directions (all widths and seeds pooled).
  */
+/** A two-step run wide enough to span several target directions: the runs whose σ₂ is read. */
+const wide = (r: SweepRecord) => r.config.steps === 2 && r.config.p >= NEURONS_PER_DIRECTION * (r.target?.k ?? 1);
+
 function secondSingularValues(here: SweepRecord[]) {
-  const wide = (r: SweepRecord) => r.config.steps === 2 && r.config.p >= NEURONS_PER_DIRECTION * (r.target?.k ?? 1);
   const at = (path: string) => statsOf(here, wide, path);
   return { init: at('initial.singularValues.1'), one: at('steps.0.overlap.singularValues.1'), two: at('steps.1.overlap.singularValues.1') };
 }
@@ -126,7 +128,6 @@ interface CellNumbers {
 function measureCell(here: SweepRecord[]): CellNumbers | undefined {
   const [rf, one, two] = [best(here, 'baselines.randomFeatures.testError', 1), best(here, 'testError', 1), best(here, 'testError', 2)];
   const sv = secondSingularValues(here);
-  const wide = (r: SweepRecord) => r.config.steps === 2 && r.config.p >= NEURONS_PER_DIRECTION * (r.target?.k ?? 1);
   const ratio = (a: number, b: number) => a / b;
   const fromStep1 = pairedStats(here, wide, 'steps.1.overlap.singularValues.1', 'steps.0.overlap.singularValues.1', ratio);
   const fromInit = pairedStats(here, wide, 'steps.1.overlap.singularValues.1', 'initial.singularValues.1', ratio);
@@ -139,7 +140,6 @@ function measureCell(here: SweepRecord[]): CellNumbers | undefined {
 /** The test of one (target, α), from its numbers alone. */
 function checkOf(m: CellNumbers, target: string, alpha: number): WidthCheck {
   const { rf, one, two, fromStep1, fromInit, rfGap, stepGap } = m;
-  const full = m.sv;
   const expectGain = secondStepLearns(target);
   const bounds = {
     beatsRandom: { what: 'best random features − best 1 step (per seed)', stats: rfGap, bound: 0, above: true },
@@ -160,7 +160,7 @@ function checkOf(m: CellNumbers, target: string, alpha: number): WidthCheck {
     `${target}, α = ${alpha} (theory: the second step ${expectGain ? 'adds a' : 'adds no'} direction): ` +
     tested.map((b) => boundText(b, 4)).join('; ') +
     ` → ${outcome === 'yes' ? 'as expected' : outcome === 'no' ? 'not as expected' : 'undecided'}`;
-  return { alpha, target, rf, one, two, sv: full, expectGain, bounds, tested, beatsRandom, newDirection, learnsMore, outcome, ok: outcome === 'yes', test };
+  return { alpha, target, rf, one, two, sv: m.sv, expectGain, bounds, tested, beatsRandom, newDirection, learnsMore, outcome, ok: outcome === 'yes', test };
 }
 
 /** Why a (target, α) is not as expected, from the first bound that did not hold. */

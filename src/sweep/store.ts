@@ -390,9 +390,8 @@ export class ResultsFile {
 
   append(record: SweepRecord): void {
     if (this.fd === undefined) throw new Error(`${this.path} is closed`);
-    this.followReplacement();
+    const before = this.followReplacement();
     const line = Buffer.from(JSON.stringify(record) + '\n', 'utf8');
-    const before = fstatSync(this.fd).size;
     try {
       let written = 0;
       while (written < line.length) written += writeSync(this.fd, line, written, line.length - written);
@@ -413,8 +412,9 @@ export class ResultsFile {
    * A writer that ignored the lock may have renamed another file over ours: lines appended to the old
    * descriptor would go to an unlinked file and be lost. Before each line, the path is checked to still be
    * our file; if it was replaced, the new file (which must be a results file) is opened and appended to.
+   * Returns the size of the file the next line goes to (where a failed append is cut back to).
    */
-  private followReplacement(): void {
+  private followReplacement(): number {
     let current: Stats | undefined;
     try {
       current = statSync(this.path);
@@ -422,12 +422,13 @@ export class ResultsFile {
       current = undefined;
     }
     const mine = fstatSync(this.fd as number);
-    if (current && current.ino === mine.ino && current.dev === mine.dev) return;
+    if (current && current.ino === mine.ino && current.dev === mine.dev) return mine.size;
     const { records } = parse(this.path, this.warn, true);
     closeSync(this.fd as number);
     this.fd = openSync(this.path, 'a');
     for (const r of records) this.keys.add(r.key);
     this.warn(`${this.path} was replaced while this sweep appended to it (another writer ignored its lock); appending to the new file`);
+    return fstatSync(this.fd).size;
   }
 
   close(): void {
