@@ -48,11 +48,14 @@ function isMusl(): boolean {
 /** The platforms declared for giantstep-<platform> packages (package.json napi.targets). */
 export const SUPPORTED = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'darwin-arm64', 'darwin-x64', 'win32-x64-msvc'];
 
-/** Those this project builds (scripts/portable-build.mjs); the others are declared, not built yet (docs/install.md). */
-export const BUILT = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl'];
+/** Those this project builds (scripts/portable-build.mjs); how far each is tested is in docs/install.md. */
+export const BUILT = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'darwin-arm64', 'darwin-x64', 'win32-x64-msvc'];
 
 /** The oldest glibc the prebuilt linux-gnu engines load on (scripts/portable-build.mjs links against it). */
 export const MIN_GLIBC = '2.17';
+
+/** The oldest macOS each darwin engine declares (its LC_BUILD_VERSION): the oldest that Node 20 runs on. */
+export const MIN_MACOS: Readonly<Record<string, string>> = { 'darwin-arm64': '11.0', 'darwin-x64': '10.15' };
 
 const BUILD_FROM_SOURCE = 'build from a source checkout with Rust >= 1.88: `npm ci && npm run build`, then `npm install -g .` (docs/install.md)';
 
@@ -67,7 +70,14 @@ export function loadFailureHint(message: string): string {
       `install the published package, or ${BUILD_FROM_SOURCE} on this machine`
     );
   }
-  if (/wrong ELF class|invalid ELF header|file too short|not a dynamic executable|Exec format error/i.test(cause)) {
+  const macos = /built for macOS ([0-9.]+) which is newer than running OS/.exec(cause);
+  if (macos) {
+    return `${cause}: this engine needs macOS ${macos[1]} or newer: update macOS, or ${BUILD_FROM_SOURCE} on this machine`;
+  }
+  if (/specified procedure could not be found/i.test(cause)) {
+    return `${cause}: the Windows engine needs Windows 10 or newer (its Rust runtime calls ProcessPrng of bcryptprimitives.dll)`;
+  }
+  if (/wrong ELF class|invalid ELF header|file too short|not a dynamic executable|Exec format error|not a mach-o file|incompatible architecture|not a valid Win32 application/i.test(cause)) {
     return `${cause}: the file is not an engine for this platform (damaged, or built for another one): reinstall giantstep, or ${BUILD_FROM_SOURCE}`;
   }
   return cause;

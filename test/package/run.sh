@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tarball test (issue 7): what `npm install giantstep` gives a user without Rust.
-#   1. `npm run pack:local` writes artifacts/giantstep-<v>.tgz and artifacts/giantstep-<platform>-<v>.tgz.
+#   1. `npm run pack:local -- --platform <this machine's>` writes artifacts/giantstep-<v>.tgz and
+#      artifacts/giantstep-<platform>-<v>.tgz.
 #   2. A fresh project outside the repository installs both with a PATH that has node and npm but no
 #      cargo or rustc, runs the CLI (notebook-single-step, kappa 1.3) and the API from an ESM TypeScript
 #      script (typechecked against the shipped .d.ts) and a CommonJS script, and checks the JSON.
@@ -40,10 +41,12 @@ fi
 
 # 1. Tarballs.
 pack_log=$(mktemp)
-if ! npm run --silent pack:local >"$pack_log"; then abort pack:local "npm run pack:local failed"; fi
+[ -f dist/native.js ] || npm run --silent build:ts || abort build:ts "npm run build:ts failed"
+PLATFORM=$(node -p "require('./dist/native.js').platformName()")
+# This machine's platform only: test/package/{aarch64,macos,windows}.sh pack and test the others.
+if ! npm run --silent pack:local -- --platform "$PLATFORM" >"$pack_log"; then abort pack:local "npm run pack:local failed"; fi
 cat "$pack_log"
 VERSION=$(node -p "require('./package.json').version")
-PLATFORM=$(node -p "require('./dist/native.js').platformName()")
 MAIN_TGZ=$ROOT/artifacts/giantstep-$VERSION.tgz
 PLATFORM_PKG=giantstep-$PLATFORM
 PLATFORM_TGZ=$ROOT/artifacts/$PLATFORM_PKG-$VERSION.tgz
