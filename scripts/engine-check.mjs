@@ -20,7 +20,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MACOS_SYSTEM_DYLIBS = ['/usr/lib/libSystem.B.dylib', '/usr/lib/libiconv.2.dylib', '/usr/lib/libcharset.1.dylib'];
 
 /** Windows system DLLs the engine may import (Rust's std and the UCRT), besides the api-ms-win-* API sets. */
-export const WINDOWS_SYSTEM_DLLS = ['kernel32.dll', 'ntdll.dll', 'bcryptprimitives.dll', 'advapi32.dll', 'userenv.dll', 'ws2_32.dll', 'ucrtbase.dll', 'node.exe'];
+export const WINDOWS_SYSTEM_DLLS = [
+  'kernel32.dll',
+  'ntdll.dll',
+  'bcryptprimitives.dll',
+  'advapi32.dll',
+  'userenv.dll',
+  'ws2_32.dll',
+  'ucrtbase.dll',
+  'node.exe',
+];
 
 const MACHO_ARCH = { 'darwin-arm64': 'Mach-O arm64', 'darwin-x64': 'Mach-O 64-bit x86-64' };
 
@@ -46,10 +55,18 @@ export function darwinChecks(platform, { headers, loadCommands, exported, undefi
     .filter((line) => line.includes('(undefined)'))
     .filter((line) => !/\(from libSystem\)\s*$/.test(line) && !/ _(napi|node_api)_\w+\s*$/.test(line));
   const symbols = undefinedSymbols.split('\n').filter((line) => line.includes('(undefined)')).length;
-  checks.push(result('undefined symbols', unbound.length === 0, unbound.length ? `not from libSystem: ${unbound.map((l) => l.trim()).join('; ')}` : `${symbols} undefined, all from libSystem or Node-API`));
+  checks.push(
+    result(
+      'undefined symbols',
+      unbound.length === 0,
+      unbound.length ? `not from libSystem: ${unbound.map((l) => l.trim()).join('; ')}` : `${symbols} undefined, all from libSystem or Node-API`,
+    ),
+  );
   const dylibs = [...loadCommands.matchAll(/cmd LC_LOAD(?:_WEAK)?_DYLIB\n\s*cmdsize \d+\n\s*name (\S+)/g)].map((m) => m[1]);
   const foreign = dylibs.filter((d) => !MACOS_SYSTEM_DYLIBS.includes(d));
-  checks.push(result('libraries', dylibs.length > 0 && foreign.length === 0, foreign.length ? `not a system library: ${foreign.join(', ')}` : dylibs.join(', ')));
+  checks.push(
+    result('libraries', dylibs.length > 0 && foreign.length === 0, foreign.length ? `not a system library: ${foreign.join(', ')}` : dylibs.join(', ')),
+  );
   const minos = /cmd LC_BUILD_VERSION[\s\S]*?minos (\S+)/.exec(loadCommands)?.[1];
   checks.push(result('minimum macOS', minos !== undefined && versionAtMost(minos, minMacos), `declares ${minos ?? 'none'} (want <= ${minMacos})`));
   const id = /cmd LC_ID_DYLIB\n\s*cmdsize \d+\n\s*name (\S+)/.exec(loadCommands)?.[1];

@@ -77,7 +77,11 @@ export function loadFailureHint(message: string): string {
   if (/specified procedure could not be found/i.test(cause)) {
     return `${cause}: the Windows engine needs Windows 10 or newer (its Rust runtime calls ProcessPrng of bcryptprimitives.dll)`;
   }
-  if (/wrong ELF class|invalid ELF header|file too short|not a dynamic executable|Exec format error|not a mach-o file|incompatible architecture|not a valid Win32 application/i.test(cause)) {
+  if (
+    /wrong ELF class|invalid ELF header|file too short|not a dynamic executable|Exec format error|not a mach-o file|incompatible architecture|not a valid Win32 application/i.test(
+      cause,
+    )
+  ) {
     return `${cause}: the file is not an engine for this platform (damaged, or built for another one): reinstall giantstep, or ${BUILD_FROM_SOURCE}`;
   }
   return cause;

@@ -35,8 +35,12 @@ describe('macOS engine structure', () => {
     const homebrew = darwin.loadCommands + loadCommand('LC_LOAD_DYLIB', '/opt/homebrew/lib/libopenblas.0.dylib');
     expect(failing(darwinChecks('darwin-arm64', { ...darwin, loadCommands: homebrew }))).toEqual(['libraries']);
     // zig's default is the newest macOS it knows: an engine that would refuse to load on most Macs.
-    expect(failing(darwinChecks('darwin-arm64', { ...darwin, loadCommands: darwin.loadCommands.replace('minos 11.0', 'minos 15.0') }))).toEqual(['minimum macOS']);
-    expect(failing(darwinChecks('darwin-arm64', { ...darwin, loadCommands: darwin.loadCommands.replace('minos 11.0', 'minos 11.1') }))).toEqual(['minimum macOS']);
+    expect(failing(darwinChecks('darwin-arm64', { ...darwin, loadCommands: darwin.loadCommands.replace('minos 11.0', 'minos 15.0') }))).toEqual([
+      'minimum macOS',
+    ]);
+    expect(failing(darwinChecks('darwin-arm64', { ...darwin, loadCommands: darwin.loadCommands.replace('minos 11.0', 'minos 11.1') }))).toEqual([
+      'minimum macOS',
+    ]);
     const leaked = darwin.loadCommands.replace('@rpath/giantstep.darwin-arm64.node', '/work/target/release/deps/libgiantstep_node.dylib');
     expect(failing(darwinChecks('darwin-arm64', { ...darwin, loadCommands: leaked }))).toEqual(['install name']);
   });
