@@ -11,7 +11,7 @@ import { say } from './say';
 import { addSpecOptions, specFromOptions } from './sweep';
 
 /** A whole number from 1 to `max` written in digits, or a ConfigError naming the option (1e300 and abc are not counts). */
-const count = (field: string, max: number) => (v: string) => {
+export const count = (field: string, max: number) => (v: string) => {
   if (!/^\d{1,9}$/.test(v.trim()) || Number(v) < 1 || Number(v) > max) {
     throw new ConfigError(field, `give a whole number from 1 to ${max} in digits, got ${JSON.stringify(v.slice(0, 40))}`);
   }

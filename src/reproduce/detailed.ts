@@ -5,7 +5,7 @@
 import type { Result } from '../config';
 import { run } from '../run';
 import type { StepSummary, SweepRecord, SweepSpec } from '../sweep';
-import { planSweep, ResultsFile } from '../sweep';
+import { jobKey, planSweep, ResultsFile } from '../sweep';
 import { recordOf } from '../sweep/record';
 
 /** A sweep line with, per step, the first trackNeurons neurons' update cosines and in-plane directions. */
@@ -14,6 +14,8 @@ export type DetailedRecord = Omit<SweepRecord, 'steps'> & { steps: DetailedStep[
 
 export interface DetailedOptions {
   signal?: AbortSignal;
+  /** Run only the engine runs with these keys (a reproduction's shard). */
+  jobKeys?: ReadonlySet<string>;
   onRunDone?: (done: number, total: number) => void;
   onWarning?: (message: string) => void;
 }
@@ -28,7 +30,8 @@ export async function runDetailed(spec: SweepSpec, out: string, options: Detaile
   const plan = planSweep(spec);
   const store = ResultsFile.open(out, options.onWarning ?? (() => {}));
   try {
-    const todo = plan.jobs.filter((job) => job.members.some((m) => !store.keys.has(m.key)));
+    const mine = options.jobKeys ? plan.jobs.filter((job) => options.jobKeys?.has(jobKey(job))) : plan.jobs;
+    const todo = mine.filter((job) => job.members.some((m) => !store.keys.has(m.key)));
     let done = 0;
     for (const job of todo) {
       const result = await run(job.input, { signal: options.signal });

@@ -1,17 +1,19 @@
 // Runs a reproduction into a folder: results.jsonl (sweep lines; re-running resumes), summary.json
 // (verdicts, tables, specs, timings) and every figure as SVG, PNG and its vega-lite spec.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigInput } from '../config';
 import { writeFigure } from '../plot/render';
-import type { SweepRecord } from '../sweep';
-import { planSweep, readResults, sweep } from '../sweep';
+import type { SweepPlan, SweepRecord } from '../sweep';
+import { planSweep, ResultsFile, readResults, sweep } from '../sweep';
 import { version } from '../version';
 import { runDetailed } from './detailed';
 import type { Reproduction, RunSet, Table, Verdict } from './types';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const SUMMARY_FILE = 'summary.json';
+/** Where `reproduce --shard i/N` writes its runs (shards/shard-<i>.jsonl), for the analysis to fold in. */
+export const SHARDS_DIR = 'shards';
 
 export interface ReproduceOptions {
   quick?: boolean;
@@ -75,43 +77,89 @@ export function quickVerdict(v: Verdict): Verdict {
   return { ...v, evidence: `${v.evidence} (--quick: smaller sizes than the paper's; not compared with the paper's numbers.)` };
 }
 
+/** A reproduction's run sets (with the fields every reproduction pins) and their sweep plans. */
+export function planReproduction(figure: Reproduction, quick: boolean): { set: RunSet; plan: SweepPlan }[] {
+  return figure
+    .runSets(quick)
+    .map(pinned)
+    .map((set) => ({ set, plan: planSweep(set.spec) }));
+}
+
+/** Runs a reproduction's run sets into `out` (only `jobKeys`' engine runs when given); re-running resumes. */
+async function runSets(planned: { set: RunSet; plan: SweepPlan }[], out: string, options: ReproduceOptions, jobKeys?: ReadonlySet<string>): Promise<void> {
+  for (const { set, plan } of planned) {
+    const total = plan.points.length;
+    const common = { signal: options.signal, onWarning: options.onWarning, jobKeys };
+    if (set.detail) {
+      await runDetailed(set.spec, out, { ...common, onRunDone: (done, jobs) => options.onProgress?.(set.label, done, jobs) });
+    } else {
+      const runs = sweep(set.spec, { ...common, out, onProgress: (p) => options.onProgress?.(set.label, p.done + p.skipped, p.total + p.skipped) });
+      for await (const _record of runs) {
+        // each finished run is already in the results file
+      }
+    }
+    if (!jobKeys) options.onProgress?.(set.label, total, total);
+  }
+}
+
+/**
+ * Folds the runs of `reproduce --shard` (shards/shard-*.jsonl) into results.jsonl: the ones it lacks,
+ * appended under its lock, so the analysis (and a local re-run) sees every run the cluster finished.
+ */
+function absorbShards(outDir: string, out: string, warn: (m: string) => void): void {
+  const dir = join(outDir, SHARDS_DIR);
+  if (!existsSync(dir)) return;
+  const files = readdirSync(dir).filter((f) => /^shard-\d+\.jsonl$/.test(f));
+  if (files.length === 0) return;
+  const store = ResultsFile.open(out, warn);
+  try {
+    for (const file of files.sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]))) {
+      for (const record of readResults(join(dir, file), warn)) if (!store.keys.has(record.key)) store.append(record);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The reproduction's runs in plan order, whatever order they finished in (several at once, or on a
+ * cluster's shards): the analysis, its tables and its figures do not depend on it.
+ */
+function recordsInPlanOrder(records: SweepRecord[], planned: { plan: SweepPlan }[]): SweepRecord[] {
+  const byKey = new Map(records.map((r) => [r.key, r]));
+  const keys = [...new Set(planned.flatMap(({ plan }) => plan.points.map((p) => p.key)))];
+  return keys.flatMap((k) => byKey.get(k) ?? []);
+}
+
+/**
+ * Runs one shard's engine runs (`jobKeys`, dealt by cluster.ts) of a reproduction into
+ * shards/shard-<index>.jsonl; re-running resumes; `reproduce` folds every shard in when it analyses.
+ */
+export async function runReproductionShard(
+  figure: Reproduction,
+  outDir: string,
+  index: number,
+  jobKeys: ReadonlySet<string>,
+  options: ReproduceOptions = {},
+): Promise<string> {
+  mkdirSync(join(outDir, SHARDS_DIR), { recursive: true });
+  const file = join(outDir, SHARDS_DIR, `shard-${index}.jsonl`);
+  await runSets(planReproduction(figure, options.quick ?? false), file, options, jobKeys);
+  return file;
+}
+
 export async function reproduce(figure: Reproduction, outDir: string, options: ReproduceOptions = {}): Promise<ReproductionSummary> {
   const quick = options.quick ?? false;
   const t0 = Date.now();
+  const warn = options.onWarning ?? (() => {});
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, RESULTS_FILE);
-  const runSets = figure.runSets(quick).map(pinned);
-  const planned = runSets.map((set) => ({ set, plan: planSweep(set.spec) }));
-  for (const { set, plan } of options.run === false ? [] : planned) {
-    const total = plan.points.length;
-    if (set.detail) {
-      await runDetailed(set.spec, out, {
-        signal: options.signal,
-        onWarning: options.onWarning,
-        onRunDone: (done, jobs) => options.onProgress?.(set.label, done, jobs),
-      });
-    } else {
-      const runs = sweep(set.spec, {
-        out,
-        signal: options.signal,
-        onWarning: options.onWarning,
-        onProgress: (p) => options.onProgress?.(set.label, p.done + p.skipped, p.total + p.skipped),
-      });
-      for await (const _record of runs) {
-        // each finished run is already in results.jsonl
-      }
-    }
-    options.onProgress?.(set.label, total, total);
-  }
+  const planned = planReproduction(figure, quick);
+  absorbShards(outDir, out, warn);
+  if (options.run !== false) await runSets(planned, out, options);
   // Only this reproduction's runs (the folder may also hold those of the other mode, quick or full).
   const keys = new Set(planned.flatMap(({ plan }) => plan.points.map((p) => p.key)));
-  const records = [
-    ...new Map(
-      readResults(out, options.onWarning ?? (() => {}))
-        .filter((r) => keys.has(r.key))
-        .map((r) => [r.key, r]),
-    ).values(),
-  ];
+  const records = existsSync(out) ? recordsInPlanOrder(readResults(out, warn), planned) : [];
   if (records.length === 0) throw new Error(`${out} holds none of this reproduction's runs`);
   const analysis = figure.analyze(records, quick);
   const figures: ReproductionSummary['figures'] = [];

@@ -14,7 +14,7 @@ import { describeJob, groupJobs, planSweep } from './plan';
 import type { SweepRecord } from './record';
 import { errorRecordOf, recordOf } from './record';
 import type { Shard } from './shard';
-import { parseShard, shardJobs } from './shard';
+import { jobKey, parseShard, shardJobs } from './shard';
 import type { Warn } from './store';
 import { checkNotLocked, ResultsFile, readResultsForAppend } from './store';
 
@@ -23,6 +23,8 @@ export interface SweepOptions {
   out?: string;
   /** Run only this share of the engine runs (`{index, count}` or "i/N", 1-based). */
   shard?: Shard | string;
+  /** Run only the engine runs with these keys (`jobKey`): a share dealt across several sweeps (a reproduction's shard). */
+  jobKeys?: ReadonlySet<string>;
   /** Engine runs at once (default: min(2, cores) when every run has d·p < 32768, else 1). */
   jobs?: number;
   signal?: AbortSignal;
@@ -93,7 +95,8 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
   const limit = options.memoryLimitBytes ?? Math.floor(totalmem() * 0.8);
   const plan = planSweep(spec, limit);
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
-  const mine = shard ? shardJobs(plan.jobs, shard) : plan.jobs;
+  const dealt = shard ? shardJobs(plan.jobs, shard) : plan.jobs;
+  const mine = options.jobKeys ? dealt.filter((j) => options.jobKeys?.has(jobKey(j))) : dealt;
   // Refuses (ConfigError naming --out) a file that is not a results file, before anything runs.
   const known = options.out ? new Set(readResultsForAppend(options.out, warn).map((r) => r.key)) : new Set<string>();
   // A file another sweep is appending to is refused here too, before anything is printed or run (the lock is taken when the runs start).

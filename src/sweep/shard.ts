@@ -20,6 +20,11 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
+/** An engine run's identity across plans of the same spec: its first run's key. */
+export function jobKey(job: SweepJob): string {
+  return job.members[0].key;
+}
+
 export function shardJobs(jobs: SweepJob[], shard: Shard): SweepJob[] {
   // Engine runs that share a baseline pass (differ only in target) are dealt as one unit, so they stay together.
   const units = groupJobs(jobs).map((group, first) => ({ group, first, flops: group.reduce((s, j) => s + j.flops, 0) }));

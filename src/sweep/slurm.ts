@@ -66,20 +66,28 @@ function check(o: SlurmOptions): void {
     throw new ConfigError('jobName', `${quoted(o.jobName)} is not a job name (letters, digits, . _ -)`);
 }
 
-/** The sbatch script of a job array running `spec` in `array` shards. */
-export function slurmScript(spec: unknown, o: SlurmOptions): string {
-  check(o);
-  const dir = o.resultsDir;
+/**
+ * The #SBATCH lines of a job (an array of `array` tasks when given), its log in `logPattern` (a path
+ * with Slurm's %-patterns: a % of the folder's own name is written %%), checked as slurmScript checks them.
+ */
+export function sbatchLines(o: Omit<SlurmOptions, 'array' | 'command'> & { array?: number; command?: string[] }, logPattern: string): string[] {
+  check({ array: 1, command: ['giantstep'], ...o } as SlurmOptions);
   const directives = [
     `--job-name=${o.jobName ?? 'giantstep-sweep'}`,
-    `--array=1-${o.array}`,
-    // sbatch expands %-patterns in the log path: a % of the folder's own name is written %%.
-    `--output=${sbatchQuote(`${dir.replace(/%/g, '%%')}/slurm-%A_%a.out`)}`,
+    o.array !== undefined && `--array=1-${o.array}`,
+    `--output=${sbatchQuote(`${o.resultsDir.replace(/%/g, '%%')}/${logPattern}`)}`,
     o.partition && `--partition=${o.partition}`,
     o.time && `--time=${o.time}`,
     o.cpusPerTask && `--cpus-per-task=${o.cpusPerTask}`,
     o.mem && `--mem=${o.mem}`,
   ].filter(Boolean);
+  return directives.map((d) => `#SBATCH ${d}`);
+}
+
+/** The sbatch script of a job array running `spec` in `array` shards. */
+export function slurmScript(spec: unknown, o: SlurmOptions): string {
+  check(o);
+  const dir = o.resultsDir;
   const sweep = [
     ...o.command.map(shellQuote),
     'sweep',
@@ -92,7 +100,7 @@ export function slurmScript(spec: unknown, o: SlurmOptions): string {
   ];
   return [
     '#!/bin/bash',
-    ...directives.map((d) => `#SBATCH ${d}`),
+    ...sbatchLines(o, 'slurm-%A_%a.out'),
     ...(o.comment ?? []).map((c) => `# ${c}`),
     `# Task i runs shard i/${o.array} into ${dir}/shard-i.jsonl; resubmitting resumes. When all are done:`,
     `#   giantstep merge ${shellQuote(dir)}/shard-*.jsonl --out results.jsonl`,

@@ -2,7 +2,9 @@
 # A real Slurm test of `giantstep slurm`: installs Debian's slurm-wlm and munge, starts munged, slurmctld
 # and slurmd on this machine with a generated one-node config (private socket, ports and state, so it
 # leaves any system Slurm alone), submits the job array of a small sweep, waits, merges the shards and
-# checks the merge equals a local run of the same sweep, run by run. Needs root; idempotent; stops its
+# checks the merge equals a local run of the same sweep, run by run; then `reproduce fig1-right --quick
+# --slurm` (a job array of shards and a dependent analysis job), whose summary.json and figures must equal
+# a local run's. Needs root; idempotent; stops its
 # daemons on exit. Usage: bash test/slurm/run.sh (after `npm run build`).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -119,5 +121,23 @@ if grep -v 'JobState=COMPLETED' <<<"$states" | grep -q JobState; then log "a tas
 "${GIANTSTEP[@]}" merge "$STATE"/shards/shard-*.jsonl --out "$STATE/merged.jsonl"
 "${GIANTSTEP[@]}" sweep "$STATE/spec.json" --out "$STATE/local.jsonl" --quiet
 node "$ROOT/test/slurm/compare.js" "$STATE/merged.jsonl" "$STATE/local.jsonl"
+log "sweep: the merged shards equal the local sweep"
+
+# A whole reproduction: `reproduce --slurm` writes a job array of shards and an analysis job that runs
+# after every task succeeded; its figures and summary must equal a local run's.
+FIGURE=fig1-right
+"${GIANTSTEP[@]}" reproduce "$FIGURE" --quick --slurm --array 3 --partition debug --time 10 --out "$STATE/repro-slurm"
+submitted=$(bash "$STATE/repro-slurm/slurm/submit.sh")
+log "$submitted"
+analysis=$(grep -o 'analysis [0-9]*' <<<"$submitted" | grep -o '[0-9]*')
+deadline=$((SECONDS + TIMEOUT_S))
+while [[ -n $(squeue -h -o '%i' 2>/dev/null) ]]; do
+  (( SECONDS < deadline )) || { log "reproduction jobs still queued or running after ${TIMEOUT_S}s"; squeue; exit 1; }
+  sleep 1
+done
+state=$(scontrol show job "$analysis" 2>/dev/null | grep -o 'JobState=[A-Z_]*' || echo 'JobState=unknown')
+[[ $state == JobState=COMPLETED ]] || { log "the analysis job $analysis ended in $state"; exit 1; }
+"${GIANTSTEP[@]}" reproduce "$FIGURE" --quick --out "$STATE/repro-local" --quiet >/dev/null
+node "$ROOT/test/slurm/compare-reproduction.js" "$STATE/repro-slurm" "$STATE/repro-local"
 log "passed"
-echo "slurm: 1 passed, 0 failed"
+echo "slurm: 2 passed, 0 failed"
