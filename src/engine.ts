@@ -2,7 +2,7 @@
 // {kind, field, message}: config → ConfigError, numerical → NumericalError, resource → ResourceError (all
 // naming the field), cancelled → AbortError, internal (a caught panic) → an Error saying so.
 import { ConfigError, NumericalError, ResourceError } from './config';
-import type { NativeBinding } from './native';
+import type { NativeBinding, NativeRunHandle } from './native';
 import { native } from './native';
 
 /**
@@ -54,5 +54,29 @@ export function engineCall<T>(f: (engine: NativeBinding) => T): T {
     return f(engine);
   } catch (e) {
     throw fromEngine(e);
+  }
+}
+
+/**
+ * An engine computation off the main thread, with translated errors. Aborting `signal` cancels it at the
+ * engine's next checkpoint and rejects with an AbortError whose `cause` is `signal.reason`.
+ */
+export async function engineTask<T>(f: (engine: NativeBinding, handle: NativeRunHandle) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new ConfigError('signal', 'must be an AbortSignal (from an AbortController or AbortSignal.timeout)');
+  }
+  if (signal?.aborted) throw abortError(signal.reason);
+  const engine = native();
+  const handle = new engine.RunHandle();
+  const cancel = () => handle.cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    return await f(engine, handle);
+  } catch (e) {
+    const err = fromEngine(e);
+    if (err.name === 'AbortError' && signal?.aborted) throw abortError(signal.reason);
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
   }
 }

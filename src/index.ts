@@ -27,6 +27,7 @@ export type {
 } from './sweep';
 export { mergeResults, planSweep, readResults, slurmScript, summarize, sweep } from './sweep';
 export type {
+  AbortOptions,
   ActivationDescription,
   HermiteTerm,
   LearnedDims,
@@ -37,5 +38,5 @@ export type {
   TheoryOptions,
   TheoryRequest,
 } from './theory';
-export { describe, describeActivation, THEORY_KINDS, theory } from './theory';
+export { describe, describeActivation, describeTarget, INSTANT_THEORY_KINDS, THEORY_KINDS, theory, theorySync } from './theory';
 export { version } from './version';

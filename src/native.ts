@@ -21,8 +21,10 @@ export interface NativeBinding {
   engineVersion(): string;
   configFields(): string;
   describeTarget(target: string): string;
+  describeTargetAsync(target: string, handle: NativeRunHandle): Promise<string>;
   describeActivation(activation: string): string;
   theory(requestJson: string, memoryLimitBytes: number): string;
+  theoryAsync(requestJson: string, memoryLimitBytes: number, handle: NativeRunHandle): Promise<string>;
 }
 
 /** The napi-rs platform name of this machine, e.g. linux-x64-gnu. */

@@ -7,7 +7,7 @@ import type { ActivationDescription, TargetFacts, TheoryAnswer } from './generat
 export type { ActivationDescription, Drawn, ErrorModels, ErrorPoint, HermiteTerm, LearnedDims, Solution, TargetFacts, TheoryAnswer } from './generated/engine';
 
 import { ConfigError, prepareConfig } from './config';
-import { engineCall } from './engine';
+import { engineCall, engineTask } from './engine';
 import { explainLearnability } from './explain';
 import { checkMemoryLimit, defaultMemoryLimit } from './run';
 
@@ -26,7 +26,21 @@ export type TheoryRequest =
 
 export const THEORY_KINDS = ['one-step', 'drift', 'overlaps', 'phase-diagram', 'error'] as const;
 
-/** Hermite analysis and learnability prediction of a target (preset name or expression over u1..uk). */
+/** Options of the calls that run off the main thread: aborting `signal` stops the engine's work. */
+export interface AbortOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Hermite analysis and learnability prediction of a target (preset name or expression over u1..uk), off
+ * the main thread: a target of several directions takes a moment quadrature of up to a second.
+ */
+export async function describeTarget(target: string, options: AbortOptions = {}): Promise<TargetDescription> {
+  const data = JSON.parse(await engineTask((e, handle) => e.describeTargetAsync(target, handle), options?.signal)) as TargetFacts;
+  return { ...data, explanation: explainLearnability(data) };
+}
+
+/** `describeTarget` on the calling thread, for scripts: it blocks until the analysis is done. */
 export function describe(target: string): TargetDescription {
   const data = JSON.parse(engineCall((e) => e.describeTarget(target))) as TargetFacts;
   return { ...data, explanation: explainLearnability(data) };
@@ -40,21 +54,44 @@ export function describeActivation(activation: string): ActivationDescription {
 /** The answer to a request of kind K. */
 export type TheoryAnswerOf<K extends TheoryRequest['kind']> = Extract<TheoryAnswer, { kind: K }>;
 
-/** Options of `theory`: the memory its arrays may take (default 80% of the machine's, as `run`). */
-export interface TheoryOptions {
+/** Options of `theory`: the memory its arrays may take (default 80% of the machine's, as `run`), and an abort signal. */
+export interface TheoryOptions extends AbortOptions {
   memoryLimitBytes?: number;
 }
 
-/**
- * A theory curve; `overlaps` takes a run config (presets allowed) and returns steps shaped like a run's. A
- * call whose arrays would need more than `memoryLimitBytes` (`error` at a large p·d, `overlaps` with many
- * samples) is refused with a ResourceError naming what to reduce, before it allocates.
- */
-export function theory<R extends TheoryRequest>(request: R, options: TheoryOptions = {}): TheoryAnswerOf<R['kind']> {
-  const limit = checkMemoryLimit(options?.memoryLimitBytes ?? defaultMemoryLimit());
-  if (!THEORY_KINDS.includes(request.kind)) {
-    throw new ConfigError('kind', `unknown theory kind '${request.kind}'; choose one of ${THEORY_KINDS.join(', ')}`);
+/** The kinds that take milliseconds, which `theorySync` answers on the calling thread. */
+export const INSTANT_THEORY_KINDS = ['one-step', 'drift', 'phase-diagram'] as const;
+type InstantTheoryRequest = Extract<TheoryRequest, { kind: (typeof INSTANT_THEORY_KINDS)[number] }>;
+
+function theoryBody(request: TheoryRequest): unknown {
+  if (request === null || typeof request !== 'object' || !THEORY_KINDS.includes(request.kind)) {
+    throw new ConfigError('kind', `unknown theory kind '${(request as { kind?: unknown })?.kind}'; choose one of ${THEORY_KINDS.join(', ')}`);
   }
-  const body = request.kind === 'overlaps' || request.kind === 'error' ? { ...request, config: prepareConfig(request.config) } : request;
-  return JSON.parse(engineCall((e) => e.theory(JSON.stringify(body), limit)));
+  return request.kind === 'overlaps' || request.kind === 'error' ? { ...request, config: prepareConfig(request.config) } : request;
+}
+
+/**
+ * A theory curve, computed off the main thread; `overlaps` takes a run config (presets allowed) and
+ * returns steps shaped like a run's. A call whose arrays would need more than `memoryLimitBytes` (`error`
+ * at a large p·d, `overlaps` with many samples) is refused with a ResourceError naming what to reduce,
+ * before it allocates. Aborting `signal` stops `error` (its step, and between its stages) and `overlaps`
+ * (between steps), rejecting with an AbortError.
+ */
+export async function theory<R extends TheoryRequest>(request: R, options: TheoryOptions = {}): Promise<TheoryAnswerOf<R['kind']>> {
+  const limit = checkMemoryLimit(options?.memoryLimitBytes ?? defaultMemoryLimit());
+  const body = JSON.stringify(theoryBody(request));
+  return JSON.parse(await engineTask((e, handle) => e.theoryAsync(body, limit, handle), options?.signal));
+}
+
+/**
+ * `theory` on the calling thread, for the kinds that take milliseconds (one-step, drift, phase-diagram);
+ * `error` and `overlaps` take seconds and are refused here: await `theory` for them.
+ */
+export function theorySync<R extends InstantTheoryRequest>(request: R): TheoryAnswerOf<R['kind']> {
+  const kind = (request as { kind?: string })?.kind;
+  if (!(INSTANT_THEORY_KINDS as readonly string[]).includes(kind as string) && THEORY_KINDS.includes(kind as TheoryRequest['kind'])) {
+    throw new ConfigError('kind', `theory kind '${kind}' takes seconds: await theory(request) instead of theorySync`);
+  }
+  const body = JSON.stringify(theoryBody(request));
+  return JSON.parse(engineCall((e) => e.theory(body, defaultMemoryLimit())));
 }

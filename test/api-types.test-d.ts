@@ -57,10 +57,11 @@ describe('public API types', () => {
   });
 
   it('theory answers are narrowed by the request kind; progress stages are typed', () => {
-    const phase = giantstep.theory({ kind: 'phase-diagram', target: 'T-A' });
+    expectTypeOf(giantstep.theory({ kind: 'error', config: { preset: 'osa-one-step' }, alphaReadout: [1] })).toEqualTypeOf<Promise<TheoryAnswerOf<'error'>>>();
+    const phase = giantstep.theorySync({ kind: 'phase-diagram', target: 'T-A' });
     expectTypeOf(phase).toEqualTypeOf<TheoryAnswerOf<'phase-diagram'>>();
     expectTypeOf(phase.rows[0].learnedDims).toEqualTypeOf<number>();
-    const drift = giantstep.theory({ kind: 'drift', target: 'T-A', activation: 'relu', m: [0.1, 0], s: 1 });
+    const drift = giantstep.theorySync({ kind: 'drift', target: 'T-A', activation: 'relu', m: [0.1, 0], s: 1 });
     expectTypeOf(drift.drift.standardError).toEqualTypeOf<number[]>();
     expectTypeOf<Progress['stage']>().toEqualTypeOf<Stage>();
     expectTypeOf<'step 1/3'>().toExtend<Stage>();

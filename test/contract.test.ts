@@ -30,7 +30,7 @@ describe('generated contract', () => {
     expect(result.steps[0].overlap.neuronCos).toHaveLength(2);
     expect(result.config.sampler).toMatch(/^(full|projected)$/);
     expect(describeTarget('T-C').learnedDims.linkStrength).toHaveLength(6);
-    const answer = theory({ kind: 'phase-diagram', target: 'T-C' });
+    const answer = await theory({ kind: 'phase-diagram', target: 'T-C' });
     expect(answer.kind).toBe('phase-diagram');
     expect(answer.rows.map((r) => r.ell)).toEqual([1, 2, 3, 4]);
   });

@@ -19,7 +19,7 @@ async function compare(config: ConfigInput) {
   const gaps = ALPHAS.map(() => ({ network: [] as number[], surrogate: [] as number[] }));
   let converged = true;
   for (let seed = 0; seed < SEEDS; seed++) {
-    const answer = theory({ kind: 'error', config: { ...config, seed }, alphaReadout: ALPHAS });
+    const answer = await theory({ kind: 'error', config: { ...config, seed }, alphaReadout: ALPHAS });
     converged &&= answer.points.every((p) => p.network.converged && p.spikedRandomFeatures.converged);
     for (const [i, alphaReadout] of ALPHAS.entries()) {
       const simulated = (await run({ ...config, alphaReadout, seed, baselines: false })).testError as number;
@@ -66,7 +66,7 @@ describe('theory error against paired simulation (d = 1000, 5 seeds, 3 readout s
     }, 600_000);
   }
 
-  it('refuses settings the equations do not model, naming the field', () => {
+  it('refuses settings the equations do not model, naming the field', async () => {
     const refused: [ConfigInput, string][] = [
       [{ preset: 'osa-one-step', steps: 2 }, 'steps'],
       [{ preset: 'osa-one-step', target: 'T-B' }, 'target'],
@@ -85,33 +85,35 @@ describe('theory error against paired simulation (d = 1000, 5 seeds, 3 readout s
     for (const [config, field] of refused) {
       let error: unknown;
       try {
-        theory({ kind: 'error', config, alphaReadout: [1] });
+        await theory({ kind: 'error', config, alphaReadout: [1] });
       } catch (e) {
         error = e;
       }
       expect(error, field).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).field, JSON.stringify(config)).toBe(field);
     }
-    expect(() => theory({ kind: 'error', config: { preset: 'osa-one-step' }, alphaReadout: [] })).toThrow(/^alphaReadout: /);
+    await expect(theory({ kind: 'error', config: { preset: 'osa-one-step' }, alphaReadout: [] })).rejects.toThrow(/^alphaReadout: /);
   });
 });
 
 describe('theory calls within the memory limit', () => {
-  it('refuses, naming what to reduce, a call whose arrays exceed memoryLimitBytes; refuses a bad limit', () => {
-    const refusal = (f: () => unknown): ConfigError => {
+  it('refuses, naming what to reduce, a call whose arrays exceed memoryLimitBytes; refuses a bad limit', async () => {
+    const refusal = async (f: () => unknown): Promise<ConfigError> => {
       try {
-        f();
+        await f();
       } catch (e) {
         return e as ConfigError;
       }
       throw new Error('not refused');
     };
-    const big = refusal(() => theory({ kind: 'error', config: { preset: 'osa-one-step' }, alphaReadout: [1] }, { memoryLimitBytes: 2e8 }));
+    const big = await refusal(() => theory({ kind: 'error', config: { preset: 'osa-one-step' }, alphaReadout: [1] }, { memoryLimitBytes: 2e8 }));
     expect(big).toBeInstanceOf(ConfigError);
     expect([big.kind, big.field]).toEqual(['resource', 'p']);
     expect(big.message).toMatch(/needs about \d+\.\d+ GB, above the memory limit of 0\.20 GB: reduce p or d, or raise memoryLimitBytes/);
-    const many = refusal(() => theory({ kind: 'overlaps', config: { d: 64, p: 128, n: 256, preprocess: 'none' }, samples: 200000 }, { memoryLimitBytes: 1e8 }));
+    const many = await refusal(() =>
+      theory({ kind: 'overlaps', config: { d: 64, p: 128, n: 256, preprocess: 'none' }, samples: 200000 }, { memoryLimitBytes: 1e8 }),
+    );
     expect([many.kind, many.field]).toEqual(['resource', 'samples']);
-    expect(refusal(() => theory({ kind: 'phase-diagram', target: 'T-A' }, { memoryLimitBytes: Number.NaN })).field).toBe('memoryLimitBytes');
+    expect((await refusal(() => theory({ kind: 'phase-diagram', target: 'T-A' }, { memoryLimitBytes: Number.NaN }))).field).toBe('memoryLimitBytes');
   });
 });

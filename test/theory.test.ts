@@ -1,6 +1,6 @@
 import { expect, describe as group, it } from 'vitest';
 import type { Result } from '../src/index';
-import { describe, describeActivation, run, theory } from '../src/index';
+import { describe, describeActivation, run, theory, theorySync } from '../src/index';
 import { native } from '../src/native';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -58,7 +58,7 @@ group('simulation against theory', () => {
   it.each([1, 4, 16])('one step at n = %i·d on T-C: mean update cosine within 3 standard errors over 8 seeds', async (alpha) => {
     // docs/model.md §7's formula plus the update's radial term μ2 E[y] (T-C has E[y] = 1/2); see
     // crates/core/src/theory/one_step.rs.
-    const predicted = theory({ kind: 'one-step', target: 'T-C', activation: 'relu', alphas: [alpha] }) as unknown as {
+    const predicted = theorySync({ kind: 'one-step', target: 'T-C', activation: 'relu', alphas: [alpha] }) as unknown as {
       points: { updateCos: number; updateCosLeading: number }[];
     };
     const c1 = [2, 0.5];
@@ -110,7 +110,7 @@ group('simulation against theory', () => {
       baselines: false,
       trackNeurons: 4,
     };
-    const th = theory({ kind: 'overlaps', config, samples: 400000 }) as unknown as { steps: { overlap: { neuronCos: number[][] } }[] };
+    const th = (await theory({ kind: 'overlaps', config, samples: 400000 })) as unknown as { steps: { overlap: { neuronCos: number[][] } }[] };
     const sims: Result[] = [];
     for (let seed = 0; seed < 10; seed++) sims.push(await run({ ...config, seed }));
     for (let t = 0; t < 3; t++) {
@@ -150,7 +150,9 @@ group('simulation against theory', () => {
     const gaps: number[][][] = [];
     for (let seed = 0; seed < 8; seed++) {
       const sim = await run({ ...config, seed });
-      const th = theory({ kind: 'overlaps', config: { ...config, seed }, samples: 200000 }) as unknown as { steps: { overlap: { meanAbsCos: number[] } }[] };
+      const th = (await theory({ kind: 'overlaps', config: { ...config, seed }, samples: 200000 })) as unknown as {
+        steps: { overlap: { meanAbsCos: number[] } }[];
+      };
       gaps.push(sim.steps.map((s, t) => s.overlap.meanAbsCos.map((v, j) => v - th.steps[t].overlap.meanAbsCos[j])));
     }
     for (let t = 0; t < 2; t++)
@@ -180,8 +182,8 @@ group('simulation against theory', () => {
       baselines: false,
       trackNeurons: 4,
     };
-    const th = theory({ kind: 'overlaps', config, samples: 400000 }) as unknown as { models: string; steps: { overlap: { neuronCos: number[][] } }[] };
-    const raw = theory({ kind: 'overlaps', config: { ...config, preprocess: 'none' }, samples: 400000 }) as unknown as typeof th;
+    const th = (await theory({ kind: 'overlaps', config, samples: 400000 })) as unknown as { models: string; steps: { overlap: { neuronCos: number[][] } }[] };
+    const raw = (await theory({ kind: 'overlaps', config: { ...config, preprocess: 'none' }, samples: 400000 })) as unknown as typeof th;
     expect(th.models).toMatch(/preprocess: hermite/);
     const sims: Result[] = [];
     for (let seed = 0; seed < 8; seed++) sims.push(await run({ ...config, seed }));
@@ -204,7 +206,7 @@ group('simulation against theory', () => {
       ['batches', { batches: 'reuse' }],
       ['normalize', { normalize: 'project' }],
     ] as const) {
-      expect(() => theory({ kind: 'overlaps', config: { ...config, ...extra } })).toThrow(new RegExp(`^${field}: the overlap recursion models`));
+      await expect(theory({ kind: 'overlaps', config: { ...config, ...extra } })).rejects.toThrow(new RegExp(`^${field}: the overlap recursion models`));
     }
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleStats } from '../src/plot/stats';
-import type { Reproduction, Verdict } from '../src/reproduce';
+import type { Analysis, Reproduction, Verdict } from '../src/reproduce';
 import { reproduce, reproductionNamed } from '../src/reproduce';
 import { testBound, verdictOfBounds } from '../src/reproduce/analysis';
 import type { DetailedRecord } from '../src/reproduce/detailed';
@@ -40,12 +40,20 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A deep copy of a figure's quick records, for an edit. */
 const copy = <T = SweepRecord>(name: string): T[] => structuredClone(records.get(name)!) as T[];
-const verdictOf = (name: string, data: SweepRecord[], figure = name): Verdict => {
-  const r = reproductionNamed(name) as Reproduction;
-  const f = r.analyze(data, true).figures.find((x) => x.name === figure)!;
+/** The analysis of a reproduction whose analyze is synchronous (all but one-step-asymptotics, which awaits the engine). */
+const analysed = (name: string, data: SweepRecord[]): Analysis => {
+  const a = (reproductionNamed(name) as Reproduction).analyze(data, true);
+  if (a instanceof Promise) throw new Error(`${name} analyses asynchronously: use analysedAsync`);
+  return a;
+};
+const analysedAsync = async (name: string, data: SweepRecord[]): Promise<Analysis> => (reproductionNamed(name) as Reproduction).analyze(data, true);
+const verdictIn = (analysis: Analysis, figure: string): Verdict => {
+  const f = analysis.figures.find((x) => x.name === figure)!;
   expect(f.verdict.test.length, 'a verdict states its test').toBeGreaterThan(20);
   return f.verdict;
 };
+const verdictOf = (name: string, data: SweepRecord[], figure = name): Verdict => verdictIn(analysed(name, data), figure);
+const verdictOfAsync = async (name: string, data: SweepRecord[], figure = name): Promise<Verdict> => verdictIn(await analysedAsync(name, data), figure);
 
 describe('notebook-single-step verdict', () => {
   it('shown on the quick runs; not shown when one step is no better than random features', () => {
@@ -56,23 +64,23 @@ describe('notebook-single-step verdict', () => {
 });
 
 describe('one-step-asymptotics verdict', () => {
-  it('shown on the quick runs; not shown when the simulation sits 2% off its prediction, or the step does not beat random features', () => {
-    expect(verdictOf('one-step-asymptotics', copy('one-step-asymptotics')).shown).toBe('yes');
+  it('shown on the quick runs; not shown when the simulation sits 2% off its prediction, or the step does not beat random features', async () => {
+    expect((await verdictOfAsync('one-step-asymptotics', copy('one-step-asymptotics'))).shown).toBe('yes');
     // 2% further from the prediction, on the side the quick runs already lean to.
     const data = copy('one-step-asymptotics');
-    const lean = (reproductionNamed('one-step-asymptotics')!.analyze(data, true).data as { gaps: { mean: number }[] }).gaps[0].mean;
+    const lean = ((await analysedAsync('one-step-asymptotics', data)).data as { gaps: { mean: number }[] }).gaps[0].mean;
     const off = data.map((r) => ({ ...r, testError: r.testError! * (lean >= 0 ? 1.02 : 0.98) }));
-    expect(verdictOf('one-step-asymptotics', off).shown).not.toBe('yes');
+    expect((await verdictOfAsync('one-step-asymptotics', off)).shown).not.toBe('yes');
     const noGain = copy('one-step-asymptotics').map((r) => ({ ...r, testError: r.baselines!.randomFeatures!.testError! }));
-    expect(verdictOf('one-step-asymptotics', noGain).shown).toBe('no');
+    expect((await verdictOfAsync('one-step-asymptotics', noGain)).shown).toBe('no');
   });
 
   // Property test of the paired equivalence test over random draws, at the full run's 32 seeds and the spread
   // of the paired gaps measured on the quick runs: a curve 2% off must not agree in at least 95% of draws,
   // and one that is right must agree in at least 95%.
-  it('refuses a prediction 2% off and accepts a right one, in at least 95% of draws each', () => {
+  it('refuses a prediction 2% off and accepts a right one, in at least 95% of draws each', async () => {
     const data = copy('one-step-asymptotics');
-    const verdict = reproductionNamed('one-step-asymptotics')!.analyze(data, true);
+    const verdict = await analysedAsync('one-step-asymptotics', data);
     const gaps = (verdict.data as { gaps: { std: number }[] }).gaps;
     const spread = Math.max(...gaps.map((g) => g.std));
     expect(spread).toBeGreaterThan(0);
@@ -275,7 +283,7 @@ describe('phase-diagram verdict', () => {
   it('words its rows by the one-step order, not the leap index', () => {
     const title = reproductionNamed('phase-diagram')!.title;
     expect(title).not.toMatch(/leap/i);
-    const spec = JSON.stringify(reproductionNamed('phase-diagram')!.analyze(copy('phase-diagram'), true).figures[1].spec);
+    const spec = JSON.stringify(analysed('phase-diagram', copy('phase-diagram')).figures[1].spec);
     expect(spec).toContain('T-D (one-step order 2)');
     expect(spec).toContain('leap-3 (one-step order 3)');
   });
@@ -325,7 +333,7 @@ describe('width-sweep verdict', () => {
   const nothing = { rf: 1.4, one: 1.0, two: 1.0, sv: [0.12, 0.12, 0.12] as [number, number, number] };
 
   it('shown when the second singular value grows and two steps beat one exactly where the theory expects it', () => {
-    const v = widthSweep.analyze(widthRecords({ 'T-D': learns, 'T-E': nothing, 'T-F': learns, 'T-G': learns }), true).figures[0].verdict;
+    const v = analysed('width-sweep', widthRecords({ 'T-D': learns, 'T-E': nothing, 'T-F': learns, 'T-G': learns })).figures[0].verdict;
     expect(v.shown).toBe('yes');
     expect(v.test).toContain('σ₂ after step 2');
   });
@@ -356,13 +364,13 @@ describe('width-sweep verdict', () => {
   });
 
   it('not shown when the claim is false for every target', () => {
-    const v = widthSweep.analyze(widthRecords({ 'T-D': flat, 'T-E': learns, 'T-F': nothing, 'T-G': flat }), true).figures[0].verdict;
+    const v = analysed('width-sweep', widthRecords({ 'T-D': flat, 'T-E': learns, 'T-F': nothing, 'T-G': flat })).figures[0].verdict;
     expect(v.shown).toBe('no');
   });
 
   it('not shown when one step does not beat random features', () => {
     const noBetter = (x: typeof learns) => ({ ...x, one: 1.4, two: x === nothing ? 1.4 : 0.6 });
-    const v = widthSweep.analyze(widthRecords({ 'T-D': noBetter(learns), 'T-E': noBetter(nothing), 'T-F': noBetter(learns), 'T-G': noBetter(learns) }), true)
+    const v = analysed('width-sweep', widthRecords({ 'T-D': noBetter(learns), 'T-E': noBetter(nothing), 'T-F': noBetter(learns), 'T-G': noBetter(learns) }))
       .figures[0].verdict;
     expect(v.shown).toBe('no');
   });

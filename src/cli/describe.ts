@@ -2,7 +2,8 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config';
 import type { ActivationDescription, TargetDescription } from '../theory';
-import { describe, describeActivation } from '../theory';
+import { describeActivation, describeTarget } from '../theory';
+import { withSigint } from './theory';
 
 const fmt = (x: number) => (Math.abs(x) < 1e-12 ? '0' : Number(x.toPrecision(6)).toString());
 const vec = (v: number[]) => `[${v.map(fmt).join(', ')}]`;
@@ -58,7 +59,7 @@ export function describeCommand(): Command {
       'describe an activation instead of a target: a name (relu, tanh, erf, sigmoid, softplus, gelu, He1..He12) or an expression in x such as "x*tanh(x)"',
     )
     .option('--json', 'print JSON')
-    .action((target: string | undefined, opts: { activation?: string; json?: boolean }) => {
+    .action(async (target: string | undefined, opts: { activation?: string; json?: boolean }) => {
       if (opts.activation !== undefined) {
         if (target !== undefined) {
           throw new ConfigError(
@@ -73,7 +74,7 @@ export function describeCommand(): Command {
       if (target === undefined || target.trim() === '') {
         throw new ConfigError('target', 'describe needs a target: a preset name or an expression over u1..uk such as "u1 + u1*u2" (or --activation NAME)');
       }
-      const t = describe(target);
+      const t = await withSigint((signal) => describeTarget(target, { signal }));
       process.stdout.write(opts.json ? JSON.stringify(t, null, 2) + '\n' : targetReport(t));
     });
 }

@@ -5,7 +5,7 @@ import type { VegaLiteSpec } from '../plot/spec';
 import { scatterChart } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
-import { theory } from '../theory';
+import { theorySync } from '../theory';
 import type { Bound } from './analysis';
 import { boundText, fmt, inequalities, measuredCell, testBound, verdictOfBounds } from './analysis';
 import type { DetailedRecord } from './detailed';
@@ -35,7 +35,7 @@ function theoryDirections(r: DetailedRecord, step: number): Record<number, numbe
     const rows = r.steps[step - 1].overlap.neuronCos.filter((_, i) => i < 40 && signOf(i) === sign);
     const m = rows[0].map((_, j) => rows.reduce((s, row) => s + row[j], 0) / rows.length);
     const s = Math.sqrt(Math.max(0, 1 - m.reduce((a, x) => a + x * x, 0)));
-    const { drift } = theory({ kind: 'drift', target: r.config.target, activation: r.config.activation, m, s, samples: 400000, seed: 1 }).drift;
+    const { drift } = theorySync({ kind: 'drift', target: r.config.target, activation: r.config.activation, m, s, samples: 400000, seed: 1 }).drift;
     out[sign] = unit(drift.map((x) => sign * x));
   }
   return out;

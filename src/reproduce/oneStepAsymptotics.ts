@@ -55,10 +55,12 @@ const base = (quick: boolean) =>
 const CLAIM =
   "A deterministic equivalent evaluated on each seed's own drawn W₁ predicts the trained network's test error after one giant step within 2% at every readout size (paired: the same W₀ and step data), and the step lowers the error below random features once the readout has enough samples. The exact curve of the spiked random-features surrogate (Cui et al. 2024) is drawn beside it; it is a surrogate, not the network.";
 
-/** Each seed's prediction, from `theory error` on that seed's config. */
-function predictions(records: SweepRecord[], quick: boolean, alphas: number[]): Map<number, ErrorPoint[]> {
+/** Each seed's prediction, from `theory error` on that seed's config (off the main thread, one at a time). */
+async function predictions(records: SweepRecord[], quick: boolean, alphas: number[], signal?: AbortSignal): Promise<Map<number, ErrorPoint[]>> {
   const seeds = [...new Set(records.map((r) => r.config.seed))].sort((a, b) => a - b);
-  return new Map(seeds.map((seed) => [seed, theory({ kind: 'error', config: { ...base(quick), seed }, alphaReadout: alphas }).points]));
+  const bySeed = new Map<number, ErrorPoint[]>();
+  for (const seed of seeds) bySeed.set(seed, (await theory({ kind: 'error', config: { ...base(quick), seed }, alphaReadout: alphas }, { signal })).points);
+  return bySeed;
 }
 
 /** One readout size: the simulation and random features over seeds, the predictions, and the paired gaps. */
@@ -82,9 +84,7 @@ interface Measured {
   gain: SampleStats | undefined;
 }
 
-function measure(records: SweepRecord[], quick: boolean): Measured {
-  const alphas = valuesOf(records, 'alphaReadout');
-  const bySeed = predictions(records, quick, alphas);
+function measure(records: SweepRecord[], alphas: number[], bySeed: Map<number, ErrorPoint[]>): Measured {
   const first = [...bySeed.values()][0];
   const at = (a: number) => (r: SweepRecord) => r.config.alphaReadout === a;
   const rows = alphas.map((a, i) => {
@@ -207,8 +207,9 @@ export const oneStepAsymptotics: Reproduction = {
       spec: { base: base(quick), grid: { alphaReadout: quick ? QUICK_ALPHAS : ALPHAS }, seeds: quick ? QUICK_SEEDS : SEEDS },
     },
   ],
-  analyze(records: SweepRecord[], quick: boolean) {
-    const m = measure(records, quick);
+  async analyze(records: SweepRecord[], quick: boolean, signal?: AbortSignal) {
+    const alphas = valuesOf(records, 'alphaReadout');
+    const m = measure(records, alphas, await predictions(records, quick, alphas, signal));
     const t = testOf(m);
     return {
       figures: [

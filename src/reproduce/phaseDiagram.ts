@@ -8,7 +8,7 @@ import { heatmap } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
-import { describe, theory } from '../theory';
+import { describe, theorySync } from '../theory';
 import type { Bound } from './analysis';
 import { boundText, inequalities, measuredCell, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
 import type { Reproduction, Table } from './types';
@@ -90,7 +90,7 @@ interface Measured {
   cells: Cell[];
 }
 
-const phaseTheory = (target: string) => theory({ kind: 'phase-diagram', target });
+const phaseTheory = (target: string) => theorySync({ kind: 'phase-diagram', target });
 
 function measure(records: SweepRecord[]): Measured {
   const theories = TARGETS.map(phaseTheory);

@@ -161,7 +161,7 @@ export async function reproduce(figure: Reproduction, outDir: string, options: R
   const keys = new Set(planned.flatMap(({ plan }) => plan.points.map((p) => p.key)));
   const records = existsSync(out) ? recordsInPlanOrder(readResults(out, warn), planned) : [];
   if (records.length === 0) throw new Error(`${out} holds none of this reproduction's runs`);
-  const analysis = figure.analyze(records, quick);
+  const analysis = await figure.analyze(records, quick, options.signal);
   const figures: ReproductionSummary['figures'] = [];
   for (const f of analysis.figures) {
     await writeFigure(f.spec, join(outDir, f.name), ['svg', 'png'], options.pngScale);

@@ -84,5 +84,6 @@ export interface Reproduction {
    * numbers, gives the Bounds and the verdict; the English (evidence, test) and the charts and tables are
    * their own functions; analyze() only composes them.
    */
-  analyze(records: SweepRecord[], quick: boolean): Analysis;
+  /** Numbers, verdicts, tables and charts of the runs; async where it needs the engine (a theory curve), abortable. */
+  analyze(records: SweepRecord[], quick: boolean, signal?: AbortSignal): Analysis | Promise<Analysis>;
 }

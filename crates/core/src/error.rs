@@ -99,3 +99,12 @@ where
         Error::invalid(&field, message)
     })
 }
+
+/// `Err(Error::Cancelled)` once `cancel` is set: the check between the stages of a long computation.
+pub fn checkpoint(cancel: &std::sync::atomic::AtomicBool) -> Result<()> {
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        Err(Error::Cancelled)
+    } else {
+        Ok(())
+    }
+}

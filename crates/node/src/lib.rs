@@ -119,6 +119,38 @@ impl Task for RunTask {
     }
 }
 
+/// A cancellable engine computation off the main thread (a theory curve, a target's analysis), resolving
+/// to JSON; the handle's `cancel()` stops it at its next checkpoint with a `cancelled` error.
+pub struct CallTask {
+    call: Option<EngineCall>,
+    cancel: Arc<AtomicBool>,
+}
+
+/// The work of a CallTask: given the cancel flag, JSON or an engine error.
+type EngineCall = Box<dyn FnOnce(&AtomicBool) -> std::result::Result<String, CoreError> + Send>;
+
+impl Task for CallTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<String> {
+        let call = self.call.take().expect("a task computes once");
+        let cancel = self.cancel.clone();
+        guarded(move || call(&cancel))
+    }
+
+    fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
+        Ok(output)
+    }
+}
+
+fn call_task(
+    handle: &RunHandle,
+    call: impl FnOnce(&AtomicBool) -> std::result::Result<String, CoreError> + Send + 'static,
+) -> AsyncTask<CallTask> {
+    AsyncTask::new(CallTask { call: Some(Box::new(call)), cancel: handle.cancel.clone() })
+}
+
 /// Runs one experiment off the main thread; resolves to the result as JSON.
 #[napi(ts_return_type = "Promise<string>")]
 pub fn run_experiment(config_json: String, memory_limit_bytes: f64, handle: &RunHandle) -> AsyncTask<RunTask> {
@@ -221,6 +253,14 @@ pub fn describe_target(target: String) -> Result<String> {
     guarded(|| Ok(serde_json::to_string(&giantstep_core::target::describe(&target)?).expect("serializes")))
 }
 
+/// `describeTarget` off the main thread, cancellable through `handle`.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn describe_target_async(target: String, handle: &RunHandle) -> AsyncTask<CallTask> {
+    call_task(handle, move |cancel| {
+        Ok(serde_json::to_string(&giantstep_core::target::describe_cancellable(&target, cancel)?).expect("serializes"))
+    })
+}
+
 /// μ_0..μ_12, E[σ'²] and the information exponent of an activation, as JSON.
 #[napi]
 pub fn describe_activation(activation: String) -> Result<String> {
@@ -235,4 +275,11 @@ pub fn describe_activation(activation: String) -> Result<String> {
 #[napi]
 pub fn theory(request_json: String, memory_limit_bytes: f64) -> Result<String> {
     guarded(|| giantstep_core::theory::compute_json(&request_json, memory_limit_bytes.max(0.0) as u64))
+}
+
+/// `theory` off the main thread, cancellable through `handle`.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn theory_async(request_json: String, memory_limit_bytes: f64, handle: &RunHandle) -> AsyncTask<CallTask> {
+    let limit = memory_limit_bytes.max(0.0) as u64;
+    call_task(handle, move |cancel| giantstep_core::theory::compute_json_cancellable(&request_json, limit, cancel))
 }

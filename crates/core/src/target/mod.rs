@@ -466,7 +466,14 @@ pub struct Description {
 }
 
 pub fn describe(name: &str) -> Result<Description> {
-    let t = Target::parse(name)?;
+    describe_cancellable(name, &AtomicBool::new(false))
+}
+
+/// `describe`, stopping with `Error::Cancelled` soon after `cancel` is set (its moments' quadrature is the
+/// long part for a target of several directions).
+pub fn describe_cancellable(name: &str, cancel: &AtomicBool) -> Result<Description> {
+    let t = Target::parse_cancellable(name, cancel)?;
+    crate::error::checkpoint(cancel)?;
     let analysis = analysis::analyse(&t.expr, t.k)?.with_exact_moments(&t.moments);
     Ok(Description { name: t.name, expression: t.expression, analysis })
 }

@@ -41,7 +41,7 @@ impl Facts {
 }
 
 use crate::config::Config;
-use crate::error::{deserialize_named, Error, Result};
+use crate::error::{checkpoint, deserialize_named, Error, Result};
 use crate::experiment;
 use crate::target::analysis;
 use readout_error::Model;
@@ -228,6 +228,13 @@ pub struct ErrorModels {
 
 /// Computes a theory request.
 pub fn compute(request: Request, memory_limit: u64) -> Result<Answer> {
+    compute_cancellable(request, memory_limit, &AtomicBool::new(false))
+}
+
+/// `compute`, stopping with `Error::Cancelled` soon after `cancel` is set: inside `error`'s step and
+/// between its stages and readout sizes, between the steps of `overlaps`. (`one-step`, `drift` and
+/// `phase-diagram` take milliseconds.)
+pub fn compute_cancellable(request: Request, memory_limit: u64, cancel: &AtomicBool) -> Result<Answer> {
     Ok(match request {
         Request::OneStep(OneStep { target, activation, noise, alphas, c }) => {
             if alphas.is_empty() || alphas.iter().any(|a| !(a.is_finite() && *a > 0.0)) {
@@ -248,10 +255,12 @@ pub fn compute(request: Request, memory_limit: u64) -> Result<Answer> {
             // The Monte Carlo's samples × (p + 8) numbers, and a copy of them as it steps.
             let need = (samples as u64).saturating_mul(config.p as u64 + 8).saturating_mul(16) + BASE_BYTES;
             check_theory_memory(need, memory_limit, "samples", "give fewer --samples")?;
-            let recursion = recursion::overlaps(&config, samples, seed)?;
+            let recursion = recursion::overlaps(&config, samples, seed, cancel)?;
             Answer::Overlaps { recursion, models: recursion::MODELS.into(), config: Box::new(config) }
         }
-        Request::Error(ErrorCurve { config, alpha_readout }) => error_curve(config, alpha_readout, memory_limit)?,
+        Request::Error(ErrorCurve { config, alpha_readout }) => {
+            error_curve(config, alpha_readout, memory_limit, cancel)?
+        }
         Request::PhaseDiagram(PhaseDiagram { target }) => {
             let t = Target::parse(&target)?;
             let diagram = phase::diagram(&analysis::analyse(&t.expr, t.k)?);
@@ -331,7 +340,7 @@ fn check_error_setting(cfg: &Config, target: &Target, act: &Activation) -> Resul
     Ok(())
 }
 
-fn error_curve(config: Config, alpha_readout: Vec<f64>, memory_limit: u64) -> Result<Answer> {
+fn error_curve(config: Config, alpha_readout: Vec<f64>, memory_limit: u64, cancel: &AtomicBool) -> Result<Answer> {
     if alpha_readout.is_empty()
         || alpha_readout.len() > 10_000
         || alpha_readout.iter().any(|a| !(a.is_finite() && *a > 0.0 && *a <= 1e6))
@@ -355,8 +364,10 @@ fn error_curve(config: Config, alpha_readout: Vec<f64>, memory_limit: u64) -> Re
     let (p, d) = (config.p as u64, config.d as u64);
     let need = config.memory_estimate().saturating_add(p * d * 16).saturating_add(p * p * 32);
     check_theory_memory(need, memory_limit, "p", "reduce p or d")?;
-    let layers = experiment::trained_layers(&config, target.clone(), act.clone(), &AtomicBool::new(false))?;
+    let layers = experiment::trained_layers(&config, target.clone(), act.clone(), cancel)?;
+    checkpoint(cancel)?;
     let (drawn, network) = drawn::measure(layers.w0.view(), layers.w.view(), layers.w_star.row(0))?;
+    checkpoint(cancel)?;
     let facts = Facts::new(&target, &act, setting.noise);
     let surrogate = Model::surrogate(&facts, &act, &setting);
     let random_features = Model::surrogate(&facts, &act, &readout_error::Setting { alpha0: 0.0, ..setting });
@@ -427,7 +438,13 @@ fn check_theory_memory(need: u64, limit: u64, field: &str, fix: &str) -> Result<
     ))
 }
 
-/// JSON in, JSON out (the binding's entry point), with field-named errors; `memory_limit` in bytes.
+/// JSON in, JSON out, with field-named errors; `memory_limit` in bytes.
 pub fn compute_json(json: &str, memory_limit: u64) -> Result<String> {
-    Ok(serde_json::to_string(&compute(Request::from_json(json)?, memory_limit)?).expect("answers serialize"))
+    compute_json_cancellable(json, memory_limit, &AtomicBool::new(false))
+}
+
+/// `compute_json`, cancellable (the binding's entry point, run off Node's main thread).
+pub fn compute_json_cancellable(json: &str, memory_limit: u64, cancel: &AtomicBool) -> Result<String> {
+    let answer = compute_cancellable(Request::from_json(json)?, memory_limit, cancel)?;
+    Ok(serde_json::to_string(&answer).expect("answers serialize"))
 }

@@ -15,6 +15,7 @@ use crate::rng::{self, Purpose};
 use crate::target::{self, Target};
 use ndarray::{s, Array1, Array2, Axis};
 use serde::Serialize;
+use std::sync::atomic::AtomicBool;
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -72,7 +73,7 @@ fn check_modelled(cfg: &Config) -> Result<()> {
 /// 64,000 samples that fit (see `theory::check_samples`), seconds per step.
 pub const MAX_WIDTH: usize = 512;
 
-pub fn overlaps(cfg: &Config, samples: usize, seed: u64) -> Result<Recursion> {
+pub fn overlaps(cfg: &Config, samples: usize, seed: u64, cancel: &AtomicBool) -> Result<Recursion> {
     check_modelled(cfg)?;
     let target = Target::parse(&cfg.target)?;
     let act = Activation::parse(&cfg.activation)?;
@@ -99,6 +100,7 @@ pub fn overlaps(cfg: &Config, samples: usize, seed: u64) -> Result<Recursion> {
     let initial = summary(&m, &q);
     let mut steps = Vec::with_capacity(cfg.steps);
     for t in 1..=cfg.steps {
+        crate::error::checkpoint(cancel)?;
         let e = expectations(&m, &q, &a, &target, &act, cfg, samples, seed, t as u64)?;
         let q_perp = &q - &m.dot(&m.t());
         // E_⊥[j]_l = E_N[j,l] − M_l · E_T[j]  (P = I).
@@ -307,9 +309,13 @@ mod tests {
             (r#","preprocess":"none","batches":"reuse""#, "batches"),
             (r#","preprocess":"none","normalize":"project""#, "normalize"),
         ] {
-            assert_eq!(overlaps(&cfg(extra), 2_000, 1).unwrap_err().field(), Some(field), "{extra}");
+            assert_eq!(
+                overlaps(&cfg(extra), 2_000, 1, &AtomicBool::new(false)).unwrap_err().field(),
+                Some(field),
+                "{extra}"
+            );
         }
-        assert!(overlaps(&cfg(r#","preprocess":"hermite""#), 2_000, 1).is_ok());
+        assert!(overlaps(&cfg(r#","preprocess":"hermite""#), 2_000, 1, &AtomicBool::new(false)).is_ok());
     }
 
     #[test]
@@ -321,7 +327,7 @@ mod tests {
                 .unwrap()
                 .resolve()
                 .unwrap();
-            overlaps(&cfg, 100_000, 1).unwrap().steps[0].overlap.mean_abs_cos[0]
+            overlaps(&cfg, 100_000, 1, &AtomicBool::new(false)).unwrap().steps[0].overlap.mean_abs_cos[0]
         };
         let (none, hermite) = (run("none"), run("hermite"));
         assert!(none > 0.3, "none: {none}");
@@ -336,7 +342,7 @@ mod tests {
             .unwrap()
             .resolve()
             .unwrap();
-        let r = overlaps(&cfg, 20_000, 1).unwrap();
+        let r = overlaps(&cfg, 20_000, 1, &AtomicBool::new(false)).unwrap();
         assert!(r.steps.iter().all(|s| s.population_error.is_finite() && s.m.iter().flatten().all(|v| v.is_finite())));
         assert!(r.steps[1].overlap.mean_abs_cos[0] > r.initial.mean_abs_cos[0]);
         let mut singular = Array2::<f64>::eye(3);
@@ -360,9 +366,9 @@ mod tests {
                 .resolve()
                 .unwrap()
         };
-        let r = overlaps(&cfg(128), 20_000, 1).unwrap();
+        let r = overlaps(&cfg(128), 20_000, 1, &AtomicBool::new(false)).unwrap();
         assert!(r.steps[0].overlap.mean_abs_cos[0] > r.initial.mean_abs_cos[0]);
-        let e = overlaps(&cfg(MAX_WIDTH + 2), 20_000, 1).unwrap_err();
+        let e = overlaps(&cfg(MAX_WIDTH + 2), 20_000, 1, &AtomicBool::new(false)).unwrap_err();
         assert_eq!(e.field(), Some("p"));
         assert!(e.message().contains("p ≤ 512"), "{}", e.message());
     }
@@ -373,7 +379,7 @@ mod tests {
             .unwrap()
             .resolve()
             .unwrap();
-        let r = overlaps(&cfg, 20_000, 1).unwrap();
+        let r = overlaps(&cfg, 20_000, 1, &AtomicBool::new(false)).unwrap();
         assert_eq!(r.steps.len(), 2);
         assert!(r.steps[1].overlap.mean_abs_cos[0] > r.initial.mean_abs_cos[0]);
         assert!(r.steps.iter().all(|s| s.population_error.is_finite()));
