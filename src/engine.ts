@@ -1,34 +1,24 @@
 // Calls into the engine with its errors translated. The engine reports each error as JSON
 // {kind, field, message}: config → ConfigError, numerical → NumericalError, resource → ResourceError (all
 // naming the field), cancelled → AbortError, internal (a caught panic) → an Error saying so.
-import { ConfigError, NumericalError, ResourceError } from './config';
+import { AbortError, ConfigError, EngineError, NumericalError, ResourceError } from './errors';
 import type { NativeBinding, NativeRunHandle } from './native';
 import { native } from './native';
 
-/**
- * The error an aborted run rejects with: name AbortError (whatever the reason), and the signal's
- * `reason` kept as its `cause` (AbortSignal.timeout's TimeoutError, or what was given to abort(reason)).
- */
-export function abortError(reason?: unknown): Error {
-  const abort = reason === undefined ? new Error('The run was aborted') : new Error(`The run was aborted${reasonText(reason)}`, { cause: reason });
-  abort.name = 'AbortError';
-  return abort;
+/** The error an aborted call rejects with (an AbortError, the signal's `reason` as its `cause`). */
+export function abortError(reason?: unknown): AbortError {
+  return new AbortError(reason);
 }
 
-function reasonText(reason: unknown): string {
-  const text = reason instanceof Error ? (reason.name === 'AbortError' ? '' : reason.message) : typeof reason === 'string' ? reason : '';
-  return text ? `: ${text.split('\n')[0]}` : '';
-}
-
-interface EngineError {
+interface EngineFailure {
   kind: 'config' | 'numerical' | 'resource' | 'cancelled' | 'internal';
   field: string | null;
   message: string;
 }
 
-function engineError(e: unknown): EngineError | undefined {
+function engineFailure(e: unknown): EngineFailure | undefined {
   try {
-    const body = JSON.parse((e as Error)?.message) as EngineError;
+    const body = JSON.parse((e as Error)?.message) as EngineFailure;
     return typeof body?.kind === 'string' && typeof body.message === 'string' ? body : undefined;
   } catch {
     return undefined;
@@ -38,13 +28,11 @@ function engineError(e: unknown): EngineError | undefined {
 const FIELD_ERRORS = { config: ConfigError, numerical: NumericalError, resource: ResourceError } as const;
 
 export function fromEngine(e: unknown): Error {
-  const body = engineError(e);
+  const body = engineFailure(e);
   if (!body) return e instanceof Error ? e : new Error(String(e));
   if (body.kind === 'cancelled') return abortError();
   if (body.kind !== 'internal' && typeof body.field === 'string') return new FIELD_ERRORS[body.kind](body.field, body.message);
-  const internal = new Error(body.message);
-  internal.name = 'EngineError';
-  return internal;
+  return new EngineError(body.message);
 }
 
 /** A synchronous engine call with translated errors. */

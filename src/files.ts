@@ -8,6 +8,7 @@ import type { Stats } from 'node:fs';
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from './config';
+import { fileError } from './errors';
 import { checkNotLocked } from './lock';
 
 /** What a non-regular file is, in words. */
@@ -78,7 +79,7 @@ export function writeAtomic(path: string, data: string | Uint8Array, flag = '--o
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new ConfigError(field, `cannot create the folder of ${path}: ${reason(e)}; give another ${flag}`);
+    throw fileError(field, `cannot create the folder of ${path}: ${reason(e)}; give another ${flag}`, e);
   }
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -116,7 +117,8 @@ export function writeAtomic(path: string, data: string | Uint8Array, flag = '--o
     }
     if (e instanceof ConfigError) throw e;
     const kept = existing ? 'was left as it was' : 'was not created';
-    throw new ConfigError(field, `cannot write ${path}: ${reason(e)}; ${path} ${kept} (no partial file): free space or give another ${flag}`);
+    // A full disk or a file-size limit is the file system failing (IOError, exit 74), not bad input.
+    throw fileError(field, `cannot write ${path}: ${reason(e)}; ${path} ${kept} (no partial file): free space or give another ${flag}`, e);
   } finally {
     release();
   }

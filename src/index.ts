@@ -1,7 +1,9 @@
 // The public API, re-exported from the modules that define it (nothing here imports back from this file).
 
 export type { Baselines, Config, ConfigInput, Errors, LinearKernel, Overlap, Progress, Result, Stage, StepRecord, TargetInfo, Timing } from './config';
-export { ConfigError, FIELDS, mergeConfigs, NumericalError, PRESET_NAMES, PRESETS, prepareConfig, ResourceError } from './config';
+export { FIELDS, mergeConfigs, PRESET_NAMES, PRESETS, prepareConfig } from './config';
+export type { GiantstepErrorKind } from './errors';
+export { AbortError, ConfigError, EngineError, GiantstepError, IOError, NumericalError, ResourceError } from './errors';
 export type { Cell, Column, ColumnType, ExportFormat, FlatTable, TableOptions } from './export';
 export { exportResults, flatTable, toCsv, toParquet } from './export';
 export type { ErrorKind, FigureFormat, RecordPlotOptions, TheoryCurve, VegaLiteSpec } from './plot';

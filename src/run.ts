@@ -4,6 +4,7 @@ import { totalmem } from 'node:os';
 import type { Config, ConfigInput, Progress, Result, Stage } from './config';
 import { ConfigError, prepareConfig } from './config';
 import { abortError, engineCall, fromEngine } from './engine';
+import { GiantstepError } from './errors';
 import { native } from './native';
 import { safeText, thrownText } from './text';
 import { version } from './version';
@@ -29,10 +30,10 @@ export interface RunOptions {
  * A run refused because the runs already in flight in this process hold too much of `memoryLimitBytes`
  * (it would fit alone). Not a ConfigError: the same run succeeds once the others have finished.
  */
-export class MemoryBudgetError extends Error {
-  readonly field = 'memoryLimitBytes';
+export class MemoryBudgetError extends GiantstepError {
+  declare readonly field: 'memoryLimitBytes';
   constructor(message: string) {
-    super(`memoryLimitBytes: ${message}`);
+    super('resource', 'memoryLimitBytes', message);
     this.name = 'MemoryBudgetError';
   }
 }

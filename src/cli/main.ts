@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The giantstep command line: one small file per command, each a thin layer over the API.
 import { Command, CommanderError } from 'commander';
-import { ConfigError, PRESETS } from '../config';
+import { PRESETS } from '../config';
+import { exitCodeOf } from '../errors';
 import { safeText, thrownText } from '../text';
 import { version } from '../version';
 import { describeCommand } from './describe';
@@ -72,13 +73,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    const err = (e ?? {}) as Error;
-    if (err.name === 'AbortError') {
-      if (!(err as { explained?: boolean }).explained) say('giantstep: aborted');
-      return 130;
+    const code = exitCodeOf(e);
+    if (code === 130) {
+      if (!(e as { explained?: boolean }).explained) say('giantstep: aborted');
+      return code;
     }
     say(`giantstep: ${thrownText(e)}`);
-    return err instanceof ConfigError ? 2 : 1;
+    return code;
   }
 }
 

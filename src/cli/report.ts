@@ -67,15 +67,7 @@ export function reportCommand(): Command {
     .option('--out <file>', 'where to write the page (default: <dir>/report.html)')
     .action((dir: string, o) => {
       checkInputs(dir);
-      let written: ReturnType<typeof writeReport>;
-      try {
-        written = writeReport(dir, o.out);
-      } catch (e) {
-        // The report's own refusals (nothing to report) are plain Errors: input errors, exit 2.
-        if (e instanceof Error && e.constructor === Error && !(e as NodeJS.ErrnoException).code) throw new ConfigError('dir', e.message);
-        throw e;
-      }
-      const { path, figures, reproductions } = written;
+      const { path, figures, reproductions } = writeReport(dir, o.out);
       process.stdout.write(`wrote ${path} (${reproductions} reproduction${reproductions === 1 ? '' : 's'}, ${figures} figure${figures === 1 ? '' : 's'})\n`);
     });
 }

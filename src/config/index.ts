@@ -1,6 +1,7 @@
 // Config input → validated, preset-expanded partial config for the engine.
 
-import { MAX_MESSAGE_CHARS, safeText } from '../text';
+import { ConfigError } from '../errors';
+import { safeText } from '../text';
 import { configSchema, FIELDS, flagOf } from './fields';
 import { PRESET_NAMES, PRESETS } from './presets';
 import type { ConfigInput } from './types';
@@ -13,43 +14,8 @@ export function quoted(name: string): string {
   return /^[^\s\p{C}']+$/u.test(name) ? `'${name}'` : safeText(JSON.stringify(name));
 }
 
-/**
- * A config error that names the field at fault (a blank field path, or one with control characters, is shown
- * as JSON). The message echoes user input, so it is made safe to show: control and bidirectional characters
- * escaped, and a very long message cut in the middle (see safeText).
- */
-export class ConfigError extends Error {
-  readonly field: string;
-  /** What went wrong: `config` (bad input), `numerical` (NumericalError) or `resource` (ResourceError). */
-  readonly kind: 'config' | 'numerical' | 'resource' = 'config';
-  constructor(field: string, message: string) {
-    const shown = safeText(/\S/.test(field) && !/\p{C}/u.test(field) ? field : JSON.stringify(field), 200);
-    super(safeText(`${shown}: ${message}`, MAX_MESSAGE_CHARS, true));
-    this.field = shown;
-    this.name = 'ConfigError';
-  }
-}
-
-/**
- * A run that failed numerically as it ran (a learning rate that overflows, a non-finite activation value):
- * the config was valid, but `field` is the value to change. A ConfigError too, so it is refused the same way.
- */
-export class NumericalError extends ConfigError {
-  override readonly kind = 'numerical' as const;
-  constructor(field: string, message: string) {
-    super(field, message);
-    this.name = 'NumericalError';
-  }
-}
-
-/** A run that needs more than the machine allows (memory): `field` names what to reduce. */
-export class ResourceError extends ConfigError {
-  override readonly kind = 'resource' as const;
-  constructor(field: string, message: string) {
-    super(field, message);
-    this.name = 'ResourceError';
-  }
-}
+// The error classes live in src/errors.ts; config code and older imports reach them here too.
+export { ConfigError, NumericalError, ResourceError } from '../errors';
 
 const SIZE_FIELDS = ['n', 'kappa', 'alpha', 'ell'] as const;
 

@@ -2,6 +2,7 @@
 // down) and any other SVG figures into one self-contained HTML page.
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { ConfigError } from '../errors';
 import { checkOutPath, writeAtomic } from '../files';
 import type { ReproductionSummary } from '../reproduce';
 import { FIGURE_NAMES, SUMMARY_FILE } from '../reproduce';
@@ -78,7 +79,7 @@ function looseFigure(root: string, svgPath: string): LooseFigure | undefined {
 
 /** Everything the report shows, gathered from `dir`. */
 export function gatherReport(dir: string): ReportInput {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: not a folder`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError('dir', `${dir}: not a folder`);
   const folders = [dir, ...subfolders(dir)];
   const reproductions: ReportInput['reproductions'] = [];
   const loose: LooseFigure[] = [];
@@ -103,7 +104,7 @@ export function gatherReport(dir: string): ReportInput {
   const order = (s: ReproductionSummary) => (FIGURE_NAMES.includes(s.figure) ? FIGURE_NAMES.indexOf(s.figure) : FIGURE_NAMES.length);
   reproductions.sort((a, b) => order(a.summary) - order(b.summary));
   if (!reproductions.length && !loose.length)
-    throw new Error(`${dir}: no summary.json or .svg figures here or one folder down (run \`giantstep reproduce\` or \`giantstep plot\` first)`);
+    throw new ConfigError('dir', `${dir}: no summary.json or .svg figures here or one folder down (run \`giantstep reproduce\` or \`giantstep plot\` first)`);
   return {
     title: 'giantstep: reproducing "How Two-Layer Neural Networks Learn, One (Giant) Step at a Time"',
     generatedAt: new Date().toISOString(),

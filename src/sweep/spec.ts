@@ -38,7 +38,7 @@ const SPEC_KEYS = ['base', 'grid', 'zip', 'seeds'];
 
 /** The message of a ConfigError without its field prefix, to re-attach under another name. */
 export function reasonOf(e: ConfigError): string {
-  return e.message.slice(e.field.length + 2);
+  return e.reason;
 }
 
 function renamed<T>(field: (inner: string) => string, f: () => T): T {

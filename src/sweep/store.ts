@@ -24,7 +24,9 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { ConfigError, quoted, ResourceError } from '../config';
+import { ConfigError, quoted } from '../config';
+import type { IOError } from '../errors';
+import { fileError } from '../errors';
 import type { LockOwner } from '../lock';
 import { inUse, liveHolder, lockPathOf, readOwner } from '../lock';
 import { firstUnsafeString, mayHoldUnsafeChars } from '../text';
@@ -186,8 +188,8 @@ function parse(path: string, warn: Warn, strict: boolean): Parsed {
   return { records, tornBytes, completeBytes: size - tornBytes, missingNewline };
 }
 
-/** Why a line could not be appended (a full disk, a file-size limit), as a refusal that says the runs are safe. */
-function appendFailure(path: string, runs: number, e: unknown): ResourceError {
+/** Why a line could not be appended (a full disk, a file-size limit), saying the runs are safe: an IOError (exit 74). */
+function appendFailure(path: string, runs: number, e: unknown): ConfigError | IOError {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
     code === 'EFBIG'
@@ -197,9 +199,10 @@ function appendFailure(path: string, runs: number, e: unknown): ResourceError {
         : code === 'EDQUOT'
           ? 'the disk quota is used up'
           : (e as Error).message;
-  return new ResourceError(
+  return fileError(
     'out',
     `cannot append to ${path}: ${why}; the ${runs} results already in it are kept whole: make room (or give another --out) and run the same command again to resume`,
+    e,
   );
 }
 
