@@ -2,30 +2,11 @@
 // package root) or the prebuilt package for this platform (giantstep-<platform>).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type * as Generated from './generated/native';
 
-export interface NativeRunHandle {
-  cancel(): void;
-  readonly stage: string;
-  readonly fraction: number;
-}
-
-export interface NativeBinding {
-  RunHandle: new () => NativeRunHandle;
-  runExperiment(configJson: string, memoryLimitBytes: number, handle: NativeRunHandle): Promise<string>;
-  runGroup(configsJson: string, memoryLimitBytes: number, handle: NativeRunHandle): Promise<string>;
-  resolveConfig(configJson: string, memoryLimitBytes: number): string;
-  /** The bytes a config's run will hold, checked against the limit; the target is not analysed. */
-  checkMemory(configJson: string, memoryLimitBytes: number): number;
-  /** Planned floating-point operations of a run (a resolved config as it stands). */
-  plannedFlops(configJson: string): number;
-  engineVersion(): string;
-  configFields(): string;
-  describeTarget(target: string): string;
-  describeTargetAsync(target: string, handle: NativeRunHandle): Promise<string>;
-  describeActivation(activation: string): string;
-  theory(requestJson: string, memoryLimitBytes: number): string;
-  theoryAsync(requestJson: string, memoryLimitBytes: number, handle: NativeRunHandle): Promise<string>;
-}
+/** The engine's functions and classes, as napi-rs declares them from the Rust (src/generated/native.ts). */
+export type NativeBinding = typeof Generated;
+export type NativeRunHandle = Generated.RunHandle;
 
 /** The napi-rs platform name of this machine, e.g. linux-x64-gnu. */
 export function platformName(): string {

@@ -1,11 +1,28 @@
 // The contract generated from the engine (src/generated) is the one the built engine speaks: its field
 // table, and the shapes of what it returns. (`cargo test` checks the files are current with the Rust.)
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIELD_TABLE } from '../src/generated/fields';
 import { describe as describeTarget, resolveConfig, run, theory } from '../src/index';
 import { native } from '../src/native';
 
 describe('generated contract', () => {
+  it("types the binding from napi's own declarations of the built engine (src/generated/native.ts is current)", () => {
+    // npm run build:native writes target/native.d.ts from the #[napi] functions; the facade's NativeBinding is that file.
+    const fresh = join(__dirname, '..', 'target', 'native.d.ts');
+    const committed = join(__dirname, '..', 'src', 'generated', 'native.ts');
+    expect(existsSync(fresh), 'run npm run build:native first').toBe(true);
+    const header = readFileSync(committed, 'utf8').split('\n').slice(0, 3).join('\n');
+    if (process.env.GIANTSTEP_CONTRACT === 'write') writeFileSync(committed, `${header}\n${readFileSync(fresh, 'utf8')}`);
+    expect(readFileSync(committed, 'utf8'), 'stale: GIANTSTEP_CONTRACT=write npx vitest run test/contract.test.ts').toBe(
+      `${header}\n${readFileSync(fresh, 'utf8')}`,
+    );
+    // Every function the engine exports at run time is declared, and nothing more.
+    const declared = [...readFileSync(fresh, 'utf8').matchAll(/export declare (?:function|class) (\w+)/g)].map((m) => m[1]).sort();
+    expect(Object.keys(native()).sort()).toEqual(declared);
+  });
+
   it('the engine exports the field table the TypeScript was generated from', () => {
     expect(JSON.parse(native().configFields())).toEqual(FIELD_TABLE);
   });
