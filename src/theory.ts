@@ -9,6 +9,7 @@ export type { ActivationDescription, Drawn, ErrorModels, ErrorPoint, HermiteTerm
 import { ConfigError, prepareConfig } from './config';
 import { engineCall, engineTask } from './engine';
 import { explainLearnability } from './explain';
+import { THEORY_KINDS } from './generated/fields';
 import { checkMemoryLimit, defaultMemoryLimit } from './run';
 
 /** A target's Hermite analysis and learnability (from the engine), with the prediction in plain words. */
@@ -24,7 +25,8 @@ export type TheoryRequest =
   | { kind: 'phase-diagram'; target: string }
   | { kind: 'error'; config: ConfigInput; alphaReadout: number[] };
 
-export const THEORY_KINDS = ['one-step', 'drift', 'overlaps', 'phase-diagram', 'error'] as const;
+/** The kinds the engine answers (generated from its Rust, in the order its messages list them). */
+export { THEORY_KINDS };
 
 /** Options of the calls that run off the main thread: aborting `signal` stops the engine's work. */
 export interface AbortOptions {

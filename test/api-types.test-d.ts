@@ -56,6 +56,10 @@ describe('public API types', () => {
     expectTypeOf<ConfigInput['symmetric']>().toEqualTypeOf<boolean | undefined>();
   });
 
+  it('TheoryRequest covers exactly the kinds the engine answers (THEORY_KINDS, generated from the Rust)', () => {
+    expectTypeOf<giantstep.TheoryRequest['kind']>().toEqualTypeOf<(typeof giantstep.THEORY_KINDS)[number]>();
+  });
+
   it('theory answers are narrowed by the request kind; progress stages are typed', () => {
     expectTypeOf(giantstep.theory({ kind: 'error', config: { preset: 'osa-one-step' }, alphaReadout: [1] })).toEqualTypeOf<Promise<TheoryAnswerOf<'error'>>>();
     const phase = giantstep.theorySync({ kind: 'phase-diagram', target: 'T-A' });

@@ -337,3 +337,6 @@ export const FIELD_TABLE = [
     "symbol": ""
   }
 ] as const;
+
+/** The kinds of theory request the engine answers, in the order its messages list them. */
+export const THEORY_KINDS = ["one-step","drift","overlaps","phase-diagram","error"] as const;

@@ -78,7 +78,10 @@ fn fields_ts() -> String {
     let table = serde_json::to_string_pretty(&fields::table_json()).expect("serializes");
     format!(
         "{HEADER}\n/** Every config field (kind, range, choices, default, paper symbol, doc), in the order of docs/config.md. */\n\
-         export const FIELD_TABLE = {table} as const;\n"
+         export const FIELD_TABLE = {table} as const;\n\n\
+         /** The kinds of theory request the engine answers, in the order its messages list them. */\n\
+         export const THEORY_KINDS = {kinds} as const;\n",
+        kinds = serde_json::to_string(&crate::theory::KINDS).expect("serializes"),
     )
 }
 

@@ -112,7 +112,12 @@ pub struct ErrorCurve {
     pub alpha_readout: Vec<f64>,
 }
 
-pub const KINDS: &str = "one-step, drift, overlaps, phase-diagram, error";
+/// The request kinds, in the order docs and help list them (generated into TypeScript as THEORY_KINDS).
+pub const KINDS: [&str; 5] = ["one-step", "drift", "overlaps", "phase-diagram", "error"];
+
+fn kinds() -> String {
+    KINDS.join(", ")
+}
 
 impl Request {
     /// Parses a request, naming the field at fault: the kind is read first, then its own fields, so
@@ -124,7 +129,7 @@ impl Request {
             value.as_object_mut().ok_or_else(|| Error::invalid("request", "must be a JSON object with a kind"))?;
         let kind = match fields.remove("kind") {
             Some(serde_json::Value::String(kind)) => kind,
-            _ => return Err(Error::invalid("kind", format!("give the kind of theory: one of {KINDS}"))),
+            _ => return Err(Error::invalid("kind", format!("give the kind of theory: one of {}", kinds()))),
         };
         Ok(match kind.as_str() {
             "one-step" => Request::OneStep(deserialize_named(value, "request")?),
@@ -135,7 +140,7 @@ impl Request {
             other => {
                 return Err(Error::invalid(
                     "kind",
-                    format!("unknown theory kind '{}'; choose one of {KINDS}", other.escape_debug()),
+                    format!("unknown theory kind '{}'; choose one of {}", other.escape_debug(), kinds()),
                 ))
             }
         })
