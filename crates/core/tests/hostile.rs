@@ -240,3 +240,20 @@ fn a_large_constant_does_not_cancel_the_variance() {
         assert!((t.moments.variance - reference.moments.variance).abs() < 1e-6, "{src}: {:?}", t.moments);
     }
 }
+
+#[test]
+fn a_cancelled_theory_call_stops_with_cancelled() {
+    // The flag set before the call: error stops in its step, overlaps before its first step.
+    let cancel = AtomicBool::new(true);
+    // osa-one-step (src/config/presets.ts) at d = p = 200: the presets are expanded by the facade.
+    let error = r#"{"kind":"error","config":{"d":200,"p":200,"alpha":0.5,"ell":1,"steps":1,"target":"tanh(u1)","activation":"tanh","eta":1,"etaRule":"p-d","lambda":0.01,"initW":"sphere","initA":"ones","residual":"full","preprocess":"none","readoutBatch":"fresh","symmetric":false,"normalize":"none"},"alphaReadout":[1]}"#;
+    let overlaps =
+        r#"{"kind":"overlaps","config":{"d":64,"p":4,"n":256,"preprocess":"none","steps":2},"samples":2000}"#;
+    for json in [error, overlaps] {
+        let e = theory::compute_json_cancellable(json, u64::MAX, &cancel).unwrap_err();
+        assert!(matches!(e, Error::Cancelled), "{json}: {e:?}");
+        // Not cancelled, the same request is answered.
+        assert!(theory::compute_json_cancellable(json, u64::MAX, &AtomicBool::new(false)).is_ok(), "{json}");
+    }
+    assert!(matches!(target::describe_cancellable("tanh(u1+u2) + sin(u3*u4)", &cancel), Err(Error::Cancelled)));
+}
