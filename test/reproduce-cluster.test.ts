@@ -2,6 +2,7 @@
 // runs) and analysed afterwards gives the local run's summary and figures; the deal covers every engine
 // run exactly once; the Slurm scripts chain the analysis after the array. test/slurm/run.sh runs the same
 // path on a real one-node Slurm.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { REPRODUCTIONS, reproductionNamed } from '../src/reproduce';
 import { clusterPlan, dealShard, planReproductions, reproduceSlurmScripts } from '../src/reproduce/cluster';
 import { jobKey } from '../src/sweep';
-import { giantstep } from './helpers/cli';
+import { cli, giantstep } from './helpers/cli';
 
 const TIMING = ['generatedAt', 'wallSeconds', 'engineSeconds', 'command'];
 const summaryWithoutTiming = (dir: string) => {
@@ -41,6 +42,19 @@ describe('reproduce --shard i/N, then --no-run', () => {
     const before = readFileSync(join(sharded, 'shards', 'shard-2.jsonl'), 'utf8');
     await giantstep('reproduce', 'fig1-right', '--quick', '--shard', '2/3', '--out', sharded, '--quiet');
     expect(readFileSync(join(sharded, 'shards', 'shard-2.jsonl'), 'utf8')).toBe(before);
+  });
+
+  it('--slurm for one figure without --out: the tasks write where a local run of it would (reproduce-quick/<figure>)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'giantstep-slurm-out-'));
+    const r = spawnSync(process.execPath, [cli, 'reproduce', 'fig1-right', '--quick', '--slurm', '--array', '2', '--png-scale', '3'], {
+      cwd,
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const folder = join(cwd, 'reproduce-quick', 'fig1-right');
+    const runs = readFileSync(join(folder, 'slurm', 'runs.sbatch'), 'utf8');
+    expect(runs).toContain(`reproduce fig1-right --quick --out ${folder} --shard`);
+    expect(readFileSync(join(folder, 'slurm', 'analyze.sbatch'), 'utf8')).toContain('--no-run --png-scale 3');
   });
 
   it('refuses a bad shard or two modes at once, naming the option (exit 2)', async () => {
@@ -98,7 +112,8 @@ describe('reproduceSlurmScripts', () => {
     expect(scripts['runs.sbatch']).toContain(`reproduce all --out '/scratch/it'\\''s here' --shard "\${SLURM_ARRAY_TASK_ID}/32" --quiet`);
     expect(scripts['analyze.sbatch']).not.toContain('--array');
     expect(scripts['analyze.sbatch']).toContain(`reproduce all --out '/scratch/it'\\''s here' --no-run`);
-    expect(scripts['submit.sh']).toContain('--dependency=afterok:"$runs" analyze.sbatch');
+    // A failed task cancels the analysis (its dependency can never be met) instead of leaving it pending.
+    expect(scripts['submit.sh']).toContain('--dependency=afterok:"$runs" --kill-on-invalid-dep=yes analyze.sbatch');
     for (const s of [scripts['runs.sbatch'], scripts['analyze.sbatch']]) expect(s).toContain('#SBATCH --partition=gpu');
   });
 

@@ -102,6 +102,8 @@ export interface ReproduceSlurmOptions {
   mem?: string;
   jobName?: string;
   comment?: string[];
+  /** PNG size relative to the SVG, for the analysis job's figures (as `reproduce --png-scale`). */
+  pngScale?: number;
 }
 
 /**
@@ -129,7 +131,7 @@ export function reproduceSlurmScripts(o: ReproduceSlurmOptions): { 'runs.sbatch'
     ...sbatchLines({ ...common, jobName: `${jobName}-analyze` }, 'analyze-%j.out'),
     '# Folds every shard into results.jsonl and writes the figures, summary.json and the verdicts; runs nothing.',
     'set -euo pipefail',
-    `${base.join(' ')} --no-run`,
+    `${base.join(' ')} --no-run${o.pngScale !== undefined ? ` --png-scale ${o.pngScale}` : ''}`,
     '',
   ];
   const submit = [
@@ -140,7 +142,8 @@ export function reproduceSlurmScripts(o: ReproduceSlurmOptions): { 'runs.sbatch'
     'runs=$(sbatch --parsable runs.sbatch)',
     // sbatch --parsable prints "jobid[;cluster]": the id alone.
     'runs=$(cut -d ";" -f 1 <<<"$runs")',
-    'analyze=$(sbatch --parsable --dependency=afterok:"$runs" analyze.sbatch)',
+    // Cancelled, not left pending for ever, when a task fails (its dependency can never be met).
+    'analyze=$(sbatch --parsable --dependency=afterok:"$runs" --kill-on-invalid-dep=yes analyze.sbatch)',
     `echo "submitted job array $runs (${o.array} tasks) and analysis \${analyze%%;*} (after every task succeeds)"`,
     '',
   ];
