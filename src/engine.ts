@@ -59,8 +59,12 @@ export async function engineTask<T>(f: (engine: NativeBinding, handle: NativeRun
   const cancel = () => handle.cancel();
   signal?.addEventListener('abort', cancel, { once: true });
   try {
-    return await f(engine, handle);
+    const value = await f(engine, handle);
+    // The kinds that take milliseconds check no flag: an abort during them still rejects.
+    if (signal?.aborted) throw abortError(signal.reason);
+    return value;
   } catch (e) {
+    if ((e as Error)?.name === 'AbortError' && signal?.aborted) throw e;
     const err = fromEngine(e);
     if (err.name === 'AbortError' && signal?.aborted) throw abortError(signal.reason);
     throw err;

@@ -4,7 +4,7 @@
 // bidirectional characters escaped, and a very long message cut in the middle (see safeText).
 import { MAX_MESSAGE_CHARS, safeText } from './text';
 
-export type GiantstepErrorKind = 'config' | 'numerical' | 'resource' | 'io' | 'aborted' | 'internal';
+export type GiantstepErrorKind = 'config' | 'numerical' | 'resource' | 'budget' | 'io' | 'aborted' | 'internal';
 
 /** The base of every error giantstep throws on purpose. */
 export class GiantstepError extends Error {
@@ -100,7 +100,10 @@ export class EngineError extends GiantstepError {
   }
 }
 
-/** The CLI's exit code for an error: 2 bad input, 74 a failing file system, 130 aborted, 1 anything else. */
+/**
+ * The CLI's exit code for an error: 2 bad input, 74 a failing file system, 130 aborted, 1 anything else
+ * (a `budget` refusal, MemoryBudgetError, is no bad input: the same run fits once the others finish).
+ */
 export function exitCodeOf(e: unknown): number {
   if (!(e instanceof GiantstepError)) return 1;
   if (e.kind === 'config' || e.kind === 'numerical' || e.kind === 'resource') return 2;

@@ -33,7 +33,7 @@ export interface RunOptions {
 export class MemoryBudgetError extends GiantstepError {
   declare readonly field: 'memoryLimitBytes';
   constructor(message: string) {
-    super('resource', 'memoryLimitBytes', message);
+    super('budget', 'memoryLimitBytes', message);
     this.name = 'MemoryBudgetError';
   }
 }

@@ -76,8 +76,8 @@ function theoryBody(request: TheoryRequest): unknown {
  * A theory curve, computed off the main thread; `overlaps` takes a run config (presets allowed) and
  * returns steps shaped like a run's. A call whose arrays would need more than `memoryLimitBytes` (`error`
  * at a large p·d, `overlaps` with many samples) is refused with a ResourceError naming what to reduce,
- * before it allocates. Aborting `signal` stops `error` (its step, and between its stages) and `overlaps`
- * (between steps), rejecting with an AbortError.
+ * before it allocates. Aborting `signal` rejects with an AbortError; it stops the work of `error` inside its
+ * step and between its stages, and of `overlaps` between steps.
  */
 export async function theory<R extends TheoryRequest>(request: R, options: TheoryOptions = {}): Promise<TheoryAnswerOf<R['kind']>> {
   const limit = checkMemoryLimit(options?.memoryLimitBytes ?? defaultMemoryLimit());

@@ -11,7 +11,7 @@ describe('error classes', () => {
       [new NumericalError('eta', 'the step overflowed'), 'numerical', 'eta'],
       [new ResourceError('p', 'needs 9 GB'), 'resource', 'p'],
       [new IOError('out', 'cannot write r.json: ENOSPC'), 'io', 'out'],
-      [new MemoryBudgetError('wait for the runs in flight'), 'resource', 'memoryLimitBytes'],
+      [new MemoryBudgetError('wait for the runs in flight'), 'budget', 'memoryLimitBytes'],
       [new AbortError(), 'aborted', null],
       [new EngineError('internal error in the giantstep engine (please report): boom'), 'internal', null],
     ];
@@ -49,7 +49,7 @@ describe('exit codes by kind', () => {
     expect(exitCodeOf(new ConfigError('d', 'x'))).toBe(2);
     expect(exitCodeOf(new NumericalError('eta', 'x'))).toBe(2);
     expect(exitCodeOf(new ResourceError('p', 'x'))).toBe(2);
-    expect(exitCodeOf(new MemoryBudgetError('x'))).toBe(2);
+    expect(exitCodeOf(new MemoryBudgetError('x'))).toBe(1);
     expect(exitCodeOf(new IOError('out', 'x'))).toBe(74);
     expect(exitCodeOf(new AbortError())).toBe(130);
     expect(exitCodeOf(new EngineError('x'))).toBe(1);

@@ -37,6 +37,13 @@ group('theory off the main thread', () => {
     await expect(theory(ERROR_REQUEST, { signal: 'stop' as unknown as AbortSignal })).rejects.toThrow(/^signal: must be an AbortSignal/);
   });
 
+  it('rejects an abort that comes during a kind that checks no flag (phase-diagram takes milliseconds)', async () => {
+    const controller = new AbortController();
+    const pending = theory({ kind: 'phase-diagram', target: 'T-C' }, { signal: controller.signal });
+    controller.abort(new Error('changed my mind'));
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError', message: 'The run was aborted: changed my mind' });
+  });
+
   it('answers what the synchronous engine answers, and refuses bad requests by field', async () => {
     const request = { kind: 'phase-diagram' as const, target: 'T-C' };
     expect(await theory(request)).toEqual(theorySync(request));

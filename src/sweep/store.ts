@@ -313,7 +313,7 @@ function acquireLock(path: string): string {
     try {
       fd = openSync(lockPath, 'wx');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError('out', `cannot create the lock file ${lockPath}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError('out', `cannot create the lock file ${lockPath}: ${(e as Error).message}`, e);
       const owner = readOwner(lockPath);
       const holder = liveHolder(lockPath);
       if (holder) throw inUse(path, lockPath, holder.who);
@@ -367,7 +367,7 @@ export class ResultsFile {
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (e) {
-      throw new ConfigError('out', `cannot create the folder of ${path}: ${(e as Error).message}`);
+      throw fileError('out', `cannot create the folder of ${path}: ${(e as Error).message}`, e);
     }
     const lockPath = acquireLock(path);
     let fd: number | undefined;
