@@ -43,7 +43,8 @@ for (const p of platforms) {
 /** The engine file for a platform: the zig cross-build where there is one, else the local release build. */
 function engine(platform) {
   const binaryFile = `${pkg.napi.binaryName}.${platform}.node`;
-  const portable = platform in PORTABLE_TARGETS;
+  // zig cross-builds from Linux; a Mac or Windows machine builds its own engine with its own toolchain.
+  const portable = platform in PORTABLE_TARGETS && (process.platform === 'linux' || platform !== host);
   const dir = portable ? join(root, 'target', 'portable') : root;
   if (build && portable) portableBuild(platform, dir);
   else if (build) {
