@@ -4,6 +4,7 @@
 import { ConfigError } from '../config';
 import type { FieldName } from '../config/fields';
 import { FIELDS } from '../config/fields';
+import { valueAtPath } from '../paths';
 import { parseField } from '../plot/fields';
 import type { SweepRecord } from '../sweep';
 
@@ -61,13 +62,7 @@ const STEP_ARRAYS = ['overlap.meanAbsCos', 'overlap.maxAbsCos', 'overlap.fracAbo
 /** Most target directions a per-step column family can have (targets have a handful; the engine caps k far lower). */
 const MAX_DIRECTIONS = 1024;
 
-function at(value: unknown, path: string): unknown {
-  for (const segment of path.split('.')) {
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  return value;
-}
+const at = valueAtPath;
 
 /** A cell of a column whose type is fixed: anything else (an array, a string in a number column) is refused. */
 function cell(value: unknown, type: ColumnType, column: string): Cell {

@@ -1,6 +1,8 @@
 // Values out of result records by dotted path: `testError`, `config.kappa`, `steps.-1.testError`
 // (negative indices count from the end), `*` for every element, a reducer around a path that gives many
 // numbers: `meanAbs(steps.0.updateCos.*.0)`, and an optional legend label: `spike=steps.0.overlap.meanAbsCos.0`.
+// The paths themselves are read by src/paths.ts, as summarize and export read theirs.
+import { valuesAt } from '../paths';
 
 const REDUCERS: Record<string, (xs: number[]) => number> = {
   mean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
@@ -18,26 +20,8 @@ export const REDUCER_NAMES = Object.keys(REDUCERS);
 /** Where a bare name is looked for after the record's top level (sweep lines keep the config apart). */
 const SCOPES = ['', 'config.'];
 
-function step(value: unknown, segment: string): unknown[] {
-  if (value === null || typeof value !== 'object') return [];
-  if (segment === '*') return Array.isArray(value) ? value : Object.values(value);
-  if (Array.isArray(value) && /^-?\d+$/.test(segment)) {
-    const i = Number(segment);
-    const v = value[i < 0 ? value.length + i : i];
-    return v === undefined ? [] : [v];
-  }
-  // Own properties only: a path segment "__proto__" or "constructor" names a field, never the prototype.
-  if (!Object.hasOwn(value, segment)) return [];
-  const v = (value as Record<string, unknown>)[segment];
-  return v === undefined ? [] : [v];
-}
-
 /** Every value a path reaches (several when it has `*`). */
-function collect(record: unknown, path: string): unknown[] {
-  let values: unknown[] = [record];
-  for (const segment of path.split('.')) values = values.flatMap((v) => step(v, segment));
-  return values;
-}
+const collect = valuesAt;
 
 const isScalar = (v: unknown) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
 

@@ -1,5 +1,6 @@
 // Summaries of results files: mean, standard deviation, standard error and count of a metric per group.
 import { ConfigError, quoted } from '../config';
+import { valueAtPath, valuesAt } from '../paths';
 import type { Variation } from '../pooling';
 import { checkPooling, whereFilter } from '../pooling';
 import type { SweepRecord } from './record';
@@ -30,19 +31,17 @@ export interface Summary {
   pooled: Variation[];
 }
 
-/** The value at a dotted path (numeric segments index arrays, -1 the last), looking in `config` first or last. */
+/**
+ * The value at a dotted path (src/paths.ts: numeric segments index arrays, -1 the last), its first segment
+ * looked up in `config` first or last.
+ */
 export function valueAt(record: SweepRecord, path: string, configFirst: boolean): unknown {
   const [head, ...rest] = path.split('.');
-  const config = record.config as unknown as Record<string, unknown>;
-  const top = record as unknown as Record<string, unknown>;
-  const inConfig = config && head in config;
-  let value: unknown = (configFirst ? inConfig : !(head in top) && inConfig) ? config[head] : top[head];
-  for (const segment of rest) {
-    if (Array.isArray(value) && /^-?\d+$/.test(segment)) value = value.at(Number(segment));
-    else if (value !== null && typeof value === 'object') value = (value as Record<string, unknown>)[segment];
-    else return undefined;
-  }
-  return value;
+  const config = record.config as unknown;
+  const inConfig = valuesAt(config, [head]).length > 0;
+  const inTop = valuesAt(record, [head]).length > 0;
+  const root = (configFirst ? inConfig : !inTop && inConfig) ? config : record;
+  return valueAtPath(root, [head, ...rest]);
 }
 
 function compareValues(a: unknown, b: unknown): number {
