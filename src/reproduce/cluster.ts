@@ -2,8 +2,8 @@
 // dealt by cost across every run set, as `sweep --shard` deals one sweep), the Slurm job array that runs
 // the shards and the job that analyses them once all succeeded, and the plan `--dry-run` prints.
 import { join } from 'node:path';
-import type { Shard, SweepJob, SweepPlan } from '../sweep';
-import { defaultJobs, jobCost, jobKey, measureThroughput, sbatchLines, shardJobs, shellQuote } from '../sweep';
+import type { Shard, SlurmOptions, SweepJob, SweepPlan } from '../sweep';
+import { dealJobs, defaultJobs, jobCost, jobKey, measureThroughput, sbatchLines, shardJobs, shellQuote } from '../sweep';
 import { planReproduction, SHARDS_DIR } from './runner';
 import type { Reproduction, RunSet } from './types';
 
@@ -18,7 +18,7 @@ export function planReproductions(figures: { figure: Reproduction; outDir: strin
   return figures.map(({ figure, outDir }) => ({ figure, outDir, planned: planReproduction(figure, quick) }));
 }
 
-const jobsOf = (r: PlannedReproduction): SweepJob[] => r.planned.flatMap(({ plan }) => plan.jobs);
+export const jobsOf = (r: PlannedReproduction): SweepJob[] => r.planned.flatMap(({ plan }) => plan.jobs);
 
 /** Each reproduction's engine runs (by `jobKey`) in shard i/N, dealt by cost across all of them. */
 export function dealShard(reproductions: PlannedReproduction[], shard: Shard): Map<string, Set<string>> {
@@ -67,7 +67,7 @@ export async function plannedSeconds(reproductions: PlannedReproduction[]): Prom
 /** The plan of N tasks from each job's planned seconds (dealt exactly as the tasks will deal them). */
 export function clusterPlan(reproductions: PlannedReproduction[], seconds: Map<SweepJob, number>, tasks: number): ClusterPlan {
   const all = reproductions.flatMap(jobsOf);
-  const makespan = (n: number) => shardsOf(all, seconds, n).reduce((m, s) => Math.max(m, s.seconds), 0);
+  const makespan = (shards: { seconds: number }[]) => shards.reduce((m, s) => Math.max(m, s.seconds), 0);
   const shards = shardsOf(all, seconds, tasks);
   return {
     runs: reproductions.reduce((s, r) => s + r.planned.reduce((t, { plan }) => t + plan.points.length, 0), 0),
@@ -75,33 +75,22 @@ export function clusterPlan(reproductions: PlannedReproduction[], seconds: Map<S
     flops: all.reduce((s, j) => s + j.flops, 0),
     seconds: all.reduce((s, j) => s + (seconds.get(j) ?? 0), 0),
     shards,
-    makespanSeconds: makespan(tasks),
-    makespanAt: [8, 32, 128].map((n) => ({ tasks: n, seconds: makespan(n) })),
+    makespanSeconds: makespan(shards),
+    makespanAt: [8, 32, 128].map((n) => ({ tasks: n, seconds: makespan(shardsOf(all, seconds, n)) })),
   };
 }
 
 function shardsOf(jobs: SweepJob[], seconds: Map<SweepJob, number>, count: number): { engineRuns: number; seconds: number }[] {
-  return Array.from({ length: count }, (_, i) => {
-    const mine = shardJobs(jobs, { index: i + 1, count });
-    return { engineRuns: mine.length, seconds: mine.reduce((s, j) => s + (seconds.get(j) ?? 0), 0) };
-  });
+  return dealJobs(jobs, count).map((mine) => ({ engineRuns: mine.length, seconds: mine.reduce((s, j) => s + (seconds.get(j) ?? 0), 0) }));
 }
 
-export interface ReproduceSlurmOptions {
+/** The job's settings as `giantstep slurm` takes them, for the reproduction named. */
+export interface ReproduceSlurmOptions extends Omit<SlurmOptions, 'resultsDir' | 'sweepArgs'> {
   /** The figure's name, or all. */
   name: string;
   quick: boolean;
   /** The folder `reproduce --out` gets (absolute): the scripts and logs go to its slurm/ folder. */
   out: string;
-  array: number;
-  /** Command that runs the giantstep CLI on the compute nodes. */
-  command: string[];
-  partition?: string;
-  time?: string;
-  cpusPerTask?: number;
-  mem?: string;
-  jobName?: string;
-  comment?: string[];
   /** PNG size relative to the SVG, for the analysis job's figures (as `reproduce --png-scale`). */
   pngScale?: number;
 }
@@ -116,18 +105,17 @@ export function reproduceSlurmScripts(o: ReproduceSlurmOptions): { 'runs.sbatch'
   const jobName = o.jobName ?? `giantstep-${o.name}`;
   const common = { resultsDir: slurmDir, partition: o.partition, time: o.time, cpusPerTask: o.cpusPerTask, mem: o.mem };
   const base = [...o.command.map(shellQuote), 'reproduce', shellQuote(o.name), ...(o.quick ? ['--quick'] : []), '--out', shellQuote(o.out)];
-  const head = ['#!/bin/bash', ...(o.comment ?? []).map((c) => `# ${c}`)];
   const runs = [
-    ...head.slice(0, 1),
+    '#!/bin/bash',
     ...sbatchLines({ ...common, jobName, array: o.array }, 'runs-%A_%a.out'),
-    ...head.slice(1),
+    ...(o.comment ?? []).map((c) => `# ${c}`),
     `# Task i runs shard i/${o.array} of the engine runs into ${join(o.out, '<figure>', SHARDS_DIR)}/shard-i.jsonl (or ${join(o.out, SHARDS_DIR)}); resubmitting resumes.`,
     'set -euo pipefail',
     `${base.join(' ')} --shard "\${SLURM_ARRAY_TASK_ID}/${o.array}" --quiet`,
     '',
   ];
   const analyze = [
-    ...head.slice(0, 1),
+    '#!/bin/bash',
     ...sbatchLines({ ...common, jobName: `${jobName}-analyze` }, 'analyze-%j.out'),
     '# Folds every shard into results.jsonl and writes the figures, summary.json and the verdicts; runs nothing.',
     'set -euo pipefail',

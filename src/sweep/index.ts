@@ -10,7 +10,7 @@ export type { StepSummary, SweepRecord } from './record';
 export type { SweepOptions, SweepProgress, SweepRun } from './run';
 export { sweep } from './run';
 export type { Shard } from './shard';
-export { jobKey, parseShard, shardJobs } from './shard';
+export { dealJobs, jobKey, parseShard, shardJobs } from './shard';
 export type { SlurmOptions } from './slurm';
 export { MAX_ARRAY, MAX_CPUS, sbatchLines, shellQuote, slurmScript } from './slurm';
 export type { NormalizedSpec, SweepAxis, SweepSpec } from './spec';

@@ -25,10 +25,20 @@ export function jobKey(job: SweepJob): string {
   return job.members[0].key;
 }
 
-export function shardJobs(jobs: SweepJob[], shard: Shard): SweepJob[] {
+/** Every shard of `count` at once (shard i at index i − 1), each in `jobs`' order. */
+export function dealJobs(jobs: SweepJob[], count: number): SweepJob[][] {
   // Engine runs that share a baseline pass (differ only in target) are dealt as one unit, so they stay together.
   const units = groupJobs(jobs).map((group, first) => ({ group, first, flops: group.reduce((s, j) => s + j.flops, 0) }));
   const order = units.sort((a, b) => b.flops - a.flops || a.first - b.first);
-  const mine = new Set(order.filter((_, rank) => rank % shard.count === shard.index - 1).flatMap((u) => u.group));
-  return jobs.filter((job) => mine.has(job));
+  const shardOf = new Map<SweepJob, number>();
+  order.forEach((unit, rank) => {
+    for (const job of unit.group) shardOf.set(job, rank % count);
+  });
+  const shards: SweepJob[][] = Array.from({ length: count }, () => []);
+  for (const job of jobs) shards[shardOf.get(job) ?? 0].push(job);
+  return shards;
+}
+
+export function shardJobs(jobs: SweepJob[], shard: Shard): SweepJob[] {
+  return dealJobs(jobs, shard.count)[shard.index - 1];
 }
