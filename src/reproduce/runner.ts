@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ConfigInput } from '../config';
 import { writeFigure } from '../plot/render';
 import type { SweepPlan, SweepRecord } from '../sweep';
-import { planSweep, ResultsFile, readResults, sweep } from '../sweep';
+import { mergeResults, planSweep, ResultsFile, readResults, sweep } from '../sweep';
 import { version } from '../version';
 import { runDetailed } from './detailed';
 import type { Reproduction, RunSet, Table, Verdict } from './types';
@@ -103,8 +103,9 @@ async function runSets(planned: { set: RunSet; plan: SweepPlan }[], out: string,
 }
 
 /**
- * Folds the runs of `reproduce --shard` (shards/shard-*.jsonl) into results.jsonl: the ones it lacks,
- * appended under its lock, so the analysis (and a local re-run) sees every run the cluster finished.
+ * Folds the runs of `reproduce --shard` (shards/shard-*.jsonl, merged as `giantstep merge` does) into
+ * results.jsonl: the ones it lacks, appended under its lock, so the analysis (and a local re-run) sees
+ * every run the cluster finished.
  */
 function absorbShards(outDir: string, out: string, warn: (m: string) => void): void {
   const dir = join(outDir, SHARDS_DIR);
@@ -113,9 +114,8 @@ function absorbShards(outDir: string, out: string, warn: (m: string) => void): v
   if (files.length === 0) return;
   const store = ResultsFile.open(out, warn);
   try {
-    for (const file of files.sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]))) {
-      for (const record of readResults(join(dir, file), warn)) if (!store.keys.has(record.key)) store.append(record);
-    }
+    const shards = files.sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0])).map((f) => join(dir, f));
+    for (const record of mergeResults(shards, warn).records) if (!store.keys.has(record.key)) store.append(record);
   } finally {
     store.close();
   }
