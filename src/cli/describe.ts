@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config';
 import type { ActivationDescription, TargetDescription } from '../theory';
 import { describeActivation, describeTarget } from '../theory';
-import { withSigint } from './theory';
+import { withInterrupt } from './interrupt';
 
 const fmt = (x: number) => (Math.abs(x) < 1e-12 ? '0' : Number(x.toPrecision(6)).toString());
 const vec = (v: number[]) => `[${v.map(fmt).join(', ')}]`;
@@ -74,7 +74,7 @@ export function describeCommand(): Command {
       if (target === undefined || target.trim() === '') {
         throw new ConfigError('target', 'describe needs a target: a preset name or an expression over u1..uk such as "u1 + u1*u2" (or --activation NAME)');
       }
-      const t = await withSigint((signal) => describeTarget(target, { signal }));
+      const t = await withInterrupt((signal) => describeTarget(target, { signal }));
       process.stdout.write(opts.json ? JSON.stringify(t, null, 2) + '\n' : targetReport(t));
     });
 }

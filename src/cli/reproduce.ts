@@ -8,11 +8,12 @@ import type { Reproduction, ReproductionSummary } from '../reproduce';
 import { FIGURE_NAMES, REPRODUCTIONS, reproduce, reproductionNamed } from '../reproduce';
 import { shownWord } from '../reproduce/analysis';
 import type { PlannedReproduction } from '../reproduce/cluster';
-import { clusterPlan, dealShard, plannedSeconds, planReproductions, reproduceSlurmScripts } from '../reproduce/cluster';
+import { clusterPlan, dealShard, jobsOf, plannedSeconds, planReproductions, reproduceSlurmScripts } from '../reproduce/cluster';
 import { runReproductionShard } from '../reproduce/runner';
 import type { Shard } from '../sweep';
 import { MAX_ARRAY, MAX_CPUS, parseShard } from '../sweep';
 import { version } from '../version';
+import { withInterrupt } from './interrupt';
 import { writeAtomic } from './io';
 import { positiveNumberArg } from './options';
 import { say } from './say';
@@ -51,7 +52,7 @@ async function dryRun(reproductions: PlannedReproduction[], tasks: number): Prom
 /** `--slurm`: writes slurm/runs.sbatch, slurm/analyze.sbatch and slurm/submit.sh under the output folder. */
 function writeSlurm(name: string, root: string, o: Record<string, unknown>, plan: PlannedReproduction[]): void {
   const out = resolve(root);
-  const engineRuns = plan.reduce((s, r) => s + r.planned.reduce((t, { plan: p }) => t + p.jobs.length, 0), 0);
+  const engineRuns = plan.flatMap(jobsOf).length;
   const array = (o.array as number | undefined) ?? Math.min(32, engineRuns);
   const scripts = reproduceSlurmScripts({
     name,
@@ -124,16 +125,11 @@ export function reproduceCommand(): Command {
           Boolean(o.quick),
         );
       if (o.dryRun) return dryRun(cluster(), o.array ?? 32);
-      // The folder the tasks get as --out: where this command would put the figure (root/<figure> without --out).
-      if (o.slurm) return writeSlurm(name, name === 'all' || o.out ? root : join(root, name), o, cluster());
-      // SIGTERM too: Slurm sends it at a task's time limit, on scancel and on preemption, and a task that
-      // stops cleanly releases its results file's lock, so the resubmitted task can take it.
-      const controller = new AbortController();
-      const onSignal = () => controller.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        if (o.shard) return await runShard(parseShard(o.shard), cluster(), Boolean(o.quick), controller.signal, Boolean(o.quiet));
+      // The tasks get as --out the folder this command would write: the root for all, else the figure's.
+      if (o.slurm) return writeSlurm(name, name === 'all' ? root : folderOf(figures[0] as Reproduction), o, cluster());
+      const shard = o.shard ? parseShard(o.shard) : undefined;
+      await withInterrupt(async (signal) => {
+        if (shard) return runShard(shard, cluster(), Boolean(o.quick), signal, Boolean(o.quiet));
         for (const figure of figures) {
           if (!figure) continue;
           const outDir = folderOf(figure);
@@ -143,7 +139,7 @@ export function reproduceCommand(): Command {
             quick: Boolean(o.quick),
             run: o.run,
             pngScale: o.pngScale,
-            signal: controller.signal,
+            signal,
             onWarning: (m) => say(`giantstep: ${m}`),
             onProgress: (label, done, total) => {
               const line = `${figure.name}: ${label}: ${done}/${total} runs`;
@@ -160,9 +156,6 @@ export function reproduceCommand(): Command {
           if (!o.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
           process.stdout.write(report(summary, outDir));
         }
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      });
     });
 }

@@ -4,25 +4,14 @@ import { quoted } from '../config';
 import { FIELDS } from '../config/fields';
 import type { TheoryRequest } from '../theory';
 import { theory } from '../theory';
+import { withInterrupt } from './interrupt';
 import { checkOutPath, writeAtomic } from './io';
 import { addConfigOptions, configFromCommand, numberArg, numberListArg } from './options';
 import { say } from './say';
 
-/** Computes off the main thread; Ctrl-C stops the engine's work (exit 130, as for an aborted run). */
-export async function withSigint<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-}
-
 async function emit(request: TheoryRequest, out?: string): Promise<void> {
   if (out) checkOutPath(out); // refused before the computation, not after it
-  const json = JSON.stringify(await withSigint((signal) => theory(request, { signal })), null, 2) + '\n';
+  const json = JSON.stringify(await withInterrupt((signal) => theory(request, { signal })), null, 2) + '\n';
   if (out) {
     writeAtomic(out, json);
     say(`wrote ${out}`);
