@@ -46,10 +46,23 @@ export function engineCall<T>(f: (engine: NativeBinding) => T): T {
 }
 
 /**
- * An engine computation off the main thread, with translated errors. Aborting `signal` cancels it at the
- * engine's next checkpoint and rejects with an AbortError whose `cause` is `signal.reason`.
+ * What watches a task while it runs (run's progress callback): `stop` is called once the task settles, and
+ * returns the error that made the watcher cancel the task, if it did.
  */
-export async function engineTask<T>(f: (engine: NativeBinding, handle: NativeRunHandle) => Promise<T>, signal?: AbortSignal): Promise<T> {
+export interface TaskWatch {
+  stop(): Error | undefined;
+}
+
+/**
+ * An engine computation off the main thread, with translated errors. Aborting `signal` cancels it at the
+ * engine's next checkpoint and rejects with an AbortError whose `cause` is `signal.reason`. `watch` starts
+ * a watcher on the task's handle (its progress); an error the watcher stopped it with is the rejection.
+ */
+export async function engineTask<T>(
+  f: (engine: NativeBinding, handle: NativeRunHandle) => Promise<T>,
+  signal?: AbortSignal,
+  watch?: (handle: NativeRunHandle) => TaskWatch,
+): Promise<T> {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new ConfigError('signal', 'must be an AbortSignal (from an AbortController or AbortSignal.timeout)');
   }
@@ -58,17 +71,28 @@ export async function engineTask<T>(f: (engine: NativeBinding, handle: NativeRun
   const handle = new engine.RunHandle();
   const cancel = () => handle.cancel();
   signal?.addEventListener('abort', cancel, { once: true });
+  const watcher = watch?.(handle);
+  let stopped: { error: Error | undefined } | undefined;
+  const stop = () => {
+    stopped ??= { error: watcher?.stop() };
+    return stopped.error;
+  };
   try {
     const value = await f(engine, handle);
+    const failed = stop();
+    if (failed) throw failed;
     // The kinds that take milliseconds check no flag: an abort during them still rejects.
     if (signal?.aborted) throw abortError(signal.reason);
     return value;
   } catch (e) {
+    const failed = stop();
+    if (failed) throw failed;
     if ((e as Error)?.name === 'AbortError' && signal?.aborted) throw e;
     const err = fromEngine(e);
     if (err.name === 'AbortError' && signal?.aborted) throw abortError(signal.reason);
     throw err;
   } finally {
+    stop();
     signal?.removeEventListener('abort', cancel);
   }
 }

@@ -2,10 +2,11 @@
 // shared by the runs in flight in this process.
 import { totalmem } from 'node:os';
 import type { Config, ConfigInput, Progress, Result, Stage } from './config';
-import { ConfigError, prepareConfig } from './config';
-import { abortError, engineCall, fromEngine } from './engine';
+import { ConfigError, configJson, expandPreset } from './config';
+import type { TaskWatch } from './engine';
+import { abortError, engineCall, engineTask } from './engine';
 import { GiantstepError } from './errors';
-import { native } from './native';
+import type { NativeRunHandle } from './native';
 import { safeText, thrownText } from './text';
 import { version } from './version';
 
@@ -73,8 +74,7 @@ export function resolveConfig(
   memoryLimitBytes: number = defaultMemoryLimit(),
 ): Config & { memoryEstimateBytes: number; workFlops: number } {
   const limit = checkMemoryLimit(memoryLimitBytes);
-  const prepared = prepareConfig(input);
-  return JSON.parse(engineCall((e) => e.resolveConfig(JSON.stringify(prepared), limit)));
+  return JSON.parse(engineCall((e) => e.resolveConfig(configJson(expandPreset(input)), limit)));
 }
 
 function checkRunOptions(options: unknown): Required<Omit<RunOptions, 'onProgress' | 'signal'>> & Pick<RunOptions, 'onProgress' | 'signal'> {
@@ -116,11 +116,12 @@ export async function runGroup(inputs: ConfigInput[], options: RunOptions = {}):
 async function runOnEngine(inputs: ConfigInput[], group: boolean, options: RunOptions): Promise<Result[]> {
   const { onProgress, signal, memoryLimitBytes, progressIntervalMs } = checkRunOptions(options);
   if (signal?.aborted) throw abortError(signal.reason);
-  const prepared = inputs.map((input) => prepareConfig(input));
-  // Checked (alone against the limit) and estimated before it starts, to count it with the runs in flight;
-  // the target is analysed by the run itself, off the main thread and cancellably. A group's members run
-  // one after another: it needs what its largest member needs.
-  const need = Math.max(...prepared.map((p) => engineCall((e) => e.checkMemory(JSON.stringify(p), memoryLimitBytes))));
+  // One engine call checks, resolves and sizes the run (alone against the limit), to count it with the
+  // runs in flight before it starts; the target is analysed by the run itself, off the main thread and
+  // cancellably.
+  const configs = inputs.map((input) => configJson(expandPreset(input)));
+  const prepared = engineCall((e) => new e.PreparedRun(group ? `[${configs.join(',')}]` : configs[0], group, memoryLimitBytes));
+  const need = prepared.memoryBytes;
   const available = memoryLimitBytes - inFlightBytes;
   if (need > available) {
     const [needs, left] = formatBytesPair(need, available);
@@ -132,59 +133,55 @@ async function runOnEngine(inputs: ConfigInput[], group: boolean, options: RunOp
   // Reserved synchronously (no await since the check), so two runs started together cannot both pass it.
   inFlightBytes += need;
   inFlightRuns++;
-  const engine = native();
-  const handle = new engine.RunHandle();
-  const cancel = () => handle.cancel();
-  signal?.addEventListener('abort', cancel, { once: true });
-  // A throwing (or rejecting) onProgress must not escape into the timer, where it would kill the process:
-  // it stops the run, and the run rejects with it.
-  let callbackFailure: { error: unknown } | undefined;
-  const callbackFailed = (error: unknown) => {
-    if (callbackFailure) return;
-    callbackFailure = { error };
-    if (timer) clearInterval(timer);
+  try {
+    const watch = onProgress ? (handle: NativeRunHandle) => watchProgress(handle, onProgress, progressIntervalMs) : undefined;
+    const json = await engineTask((_, handle) => prepared.start(handle), signal, watch);
+    const results = (group ? JSON.parse(json) : [JSON.parse(json)]) as Omit<Result, 'version'>[];
+    return results.map((result) => ({ version, ...result }));
+  } finally {
+    inFlightBytes -= need;
+    inFlightRuns--;
+  }
+}
+
+/**
+ * Calls `onProgress` with the run's stage and fraction every `intervalMs` while it changes, and once more
+ * when it ends. A throwing (or rejecting) callback must not escape into the timer, where it would kill the
+ * process: it cancels the run, which then rejects with it.
+ */
+function watchProgress(handle: NativeRunHandle, onProgress: (progress: Progress) => void, intervalMs: number): TaskWatch {
+  let failure: { error: unknown } | undefined;
+  const failed = (error: unknown) => {
+    if (failure) return;
+    failure = { error };
+    clearInterval(timer);
     handle.cancel();
   };
   let last = '';
   const report = () => {
-    if (!onProgress || callbackFailure) return;
+    if (failure) return;
     // The engine writes the stage from its Stage enum, whose text the generated type describes.
     const progress: Progress = { stage: handle.stage as Stage, fraction: handle.fraction };
     const key = `${progress.stage}:${progress.fraction.toFixed(4)}`;
-    if (key !== last) {
-      last = key;
-      try {
-        const returned: unknown = onProgress(progress);
-        if (returned !== null && typeof returned === 'object' && typeof (returned as PromiseLike<unknown>).then === 'function') {
-          (returned as PromiseLike<unknown>).then(undefined, callbackFailed);
-        }
-      } catch (e) {
-        callbackFailed(e);
+    if (key === last) return;
+    last = key;
+    try {
+      const returned: unknown = onProgress(progress);
+      if (returned !== null && typeof returned === 'object' && typeof (returned as PromiseLike<unknown>).then === 'function') {
+        (returned as PromiseLike<unknown>).then(undefined, failed);
       }
+    } catch (e) {
+      failed(e);
     }
   };
-  const timer = onProgress ? setInterval(report, progressIntervalMs) : undefined;
-  const callbackError = () => {
-    const e = (callbackFailure as { error: unknown }).error;
-    return new Error(`onProgress threw, so the run was stopped: ${safeText(thrownText(e).split('\n')[0])}`, { cause: e });
+  const timer = setInterval(report, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      report();
+      if (!failure) return undefined;
+      const e = failure.error;
+      return new Error(`onProgress threw, so the run was stopped: ${safeText(thrownText(e).split('\n')[0])}`, { cause: e });
+    },
   };
-  try {
-    const json = group
-      ? await engine.runGroup(JSON.stringify(prepared), available, handle)
-      : await engine.runExperiment(JSON.stringify(prepared[0]), available, handle);
-    report();
-    if (callbackFailure) throw callbackError();
-    const results = (group ? JSON.parse(json) : [JSON.parse(json)]) as Omit<Result, 'version'>[];
-    return results.map((result) => ({ version, ...result }));
-  } catch (e) {
-    if (callbackFailure) throw callbackError();
-    const err = fromEngine(e);
-    if (err.name === 'AbortError' && signal?.aborted) throw abortError(signal.reason);
-    throw err;
-  } finally {
-    if (timer) clearInterval(timer);
-    signal?.removeEventListener('abort', cancel);
-    inFlightBytes -= need;
-    inFlightRuns--;
-  }
 }

@@ -55,7 +55,7 @@ describe('run', () => {
   it.each([
     [{ d: -3 }, 'd', 'must be >= 1'],
     [{ d: 2.5 }, 'd', 'integer'],
-    [{ p: 'wide' }, 'p', 'must be a number'],
+    [{ p: 'wide' }, 'p', 'must be an integer, not a string ("wide")'],
     [{ target: 'T-Z' }, 'target', "unknown target 'T-Z'"],
     [{ target: 'u1 + * u2' }, 'target', 'column 6'],
     [{ activation: 'swish' }, 'activation', 'unknown activation'],

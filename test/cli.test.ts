@@ -51,7 +51,7 @@ describe('giantstep CLI', () => {
 
   it.each([
     [['run', '--d', '-3'], 'd: must be >= 1'],
-    [['run', '--d', 'abc'], 'd: must be a number'],
+    [['run', '--d', 'abc'], 'd: must be an integer, not a string ("abc")'],
     [['run', '--target', 'T-Z'], "target: unknown target 'T-Z'"],
     [['run', '--preprocess', 'magic'], 'preprocess: must be one of none, train, hermite, notebook'],
     [['run', '--bogus', '1'], "unknown option '--bogus'"],
@@ -151,11 +151,11 @@ describe('theory: one set of defaults with run', () => {
 describe('one reading of field text', () => {
   const dir = mkdtempSync(join(tmpdir(), 'giantstep-field-text-'));
   it.each([
-    ['d', '1.5', 'must be an integer'],
-    ['d', 'abc', 'must be a number'],
-    ['d', '0x10', 'must be a number'],
-    ['symmetric', 'maybe', 'must be true or false'],
-    ['preprocess', 'x', 'must be one of none, train, hermite, notebook'],
+    ['d', '1.5', 'must be an integer, not a number (1.5)'],
+    ['d', 'abc', 'must be an integer, not a string ("abc")'],
+    ['d', '0x10', 'must be an integer, not a string ("0x10")'],
+    ['symmetric', 'maybe', 'must be true or false, not a string ("maybe")'],
+    ['preprocess', 'x', 'must be one of none, train, hermite, notebook, not a string ("x")'],
   ])('%s = %s: the same message as a flag, a grid value, a config file entry and an API field', async (field, text, message) => {
     const flag = `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     const reason = (stderr: string) => stderr.trim().replace(/^giantstep: [^:]+: /, '');

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIELD_TABLE } from '../src/generated/fields';
-import { describe as describeTarget, resolveConfig, run, theory } from '../src/index';
+import { describe as describeTarget, prepareConfig, resolveConfig, run, theory } from '../src/index';
 import { native } from '../src/native';
 
 describe('generated contract', () => {
@@ -27,18 +27,42 @@ describe('generated contract', () => {
     expect(JSON.parse(native().configFields())).toEqual(FIELD_TABLE);
   });
 
-  it('the table and the engine agree on edge values both ways (zod and Rust refuse alike)', () => {
+  it('one validator: the facade and the engine give the same message for the same bad value', () => {
     for (const [field, bad] of [
       ['chunk', 300],
       ['alpha', 0],
       ['kappa', 6.5],
       ['steps', 1001],
       ['seed', 2 ** 53],
+      ['d', 1.5],
+      ['symmetric', 'yes'],
     ] as const) {
-      expect(() => resolveConfig({ [field]: bad }), field).toThrow(new RegExp(`^${field}: `));
-      // Past the facade's zod schema, the engine refuses the same value itself, naming the same field.
-      expect(() => native().resolveConfig(JSON.stringify({ [field]: bad }), 1e12), field).toThrow(new RegExp(`"field":"${field}"`));
+      let facade = '';
+      try {
+        resolveConfig({ [field]: bad });
+      } catch (e) {
+        facade = (e as Error).message;
+      }
+      expect(facade, field).toMatch(new RegExp(`^${field}: must be`));
+      // The engine called directly, past the facade, refuses with the same message.
+      expect(() => native().checkConfig(JSON.stringify({ [field]: bad })), field).toThrow(JSON.stringify(facade.slice(field.length + 2)));
+      expect(() => prepareConfig({ [field]: bad }), field).toThrow(facade);
     }
+  });
+
+  it('the messages the docs quote are what the engine says', () => {
+    const messageOf = (input: object) => {
+      try {
+        resolveConfig(input);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const docs = (name: string) => readFileSync(join(__dirname, '..', 'docs', name), 'utf8');
+    expect(docs('cli.md')).toContain(`giantstep: ${messageOf({ d: -3 })}\n`);
+    expect(docs('limits.md')).toContain(`\`${messageOf({ d: 2 ** 32 + 1 })}\``);
+    expect(docs('limits.md')).toContain(`\`${messageOf({ d: 1.5 })}\``);
   });
 
   it('results, descriptions and theory answers carry the generated fields', async () => {

@@ -319,7 +319,7 @@ describe('CLI: bad input exits 2, not 1', () => {
   it.each([
     [['theory', 'one-step', '--alpha', 'abc'], '--alpha'],
     [['theory', 'drift', '--m', '1', '--s', 'x'], '--s'],
-    [['theory', 'overlaps', '--alpha', 'abc'], 'alpha: must be a number'],
+    [['theory', 'overlaps', '--alpha', 'abc'], 'alpha: must be a finite number, not a string ("abc")'],
     [['theory', 'one-step', '--alpha', '1', '--bogus'], '--bogus'],
     [['describe', ''], 'target:'],
     [['plot', 'r.jsonl', '--x', 'kappa', '--y', '__proto__(testError)', '--out', 'f.svg'], '__proto__'],

@@ -240,7 +240,7 @@ describe('giantstep sweep', () => {
   it.each([
     [['sweep', '--grid', 'kapa=1:2:3', '--out', 'x.jsonl'], "grid.kapa: unknown config field 'kapa'"],
     [['sweep', '--grid', 'kappa=', '--out', 'x.jsonl'], 'grid.kappa: has no values'],
-    [['sweep', '--grid', 'kappa=1.2,abc', '--out', 'x.jsonl'], 'grid.kappa[1]: must be a number'],
+    [['sweep', '--grid', 'kappa=1.2,abc', '--out', 'x.jsonl'], 'grid.kappa[1]: must be a finite number, not a string ("abc")'],
     [['sweep', '--grid', 'steps=1,2', '--seeds', '0', '--out', 'x.jsonl'], 'seeds: a count must be a whole number >= 1'],
     [['sweep', '--grid', 'p=100,100000', '--d', '2000', '--n', '100', '--out', 'x.jsonl'], 'p: this run needs about'],
     [['sweep', '--grid', 'kappa=1,2', '--shard', '3/2', '--out', 'x.jsonl'], 'shard: '],

@@ -133,7 +133,7 @@ describe('sweep spec', () => {
     [{ grid: { kapa: [1] } }, 'grid.kapa', 'unknown config field'],
     [{ grid: { seed: [1, 2] } }, 'grid.seed', 'give "seeds"'],
     [{ grid: { kappa: [] } }, 'grid.kappa', 'has no values'],
-    [{ grid: { kappa: [1.2, 'x'] } }, 'grid.kappa[1]', 'must be a number'],
+    [{ grid: { kappa: [1.2, 'x'] } }, 'grid.kappa[1]', 'must be a finite number, not a string ("x")'],
     [{ grid: { d: [10, 2.5] } }, 'grid.d[1]', 'integer'],
     [{ grid: { etaRule: ['raw', 'fast'] } }, 'grid.etaRule[1]', 'must be one of'],
     [{ grid: { kappa: { linspace: [1, 2] } } }, 'grid.kappa', 'linspace takes'],

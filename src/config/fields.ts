@@ -1,7 +1,6 @@
 // The config fields: the engine's field table (src/generated/fields.ts, generated from
-// crates/core/src/config/fields.rs) drives validation (zod), the CLI flags with their help and defaults,
-// the ConfigInput type and docs/config.md.
-import { z } from 'zod';
+// crates/core/src/config/fields.rs) drives the CLI flags with their help and defaults, the ConfigInput
+// type and docs/config.md. Validation is the engine's own (`checkConfig`), against the same table.
 import { FIELD_TABLE } from '../generated/fields';
 
 type Row = (typeof FIELD_TABLE)[number];
@@ -45,57 +44,6 @@ type RowOf<K extends FieldName> = Extract<Row, { name: K }>;
 export function flagOf(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
-
-function schemaOf(spec: FieldSpec): z.ZodType {
-  let s: z.ZodType;
-  switch (spec.kind) {
-    case 'int': {
-      let n = z.number({ error: 'must be a number' }).int('must be an integer').min(spec.min, `must be >= ${spec.min}`);
-      if (spec.max !== undefined) n = n.max(spec.max, `must be <= ${spec.max}`);
-      if (spec.multipleOf !== undefined) n = n.multipleOf(spec.multipleOf, `must be a multiple of ${spec.multipleOf} (rows per random stream)`);
-      s = n;
-      break;
-    }
-    case 'number': {
-      let n = z.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be finite');
-      if (spec.min !== undefined) {
-        const min = spec.min;
-        n = spec.exclusiveMin ? n.refine((v) => v > min, `must be > ${min}`) : n.refine((v) => v >= min, `must be >= ${min}`);
-      }
-      if (spec.max !== undefined) {
-        const max = spec.max;
-        n = n.refine((v) => v <= max, `must be <= ${max}`);
-      }
-      s = n;
-      break;
-    }
-    case 'enum':
-      s = z.enum(spec.choices as unknown as [string, ...string[]], { error: `must be one of ${spec.choices.join(', ')}` });
-      break;
-    case 'string':
-      s = z.string({ error: 'must be a string' }).min(1, 'must not be empty');
-      break;
-    case 'bool':
-      s = z.boolean({ error: 'must be true or false' });
-      break;
-    case 'seed':
-      s = z
-        .number({ error: 'must be an integer' })
-        .int('must be an integer')
-        .min(0, 'must be >= 0')
-        .max(Number.MAX_SAFE_INTEGER, 'must be an integer from 0 to 9007199254740991 (2^53 - 1, exact in JavaScript)');
-      break;
-  }
-  return spec.nullable ? s.nullable() : s;
-}
-
-/** Partial config: every field optional, unknown keys refused. `preset` names a base protocol. */
-export const configSchema = z
-  .object({
-    preset: z.string().optional(),
-    ...Object.fromEntries(FIELD_TABLE.map((row) => [row.name, schemaOf(row as FieldSpec).optional()])),
-  })
-  .strict();
 
 /** A decimal number as typed: `3`, `-1.5`, `2e-3` (not `0x10`, `''` or `1_000`, which Number would take or bend). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;

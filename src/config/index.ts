@@ -1,8 +1,8 @@
 // Config input → validated, preset-expanded partial config for the engine.
 
+import { engineCall } from '../engine';
 import { ConfigError } from '../errors';
 import { safeText } from '../text';
-import { configSchema, FIELDS, flagOf } from './fields';
 import { PRESET_NAMES, PRESETS } from './presets';
 import type { ConfigInput } from './types';
 
@@ -61,27 +61,50 @@ function checkPlainObject(field: string, x: unknown): asserts x is Record<string
   if (!isPlainObject(x)) throw new ConfigError(field, `must be a plain object of config fields such as {"d": 512, "p": 1024}, not ${kindOf(x)}`);
 }
 
-/** Validates a partial config (field types and ranges) and expands its `preset`. */
-export function prepareConfig(input: unknown): ConfigInput {
-  checkPlainObject('config', input);
-  const parsed = configSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    if (issue.code === 'unrecognized_keys') {
-      const key = issue.keys[0];
-      // A key that is no identifier ("", "a\nb") is named by the config, and quoted, so the message stays one line.
-      if (!/^[\w$-]+$/.test(key))
-        throw new ConfigError('config', `unknown config field ${JSON.stringify(key)}; known fields: ${Object.keys(FIELDS).join(', ')}`);
-      throw new ConfigError(key, `unknown config field ${quoted(key)} (flag --${flagOf(key)}); known fields: ${Object.keys(FIELDS).join(', ')}`);
-    }
-    throw new ConfigError(String(issue.path[0] ?? 'config'), issue.message);
+/**
+ * A field's value as JSON carries it to the engine: JSON's own scalars as they are; anything JSON cannot
+ * carry (a function, NaN, an object) as `{"$js": what it is}`, which the engine names in its refusal.
+ */
+function wireValue(value: unknown): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return { $js: isPlainObject(value) ? 'an object' : kindOf(value) };
+}
+
+/** A partial config as the JSON text the engine's field table checks (unset fields left out). */
+export function configJson(config: ConfigInput): string {
+  const wire: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    // defineProperty, not assignment: a key named __proto__ stays a (refused) field, not a prototype.
+    if (v !== undefined) Object.defineProperty(wire, k, { value: wireValue(v), enumerable: true });
   }
-  const { preset, ...rest } = parsed.data as ConfigInput;
-  if (preset === undefined) return rest;
+  return JSON.stringify(wire);
+}
+
+/**
+ * Expands a config's `preset` without checking its fields: for callers that hand the result to an engine
+ * call that checks them anyway (run, resolveConfig), so that a config is read once.
+ */
+export function expandPreset(input: unknown): ConfigInput {
+  checkPlainObject('config', input);
+  const { preset, ...fields } = input;
+  if (preset === undefined) return fields as ConfigInput;
+  if (typeof preset !== 'string') throw new ConfigError('preset', `must be a preset name (${PRESET_NAMES.join(', ')}), not ${kindOf(preset)}`);
   // An own-property lookup: "toString" or "__proto__" are not presets.
   const base = Object.hasOwn(PRESETS, preset) ? PRESETS[preset] : undefined;
   if (!base) throw new ConfigError('preset', `unknown preset ${quoted(preset)}; choose one of ${PRESET_NAMES.join(', ')}`);
-  return mergeConfigs(base.config, rest);
+  return mergeConfigs(base.config, fields as ConfigInput);
+}
+
+/**
+ * Validates a partial config and expands its `preset`. The fields are checked by the engine's field table,
+ * the one validator: a flag, a `--grid` value, a config file entry and an API field get the same message
+ * for the same bad value.
+ */
+export function prepareConfig(input: unknown): ConfigInput {
+  const config = expandPreset(input);
+  engineCall((e) => e.checkConfig(configJson(config)));
+  return config;
 }
 
 export { FIELD_NAMES, FIELDS, flagOf } from './fields';

@@ -112,8 +112,19 @@ pub fn run(
     report: &(dyn Fn(&str, f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<RunResult> {
+    run_prepared(prepare(config, memory_limit)?, report, cancel)
+}
+
+/// Resolves a config (`Config::resolve`) and checks its memory need against `memory_limit`: what
+/// `run_prepared` takes, so that a caller can size a run once before starting it.
+pub fn prepare(config: Config, memory_limit: u64) -> Result<Config> {
     let cfg = config.resolve()?;
     cfg.check_memory(memory_limit)?;
+    Ok(cfg)
+}
+
+/// Runs a config that `prepare` returned.
+pub fn run_prepared(cfg: Config, report: &(dyn Fn(&str, f64) + Sync), cancel: &AtomicBool) -> Result<RunResult> {
     // Cancellable: a first Ctrl-C during a long moment quadrature stops the run.
     let target = Target::parse_cancellable(&cfg.target, cancel)?;
     let activation = Activation::parse(&cfg.activation)?;
@@ -441,14 +452,30 @@ pub fn run_group(
     report: &(dyn Fn(&str, f64) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<RunResult>> {
-    let member = |i: usize| move |e: Error| e.within(&format!("config {i} of the group"));
-    let mut cfgs = Vec::with_capacity(configs.len());
-    for (i, config) in configs.into_iter().enumerate() {
-        let cfg = config.resolve().map_err(member(i))?;
-        cfg.check_memory(memory_limit).map_err(member(i))?;
-        cfgs.push(cfg);
-    }
+    run_group_prepared(prepare_group(configs, memory_limit)?, report, cancel)
+}
+
+/// `prepare` for each member of a group, and the check that they can share one baseline pass.
+pub fn prepare_group(configs: Vec<Config>, memory_limit: u64) -> Result<Vec<Config>> {
+    let cfgs = configs
+        .into_iter()
+        .enumerate()
+        .map(|(i, config)| prepare(config, memory_limit).map_err(member(i)))
+        .collect::<Result<Vec<_>>>()?;
     check_group(&cfgs)?;
+    Ok(cfgs)
+}
+
+fn member(i: usize) -> impl Fn(Error) -> Error {
+    move |e: Error| e.within(&format!("config {i} of the group"))
+}
+
+/// Runs a group that `prepare_group` returned.
+pub fn run_group_prepared(
+    cfgs: Vec<Config>,
+    report: &(dyn Fn(&str, f64) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<RunResult>> {
     let mut targets = Vec::with_capacity(cfgs.len());
     for (i, cfg) in cfgs.iter().enumerate() {
         targets.push(Target::parse_cancellable(&cfg.target, cancel).map_err(member(i))?);

@@ -20,7 +20,9 @@ pub mod train;
 
 pub use config::Config;
 pub use error::{Error, Result};
-pub use experiment::{planned_flops, run, run_group, RunResult};
+pub use experiment::{
+    planned_flops, prepare, prepare_group, run, run_group, run_group_prepared, run_prepared, RunResult,
+};
 pub use progress::Progress;
 
 /// The working precision of the streamed passes (f64, or f32 with f64 accumulation across chunks).

@@ -85,7 +85,7 @@ fn memory_estimates_do_not_wrap() {
         ("d", format!(r#"{{"d":{},"p":4,"n":16}}"#, u64::MAX)),
         ("p", format!(r#"{{"d":8,"p":{},"n":16}}"#, 1u64 << 52)),
     ] {
-        let e = Config::from_json(&json).unwrap().resolve().unwrap_err();
+        let e = Config::from_json(&json).and_then(Config::resolve).unwrap_err();
         assert_eq!(refused_field(&e), field, "{e}");
     }
 }
@@ -201,7 +201,9 @@ fn overflowing_features_name_their_cause() {
     let e = run_error(with(serde_json::json!({ "activation": "exp(x^4)" })));
     assert_eq!(refused_field(&e), "activation", "{e}");
     // Noise beyond what a squared error can hold is refused by name.
-    let e = Config::from_json(&with(serde_json::json!({ "noise": 1e200 })).to_string()).unwrap().resolve().unwrap_err();
+    let e = Config::from_json(&with(serde_json::json!({ "noise": 1e200 })).to_string())
+        .and_then(Config::resolve)
+        .unwrap_err();
     assert_eq!(refused_field(&e), "noise", "{e}");
     // A large but representable step still runs, in both precisions, to the same error.
     let errors: Vec<f64> = ["f64", "f32"]

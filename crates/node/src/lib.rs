@@ -1,6 +1,7 @@
 //! The Node binding: conversions only. Configs and results cross as JSON strings (the TypeScript facade
 //! owns their types); runs go to the libuv thread pool as `AsyncTask`s; a `RunHandle` carries the cancel
 //! flag in and the progress out (polled by the facade, so no callback crosses threads).
+use giantstep_core::config::fields;
 use giantstep_core::progress::Stage;
 use giantstep_core::{Config, Error as CoreError};
 use napi::bindgen_prelude::*;
@@ -80,10 +81,9 @@ fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T
 }
 
 pub struct RunTask {
-    /// One config, or (for a group) a JSON array of configs that differ only in their target.
-    config: String,
+    /// Configs that `prepare` (one) or `prepare_group` (a group) returned.
+    configs: Vec<Config>,
     group: bool,
-    memory_limit: u64,
     cancel: Arc<AtomicBool>,
     progress: Arc<Mutex<(String, f64)>>,
 }
@@ -102,14 +102,14 @@ impl Task for RunTask {
                 p.1 = fraction;
             }
         };
+        let configs = std::mem::take(&mut self.configs);
         guarded(|| {
             if self.group {
-                let configs = Config::list_from_json(&self.config)?;
-                let results = giantstep_core::run_group(configs, self.memory_limit, &report, &self.cancel)?;
+                let results = giantstep_core::run_group_prepared(configs, &report, &self.cancel)?;
                 return Ok(serde_json::to_string(&results).expect("results serialize"));
             }
-            let config = Config::from_json(&self.config)?;
-            let result = giantstep_core::run(config, self.memory_limit, &report, &self.cancel)?;
+            let config = configs.into_iter().next().expect("one prepared config");
+            let result = giantstep_core::run_prepared(config, &report, &self.cancel)?;
             Ok(serde_json::to_string(&result).expect("results serialize"))
         })
     }
@@ -151,29 +151,53 @@ fn call_task(
     AsyncTask::new(CallTask { call: Some(Box::new(call)), cancel: handle.cancel.clone() })
 }
 
-/// Runs one experiment off the main thread; resolves to the result as JSON.
-#[napi(ts_return_type = "Promise<string>")]
-pub fn run_experiment(config_json: String, memory_limit_bytes: f64, handle: &RunHandle) -> AsyncTask<RunTask> {
-    AsyncTask::new(RunTask {
-        config: config_json,
-        group: false,
-        memory_limit: memory_limit_bytes.max(0.0) as u64,
-        cancel: handle.cancel.clone(),
-        progress: handle.progress.clone(),
-    })
+/// A run, or a group's runs, checked against the field table, resolved and sized in one call, before it
+/// starts: the facade counts `memoryBytes` against the runs in flight, then calls `start` once.
+#[napi]
+pub struct PreparedRun {
+    configs: Option<Vec<Config>>,
+    group: bool,
+    memory_bytes: f64,
 }
 
-/// Runs configs that differ only in their target (a JSON array) off the main thread, sharing their
-/// random-features baseline pass; resolves to the results as a JSON array, in the configs' order.
-#[napi(ts_return_type = "Promise<string>")]
-pub fn run_group(configs_json: String, memory_limit_bytes: f64, handle: &RunHandle) -> AsyncTask<RunTask> {
-    AsyncTask::new(RunTask {
-        config: configs_json,
-        group: true,
-        memory_limit: memory_limit_bytes.max(0.0) as u64,
-        cancel: handle.cancel.clone(),
-        progress: handle.progress.clone(),
-    })
+#[napi]
+impl PreparedRun {
+    /// `json` is one config, or for a group a JSON array of configs that differ only in their target;
+    /// each must fit `memory_limit_bytes` alone.
+    #[napi(constructor)]
+    pub fn new(json: String, group: bool, memory_limit_bytes: f64) -> Result<Self> {
+        guarded(|| {
+            let limit = memory_limit_bytes.max(0.0) as u64;
+            let configs = if group {
+                giantstep_core::prepare_group(Config::list_from_given_json(&json)?, limit)?
+            } else {
+                vec![giantstep_core::prepare(Config::from_given_json(&json)?, limit)?]
+            };
+            // A group's members run one after another on one set of buffers.
+            let memory_bytes = configs.iter().map(Config::memory_estimate).max().unwrap_or(0) as f64;
+            Ok(PreparedRun { configs: Some(configs), group, memory_bytes })
+        })
+    }
+
+    /// The bytes the run will hold.
+    #[napi(getter)]
+    pub fn memory_bytes(&self) -> f64 {
+        self.memory_bytes
+    }
+
+    /// Runs it off the main thread (once); resolves to the result as JSON (a group: the results, in order).
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn start(&mut self, handle: &RunHandle) -> Result<AsyncTask<RunTask>> {
+        let configs = self.configs.take().ok_or_else(|| {
+            structured(Status::GenericFailure, "internal", None, "a prepared run starts once: prepare it again")
+        })?;
+        Ok(AsyncTask::new(RunTask {
+            configs,
+            group: self.group,
+            cancel: handle.cancel.clone(),
+            progress: handle.progress.clone(),
+        }))
+    }
 }
 
 /// Resolves a config (n, learning rate) and checks it and its memory need; returns the resolved JSON
@@ -181,7 +205,7 @@ pub fn run_group(configs_json: String, memory_limit_bytes: f64, handle: &RunHand
 #[napi]
 pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<String> {
     guarded(|| {
-        let config = Config::from_json(&config_json)?.resolve()?;
+        let config = Config::from_given_json(&config_json)?.resolve()?;
         check_target_and_activation(&config.target, &config.activation)?;
         config.check_memory(memory_limit_bytes.max(0.0) as u64)?;
         let mut value = serde_json::to_value(&config).expect("configs serialize");
@@ -189,6 +213,13 @@ pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<St
         value["workFlops"] = giantstep_core::planned_flops(&config).into();
         Ok(value.to_string())
     })
+}
+
+/// Checks a config as the user gave it (any subset of fields): every key a field, every value of its
+/// field's kind and in its range. The one validator of config fields, whatever the config came from.
+#[napi]
+pub fn check_config(config_json: String) -> Result<()> {
+    guarded(|| fields::check_given(&fields::parse_json(&config_json, "config")?, &[]))
 }
 
 /// Pairs of (target, activation) already checked in this process. Parsing a target checks its moments by
@@ -212,17 +243,6 @@ fn check_target_and_activation(target: &str, activation: &str) -> giantstep_core
         set.insert(key);
     }
     Ok(())
-}
-
-/// Checks a config's sizes and memory need without analysing its target (which `runExperiment` does,
-/// cancellably, off the main thread); returns the bytes the run will hold.
-#[napi]
-pub fn check_memory(config_json: String, memory_limit_bytes: f64) -> Result<f64> {
-    guarded(|| {
-        let config = Config::from_json(&config_json)?.resolve()?;
-        config.check_memory(memory_limit_bytes.max(0.0) as u64)?;
-        Ok(config.memory_estimate() as f64)
-    })
 }
 
 /// The planned floating-point operations of a run: of a resolved config as it stands (a sweep's job, whose

@@ -5,6 +5,7 @@
 use super::Config;
 use crate::error::{Error, Result};
 use serde::Serialize;
+use serde_json::Value;
 
 /// What values a field takes.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -262,20 +263,123 @@ pub fn check(config: &Config) -> Result<()> {
     FIELDS.iter().try_for_each(|f| check_value(f, &values[f.name]))
 }
 
+/// Checks a config as given, before serde reads it: a JSON object whose every key is a field (or one of
+/// `also`, keys the engine writes itself such as `learningRate`) and whose every value is of its field's
+/// kind and in its range. The one validator of config fields: the TypeScript side sends every config it
+/// takes (flags, grid values, files, the API) here, so a bad value gets one message wherever it came from.
+pub fn check_given(value: &Value, also: &[&str]) -> Result<()> {
+    let Value::Object(map) = value else {
+        return Err(Error::invalid(
+            "config",
+            format!("must be an object of config fields such as {{\"d\": 512, \"p\": 1024}}, not {}", describe(value)),
+        ));
+    };
+    for (key, v) in map.iter().filter(|(key, _)| !also.contains(&key.as_str())) {
+        let f = FIELDS.iter().find(|f| f.name == key).ok_or_else(|| unknown_field(key))?;
+        check_kind(f, v)?;
+        check_value(f, v)?;
+    }
+    Ok(())
+}
+
+/// Reads JSON text, naming `root` when it is not JSON.
+pub fn parse_json(json: &str, root: &str) -> Result<Value> {
+    serde_json::from_str(json).map_err(|e| Error::invalid(root, format!("is not valid JSON: {e}")))
+}
+
+fn unknown_field(key: &str) -> Error {
+    let known = FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+    // A key that is no identifier ("", "a\nb") is named by the config, as a JSON string, so the message
+    // stays one line.
+    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || "_$-".contains(c)) {
+        let shown = serde_json::to_string(key).expect("strings serialize");
+        return Error::invalid("config", format!("unknown config field {shown}; known fields: {known}"));
+    }
+    Error::invalid(key, format!("unknown config field '{key}' (flag --{}); known fields: {known}", flag_of(key)))
+}
+
+/// The kebab-case flag of a field: nTest → n-test.
+pub fn flag_of(name: &str) -> String {
+    name.chars().fold(String::new(), |mut flag, c| {
+        if c.is_ascii_uppercase() {
+            flag.push('-');
+        }
+        flag.push(c.to_ascii_lowercase());
+        flag
+    })
+}
+
+/// The value's JSON type matches the field's kind (ranges are `check_value`'s).
+fn check_kind(f: &Field, v: &Value) -> Result<()> {
+    let fits = match (f.kind, v) {
+        (_, Value::Null) => f.nullable || UNSET_SIZES.contains(&f.name),
+        (Kind::Int { .. } | Kind::Seed, Value::Number(x)) => x.as_f64().is_some_and(|x| x.fract() == 0.0),
+        (Kind::Enum { choices }, Value::String(s)) => choices.contains(&s.as_str()),
+        (Kind::Number { .. }, Value::Number(_)) | (Kind::String, Value::String(_)) | (Kind::Bool, Value::Bool(_)) => {
+            true
+        }
+        _ => false,
+    };
+    if fits {
+        return Ok(());
+    }
+    let or_null = if f.nullable { " or null" } else { "" };
+    Err(Error::invalid(f.name, format!("must be {}{or_null}, not {}", expected(f.kind), describe(v))))
+}
+
+fn expected(kind: Kind) -> String {
+    match kind {
+        Kind::Int { .. } => "an integer".into(),
+        Kind::Number { .. } => "a finite number".into(),
+        Kind::Enum { choices } => format!("one of {}", choices.join(", ")),
+        Kind::String => "a string".into(),
+        Kind::Bool => "true or false".into(),
+        Kind::Seed => SEED_RANGE.into(),
+    }
+}
+
+const SEED_RANGE: &str = "an integer from 0 to 9007199254740991 (2^53 - 1, exact in JavaScript)";
+
+/// A value in a few words for a message, on one line: `a number (1.5)`, `a string ("abc")`, `an array`.
+/// The TypeScript side sends a value JSON cannot carry (a function, NaN) as `{"$js": "a function"}`.
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("a boolean ({b})"),
+        Value::Number(x) => format!("a number ({x})"),
+        Value::String(s) => {
+            let short: String = s.chars().take(40).collect();
+            let ellipsis = if short.len() < s.len() { "…" } else { "" };
+            format!("a string ({}{ellipsis})", serde_json::to_string(&short).expect("strings serialize"))
+        }
+        Value::Array(_) => "an array".into(),
+        Value::Object(map) => match map.get("$js").and_then(Value::as_str) {
+            Some(kind)
+                if map.len() == 1 && kind.len() <= 60 && kind.chars().all(|c| c.is_ascii_graphic() || c == ' ') =>
+            {
+                kind.into()
+            }
+            _ => "an object".into(),
+        },
+    }
+}
+
 /// Sizes that may be left unset (null): the batch's three ways, and the readout's own.
 const UNSET_SIZES: [&str; 5] = ["n", "kappa", "alpha", "ell", "alphaReadout"];
 
-fn check_value(f: &Field, v: &serde_json::Value) -> Result<()> {
+/// A value of the field's kind against its range (`null` for a field that may be unset passes).
+fn check_value(f: &Field, v: &Value) -> Result<()> {
     let fail = |message: String| Err(Error::invalid(f.name, message));
     match (f.kind, v) {
-        (_, serde_json::Value::Null) if f.nullable || UNSET_SIZES.contains(&f.name) => Ok(()),
+        (_, Value::Null) if f.nullable || UNSET_SIZES.contains(&f.name) => Ok(()),
         (Kind::Int { min, max, multiple_of }, v) => {
-            let x = v.as_u64().unwrap_or(u64::MAX);
-            if x < min {
-                fail(format!("must be >= {min}"))
-            } else if max.is_some_and(|max| x > max) {
+            // NaN (no number) fails the first test.
+            let x = v.as_f64().unwrap_or(f64::NAN);
+            if x.is_nan() || x < min as f64 {
+                fail(format!("must be >= {min}, got {x}"))
+            } else if max.is_some_and(|max| x > max as f64) {
                 fail(format!("must be <= {}, got {x}", max.unwrap_or_default()))
-            } else if multiple_of.is_some_and(|m| x % m != 0) {
+            } else if multiple_of.is_some_and(|m| !(x as u64).is_multiple_of(m)) {
                 fail(format!("must be a multiple of {} (rows per random stream), got {x}", multiple_of.unwrap_or(1)))
             } else {
                 Ok(())
@@ -292,9 +396,7 @@ fn check_value(f: &Field, v: &serde_json::Value) -> Result<()> {
             }
         }
         (Kind::String, v) if v.as_str().is_some_and(|s| s.trim().is_empty()) => fail("must not be empty".into()),
-        (Kind::Seed, v) if v.as_u64().is_none_or(|s| s > MAX_SEED) => {
-            fail(format!("must be an integer from 0 to {MAX_SEED} (2^53 - 1, exact in JavaScript)"))
-        }
+        (Kind::Seed, v) if v.as_u64().is_none_or(|s| s > MAX_SEED) => fail(format!("must be {SEED_RANGE}")),
         _ => Ok(()),
     }
 }
@@ -324,7 +426,8 @@ mod tests {
             for c in choices {
                 Config::from_json(&format!(r#"{{"{}":"{c}"}}"#, f.name)).unwrap();
             }
-            let err = Config::from_json(&format!(r#"{{"{}":"bogus"}}"#, f.name)).unwrap_err().to_string();
+            // serde itself, past the table's check.
+            let err = serde_json::from_str::<Config>(&format!(r#"{{"{}":"bogus"}}"#, f.name)).unwrap_err().to_string();
             let expected = err.split_once("expected").map(|(_, e)| e).unwrap_or_default();
             let listed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
             assert_eq!(&listed, choices, "{}: {err}", f.name);
@@ -351,6 +454,54 @@ mod tests {
             assert!(err.message().contains(says), "{json}: {err}");
         }
         resolve(r#"{"initSeed":null,"seed":9007199254740991,"chunk":512}"#).unwrap();
+    }
+
+    /// The one validator: each kind's wrong type, a range, an unknown key; `from_json` and a theory
+    /// request's config give the same message as `check_given`.
+    #[test]
+    fn given_values_are_checked_by_kind_with_one_message() {
+        let given = |json: &str| check_given(&parse_json(json, "config").unwrap(), &[]).unwrap_err();
+        for (json, field, message) in [
+            (r#"{"d":1.5}"#, "d", "must be an integer, not a number (1.5)"),
+            (r#"{"d":"abc"}"#, "d", r#"must be an integer, not a string ("abc")"#),
+            (r#"{"d":-1}"#, "d", "must be >= 1, got -1"),
+            (r#"{"d":4294967297}"#, "d", "must be <= 4294967296, got 4294967297"),
+            (r#"{"eta":true}"#, "eta", "must be a finite number, not a boolean (true)"),
+            (r#"{"eta":{"$js":"a number (NaN)"}}"#, "eta", "must be a finite number, not a number (NaN)"),
+            (r#"{"eta":{"$js":"x\ny"}}"#, "eta", "must be a finite number, not an object"),
+            (r#"{"symmetric":"yes"}"#, "symmetric", r#"must be true or false, not a string ("yes")"#),
+            (r#"{"sampler":"x"}"#, "sampler", r#"must be one of auto, full, projected, not a string ("x")"#),
+            (r#"{"initSeed":[1]}"#, "initSeed", &format!("must be {SEED_RANGE} or null, not an array")),
+            (r#"{"seed":-2}"#, "seed", &format!("must be {SEED_RANGE}")),
+            (r#"{"p":null}"#, "p", "must be an integer, not null"),
+        ] {
+            let err = given(json);
+            assert_eq!((err.field(), err.message()), (Some(field), message), "{json}");
+            let from_json = Config::from_json(json).unwrap_err();
+            assert_eq!(from_json, err, "{json}");
+        }
+        let unknown = given(r#"{"nTests":1}"#);
+        assert_eq!(unknown.field(), Some("nTests"));
+        assert!(unknown
+            .message()
+            .starts_with("unknown config field 'nTests' (flag --n-tests); known fields: d, p, n,"));
+        assert_eq!(given(r#"{"a b":1}"#).field(), Some("config"));
+        assert_eq!(
+            given("[1]").message(),
+            "must be an object of config fields such as {\"d\": 512, \"p\": 1024}, not an array"
+        );
+        check_given(
+            &parse_json(r#"{"n":null,"initSeed":null,"learningRate":2}"#, "config").unwrap(),
+            &["learningRate"],
+        )
+        .unwrap();
+        let request = crate::theory::Request::from_json(r#"{"kind":"error","config":{"d":1.5}}"#).unwrap_err();
+        assert_eq!((request.field(), request.message()), (Some("config.d"), "must be an integer, not a number (1.5)"));
+        let list = Config::list_from_given_json(r#"[{"d":2},{"p":"x"}]"#).unwrap_err();
+        assert_eq!(
+            (list.field(), list.message()),
+            (Some("p"), r#"config 1 of the group: must be an integer, not a string ("x")"#)
+        );
     }
 
     #[test]

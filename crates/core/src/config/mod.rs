@@ -221,15 +221,34 @@ pub const MAX_RESULT_BYTES: u64 = 256_000_000;
 /// the JS side and the parsed arrays (measured: d = 8, p = 1000, steps = 1000, trackNeurons = 1000 peaked
 /// at 2.0 GB for 6M numbers).
 const RECORD_BYTES: u64 = 300;
+/// Keys a resolved config carries besides the table's fields (a sweep's jobs are resolved configs).
+const RESOLVED_ONLY: &[&str] = &["learningRate"];
 
 impl Config {
-    pub fn from_json(json: &str) -> Result<Config> {
-        crate::error::deserialize_named(&mut serde_json::Deserializer::from_str(json), "config")
+    /// A config as a user gives it, from JSON: only the table's fields, each checked by the table first
+    /// (`fields::check_given`), so that a bad value gets the table's message, not serde's.
+    pub fn from_given_json(json: &str) -> Result<Config> {
+        Self::read(fields::parse_json(json, "config")?, &[])
     }
 
-    /// A JSON array of configs (a group run); errors name the entry, e.g. `[1].p`.
-    pub fn list_from_json(json: &str) -> Result<Vec<Config>> {
-        crate::error::deserialize_named(&mut serde_json::Deserializer::from_str(json), "configs")
+    /// A config from JSON that may also be resolved (a sweep's job carries its `learningRate`).
+    pub fn from_json(json: &str) -> Result<Config> {
+        Self::read(fields::parse_json(json, "config")?, RESOLVED_ONLY)
+    }
+
+    /// A JSON array of configs as a user gives them (a group run); errors say which, as a group's run does.
+    pub fn list_from_given_json(json: &str) -> Result<Vec<Config>> {
+        let serde_json::Value::Array(entries) = fields::parse_json(json, "configs")? else {
+            return Err(Error::invalid("configs", "must be an array of configs"));
+        };
+        let read =
+            |(i, entry)| Self::read(entry, &[]).map_err(|e: Error| e.within(&format!("config {i} of the group")));
+        entries.into_iter().enumerate().map(read).collect()
+    }
+
+    fn read(value: serde_json::Value, also: &[&str]) -> Result<Config> {
+        fields::check_given(&value, also)?;
+        crate::error::deserialize_named(value, "config")
     }
 
     /// Fills n (from κ or α·d^ℓ, rounded to the nearest integer) and the learning rate, and checks

@@ -131,6 +131,13 @@ impl Request {
             Some(serde_json::Value::String(kind)) => kind,
             _ => return Err(Error::invalid("kind", format!("give the kind of theory: one of {}", kinds()))),
         };
+        // A config inside is checked by the field table, as a run's is, so its messages are the same.
+        if let Some(config) = fields.get("config") {
+            crate::config::fields::check_given(config, &[]).map_err(|e| match e.field() {
+                Some(field) if field != "config" => Error::invalid(&format!("config.{field}"), e.message()),
+                _ => e,
+            })?;
+        }
         Ok(match kind.as_str() {
             "one-step" => Request::OneStep(deserialize_named(value, "request")?),
             "drift" => Request::Drift(deserialize_named(value, "request")?),
