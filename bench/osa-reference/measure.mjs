@@ -1,10 +1,12 @@
 // The network's prediction (`theory error`) against giantstep's simulation, paired per seed, for the closing
 // tables of docs/targets-and-theory.md: mean ± s.e. over seeds (each seed its own W₀ and step), the sRF
-// surrogate and the prediction. Usage: node bench/osa-reference/measure.mjs SETTING D SEEDS ALPHAS
+// surrogate and the prediction. Usage: node bench/osa-reference/measure.mjs SETTING D SEEDS ALPHAS [FIRST]
 //   SETTING: osa | sin | relu;  e.g. node bench/osa-reference/measure.mjs sin 2000 12 0.5,1,2,3
+// Seeds run from FIRST (default 0); each seed's numbers go to stderr as one JSON line, so that runs over
+// disjoint seed ranges can be pooled.
 import { run, theory } from '../../dist/index.js';
 
-const [setting, dArg, seedsArg, alphasArg] = process.argv.slice(2);
+const [setting, dArg, seedsArg, alphasArg, firstArg = '0'] = process.argv.slice(2);
 const d = Number(dArg);
 const osa = { preset: 'osa-one-step', d, p: d, initSeed: null, nTest: 20000 };
 const configs = {
@@ -16,6 +18,7 @@ const config = configs[setting];
 if (!config || !(d > 0)) throw new Error('usage: measure.mjs osa|sin|relu D SEEDS ALPHAS');
 const alphas = alphasArg.split(',').map(Number);
 const seeds = Number(seedsArg);
+const first = Number(firstArg);
 const stats = (xs) => {
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
@@ -23,8 +26,8 @@ const stats = (xs) => {
 };
 const rows = alphas.map(() => ({ sim: [], net: [], srf: 0, rf: 0, gap: [], rfSim: [] }));
 const start = Date.now();
-for (let seed = 0; seed < seeds; seed++) {
-  const answer = theory({ kind: 'error', config: { ...config, seed }, alphaReadout: alphas });
+for (let seed = first; seed < first + seeds; seed++) {
+  const answer = await theory({ kind: 'error', config: { ...config, seed }, alphaReadout: alphas });
   for (const [i, alphaReadout] of alphas.entries()) {
     const r = await run({ ...config, alphaReadout, seed });
     const p = answer.points[i];
@@ -35,10 +38,12 @@ for (let seed = 0; seed < seeds; seed++) {
     rows[i].srf = p.spikedRandomFeaturesError;
     rows[i].rf = p.randomFeaturesError;
   }
-  process.stderr.write(`seed ${seed} done, ${((Date.now() - start) / 1000).toFixed(0)} s\n`);
+  const at = (k) => rows.map((r) => r[k].at(-1));
+  const line = { setting, d, seed, alphas, sim: at('sim'), net: at('net'), rfSim: at('rfSim'), s: (Date.now() - start) / 1000 };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
 }
 const f = (s, k = 4) => `${s.mean.toFixed(k)} ± ${s.sem.toFixed(k)}`;
-console.log(`${setting}, d = p = ${d}, ${seeds} seeds (W₀ and step per seed), n_test = ${config.nTest}`);
+console.log(`${setting}, d = p = ${d}, seeds ${first}–${first + seeds - 1} (W₀ and step per seed), n_test = ${config.nTest}`);
 console.log('| α | simulated | prediction (mean over seeds) | paired gap | sRF surrogate | sRF gap | random features: simulated | theory |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const [i, a] of alphas.entries()) {
