@@ -84,14 +84,18 @@ function chooseJobs(requested: number | undefined, jobs: SweepJob[], limit: numb
   return n;
 }
 
-/**
- * Runs a sweep spec (see SweepSpec). Checks the spec and resolves every run at once, throwing a
- * ConfigError naming the part at fault before anything runs; iterating runs the engine runs and yields
- * each finished run's record. Aborting `signal` (or breaking out of the loop) stops the runs in flight;
- * the records already yielded are in `out`.
- */
-export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
-  const warn: Warn = options.onWarning ?? ((m) => process.emitWarning(m, 'GiantstepSweep'));
+/** What a sweep is about to do: its plan, the engine runs this call does and how many at once. */
+interface SweepWork {
+  plan: SweepPlan;
+  todo: SweepJob[];
+  total: number;
+  skipped: number;
+  jobs: number;
+  limit: number;
+}
+
+/** Plans the spec and finds the engine runs left to do, refusing before anything runs. */
+function sweepWork(spec: unknown, options: SweepOptions, warn: Warn): SweepWork {
   const limit = options.memoryLimitBytes ?? Math.floor(totalmem() * 0.8);
   const plan = planSweep(spec, limit);
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
@@ -104,103 +108,150 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
   const todo = mine.filter((j) => missing(j, known).length > 0);
   const total = todo.reduce((s, j) => s + missing(j, known).length, 0);
   const skipped = mine.reduce((s, j) => s + j.members.length, 0) - total;
-  const jobs = chooseJobs(options.jobs, todo, limit, warn);
+  return { plan, todo, total, skipped, jobs: chooseJobs(options.jobs, todo, limit, warn), limit };
+}
 
-  const channel = new Channel<SweepRecord>();
-  const controller = new AbortController();
-  let started: Promise<void> | undefined;
+/**
+ * One sweep's runs in progress: a pool of workers takes engine calls off a queue, appends each finished
+ * run to the results file and pushes its record to the channel. The first failure that is not a refused
+ * run stops the others.
+ */
+class SweepExecution {
+  private readonly controller = new AbortController();
+  private readonly running = new Set<SweepJob>();
+  private readonly counts = { done: 0, failed: 0 };
+  private readonly t0 = Date.now();
+  private store: ResultsFile | undefined;
+  private keys = new Set<string>();
+  private queue: SweepJob[][] = [];
+  private cost = { left: 0, done: 0 };
+  private failure: unknown;
 
-  const start = (): Promise<void> => {
-    const onAbort = () => controller.abort();
-    if (options.signal?.aborted) controller.abort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    // Re-read under the appender (it also cuts a torn last line), silently: warnings were given above.
-    const store = options.out ? ResultsFile.open(options.out, () => {}) : undefined;
-    const keys = store?.keys ?? new Set<string>();
-    // Engine calls: the runs that share a baseline pass together (one engine call, one after another inside).
-    const queue = groupJobs(todo.filter((j) => missing(j, keys).length > 0));
-    const remainingCost = { value: queue.flat().reduce((s, j) => s + jobCost(j), 0), done: 0 };
-    const running = new Set<SweepJob>();
-    const t0 = Date.now();
-    const counts = { done: 0, failed: 0 };
-    let failure: unknown;
-    const report = () => {
-      const elapsedSeconds = (Date.now() - t0) / 1000;
-      const etaSeconds = remainingCost.done > 0 ? (elapsedSeconds * remainingCost.value) / remainingCost.done : null;
-      options.onProgress?.({ ...counts, total, skipped, running: [...running].map(describeJob), elapsedSeconds, etaSeconds });
-    };
-    const emit = (record: SweepRecord) => {
-      store?.append(record);
-      channel.push(record);
-      counts.done++;
-      if (record.error) counts.failed++;
-    };
-    const emitResult = (job: SweepJob, result: Result, now: Date) => {
-      if (canonicalJson(result.config) !== canonicalJson(job.config)) {
-        throw new Error(`internal error: the engine ran ${JSON.stringify(result.config)}, not the planned ${JSON.stringify(job.config)}`);
-      }
-      for (const point of missing(job, keys)) emit(recordOf(point, job, result, now));
-    };
-    const finishJob = async (job: SweepJob) => {
-      let result: Result;
+  constructor(
+    private readonly work: SweepWork,
+    private readonly options: SweepOptions,
+    private readonly channel: Channel<SweepRecord>,
+  ) {}
+
+  /** Stops the runs in flight. */
+  abort(): void {
+    this.controller.abort();
+  }
+
+  async run(): Promise<void> {
+    const onAbort = () => this.abort();
+    if (this.options.signal?.aborted) this.abort();
+    this.options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      // Re-read under the appender (it also cuts a torn last line), silently: warnings were given above.
+      this.store = this.options.out ? ResultsFile.open(this.options.out, () => {}) : undefined;
+      this.keys = this.store?.keys ?? new Set<string>();
+      // Engine calls: the runs that share a baseline pass together (one engine call, one after another inside).
+      this.queue = groupJobs(this.work.todo.filter((j) => missing(j, this.keys).length > 0));
+      this.cost.left = this.queue.flat().reduce((s, j) => s + jobCost(j), 0);
+      const workers = Math.min(this.work.jobs, Math.max(this.queue.length, 1));
+      await Promise.allSettled(Array.from({ length: workers }, () => this.worker()));
+    } finally {
+      this.store?.close();
+      this.options.signal?.removeEventListener('abort', onAbort);
+    }
+    this.channel.close(this.failure);
+  }
+
+  private async worker(): Promise<void> {
+    while (this.queue.length > 0 && this.failure === undefined) {
+      const group = this.queue.shift() as SweepJob[];
+      for (const job of group) this.running.add(job);
+      this.report();
       try {
-        result = await run(job.input, { signal: controller.signal, memoryLimitBytes: limit });
+        await this.finishGroup(group);
+        const cost = group.reduce((s, j) => s + jobCost(j), 0);
+        this.cost.left -= cost;
+        this.cost.done += cost;
       } catch (e) {
-        // A run the engine refuses as it runs (e.g. eta overflows) would fail again: record it and go on.
-        if (!(e instanceof ConfigError)) throw e;
-        const now = new Date();
-        const engineVersion = native().engineVersion();
-        for (const point of missing(job, keys)) emit(errorRecordOf(point, version, engineVersion, { field: e.field, message: e.message }, now));
-        return;
+        this.failure ??= e;
+        this.abort(); // stop the other runs in flight
+      } finally {
+        for (const job of group) this.running.delete(job);
+        this.report();
       }
-      // Outside the try: a failure to write the result (a full disk) ends the sweep; it is no failed run.
-      emitResult(job, result, new Date());
-    };
-    /** Jobs sharing a baseline run as one engine call; if the engine refuses one member, each runs alone. */
-    const finishGroup = async (group: SweepJob[]) => {
-      if (group.length === 1) return finishJob(group[0]);
-      let results: Result[];
-      try {
-        results = await runGroup(
-          group.map((j) => j.input),
-          { signal: controller.signal, memoryLimitBytes: limit },
-        );
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        for (const job of group) await finishJob(job);
-        return;
-      }
+    }
+  }
+
+  private report(): void {
+    const elapsedSeconds = (Date.now() - this.t0) / 1000;
+    const etaSeconds = this.cost.done > 0 ? (elapsedSeconds * this.cost.left) / this.cost.done : null;
+    const { total, skipped } = this.work;
+    this.options.onProgress?.({ ...this.counts, total, skipped, running: [...this.running].map(describeJob), elapsedSeconds, etaSeconds });
+  }
+
+  private emit(record: SweepRecord): void {
+    this.store?.append(record);
+    this.channel.push(record);
+    this.counts.done++;
+    if (record.error) this.counts.failed++;
+  }
+
+  private emitResult(job: SweepJob, result: Result, now: Date): void {
+    if (canonicalJson(result.config) !== canonicalJson(job.config)) {
+      throw new Error(`internal error: the engine ran ${JSON.stringify(result.config)}, not the planned ${JSON.stringify(job.config)}`);
+    }
+    for (const point of missing(job, this.keys)) this.emit(recordOf(point, job, result, now));
+  }
+
+  private get runOptions() {
+    return { signal: this.controller.signal, memoryLimitBytes: this.work.limit };
+  }
+
+  private async finishJob(job: SweepJob): Promise<void> {
+    let result: Result;
+    try {
+      result = await run(job.input, this.runOptions);
+    } catch (e) {
+      // A run the engine refuses as it runs (e.g. eta overflows) would fail again: record it and go on.
+      if (!(e instanceof ConfigError)) throw e;
       const now = new Date();
-      for (const [i, job] of group.entries()) emitResult(job, results[i], now);
-    };
-    const worker = async () => {
-      while (queue.length > 0 && failure === undefined) {
-        const group = queue.shift() as SweepJob[];
-        for (const job of group) running.add(job);
-        report();
-        try {
-          await finishGroup(group);
-          for (const job of group) {
-            remainingCost.value -= jobCost(job);
-            remainingCost.done += jobCost(job);
-          }
-        } catch (e) {
-          failure ??= e;
-          controller.abort(); // stop the other runs in flight
-        } finally {
-          for (const job of group) running.delete(job);
-          report();
-        }
-      }
-    };
-    return Promise.allSettled(Array.from({ length: Math.min(jobs, Math.max(queue.length, 1)) }, worker)).then(() => {
-      store?.close();
-      options.signal?.removeEventListener('abort', onAbort);
-      channel.close(failure);
-    });
-  };
+      const engineVersion = native().engineVersion();
+      for (const point of missing(job, this.keys)) this.emit(errorRecordOf(point, version, engineVersion, { field: e.field, message: e.message }, now));
+      return;
+    }
+    // Outside the try: a failure to write the result (a full disk) ends the sweep; it is no failed run.
+    this.emitResult(job, result, new Date());
+  }
 
-  const iterator: SweepRun = {
+  /** Jobs sharing a baseline run as one engine call; if the engine refuses one member, each runs alone. */
+  private async finishGroup(group: SweepJob[]): Promise<void> {
+    if (group.length === 1) return this.finishJob(group[0]);
+    let results: Result[];
+    try {
+      results = await runGroup(
+        group.map((j) => j.input),
+        this.runOptions,
+      );
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      for (const job of group) await this.finishJob(job);
+      return;
+    }
+    const now = new Date();
+    for (const [i, job] of group.entries()) this.emitResult(job, results[i], now);
+  }
+}
+
+/**
+ * Runs a sweep spec (see SweepSpec). Checks the spec and resolves every run at once, throwing a
+ * ConfigError naming the part at fault before anything runs; iterating runs the engine runs and yields
+ * each finished run's record. Aborting `signal` (or breaking out of the loop) stops the runs in flight;
+ * the records already yielded are in `out`.
+ */
+export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
+  const warn: Warn = options.onWarning ?? ((m) => process.emitWarning(m, 'GiantstepSweep'));
+  const work = sweepWork(spec, options, warn);
+  const channel = new Channel<SweepRecord>();
+  const execution = new SweepExecution(work, options, channel);
+  let started: Promise<void> | undefined;
+  const { plan, total, skipped, todo, jobs } = work;
+  return {
     plan,
     total,
     skipped,
@@ -208,13 +259,11 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
     jobs,
     next() {
       // An error opening the file ends the iteration like any other failure.
-      started ??= Promise.resolve()
-        .then(start)
-        .catch((e) => channel.close(e));
+      started ??= execution.run().catch((e) => channel.close(e));
       return channel.next();
     },
     async return() {
-      controller.abort();
+      execution.abort();
       if (started) await started;
       return { value: undefined, done: true };
     },
@@ -222,5 +271,4 @@ export function sweep(spec: unknown, options: SweepOptions = {}): SweepRun {
       return this;
     },
   };
-  return iterator;
 }
