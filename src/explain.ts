@@ -1,5 +1,22 @@
-// What a target's Hermite analysis means, in words: the presentation of `describe`. The engine returns
-// the numbers (learned dimensions, link strengths, leap index); the sentences are written here.
+// The engine's data in words: what a target's Hermite analysis means (the presentation of `describe`)
+// and a run's stage. The engine returns numbers and tagged values; the sentences are written here.
+import type { Stage } from './generated/engine';
+
+/** A run's stage as the CLI's progress bar shows it: "step 2/6", "readout after step 1". */
+export function stageText(stage: Stage): string {
+  switch (stage.kind) {
+    case 'step':
+      return `step ${stage.step}/${stage.of}`;
+    case 'readout':
+      return `readout after step ${stage.after}`;
+    case 'test':
+      return `test error after step ${stage.after}`;
+    case 'preprocess':
+      return "estimating the labels' mean and linear part";
+    default:
+      return stage.kind;
+  }
+}
 
 /** The analysis fields the explanation reads (a subset of TargetDescription). */
 export interface LearnabilityData {

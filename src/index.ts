@@ -4,6 +4,7 @@ export type { Baselines, Config, ConfigInput, Errors, LinearKernel, Overlap, Pro
 export { FIELDS, mergeConfigs, PRESET_NAMES, PRESETS, prepareConfig } from './config';
 export type { GiantstepErrorKind } from './errors';
 export { AbortError, ConfigError, EngineError, GiantstepError, IOError, NumericalError, ResourceError } from './errors';
+export { stageText } from './explain';
 export type { Cell, Column, ColumnType, ExportFormat, FlatTable, TableOptions } from './export';
 export { exportResults, flatTable, toCsv, toParquet } from './export';
 export type { ErrorKind, FigureFormat, RecordPlotOptions, TheoryCurve, VegaLiteSpec } from './plot';

@@ -160,11 +160,13 @@ function watchProgress(handle: NativeRunHandle, onProgress: (progress: Progress)
   let last = '';
   const report = () => {
     if (failure) return;
-    // The engine writes the stage from its Stage enum, whose text the generated type describes.
-    const progress: Progress = { stage: handle.stage as Stage, fraction: handle.fraction };
-    const key = `${progress.stage}:${progress.fraction.toFixed(4)}`;
+    // The engine writes the stage as the JSON of its Stage enum, whose shape the generated type gives.
+    const stage = handle.stage;
+    const fraction = handle.fraction;
+    const key = `${stage}:${fraction.toFixed(4)}`;
     if (key === last) return;
     last = key;
+    const progress: Progress = { stage: JSON.parse(stage) as Stage, fraction };
     try {
       const returned: unknown = onProgress(progress);
       if (returned !== null && typeof returned === 'object' && typeof (returned as PromiseLike<unknown>).then === 'function') {

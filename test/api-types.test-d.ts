@@ -68,7 +68,8 @@ describe('public API types', () => {
     const drift = giantstep.theorySync({ kind: 'drift', target: 'T-A', activation: 'relu', m: [0.1, 0], s: 1 });
     expectTypeOf(drift.drift.standardError).toEqualTypeOf<number[]>();
     expectTypeOf<Progress['stage']>().toEqualTypeOf<Stage>();
-    expectTypeOf<'step 1/3'>().toExtend<Stage>();
-    expectTypeOf<'stepping'>().not.toExtend<Stage>();
+    expectTypeOf<{ kind: 'step'; step: 1; of: 3 }>().toExtend<Stage>();
+    expectTypeOf<{ kind: 'step' }>().not.toExtend<Stage>();
+    expectTypeOf<'step 1/3'>().not.toExtend<Stage>();
   });
 });

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { randomFeaturesLabel } from '../baselines';
 import type { Result } from '../config';
+import { stageText } from '../explain';
 import { run } from '../run';
 import { checkOutPath, ProgressBar, writeAtomic } from './io';
 import { addConfigOptions, configFromCommand } from './options';
@@ -33,7 +34,7 @@ export function runCommand(): Command {
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
-      const result = await run(input, { signal: controller.signal, onProgress: (p) => bar.update(p.fraction, p.stage) });
+      const result = await run(input, { signal: controller.signal, onProgress: (p) => bar.update(p.fraction, stageText(p.stage)) });
       bar.stop();
       const json = JSON.stringify(result, null, 2) + '\n';
       if (opts.out) {

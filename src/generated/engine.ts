@@ -163,9 +163,10 @@ neuronCos: Array<Array<number>>, };
 export type Progress = { stage: Stage, fraction: number, };
 
 /**
- * The stage a run reports, in order (readout and test repeat after each step with readoutEveryStep).
+ * The stages of a run, in order (a run with `readoutEveryStep` repeats readout and test after each step).
+ * Data, not text: the facade words them (src/explain.ts).
  */
-export type Stage = "queued" | "start" | "estimating the labels' mean and linear part" | `step ${number}/${number}` | `readout after step ${number}` | `test error after step ${number}` | "done";
+export type Stage = { "kind": "queued" } | { "kind": "start" } | { "kind": "preprocess" } | { "kind": "step", step: number, of: number, } | { "kind": "readout", after: number, } | { "kind": "test", after: number, } | { "kind": "done" };
 
 /**
  * What `giantstep describe` shows about a target, as data (the facade puts it into words).

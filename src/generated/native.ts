@@ -22,6 +22,7 @@ export declare class RunHandle {
   constructor()
   /** Asks the run to stop; it rejects with code "Cancelled" after the current chunk. */
   cancel(): void
+  /** The stage, as JSON (a tagged `Stage`: `{"kind":"step","step":2,"of":6}`). */
   get stage(): string
   get fraction(): number
 }

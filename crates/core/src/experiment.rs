@@ -106,12 +106,7 @@ pub struct Timing {
 
 /// Runs one experiment. `memory_limit` is the bytes the caller allows; `report(stage, fraction)` is
 /// called after every chunk; setting `cancel` stops the run within one chunk with `Error::Cancelled`.
-pub fn run(
-    config: Config,
-    memory_limit: u64,
-    report: &(dyn Fn(&str, f64) + Sync),
-    cancel: &AtomicBool,
-) -> Result<RunResult> {
+pub fn run(config: Config, memory_limit: u64, report: &Reporter<'_>, cancel: &AtomicBool) -> Result<RunResult> {
     run_prepared(prepare(config, memory_limit)?, report, cancel)
 }
 
@@ -124,7 +119,7 @@ pub fn prepare(config: Config, memory_limit: u64) -> Result<Config> {
 }
 
 /// Runs a config that `prepare` returned.
-pub fn run_prepared(cfg: Config, report: &(dyn Fn(&str, f64) + Sync), cancel: &AtomicBool) -> Result<RunResult> {
+pub fn run_prepared(cfg: Config, report: &Reporter<'_>, cancel: &AtomicBool) -> Result<RunResult> {
     // Cancellable: a first Ctrl-C during a long moment quadrature stops the run.
     let target = Target::parse_cancellable(&cfg.target, cancel)?;
     let activation = Activation::parse(&cfg.activation)?;
@@ -159,7 +154,7 @@ impl<'a, T: Real> Runner<'a, T> {
         cfg: Config,
         target: Target,
         activation: Activation,
-        report: &'a (dyn Fn(&str, f64) + Sync),
+        report: &'a Reporter<'a>,
         cancel: &'a AtomicBool,
     ) -> Self {
         let init_seed = cfg.init_seed.unwrap_or(cfg.seed);
@@ -422,7 +417,7 @@ pub fn trained_layers(
     activation: Activation,
     cancel: &AtomicBool,
 ) -> Result<TrainedLayers> {
-    let ignore = |_: &str, _: f64| {};
+    let ignore = |_: Stage, _: f64| {};
     match cfg.precision {
         Precision::F64 => Runner::<f64>::new(cfg.clone(), target, activation, &ignore, cancel).trained_layers(),
         Precision::F32 => Runner::<f32>::new(cfg.clone(), target, activation, &ignore, cancel).trained_layers(),
@@ -449,7 +444,7 @@ impl<T: Real> Runner<'_, T> {
 pub fn run_group(
     configs: Vec<Config>,
     memory_limit: u64,
-    report: &(dyn Fn(&str, f64) + Sync),
+    report: &Reporter<'_>,
     cancel: &AtomicBool,
 ) -> Result<Vec<RunResult>> {
     run_group_prepared(prepare_group(configs, memory_limit)?, report, cancel)
@@ -471,11 +466,7 @@ fn member(i: usize) -> impl Fn(Error) -> Error {
 }
 
 /// Runs a group that `prepare_group` returned.
-pub fn run_group_prepared(
-    cfgs: Vec<Config>,
-    report: &(dyn Fn(&str, f64) + Sync),
-    cancel: &AtomicBool,
-) -> Result<Vec<RunResult>> {
+pub fn run_group_prepared(cfgs: Vec<Config>, report: &Reporter<'_>, cancel: &AtomicBool) -> Result<Vec<RunResult>> {
     let mut targets = Vec::with_capacity(cfgs.len());
     for (i, cfg) in cfgs.iter().enumerate() {
         targets.push(Target::parse_cancellable(&cfg.target, cancel).map_err(member(i))?);
@@ -488,7 +479,7 @@ pub fn run_group_prepared(
     let reports: Vec<_> = (0..=cfgs.len())
         .map(|i| {
             let (start, size) = (own * i as f64, if i < cfgs.len() { own } else { baseline });
-            move |stage: &str, f: f64| report(stage, (start + f.min(1.0) * size) / total)
+            move |stage: Stage, f: f64| report(stage, (start + f.min(1.0) * size) / total)
         })
         .collect();
     let reports: Vec<&Reporter<'_>> = reports.iter().map(|r| r as &Reporter<'_>).collect();

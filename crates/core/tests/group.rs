@@ -1,5 +1,6 @@
 //! `run_group`: runs that differ only in their target share one random-features baseline pass, and give
 //! exactly what separate runs give.
+use giantstep_core::progress::Stage;
 use giantstep_core::{run, run_group, Config, Error, RunResult};
 use std::sync::atomic::AtomicBool;
 
@@ -66,8 +67,8 @@ fn group_with_estimated_shifts_and_noise_over_several_chunks_equals_separate_run
 
 #[test]
 fn group_progress_rises_to_one_and_is_done_only_at_the_end() {
-    let reports = std::sync::Mutex::new(Vec::<(String, f64)>::new());
-    let record = |stage: &str, f: f64| reports.lock().unwrap().push((stage.to_string(), f));
+    let reports = std::sync::Mutex::new(Vec::<(Stage, f64)>::new());
+    let record = |stage: Stage, f: f64| reports.lock().unwrap().push((stage, f));
     let json =
         r#"{"d":30,"p":20,"n":2000,"steps":2,"readoutEveryStep":true,"readoutBatch":"fresh","nTest":3000,"chunk":256}"#;
     let configs: Vec<Config> = TARGETS.iter().map(|t| with_target(json, t)).collect();
@@ -76,11 +77,11 @@ fn group_progress_rises_to_one_and_is_done_only_at_the_end() {
     let fractions: Vec<f64> = reports.iter().map(|r| r.1).collect();
     assert!(fractions.windows(2).all(|w| w[1] >= w[0] - 1e-12), "not monotone: {fractions:?}");
     assert!((fractions.last().unwrap() - 1.0).abs() < 1e-9, "ends at {:?}", fractions.last());
-    let done = reports.iter().position(|r| r.0 == "done").unwrap();
+    let done = reports.iter().position(|r| r.0 == Stage::Done).unwrap();
     assert_eq!(done, reports.len() - 1, "a member said done before the group's baseline");
     // The shared baseline's passes are reported, and only after every member's steps.
-    let last_step = reports.iter().rposition(|r| r.0.starts_with("step ")).unwrap();
-    let last_test = reports.iter().rposition(|r| r.0.starts_with("test error")).unwrap();
+    let last_step = reports.iter().rposition(|r| matches!(r.0, Stage::Step { .. })).unwrap();
+    let last_test = reports.iter().rposition(|r| matches!(r.0, Stage::Test { .. })).unwrap();
     assert!(last_test > last_step && fractions[last_step] < 0.95, "{:?}", &reports[last_step]);
 }
 

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 #[napi]
 pub struct RunHandle {
     cancel: Arc<AtomicBool>,
-    progress: Arc<Mutex<(String, f64)>>,
+    progress: Arc<Mutex<(Stage, f64)>>,
 }
 
 #[napi]
@@ -22,10 +22,7 @@ impl RunHandle {
     #[napi(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        RunHandle {
-            cancel: Arc::new(AtomicBool::new(false)),
-            progress: Arc::new(Mutex::new((Stage::Queued.to_string(), 0.0))),
-        }
+        RunHandle { cancel: Arc::new(AtomicBool::new(false)), progress: Arc::new(Mutex::new((Stage::Queued, 0.0))) }
     }
 
     /// Asks the run to stop; it rejects with code "Cancelled" after the current chunk.
@@ -34,9 +31,11 @@ impl RunHandle {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
+    /// The stage, as JSON (a tagged `Stage`: `{"kind":"step","step":2,"of":6}`).
     #[napi(getter)]
     pub fn stage(&self) -> String {
-        self.progress.lock().map(|p| p.0.clone()).unwrap_or_default()
+        let stage = self.progress.lock().map(|p| p.0).unwrap_or(Stage::Queued);
+        serde_json::to_string(&stage).expect("stages serialize")
     }
 
     #[napi(getter)]
@@ -85,7 +84,7 @@ pub struct RunTask {
     configs: Vec<Config>,
     group: bool,
     cancel: Arc<AtomicBool>,
-    progress: Arc<Mutex<(String, f64)>>,
+    progress: Arc<Mutex<(Stage, f64)>>,
 }
 
 impl Task for RunTask {
@@ -94,12 +93,9 @@ impl Task for RunTask {
 
     fn compute(&mut self) -> Result<String> {
         let progress = self.progress.clone();
-        let report = move |stage: &str, fraction: f64| {
+        let report = move |stage: Stage, fraction: f64| {
             if let Ok(mut p) = progress.lock() {
-                if p.0 != stage {
-                    p.0 = stage.to_string();
-                }
-                p.1 = fraction;
+                *p = (stage, fraction);
             }
         };
         let configs = std::mem::take(&mut self.configs);
