@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Progress } from '../src/index';
-import { ConfigError, NumericalError, ResourceError, resolveConfig, run, version } from '../src/index';
+import { ConfigError, NumericalError, ResourceError, resolveConfig, run, stageText, version } from '../src/index';
 
 const small = { d: 60, p: 50, n: 2000, steps: 2, target: 'T-B', nTest: 2000, readoutEveryStep: true } as const;
 
@@ -21,6 +21,12 @@ describe('run', () => {
     expect(r.baselines.randomFeatures?.testError).toBeGreaterThan(0);
     expect(r.timing.seconds).toBeGreaterThan(0);
     expect(progress.at(-1)?.fraction).toBeCloseTo(1, 2);
+    // Stages are data, in order, worded by stageText.
+    expect(progress.at(-1)?.stage).toEqual({ kind: 'done' });
+    const steps = progress.filter((p) => p.stage.kind === 'step').map((p) => stageText(p.stage));
+    expect([...new Set(steps)]).toEqual(['step 1/2', 'step 2/2']);
+    expect(progress.some((p) => p.stage.kind === 'test' && p.stage.after === 2)).toBe(true);
+    expect(stageText({ kind: 'readout', after: 1 })).toBe('readout after step 1');
   });
 
   it('alphaReadout sizes the fresh readout batch: fewer samples than neurons interpolate, more do not', async () => {
