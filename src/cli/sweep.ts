@@ -1,10 +1,10 @@
 // `giantstep sweep`: runs a sweep spec (file and/or --grid/--seeds/flags) into a resumable JSONL file.
 
-import { totalmem } from 'node:os';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import type { ConfigInput } from '../config';
 import { ConfigError, mergeConfigs } from '../config';
+import { defaultMemoryLimit } from '../run';
 import type { SweepJob, SweepProgress, SweepRecord, SweepRun, SweepSpec } from '../sweep';
 import { groupJobs, jobCost, measureThroughput, parseGridFlag, parseSeedsFlag, readSpecFile, sweep } from '../sweep';
 import { addConfigOptions, configFromFlags } from './options';
@@ -65,7 +65,7 @@ async function dryRun(run: SweepRun, out: string | undefined, shard: string | un
       `baselines: ${shared.runs} engine runs that differ only in target share ${shared.passes} random-features baseline passes (${shared.runs - shared.passes} saved)`,
     );
   }
-  if (todo.length > 0) lines.push(`memory: about ${mb(peak)} per engine run, ${run.jobs} at once (limit ${mb(totalmem() * 0.8)})`);
+  if (todo.length > 0) lines.push(`memory: about ${mb(peak)} per engine run, ${run.jobs} at once (limit ${mb(defaultMemoryLimit())})`);
   process.stdout.write(lines.join('\n') + '\n');
   if (todo.length === 0) return;
   // Measure at the shapes of the median engine run (by cost).

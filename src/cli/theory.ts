@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { quoted } from '../config';
 import { FIELDS } from '../config/fields';
+import { THEORY_DEFAULT_SAMPLES } from '../generated/fields';
 import type { TheoryRequest } from '../theory';
 import { theory } from '../theory';
 import { withInterrupt } from './interrupt';
@@ -53,18 +54,18 @@ export function theoryCommand(): Command {
       .requiredOption('--s <number>', 'norm of the part orthogonal to the target', numberArg)
       .option('--target <text>', TARGET_HELP, DEFAULT_TARGET)
       .option('--activation <text>', ACTIVATION_HELP, DEFAULT_ACTIVATION)
-      .option('--samples <int>', 'Monte Carlo samples', numberArg, 200000)
+      .option('--samples <int>', 'Monte Carlo samples', numberArg, THEORY_DEFAULT_SAMPLES)
       .option('--theory-seed <int>', 'Monte Carlo seed', numberArg, 0)
       .option('--out <file>', 'write the JSON here (default: stdout)')
       .action((o) => emit({ kind: 'drift', target: o.target, activation: o.activation, m: o.m, s: o.s, samples: o.samples, seed: o.theorySeed }, o.out)),
   );
   const overlaps = new Command('overlaps')
     .description(
-      "the deterministic (M, Q) recursion for a run config (the flags of `run`); steps shaped like run results. It models fresh batches, preprocess none or hermite, normalize none (refuses other settings; the answer's `models` says what it models) and has no readout. p ≤ 512: the Monte Carlo holds samples × (p + 8) ≤ 2^25 numbers, so the default 200,000 samples fit p ≤ 159; give fewer --samples beyond",
+      `the deterministic (M, Q) recursion for a run config (the flags of \`run\`); steps shaped like run results. It models fresh batches, preprocess none or hermite, normalize none (refuses other settings; the answer's \`models\` says what it models) and has no readout. p ≤ 512: the Monte Carlo holds samples × (p + 8) ≤ 2^25 numbers, so the default ${THEORY_DEFAULT_SAMPLES.toLocaleString('en-US')} samples fit p ≤ ${Math.floor(2 ** 25 / THEORY_DEFAULT_SAMPLES) - 8}; give fewer --samples beyond`,
     )
     .option('--config <file>', 'JSON config file')
     .option('--preset <name>', 'named protocol')
-    .option('--samples <int>', 'Monte Carlo samples per step', numberArg, 200000)
+    .option('--samples <int>', 'Monte Carlo samples per step', numberArg, THEORY_DEFAULT_SAMPLES)
     .option('--theory-seed <int>', 'Monte Carlo seed', numberArg, 0)
     .option('--out <file>', 'write the JSON here (default: stdout)');
   addConfigOptions(overlaps);

@@ -340,3 +340,6 @@ export const FIELD_TABLE = [
 
 /** The kinds of theory request the engine answers, in the order its messages list them. */
 export const THEORY_KINDS = ["one-step","drift","overlaps","phase-diagram","error"] as const;
+
+/** Monte Carlo samples of a theory request that gives none. */
+export const THEORY_DEFAULT_SAMPLES = 200000;

@@ -1,10 +1,9 @@
 // `sweep()`: runs a spec's engine runs on a small pool, appends each finished run to the results file
 // (if any) and yields it. Runs already in the file are skipped, so re-running resumes.
-import { totalmem } from 'node:os';
 import type { Result } from '../config';
 import { ConfigError } from '../config';
 import { native } from '../native';
-import { run, runGroup } from '../run';
+import { defaultMemoryLimit, run, runGroup } from '../run';
 import { version } from '../version';
 import { Channel } from './channel';
 import { defaultJobs, jobCost, threadPoolSize } from './cost';
@@ -96,7 +95,7 @@ interface SweepWork {
 
 /** Plans the spec and finds the engine runs left to do, refusing before anything runs. */
 function sweepWork(spec: unknown, options: SweepOptions, warn: Warn): SweepWork {
-  const limit = options.memoryLimitBytes ?? Math.floor(totalmem() * 0.8);
+  const limit = options.memoryLimitBytes ?? defaultMemoryLimit();
   const plan = planSweep(spec, limit);
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
   const dealt = shard ? shardJobs(plan.jobs, shard) : plan.jobs;

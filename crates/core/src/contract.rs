@@ -80,8 +80,11 @@ fn fields_ts() -> String {
         "{HEADER}\n/** Every config field (kind, range, choices, default, paper symbol, doc), in the order of docs/config.md. */\n\
          export const FIELD_TABLE = {table} as const;\n\n\
          /** The kinds of theory request the engine answers, in the order its messages list them. */\n\
-         export const THEORY_KINDS = {kinds} as const;\n",
+         export const THEORY_KINDS = {kinds} as const;\n\n\
+         /** Monte Carlo samples of a theory request that gives none. */\n\
+         export const THEORY_DEFAULT_SAMPLES = {samples};\n",
         kinds = serde_json::to_string(&crate::theory::KINDS).expect("serializes"),
+        samples = crate::theory::DEFAULT_SAMPLES,
     )
 }
 
@@ -97,10 +100,7 @@ fn config_md() -> String {
     );
     for row in table.as_array().expect("array") {
         let name = row["name"].as_str().expect("name");
-        let flag: String = name
-            .chars()
-            .flat_map(|c| if c.is_ascii_uppercase() { vec!['-', c.to_ascii_lowercase()] } else { vec![c] })
-            .collect();
+        let flag = fields::flag_of(name);
         let text = |key: &str| row[key].as_str().unwrap_or_default().to_string();
         let meaning =
             [text("doc"), text("details")].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(". ");

@@ -158,8 +158,11 @@ fn one() -> f64 {
     1.0
 }
 fn samples() -> usize {
-    200_000
+    DEFAULT_SAMPLES
 }
+
+/// Monte Carlo samples when a request gives none (generated into TypeScript as THEORY_DEFAULT_SAMPLES).
+pub const DEFAULT_SAMPLES: usize = 200_000;
 
 /// Fewest and most Monte Carlo samples a theory request may ask for. The samples are held in memory,
 /// (p + k) numbers each for the overlap recursion (a few arrays of them), so there the bound is
