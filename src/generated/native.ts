@@ -48,10 +48,12 @@ export declare function describeTargetAsync(target: string, handle: RunHandle): 
 export declare function engineVersion(): string
 
 /**
- * The planned floating-point operations of a run: of a resolved config as it stands (a sweep's job, whose
- * steps and readouts may differ from its runs'), else of the config once resolved.
+ * What a sweep's planner needs of a run, as JSON `{flops, baselineGroup}`: its planned floating-point
+ * operations and the key of the runs it can share a baseline pass with (null: none). Of a resolved
+ * config as it stands (a sweep's job, whose steps and readouts may differ from its runs'), else of the
+ * config once resolved.
  */
-export declare function plannedFlops(configJson: string): number
+export declare function planRun(configJson: string): string
 
 /**
  * Resolves a config (n, learning rate) and checks it and its memory need; returns the resolved JSON

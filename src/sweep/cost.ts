@@ -10,9 +10,18 @@ import { resolveConfig, run } from '../run';
  * the streamed passes of the steps, every readout and test, the baselines and the label estimates.
  */
 export function runFlops(c: Config): number {
+  return planRun(c).flops;
+}
+
+/**
+ * What the planner needs of a resolved run, from the engine: its planned floating-point operations, and
+ * the key of the runs it can share a random-features baseline pass with (runGroup's rule; undefined: none).
+ */
+export function planRun(c: Config): { flops: number; baselineGroup?: string } {
   // The engine reads a resolved config's fields; what resolveConfig adds beside them is not one.
   const { memoryEstimateBytes: _m, workFlops: _w, ...config } = c as Config & { memoryEstimateBytes?: number; workFlops?: number };
-  return engineCall((e) => e.plannedFlops(JSON.stringify(config)));
+  const plan = JSON.parse(engineCall((e) => e.planRun(JSON.stringify(config)))) as { flops: number; baselineGroup: string | null };
+  return { flops: plan.flops, baselineGroup: plan.baselineGroup ?? undefined };
 }
 
 /**

@@ -4,8 +4,8 @@
 import type { Config, ConfigInput } from '../config';
 import { ConfigError, mergeConfigs } from '../config';
 import { resolveConfig } from '../run';
-import { runFlops } from './cost';
-import { canonicalJson, seededHasher } from './key';
+import { planRun } from './cost';
+import { seededHasher } from './key';
 import type { SweepAxis } from './spec';
 import { normalizeSpec, reasonOf } from './spec';
 
@@ -127,9 +127,8 @@ function jobsOf(points: SweepPoint[], groupOf: Map<string, string>): SweepJob[] 
       members,
       input: { ...last.input, readoutEveryStep },
       config,
-      flops: runFlops(config),
+      ...planRun(config),
       memoryEstimateBytes: members.reduce((m, p) => Math.max(m, p.memoryEstimateBytes), 0),
-      baselineGroup: baselineGroupOf(config),
     };
   });
 }
@@ -147,17 +146,6 @@ export function groupJobs(jobs: SweepJob[]): SweepJob[][] {
     else groups.set(key, [job]);
   });
   return [...groups.values()];
-}
-
-/**
- * The key shared by engine runs whose random-features baseline is the same model on the same data (only
- * the target differs): one baseline after the last step, in full coordinates (the engine's run_group).
- */
-function baselineGroupOf(config: Config): string | undefined {
-  const perStepBaseline = config.readoutEveryStep && config.readoutBatch === 'same';
-  if (!config.baselines || config.steps === 0 || perStepBaseline || config.sampler !== 'full') return undefined;
-  const { target: _target, ...rest } = config;
-  return canonicalJson(rest);
 }
 
 /**

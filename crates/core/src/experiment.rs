@@ -500,17 +500,7 @@ fn baseline_flops(cfg: &Config) -> f64 {
 /// (the projected sampler's frame depends on the target).
 fn check_group(cfgs: &[Config]) -> Result<()> {
     let first = cfgs.first().ok_or_else(|| Error::invalid("configs", "a group needs at least one config"))?;
-    let needs = [
-        ("baselines", first.baselines, "baselines on"),
-        ("steps", first.steps > 0, "at least one step"),
-        ("sampler", first.sampler == Sampler::Full, "sampler full (the projected sampler's frame depends on the target)"),
-        (
-            "readoutEveryStep",
-            !baseline_every_step(first),
-            "one baseline after the last step (not one per step's batch, as readoutEveryStep with readoutBatch same fits)",
-        ),
-    ];
-    if let Some((field, _, what)) = needs.iter().find(|(_, ok, _)| !ok) {
+    if let Some((field, what)) = unshared_baseline(first) {
         return Err(Error::invalid(
             field,
             format!("a group shares its random-features baseline pass, which needs {what}"),
@@ -661,6 +651,34 @@ fn evaluate<T: Real>(
 fn costs(cfg: &Config) -> Costs {
     let (d, p) = (cfg.d as f64, cfg.p as f64);
     Costs { estimate: d, step: 4.0 * d * p, fit: 2.0 * d * p + 2.0 * p * p, test: 2.0 * d * p }
+}
+
+/// Why a run's random-features baseline cannot be shared with runs that differ only in their target: the
+/// field and what it needs; `None` when it can.
+fn unshared_baseline(cfg: &Config) -> Option<(&'static str, &'static str)> {
+    let needs = [
+        ("baselines", cfg.baselines, "baselines on"),
+        ("steps", cfg.steps > 0, "at least one step"),
+        ("sampler", cfg.sampler == Sampler::Full, "sampler full (the projected sampler's frame depends on the target)"),
+        (
+            "readoutEveryStep",
+            !baseline_every_step(cfg),
+            "one baseline after the last step (not one per step's batch, as readoutEveryStep with readoutBatch same fits)",
+        ),
+    ];
+    needs.into_iter().find(|(_, ok, _)| !ok).map(|(field, _, what)| (field, what))
+}
+
+/// The key shared by resolved runs that `run_group` can run together (the same config but the target), or
+/// `None` for a run whose baseline cannot be shared: what a sweep's planner groups by.
+pub fn baseline_group(cfg: &Config) -> Option<String> {
+    if unshared_baseline(cfg).is_some() {
+        return None;
+    }
+    let mut value = serde_json::to_value(cfg).expect("configs serialize");
+    value.as_object_mut().expect("a config serializes to an object").remove("target");
+    // serde_json's maps keep their keys sorted, so equal configs give equal text.
+    Some(value.to_string())
 }
 
 fn baseline_every_step(cfg: &Config) -> bool {

@@ -111,3 +111,34 @@ fn refuses_configs_that_cannot_share_a_baseline() {
     let message = refused(vec![with_target(base, "T-D"), bad], "d");
     assert!(message.starts_with("config 1 of the group: "), "{message}");
 }
+
+/// The planner's key (`baseline_group`) and `run_group`'s rule are one: runs with one key run as a group,
+/// and a run without a key is refused as a group's, naming the field.
+#[test]
+fn the_planners_key_follows_the_groups_rule() {
+    let base = r#"{"d":20,"p":8,"n":300,"steps":1,"nTest":100,"sampler":"full"}"#;
+    let key = |cfg: Config| giantstep_core::baseline_group(&cfg.resolve().unwrap());
+    let (d, e) = (with_target(base, "T-D"), with_target(base, "T-E"));
+    assert!(key(d.clone()).is_some());
+    assert_eq!(key(d.clone()), key(e.clone()));
+    run_group(vec![d.clone(), e], u64::MAX, &|_, _| {}, &AtomicBool::new(false)).unwrap();
+    let mut wider = with_target(base, "T-E");
+    wider.p = 10;
+    assert_ne!(key(d.clone()), key(wider));
+    for (field, change) in [
+        ("baselines", r#"{"baselines":false}"#),
+        ("steps", r#"{"steps":0}"#),
+        ("readoutEveryStep", r#"{"readoutEveryStep":true,"readoutBatch":"same"}"#),
+    ] {
+        let mut v: serde_json::Value = serde_json::to_value(&d).unwrap();
+        for (k, x) in serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(change).unwrap() {
+            v[k] = x;
+        }
+        let cfg: Config = serde_json::from_value(v).unwrap();
+        assert_eq!(key(cfg.clone()), None, "{field}");
+        match run_group(vec![cfg], u64::MAX, &|_, _| {}, &AtomicBool::new(false)) {
+            Err(Error::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: expected a refusal, got {:?}", other.map(|r| r.len())),
+        }
+    }
+}

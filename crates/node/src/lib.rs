@@ -241,14 +241,20 @@ fn check_target_and_activation(target: &str, activation: &str) -> giantstep_core
     Ok(())
 }
 
-/// The planned floating-point operations of a run: of a resolved config as it stands (a sweep's job, whose
-/// steps and readouts may differ from its runs'), else of the config once resolved.
+/// What a sweep's planner needs of a run, as JSON `{flops, baselineGroup}`: its planned floating-point
+/// operations and the key of the runs it can share a baseline pass with (null: none). Of a resolved
+/// config as it stands (a sweep's job, whose steps and readouts may differ from its runs'), else of the
+/// config once resolved.
 #[napi]
-pub fn planned_flops(config_json: String) -> Result<f64> {
+pub fn plan_run(config_json: String) -> Result<String> {
     guarded(|| {
         let config = Config::from_json(&config_json)?;
         let resolved = if config.n.is_some() && config.learning_rate.is_some() { config } else { config.resolve()? };
-        Ok(giantstep_core::planned_flops(&resolved))
+        let plan = serde_json::json!({
+            "flops": giantstep_core::planned_flops(&resolved),
+            "baselineGroup": giantstep_core::baseline_group(&resolved),
+        });
+        Ok(plan.to_string())
     })
 }
 
