@@ -41,5 +41,5 @@ export type {
   TheoryOptions,
   TheoryRequest,
 } from './theory';
-export { describe, describeActivation, describeTarget, INSTANT_THEORY_KINDS, THEORY_KINDS, theory, theorySync } from './theory';
+export { describe, describeActivation, describeTarget, describeTargetSync, INSTANT_THEORY_KINDS, THEORY_KINDS, theory, theorySync } from './theory';
 export { version } from './version';

@@ -43,10 +43,13 @@ export async function describeTarget(target: string, options: AbortOptions = {})
 }
 
 /** `describeTarget` on the calling thread, for scripts: it blocks until the analysis is done. */
-export function describe(target: string): TargetDescription {
+export function describeTargetSync(target: string): TargetDescription {
   const data = JSON.parse(engineCall((e) => e.describeTarget(target))) as TargetFacts;
   return { ...data, explanation: explainLearnability(data) };
 }
+
+/** @deprecated Renamed `describeTargetSync` (this name clashed with test runners' `describe`); removed in 0.4. */
+export const describe = describeTargetSync;
 
 /** μ_k up to order 12, E[σ'²] and the information exponent of an activation (name or expression in x). */
 export function describeActivation(activation: string): ActivationDescription {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIELD_TABLE } from '../src/generated/fields';
-import { describe as describeTarget, prepareConfig, resolveConfig, run, theory } from '../src/index';
+import { describeTargetSync as describeTarget, prepareConfig, resolveConfig, run, theory } from '../src/index';
 import { native } from '../src/native';
 
 describe('generated contract', () => {

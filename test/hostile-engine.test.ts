@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeActivation, describe as describeTarget, planSweep, resolveConfig, run, theory } from '../src/index';
+import { ConfigError, describeActivation, describeTargetSync as describeTarget, planSweep, resolveConfig, run, theory } from '../src/index';
 import { giantstep } from './helpers/cli';
 
 /** Every refusal comes well within this (a spawned CLI included; the engine answers in milliseconds). */

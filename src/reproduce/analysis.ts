@@ -4,7 +4,7 @@ import { parseField } from '../plot/fields';
 import type { SampleStats } from '../plot/stats';
 import { formatStats, sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
-import { describe } from '../theory';
+import { describeTargetSync } from '../theory';
 import type { Inequality, MeasuredCell, Shown } from './types';
 
 export function numberAt(record: unknown, path: string): number | undefined {
@@ -47,7 +47,7 @@ export const shownWord: Record<Shown, string> = { yes: 'shown', no: 'not shown',
  * represents σ'(m·v*)·(linear in z), which captures terms such as u1·u2 without any overlap on u2.
  */
 export function oneDirectionError(target: string, noise = 0): number {
-  const t = describe(target);
+  const t = describeTargetSync(target);
   const norm = Math.hypot(...t.c1);
   const v = t.c1.map((c) => c / norm);
   const byOrder = new Map<number, number>();

@@ -8,7 +8,7 @@ import { heatmap } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
-import { describe, theorySync } from '../theory';
+import { describeTargetSync, theorySync } from '../theory';
 import type { Bound } from './analysis';
 import { boundText, inequalities, measuredCell, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
 import type { Reproduction, Table } from './types';
@@ -17,7 +17,7 @@ const TARGETS = ['T-D', 'T-E', 'leap-3'];
 
 /** The least ℓ at which one step with n = Θ(d^ℓ) sees every direction of the target (null: none up to 4). */
 export function oneStepOrder(target: string): number | null {
-  const t = describe(target);
+  const t = describeTargetSync(target);
   const l = t.learnedDims.oneStep.indexOf(t.k);
   return l < 0 ? null : l + 1;
 }

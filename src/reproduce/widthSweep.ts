@@ -9,7 +9,7 @@ import { lineChart } from '../plot/spec';
 import type { SampleStats } from '../plot/stats';
 import { sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';
-import { describe } from '../theory';
+import { describeTargetSync } from '../theory';
 import type { Bound } from './analysis';
 import { boundText, fmt, inequalities, measuredCell, numberAt, pairedStats, statsOf, testBound, valuesOf, verdictOfBounds, verdictOfCells } from './analysis';
 import type { Reproduction, RunSet, Shown, Table } from './types';
@@ -33,7 +33,7 @@ const CLAIM =
 
 /** Whether a second step with n = O(d) learns more directions than the first, from the theory. */
 const secondStepLearns = (target: string) => {
-  const dims = describe(target).learnedDims.multiStep;
+  const dims = describeTargetSync(target).learnedDims.multiStep;
   return dims[1] > dims[0];
 };
 
