@@ -1,10 +1,26 @@
 // Theory before (and beside) simulation: a target's Hermite structure and learnability, an activation's
 // Hermite facts, and theory curves that overlay run results (docs/model.md §2, §7).
 
-import type { ConfigInput } from './config';
-import type { ActivationDescription, TargetFacts, TheoryAnswer } from './generated/engine';
+import type { ActivationDescription, TargetFacts, TheoryAnswer, TheoryRequest } from './generated/engine';
 
-export type { ActivationDescription, Drawn, ErrorModels, ErrorPoint, HermiteTerm, LearnedDims, Solution, TargetFacts, TheoryAnswer } from './generated/engine';
+// A request is generated from the engine's request types: its kind and that kind's fields.
+export type {
+  ActivationDescription,
+  Drawn,
+  DriftRequest,
+  ErrorModels,
+  ErrorPoint,
+  ErrorRequest,
+  HermiteTerm,
+  LearnedDims,
+  OneStepRequest,
+  OverlapsRequest,
+  PhaseDiagramRequest,
+  Solution,
+  TargetFacts,
+  TheoryAnswer,
+  TheoryRequest,
+} from './generated/engine';
 
 import { ConfigError, prepareConfig } from './config';
 import { engineCall, engineTask } from './engine';
@@ -17,13 +33,6 @@ export type TargetDescription = TargetFacts & {
   /** The learnability prediction in plain words (written by the facade from the fields above). */
   explanation: string[];
 };
-
-export type TheoryRequest =
-  | { kind: 'one-step'; target: string; activation: string; noise?: number; alphas: number[]; c?: number }
-  | { kind: 'drift'; target: string; activation: string; m: number[]; s: number; samples?: number; seed?: number }
-  | { kind: 'overlaps'; config: ConfigInput; samples?: number; seed?: number }
-  | { kind: 'phase-diagram'; target: string }
-  | { kind: 'error'; config: ConfigInput; alphaReadout: number[] };
 
 /** The kinds the engine answers (generated from its Rust, in the order its messages list them). */
 export { THEORY_KINDS };

@@ -1,4 +1,5 @@
 // Generated from crates/core by `npm run contract`; do not edit (CI checks it is current).
+import type { ConfigInput } from '../config/types';
 
 /**
  * Every option of a run. Field names are the JSON/TS names (camelCase); the CLI flags are their
@@ -429,3 +430,67 @@ targetLoading: number,
  * √d × the standard deviation of the bulk rows' norms.
  */
 normSpread: number, };
+
+/**
+ * One-step cosines at n = αd for each α, step size η = c·p.
+ */
+export type OneStepRequest = { target: string, activation: string, 
+/**
+ * Label noise variance (default 0).
+ */
+noise?: number, alphas: Array<number>, 
+/**
+ * η = c·p (default 1).
+ */
+c?: number, };
+
+/**
+ * A neuron's population drift at overlap m and orthogonal norm s.
+ */
+export type DriftRequest = { target: string, activation: string, m: Array<number>, s: number, 
+/**
+ * Monte Carlo samples (default THEORY_DEFAULT_SAMPLES).
+ */
+samples?: number, 
+/**
+ * Monte Carlo seed (default 0).
+ */
+seed?: number, };
+
+/**
+ * The (M, Q) recursion for a run config.
+ */
+export type OverlapsRequest = { 
+/**
+ * A run's config, as `run` takes it (presets allowed).
+ */
+config: ConfigInput, 
+/**
+ * Monte Carlo samples per step (default THEORY_DEFAULT_SAMPLES).
+ */
+samples?: number, 
+/**
+ * Monte Carlo seed (default 0).
+ */
+seed?: number, };
+
+/**
+ * The learnability phase diagram of a target.
+ */
+export type PhaseDiagramRequest = { target: string, };
+
+/**
+ * The readout's test error after one step, over readout sizes, for a run config.
+ */
+export type ErrorRequest = { 
+/**
+ * A run's config, as `run` takes it (presets allowed).
+ */
+config: ConfigInput, 
+/**
+ * Readout samples per dimension, n/d.
+ */
+alphaReadout: Array<number>, };
+
+/** A theory request: its kind and that kind's fields. */
+export type TheoryRequest = ({ kind: "one-step" } & OneStepRequest) | ({ kind: "drift" } & DriftRequest) | ({ kind: "overlaps" } & OverlapsRequest) | ({ kind: "phase-diagram" } & PhaseDiagramRequest) | ({ kind: "error" } & ErrorRequest);

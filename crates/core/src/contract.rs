@@ -16,6 +16,8 @@ fn repo() -> PathBuf {
 fn types_ts() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
     let mut out = String::from(HEADER);
+    // Theory requests take a run config as `run` does, a partial one with a preset: the facade's type.
+    out.push_str("import type { ConfigInput } from '../config/types';\n");
     macro_rules! declare {
         ($($t:ty),* $(,)?) => {$(
             out.push('\n');
@@ -70,7 +72,17 @@ fn types_ts() -> String {
         readout_error::Solution,
         ErrorModels,
         drawn::Drawn,
+        OneStep,
+        Drift,
+        Overlaps,
+        PhaseDiagram,
+        ErrorCurve,
     );
+    let union = KINDS.iter().zip(REQUEST_TYPES).map(|(k, t)| format!("({{ kind: \"{k}\" }} & {t})"));
+    out.push_str(&format!(
+        "\n/** A theory request: its kind and that kind's fields. */\nexport type TheoryRequest = {};\n",
+        union.collect::<Vec<_>>().join(" | ")
+    ));
     out
 }
 

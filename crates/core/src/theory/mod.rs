@@ -61,44 +61,62 @@ pub enum Request {
 /// One-step cosines at n = αd for each α, step size η = c·p.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "OneStepRequest"))]
 pub struct OneStep {
     pub target: String,
     pub activation: String,
+    /// Label noise variance (default 0).
     #[serde(default)]
+    #[cfg_attr(test, ts(optional, as = "Option<f64>"))]
     pub noise: f64,
     pub alphas: Vec<f64>,
+    /// η = c·p (default 1).
     #[serde(default = "one")]
+    #[cfg_attr(test, ts(optional, as = "Option<f64>"))]
     pub c: f64,
 }
 
 /// A neuron's population drift at overlap m and orthogonal norm s.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "DriftRequest"))]
 pub struct Drift {
     pub target: String,
     pub activation: String,
     pub m: Vec<f64>,
     pub s: f64,
+    /// Monte Carlo samples (default THEORY_DEFAULT_SAMPLES).
     #[serde(default = "samples")]
+    #[cfg_attr(test, ts(optional, as = "Option<usize>"))]
     pub samples: usize,
+    /// Monte Carlo seed (default 0).
     #[serde(default)]
+    #[cfg_attr(test, ts(optional, as = "Option<u64>"))]
     pub seed: u64,
 }
 
 /// The (M, Q) recursion for a run config.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "OverlapsRequest"))]
 pub struct Overlaps {
+    /// A run's config, as `run` takes it (presets allowed).
+    #[cfg_attr(test, ts(type = "ConfigInput"))]
     pub config: Config,
+    /// Monte Carlo samples per step (default THEORY_DEFAULT_SAMPLES).
     #[serde(default = "samples")]
+    #[cfg_attr(test, ts(optional, as = "Option<usize>"))]
     pub samples: usize,
+    /// Monte Carlo seed (default 0).
     #[serde(default)]
+    #[cfg_attr(test, ts(optional, as = "Option<u64>"))]
     pub seed: u64,
 }
 
 /// The learnability phase diagram of a target.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PhaseDiagramRequest"))]
 pub struct PhaseDiagram {
     pub target: String,
 }
@@ -106,7 +124,10 @@ pub struct PhaseDiagram {
 /// The readout's test error after one step, over readout sizes, for a run config.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ErrorRequest"))]
 pub struct ErrorCurve {
+    /// A run's config, as `run` takes it (presets allowed).
+    #[cfg_attr(test, ts(type = "ConfigInput"))]
     pub config: Config,
     /// Readout samples per dimension, n/d.
     pub alpha_readout: Vec<f64>,
@@ -114,6 +135,11 @@ pub struct ErrorCurve {
 
 /// The request kinds, in the order docs and help list them (generated into TypeScript as THEORY_KINDS).
 pub const KINDS: [&str; 5] = ["one-step", "drift", "overlaps", "phase-diagram", "error"];
+
+/// Each kind's request type, in the order of KINDS (the generated TheoryRequest pairs them).
+#[cfg(test)]
+pub const REQUEST_TYPES: [&str; 5] =
+    ["OneStepRequest", "DriftRequest", "OverlapsRequest", "PhaseDiagramRequest", "ErrorRequest"];
 
 fn kinds() -> String {
     KINDS.join(", ")
