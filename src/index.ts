@@ -1,6 +1,20 @@
 // The public API, re-exported from the modules that define it (nothing here imports back from this file).
 
-export type { Baselines, Config, ConfigInput, Errors, LinearKernel, Overlap, Progress, Result, Stage, StepRecord, TargetInfo, Timing } from './config';
+export type {
+  Baselines,
+  Config,
+  ConfigInput,
+  Errors,
+  LinearKernel,
+  Overlap,
+  Progress,
+  ResolvedConfig,
+  Result,
+  Stage,
+  StepRecord,
+  TargetInfo,
+  Timing,
+} from './config';
 export { FIELDS, mergeConfigs, PRESET_NAMES, PRESETS, prepareConfig } from './config';
 export type { GiantstepErrorKind } from './errors';
 export { AbortError, ConfigError, EngineError, GiantstepError, IOError, NumericalError, ResourceError } from './errors';

@@ -1,11 +1,12 @@
 // run and resolveConfig: one experiment off the main thread, with progress, abort and a memory budget
 // shared by the runs in flight in this process.
 import { totalmem } from 'node:os';
-import type { Config, ConfigInput, Progress, Result, Stage } from './config';
+import type { ConfigInput, Progress, Result, Stage } from './config';
 import { ConfigError, configJson, expandPreset } from './config';
 import type { TaskWatch } from './engine';
 import { abortError, engineCall, engineTask } from './engine';
 import { GiantstepError } from './errors';
+import type { ResolvedConfig } from './generated/engine';
 import type { NativeRunHandle } from './native';
 import { safeText, thrownText } from './text';
 import { version } from './version';
@@ -69,10 +70,7 @@ export function checkMemoryLimit(value: unknown): number {
 }
 
 /** Validates, fills defaults and derived values (n, learning rate) without running. */
-export function resolveConfig(
-  input: ConfigInput,
-  memoryLimitBytes: number = defaultMemoryLimit(),
-): Config & { memoryEstimateBytes: number; workFlops: number } {
+export function resolveConfig(input: ConfigInput, memoryLimitBytes: number = defaultMemoryLimit()): ResolvedConfig {
   const limit = checkMemoryLimit(memoryLimitBytes);
   return JSON.parse(engineCall((e) => e.resolveConfig(configJson(expandPreset(input)), limit)));
 }

@@ -10,6 +10,7 @@ export type {
   LinearKernel,
   Overlap,
   Progress,
+  ResolvedConfig,
   Stage,
   StepRecord,
   TargetInfo,

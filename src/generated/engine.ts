@@ -85,6 +85,59 @@ steps: Array<StepRecord>,
  */
 testError: number | null, trainError: number, baselines: Baselines, timing: Timing, memoryEstimateBytes: number, };
 
+/**
+ * A resolved config with what a planner reads beside it (generated for TypeScript as `ResolvedConfig`).
+ */
+export type ResolvedConfig = { 
+/**
+ * Bytes the run will hold (`Config::memory_estimate`).
+ */
+memoryEstimateBytes: number, 
+/**
+ * The run's planned floating-point operations (`planned_flops`).
+ */
+workFlops: number, d: number, p: number, 
+/**
+ * Only resolved configs cross to TypeScript, so there `n`, `learningRate` and `sampler` are set.
+ */
+n: number, kappa: number | null, alpha: number | null, ell: number | null, steps: number, target: string, noise: number, activation: string, eta: number, etaRule: EtaRule, 
+/**
+ * The learning rate actually used (resolved from eta and etaRule).
+ */
+learningRate: number, lambda: number, nTest: number, batches: Batches, readoutBatch: ReadoutBatch, 
+/**
+ * Samples of a fresh readout batch per dimension: n_readout = round(alphaReadout·d) (null: n).
+ */
+alphaReadout: number | null, preprocess: Preprocess, precision: Precision, seed: number, 
+/**
+ * Seed of (W*, W0, a0); null redraws them with every seed.
+ */
+initSeed: number | null, initW: InitW, initA: InitA, symmetric: boolean, residual: Residual, normalize: Normalize, 
+/**
+ * Neurons whose update cosines and in-plane directions are recorded (the first K).
+ */
+trackNeurons: number, 
+/**
+ * |cos| threshold for the fraction of aligned neurons.
+ */
+cosThreshold: number, 
+/**
+ * Fit the readout and measure errors after every step, not only the last.
+ */
+readoutEveryStep: boolean, 
+/**
+ * Compute the random-features baseline (readout on W0).
+ */
+baselines: boolean, 
+/**
+ * Rows of data generated and consumed at once.
+ */
+chunk: number, 
+/**
+ * How batches are drawn; `auto` resolves to `full` or `projected`.
+ */
+sampler: Exclude<Sampler, 'auto'>, };
+
 export type TargetInfo = { name: string, expression: string, k: number, mean: number, variance: number, c1: Array<number>, };
 
 export type StepRecord = { step: number, overlap: Overlap, 

@@ -1,7 +1,7 @@
 // Cost model of one engine run, for ETAs, dry runs, shard balance and the default number of
 // concurrent runs. The flop count is the engine's own (crates/core/src/experiment.rs, planned_flops).
 import { availableParallelism } from 'node:os';
-import type { Config } from '../config';
+import type { Config, ResolvedConfig } from '../config';
 import { engineCall } from '../engine';
 import { resolveConfig, run } from '../run';
 
@@ -17,10 +17,9 @@ export function runFlops(c: Config): number {
  * What the planner needs of a resolved run, from the engine: its planned floating-point operations, and
  * the key of the runs it can share a random-features baseline pass with (runGroup's rule; undefined: none).
  */
-export function planRun(c: Config): { flops: number; baselineGroup?: string } {
-  // The engine reads a resolved config's fields; what resolveConfig adds beside them is not one.
-  const { memoryEstimateBytes: _m, workFlops: _w, ...config } = c as Config & { memoryEstimateBytes?: number; workFlops?: number };
-  const plan = JSON.parse(engineCall((e) => e.planRun(JSON.stringify(config)))) as { flops: number; baselineGroup: string | null };
+export function planRun(c: Config | ResolvedConfig): { flops: number; baselineGroup?: string } {
+  // A config as resolveConfig returns it (ResolvedConfig) is read as it is: the engine reads past its extras.
+  const plan = JSON.parse(engineCall((e) => e.planRun(JSON.stringify(c)))) as { flops: number; baselineGroup: string | null };
   return { flops: plan.flops, baselineGroup: plan.baselineGroup ?? undefined };
 }
 

@@ -44,6 +44,7 @@ fn types_ts() -> String {
         Normalize,
         Sampler,
         RunResult,
+        Resolved,
         TargetInfo,
         StepRecord,
         Errors,

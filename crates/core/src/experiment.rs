@@ -653,6 +653,26 @@ fn costs(cfg: &Config) -> Costs {
     Costs { estimate: d, step: 4.0 * d * p, fit: 2.0 * d * p + 2.0 * p * p, test: 2.0 * d * p }
 }
 
+/// A resolved config with what a planner reads beside it (generated for TypeScript as `ResolvedConfig`).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ResolvedConfig"))]
+pub struct Resolved {
+    #[serde(flatten)]
+    pub config: Config,
+    /// Bytes the run will hold (`Config::memory_estimate`).
+    pub memory_estimate_bytes: u64,
+    /// The run's planned floating-point operations (`planned_flops`).
+    pub work_flops: f64,
+}
+
+impl Resolved {
+    /// Of a config that `Config::resolve` returned.
+    pub fn of(config: Config) -> Resolved {
+        Resolved { memory_estimate_bytes: config.memory_estimate(), work_flops: planned_flops(&config), config }
+    }
+}
+
 /// Why a run's random-features baseline cannot be shared with runs that differ only in their target: the
 /// field and what it needs; `None` when it can.
 fn unshared_baseline(cfg: &Config) -> Option<(&'static str, &'static str)> {

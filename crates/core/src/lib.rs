@@ -21,7 +21,8 @@ pub mod train;
 pub use config::Config;
 pub use error::{Error, Result};
 pub use experiment::{
-    baseline_group, planned_flops, prepare, prepare_group, run, run_group, run_group_prepared, run_prepared, RunResult,
+    baseline_group, planned_flops, prepare, prepare_group, run, run_group, run_group_prepared, run_prepared, Resolved,
+    RunResult,
 };
 pub use progress::Progress;
 

@@ -204,10 +204,7 @@ pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<St
         let config = Config::from_given_json(&config_json)?.resolve()?;
         check_target_and_activation(&config.target, &config.activation)?;
         config.check_memory(memory_limit_bytes.max(0.0) as u64)?;
-        let mut value = serde_json::to_value(&config).expect("configs serialize");
-        value["memoryEstimateBytes"] = config.memory_estimate().into();
-        value["workFlops"] = giantstep_core::planned_flops(&config).into();
-        Ok(value.to_string())
+        Ok(serde_json::to_string(&giantstep_core::Resolved::of(config)).expect("configs serialize"))
     })
 }
 

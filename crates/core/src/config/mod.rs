@@ -223,6 +223,8 @@ pub const MAX_RESULT_BYTES: u64 = 256_000_000;
 const RECORD_BYTES: u64 = 300;
 /// Keys a resolved config carries besides the table's fields (a sweep's jobs are resolved configs).
 const RESOLVED_ONLY: &[&str] = &["learningRate"];
+/// What `resolveConfig` adds beside a resolved config (`experiment::Resolved`): read past, not fields.
+const PLANNER_KEYS: [&str; 2] = ["memoryEstimateBytes", "workFlops"];
 
 impl Config {
     /// A config as a user gives it, from JSON: only the table's fields, each checked by the table first
@@ -231,9 +233,14 @@ impl Config {
         Self::read(fields::parse_json(json, "config")?, &[])
     }
 
-    /// A config from JSON that may also be resolved (a sweep's job carries its `learningRate`).
+    /// A config from JSON that may also be resolved (a sweep's job carries its `learningRate`, and what
+    /// `resolveConfig` returned its memory and flops beside it).
     pub fn from_json(json: &str) -> Result<Config> {
-        Self::read(fields::parse_json(json, "config")?, RESOLVED_ONLY)
+        let mut value = fields::parse_json(json, "config")?;
+        if let Some(map) = value.as_object_mut() {
+            PLANNER_KEYS.iter().for_each(|k| drop(map.remove(*k)));
+        }
+        Self::read(value, RESOLVED_ONLY)
     }
 
     /// A JSON array of configs as a user gives them (a group run); errors say which, as a group's run does.
@@ -504,6 +511,19 @@ mod tests {
             let c = cfg(&format!(r#"{{"d":16,"p":8,"n":32,"activation":"{given}"}}"#)).unwrap();
             assert_eq!(c.activation, resolved, "{given}");
         }
+    }
+
+    /// What `resolveConfig` returns reads back as the config it holds (a sweep plans from it), and a user's
+    /// config may not carry the planner's keys.
+    #[test]
+    fn a_resolved_config_reads_back_past_its_estimates() {
+        let resolved = Config::from_given_json(r#"{"d":16,"p":8,"n":64}"#).unwrap().resolve().unwrap();
+        let json = serde_json::to_string(&crate::Resolved::of(resolved.clone())).unwrap();
+        assert!(json.contains("\"memoryEstimateBytes\"") && json.contains("\"workFlops\""));
+        let back = Config::from_json(&json).unwrap();
+        assert_eq!(serde_json::to_value(back).unwrap(), serde_json::to_value(resolved).unwrap());
+        let given = Config::from_given_json(r#"{"d":16,"workFlops":1}"#).unwrap_err();
+        assert_eq!(given.field(), Some("workFlops"));
     }
 
     #[test]
