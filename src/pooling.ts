@@ -3,7 +3,7 @@
 // over (--pool), picks one value (--where) or splits by it (--series, --by). Shared by plot and summarize;
 // --where also filters export.
 import { ConfigError, quoted } from './config';
-import { parseField } from './plot/fields';
+import { parseField } from './plot/metric-path';
 
 /** Config fields that differ between the runs of one point by design: the seeds. */
 const SEED_FIELDS = new Set(['seed', 'initSeed']);

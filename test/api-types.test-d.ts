@@ -21,7 +21,9 @@ describe('public API types', () => {
   it('run and resolveConfig', () => {
     expectTypeOf(giantstep.run).parameter(0).toEqualTypeOf<ConfigInput>();
     expectTypeOf(giantstep.run).returns.resolves.toEqualTypeOf<Result>();
-    expectTypeOf(giantstep.resolveConfig).returns.toEqualTypeOf<Config & { memoryEstimateBytes: number; workFlops: number }>();
+    expectTypeOf(giantstep.resolveConfig).returns.toEqualTypeOf<giantstep.ResolvedConfig>();
+    expectTypeOf<giantstep.ResolvedConfig>().toExtend<Config & { memoryEstimateBytes: number; workFlops: number }>();
+    expectTypeOf<Config & { memoryEstimateBytes: number; workFlops: number }>().toExtend<giantstep.ResolvedConfig>();
     expectTypeOf<ConfigInput['sampler']>().toEqualTypeOf<'auto' | 'full' | 'projected' | undefined>();
     expectTypeOf<Config['sampler']>().toEqualTypeOf<'full' | 'projected'>();
     expectTypeOf<ConfigInput>().not.toHaveProperty('learningRate');

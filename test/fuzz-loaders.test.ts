@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addConfigOptions, configFromFlags, numberArg, numberListArg, positiveNumberArg } from '../src/cli/options';
-import { readConfigFile } from '../src/config/file';
+import { readConfigFile } from '../src/config/input-file';
 import { ConfigError, FIELDS, PRESET_NAMES, resolveConfig } from '../src/index';
-import { parseField } from '../src/plot/fields';
+import { parseField } from '../src/plot/metric-path';
 import { normalizeSpec, parseGridFlag, parseSeedsFlag, readSpecFile } from '../src/sweep/spec';
 
 const N = Math.max(1, Number(process.env.GIANTSTEP_FUZZ_N ?? 300));

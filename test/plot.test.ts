@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseField } from '../src/plot/fields';
+import { parseField } from '../src/plot/metric-path';
 import { plotRecords } from '../src/plot/records';
 import { renderSvg, svgToPng } from '../src/plot/render';
 import { lineChart, mergeCoincidingBaselines, wrapCaption } from '../src/plot/spec';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readConfigFile } from '../src/config/file';
+import { readConfigFile } from '../src/config/input-file';
 import { ConfigError, resolveConfig } from '../src/index';
 import { normalizeSpec, parseGridFlag, parseSeedsFlag, parseShard, planSweep, readSpecFile, shardJobs, slurmScript } from '../src/sweep';
 import { hashOf } from '../src/sweep/key';

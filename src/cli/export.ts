@@ -1,7 +1,7 @@
 // `giantstep export`: results files to a flat CSV or Parquet table, one row per run or per run × step.
 import { Command } from 'commander';
 import { exportFormat, exportResults } from '../export';
-import { checkNotAnInput } from '../files';
+import { checkNotAnInput } from '../output';
 import { version } from '../version';
 import { checkOutPath, writeAtomic } from './io';
 import { say } from './say';

@@ -1,10 +1,10 @@
 // Small I/O helpers shared by the commands.
 import { SingleBar } from 'cli-progress';
 import { ConfigError } from '../config';
-import { readBoundedText } from '../config/file';
+import { readBoundedText } from '../config/input-file';
 
-/** Atomic writes of `--out` files, only over regular files or new paths (src/files.ts, docs/limits.md). */
-export { checkOutPath, writeAtomic } from '../files';
+/** Atomic writes of `--out` files, only over regular files or new paths (src/output.ts, docs/limits.md). */
+export { checkOutPath, writeAtomic } from '../output';
 
 /** The largest JSON file read by `readJsonFile` (a theory curve is kilobytes; overlaps at p = 512, megabytes). */
 export const MAX_JSON_FILE_BYTES = 64 * 1024 * 1024;

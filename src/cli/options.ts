@@ -4,7 +4,7 @@ import type { ConfigInput } from '../config';
 import { FIELD_NAMES, FIELDS, flagOf, mergeConfigs, prepareConfig } from '../config';
 import type { FieldSpec } from '../config/fields';
 import { fieldValueFromText } from '../config/fields';
-import { readConfigFile } from '../config/file';
+import { readConfigFile } from '../config/input-file';
 
 // Argument parsers shared by the commands' own options.
 const fail = (what: string) => new InvalidArgumentError(`expected ${what}`);

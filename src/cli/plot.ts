@@ -1,7 +1,7 @@
 // `giantstep plot`: a figure (SVG, PNG or both) from any sweep's JSONL, with theory curves and baselines.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config';
-import { parseField } from '../plot/fields';
+import { parseField } from '../plot/metric-path';
 import { plotRecords } from '../plot/records';
 import type { FigureFormat } from '../plot/render';
 import { figureTarget, writeFigure } from '../plot/render';

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, isPlainObject } from '../config';
-import { readBoundedText } from '../config/file';
+import { readBoundedText } from '../config/input-file';
 import { writeReport } from '../report';
 import { SUMMARY_FILE } from '../reproduce';
 

@@ -5,7 +5,7 @@ import { ConfigError } from '../config';
 import type { FieldName } from '../config/fields';
 import { FIELDS } from '../config/fields';
 import { valueAtPath } from '../paths';
-import { parseField } from '../plot/fields';
+import { parseField } from '../plot/metric-path';
 import type { SweepRecord } from '../sweep';
 
 export type ColumnType = 'float64' | 'int64' | 'utf8' | 'bool';

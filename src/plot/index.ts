@@ -1,9 +1,9 @@
 // Figures: vega-lite specs for the paper's chart kinds, a figure from any result records, headless
 // rendering to SVG and PNG.
 
-export type { FieldPath } from './fields';
-export { parseField, REDUCER_NAMES } from './fields';
 export { readRecords, uniqueRuns } from './jsonl';
+export type { FieldPath } from './metric-path';
+export { parseField, REDUCER_NAMES } from './metric-path';
 export type { RecordPlotOptions, TheoryCurve } from './records';
 export { axisTitle, measuredPoints, plotRecords, theoryPoints } from './records';
 export type { FigureFormat } from './render';

@@ -3,9 +3,9 @@
 import { randomFeaturesLabel } from '../baselines';
 import { ConfigError } from '../config';
 import { checkPooling, pooledText, whereFilter } from '../pooling';
-import type { FieldPath } from './fields';
-import { parseField } from './fields';
 import { uniqueRuns } from './jsonl';
+import type { FieldPath } from './metric-path';
+import { parseField } from './metric-path';
 import type { CurvePoint, ErrorKind, MeasuredPoint, VegaLiteSpec } from './spec';
 import { ERROR_LABEL, lineChart } from './spec';
 import { sampleStats } from './stats';

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Resvg as ResvgType } from '@resvg/resvg-js';
-import { checkOutPath, writeAtomic } from '../files';
+import { checkOutPath, writeAtomic } from '../output';
 import { hasUnsafeChars, safeText } from '../text';
 import { importEsm } from './esm';
 import type { VegaLiteSpec } from './spec';
@@ -71,7 +71,7 @@ export type FigureFormat = 'svg' | 'png';
 /**
  * Renders a spec and writes `<base>.svg` and/or `<base>.png` (at `pngScale`× the SVG's size), and always
  * `<base>.vl.json` (the spec, so users can restyle the figure). Returns the paths written. Each file is
- * written atomically and only over a regular file or a new path (src/files.ts): every path is checked
+ * written atomically and only over a regular file or a new path (src/output.ts): every path is checked
  * before anything is rendered.
  */
 export async function writeFigure(spec: VegaLiteSpec, base: string, formats: FigureFormat[] = ['svg', 'png'], pngScale = 2): Promise<string[]> {

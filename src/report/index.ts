@@ -3,7 +3,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { ConfigError } from '../errors';
-import { checkOutPath, writeAtomic } from '../files';
+import { checkOutPath, writeAtomic } from '../output';
 import type { ReproductionSummary } from '../reproduce';
 import { FIGURE_NAMES, SUMMARY_FILE } from '../reproduce';
 import { version } from '../version';
@@ -116,7 +116,7 @@ export function gatherReport(dir: string): ReportInput {
 
 /** Writes the report of `dir` to `out` (default dir/report.html) and returns its path. */
 export function writeReport(dir: string, out = join(dir, 'report.html')): { path: string; figures: number; reproductions: number } {
-  checkOutPath(out); // a regular file or a new path, written atomically (src/files.ts)
+  checkOutPath(out); // a regular file or a new path, written atomically (src/output.ts)
   const input = gatherReport(dir);
   writeAtomic(out, renderReport(input));
   const figures = input.reproductions.reduce((s, r) => s + Object.keys(r.figures).length, 0) + input.loose.length;

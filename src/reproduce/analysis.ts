@@ -1,6 +1,6 @@
 // Small tools the analyses share: numbers out of records, statistics over seeds, and wording.
 
-import { parseField } from '../plot/fields';
+import { parseField } from '../plot/metric-path';
 import type { SampleStats } from '../plot/stats';
 import { formatStats, sampleStats } from '../plot/stats';
 import type { SweepRecord } from '../sweep';

@@ -3,7 +3,7 @@
 // the choice is explained in FIG1_CHOICE (and docs/reproducing.md).
 
 import type { ConfigInput } from '../config';
-import { parseField } from '../plot/fields';
+import { parseField } from '../plot/metric-path';
 import { measuredPoints } from '../plot/records';
 import type { MeasuredPoint } from '../plot/spec';
 import { lineChart } from '../plot/spec';

@@ -2,7 +2,7 @@
 // p = 1024, η = 2p, 6 fresh-batch steps: the update cosines of the first 40 neurons per step, against
 // the theory line of slope μ1(σ2*)/μ1(σ1*) = C1*[1]/C1*[0] (one-step drift along W*ᵀC1*).
 
-import { parseField } from '../plot/fields';
+import { parseField } from '../plot/metric-path';
 import { measuredPoints } from '../plot/records';
 import type { VegaLiteSpec } from '../plot/spec';
 import { lineChart, scatterChart } from '../plot/spec';

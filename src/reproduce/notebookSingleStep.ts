@@ -1,6 +1,6 @@
 // §9 first bullet: the single-step notebook's learning curve (T-A, d = 512, p = 1024, κ = 1.3, 1.65, 2).
 
-import { parseField } from '../plot/fields';
+import { parseField } from '../plot/metric-path';
 import { measuredPoints } from '../plot/records';
 import type { MeasuredPoint, VegaLiteSpec } from '../plot/spec';
 import { lineChart } from '../plot/spec';

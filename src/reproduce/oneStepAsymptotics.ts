@@ -2,7 +2,7 @@
 // and predicted (`giantstep theory error`): the network's deterministic equivalent on each seed's own drawn W₁
 // (paired), beside the exact curve of the spiked random-features surrogate (Cui et al. 2024) and random features.
 
-import { parseField } from '../plot/fields';
+import { parseField } from '../plot/metric-path';
 import { measuredPoints } from '../plot/records';
 import type { CurvePoint, VegaLiteSpec } from '../plot/spec';
 import { lineChart } from '../plot/spec';

@@ -2,7 +2,7 @@
 // α = n/d ∈ {4, 8, 16}, p from 1 to 6αd (30 values), η = 5p, λ = 1e-6, n_test = 5·10⁴, 4 seeds, readout on
 // a fresh batch of n, targets T-D…T-G.
 
-import { parseField } from '../plot/fields';
+import { parseField } from '../plot/metric-path';
 import { measuredPoints } from '../plot/records';
 import type { MeasuredPoint, VegaLiteSpec } from '../plot/spec';
 import { lineChart } from '../plot/spec';

@@ -2,13 +2,13 @@
 // merging and Slurm job arrays.
 
 export { defaultJobs, jobCost, measureThroughput, runFlops, SMALL_RUN_WIDTH } from './cost';
+export type { SweepOptions, SweepProgress, SweepRun } from './execute';
+export { sweep } from './execute';
 export type { MergeReport } from './merge';
 export { mergeResults, resultOf } from './merge';
 export type { SweepJob, SweepPlan, SweepPoint } from './plan';
 export { describeJob, groupJobs, planSweep } from './plan';
 export type { StepSummary, SweepRecord } from './record';
-export type { SweepOptions, SweepProgress, SweepRun } from './run';
-export { sweep } from './run';
 export type { Shard } from './shard';
 export { dealJobs, jobKey, parseShard, shardJobs } from './shard';
 export type { SlurmOptions } from './slurm';

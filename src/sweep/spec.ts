@@ -6,7 +6,7 @@ import type { ConfigInput } from '../config';
 import { ConfigError, FIELD_NAMES, FIELDS, prepareConfig, quoted } from '../config';
 import type { FieldSpec } from '../config/fields';
 import { fieldValueFromText } from '../config/fields';
-import { checkYamlDepth, readBoundedText } from '../config/file';
+import { checkYamlDepth, readBoundedText } from '../config/input-file';
 import type { AxisValues } from './values';
 import { axisValues, MAX_PLAN_RUNS } from './values';
 

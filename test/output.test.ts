@@ -1,4 +1,4 @@
-// src/files.ts: an interrupted write leaves no temp file behind (Ctrl-C while merge wrote left a 253 MB
+// src/output.ts: an interrupted write leaves no temp file behind (Ctrl-C while merge wrote left a 253 MB
 // .tmp- file in 0.2.0).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
