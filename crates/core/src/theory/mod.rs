@@ -324,8 +324,9 @@ fn error_models() -> ErrorModels {
         test_error: "the trained network: a deterministic equivalent of its readout evaluated on one drawn W1 (the \
 config's initSeed and seed, the step exactly as run takes it), with W1's own bulk spectrum, the loadings of the spike's \
 and the target's directions on it and the spread of its row norms; conditional Gaussian equivalence given the spike \
-direction, first order in the per-neuron deviations. Measured against paired simulation at d = 1000 and 2000: within 1% on \
-osa-one-step, about 1% high on sin/tanh, up to 3% near the interpolation peak (docs/targets-and-theory.md)"
+direction, first order in the per-neuron deviations. Measured against paired simulation at d = 1000 and 2000 on three \
+settings (8-64 seeds per table): no detectable bias, within 1% at 2 s.e. at most readout sizes alpha >= 2, undecided at 1% for \
+alpha <= 1 (docs/targets-and-theory.md)"
             .into(),
         spiked_random_features_error: "the spiked random-features surrogate W1 = c_W W0 + r 1 v^T (isotropic \
 Marchenko-Pastur bulk, equal row norms) of Cui et al. 2024: exact as n0, n, d, p -> infinity for that surrogate, not \
