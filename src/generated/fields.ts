@@ -282,6 +282,7 @@ export const FIELD_TABLE = [
     "details": "Their `neuronCos`, `updateCos` and `inPlane`.",
     "doc": "neurons whose update cosines are recorded (the first K)",
     "kind": "int",
+    "max": 4294967296,
     "min": 0,
     "name": "trackNeurons",
     "symbol": ""

@@ -13,7 +13,7 @@ pub enum Stage {
     /// Waiting for a thread (set by the binding before the run starts).
     Queued,
     Start,
-    /// Estimating the labels' mean and linear part (`preprocess train`).
+    /// Estimating the labels' mean and linear part (`preprocess train` or `notebook`).
     Preprocess,
     Step {
         step: usize,

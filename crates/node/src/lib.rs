@@ -212,7 +212,7 @@ pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<St
 /// field's kind and in its range. The one validator of config fields, whatever the config came from.
 #[napi]
 pub fn check_config(config_json: String) -> Result<()> {
-    guarded(|| fields::check_given(&fields::parse_json(&config_json, "config")?, &[]))
+    guarded(|| fields::check_given(&mut fields::parse_json(&config_json, "config")?, fields::Reading::Given))
 }
 
 /// Pairs of (target, activation) already checked in this process. Parsing a target checks its moments by

@@ -1,7 +1,7 @@
 //! The config field table: kind, range, choices, paper symbol and documentation of every field, in one
-//! place. The engine checks configs against it (`check`), the binding exports it (`table_json`), and
-//! `npm run contract` generates from it the TypeScript table (zod schema, CLI flags, `ConfigInput`) and
-//! docs/config.md. Defaults are not repeated here: they are `Config::default()`'s.
+//! place. The engine checks every config against it (`check_given` as given, `check` once resolved): it
+//! is the one validator. The binding exports it (`table_json`), and `npm run contract` generates from it
+//! the TypeScript table (CLI flags, `ConfigInput`) and docs/config.md. Defaults are not repeated here: they are `Config::default()`'s.
 use super::Config;
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -212,7 +212,7 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "trackNeurons",
-        int(0, None),
+        int(0, Some(MAX_DIM)),
         "",
         "neurons whose update cosines are recorded (the first K)",
         "Their `neuronCos`, `updateCos` and `inPlane`.",
@@ -263,23 +263,48 @@ pub fn check(config: &Config) -> Result<()> {
     FIELDS.iter().try_for_each(|f| check_value(f, &values[f.name]))
 }
 
-/// Checks a config as given, before serde reads it: a JSON object whose every key is a field (or one of
-/// `also`, keys the engine writes itself such as `learningRate`) and whose every value is of its field's
-/// kind and in its range. The one validator of config fields: the TypeScript side sends every config it
-/// takes (flags, grid values, files, the API) here, so a bad value gets one message wherever it came from.
-pub fn check_given(value: &Value, also: &[&str]) -> Result<()> {
+/// How a config is read: as a user gives it (only the table's fields; `null` only where a field takes it
+/// as a value), or as the engine wrote it resolved (also `learningRate`, and `null` for the ways of
+/// setting a size that were left unset).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    Given,
+    Resolved,
+}
+
+/// Checks a config before serde reads it: a JSON object whose every key is a field and whose every value
+/// is of its field's kind and in its range. The one validator of config fields: the TypeScript side sends
+/// every config it takes (flags, grid values, files, the API) here, so a bad value gets one message
+/// wherever it came from. A whole number written as a float (`1e3`) is made the integer it is, so serde
+/// reads what the table accepted.
+pub fn check_given(value: &mut Value, reading: Reading) -> Result<()> {
     let Value::Object(map) = value else {
         return Err(Error::invalid(
             "config",
             format!("must be an object of config fields such as {{\"d\": 512, \"p\": 1024}}, not {}", describe(value)),
         ));
     };
-    for (key, v) in map.iter().filter(|(key, _)| !also.contains(&key.as_str())) {
+    for (key, v) in map.iter_mut() {
+        if reading == Reading::Resolved && key == "learningRate" {
+            continue;
+        }
         let f = FIELDS.iter().find(|f| f.name == key).ok_or_else(|| unknown_field(key))?;
-        check_kind(f, v)?;
+        if matches!(f.kind, Kind::Int { .. } | Kind::Seed) {
+            make_integer(v);
+        }
+        check_kind(f, v, reading)?;
         check_value(f, v)?;
     }
     Ok(())
+}
+
+/// A float with no fractional part, in u64's range, as the integer it is.
+fn make_integer(v: &mut Value) {
+    if let Some(x) =
+        v.as_f64().filter(|x| v.is_f64() && x.fract() == 0.0 && *x >= 0.0 && *x < 18_446_744_073_709_551_616.0)
+    {
+        *v = Value::from(x as u64);
+    }
 }
 
 /// Reads JSON text, naming `root` when it is not JSON.
@@ -310,9 +335,9 @@ pub fn flag_of(name: &str) -> String {
 }
 
 /// The value's JSON type matches the field's kind (ranges are `check_value`'s).
-fn check_kind(f: &Field, v: &Value) -> Result<()> {
+fn check_kind(f: &Field, v: &Value, reading: Reading) -> Result<()> {
     let fits = match (f.kind, v) {
-        (_, Value::Null) => f.nullable || UNSET_SIZES.contains(&f.name),
+        (_, Value::Null) => f.nullable || (reading == Reading::Resolved && UNSET_SIZES.contains(&f.name)),
         (Kind::Int { .. } | Kind::Seed, Value::Number(x)) => x.as_f64().is_some_and(|x| x.fract() == 0.0),
         (Kind::Enum { choices }, Value::String(s)) => choices.contains(&s.as_str()),
         (Kind::Number { .. }, Value::Number(_)) | (Kind::String, Value::String(_)) | (Kind::Bool, Value::Bool(_)) => {
@@ -460,7 +485,7 @@ mod tests {
     /// request's config give the same message as `check_given`.
     #[test]
     fn given_values_are_checked_by_kind_with_one_message() {
-        let given = |json: &str| check_given(&parse_json(json, "config").unwrap(), &[]).unwrap_err();
+        let given = |json: &str| check_given(&mut parse_json(json, "config").unwrap(), Reading::Given).unwrap_err();
         for (json, field, message) in [
             (r#"{"d":1.5}"#, "d", "must be an integer, not a number (1.5)"),
             (r#"{"d":"abc"}"#, "d", r#"must be an integer, not a string ("abc")"#),
@@ -490,11 +515,17 @@ mod tests {
             given("[1]").message(),
             "must be an object of config fields such as {\"d\": 512, \"p\": 1024}, not an array"
         );
-        check_given(
-            &parse_json(r#"{"n":null,"initSeed":null,"learningRate":2}"#, "config").unwrap(),
-            &["learningRate"],
-        )
-        .unwrap();
+        // A resolved config holds unset sizes as null and its learning rate; a user's may not.
+        let resolved = r#"{"n":null,"initSeed":null,"learningRate":2}"#;
+        check_given(&mut parse_json(resolved, "config").unwrap(), Reading::Resolved).unwrap();
+        assert_eq!(given(r#"{"n":null}"#).message(), "must be an integer, not null");
+        assert_eq!(given(r#"{"learningRate":2}"#).field(), Some("learningRate"));
+        // Whole numbers written as floats are the integers they are; trackNeurons has a bound.
+        let mut floats = parse_json(r#"{"d":1e3,"seed":2.0,"nTest":-0.0}"#, "config").unwrap();
+        check_given(&mut floats, Reading::Given).unwrap();
+        assert_eq!(floats["d"], serde_json::json!(1000));
+        assert_eq!(Config::from_given_json(r#"{"d":1e3,"seed":2.0}"#).unwrap().d, 1000);
+        assert_eq!(given(r#"{"trackNeurons":1e20}"#).message(), "must be <= 4294967296, got 100000000000000000000");
         let request = crate::theory::Request::from_json(r#"{"kind":"error","config":{"d":1.5}}"#).unwrap_err();
         assert_eq!((request.field(), request.message()), (Some("config.d"), "must be an integer, not a number (1.5)"));
         let list = Config::list_from_given_json(r#"[{"d":2},{"p":"x"}]"#).unwrap_err();

@@ -221,8 +221,6 @@ pub const MAX_RESULT_BYTES: u64 = 256_000_000;
 /// the JS side and the parsed arrays (measured: d = 8, p = 1000, steps = 1000, trackNeurons = 1000 peaked
 /// at 2.0 GB for 6M numbers).
 const RECORD_BYTES: u64 = 300;
-/// Keys a resolved config carries besides the table's fields (a sweep's jobs are resolved configs).
-const RESOLVED_ONLY: &[&str] = &["learningRate"];
 /// What `resolveConfig` adds beside a resolved config (`experiment::Resolved`): read past, not fields.
 const PLANNER_KEYS: [&str; 2] = ["memoryEstimateBytes", "workFlops"];
 
@@ -230,7 +228,7 @@ impl Config {
     /// A config as a user gives it, from JSON: only the table's fields, each checked by the table first
     /// (`fields::check_given`), so that a bad value gets the table's message, not serde's.
     pub fn from_given_json(json: &str) -> Result<Config> {
-        Self::read(fields::parse_json(json, "config")?, &[])
+        Self::read(fields::parse_json(json, "config")?, fields::Reading::Given)
     }
 
     /// A config from JSON that may also be resolved (a sweep's job carries its `learningRate`, and what
@@ -240,7 +238,7 @@ impl Config {
         if let Some(map) = value.as_object_mut() {
             PLANNER_KEYS.iter().for_each(|k| drop(map.remove(*k)));
         }
-        Self::read(value, RESOLVED_ONLY)
+        Self::read(value, fields::Reading::Resolved)
     }
 
     /// A JSON array of configs as a user gives them (a group run); errors say which, as a group's run does.
@@ -248,13 +246,14 @@ impl Config {
         let serde_json::Value::Array(entries) = fields::parse_json(json, "configs")? else {
             return Err(Error::invalid("configs", "must be an array of configs"));
         };
-        let read =
-            |(i, entry)| Self::read(entry, &[]).map_err(|e: Error| e.within(&format!("config {i} of the group")));
+        let read = |(i, entry)| {
+            Self::read(entry, fields::Reading::Given).map_err(|e: Error| e.within(&format!("config {i} of the group")))
+        };
         entries.into_iter().enumerate().map(read).collect()
     }
 
-    fn read(value: serde_json::Value, also: &[&str]) -> Result<Config> {
-        fields::check_given(&value, also)?;
+    fn read(mut value: serde_json::Value, reading: fields::Reading) -> Result<Config> {
+        fields::check_given(&mut value, reading)?;
         crate::error::deserialize_named(value, "config")
     }
 

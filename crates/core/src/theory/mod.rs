@@ -157,19 +157,12 @@ impl Request {
             Some(serde_json::Value::String(kind)) => kind,
             _ => return Err(Error::invalid("kind", format!("give the kind of theory: one of {}", kinds()))),
         };
-        // A config inside is checked by the field table, as a run's is, so its messages are the same.
-        if let Some(config) = fields.get("config") {
-            crate::config::fields::check_given(config, &[]).map_err(|e| match e.field() {
-                Some(field) if field != "config" => Error::invalid(&format!("config.{field}"), e.message()),
-                _ => e,
-            })?;
-        }
         Ok(match kind.as_str() {
             "one-step" => Request::OneStep(deserialize_named(value, "request")?),
             "drift" => Request::Drift(deserialize_named(value, "request")?),
-            "overlaps" => Request::Overlaps(deserialize_named(value, "request")?),
+            "overlaps" => Request::Overlaps(deserialize_named(with_checked_config(value)?, "request")?),
             "phase-diagram" => Request::PhaseDiagram(deserialize_named(value, "request")?),
-            "error" => Request::Error(deserialize_named(value, "request")?),
+            "error" => Request::Error(deserialize_named(with_checked_config(value)?, "request")?),
             other => {
                 return Err(Error::invalid(
                     "kind",
@@ -178,6 +171,20 @@ impl Request {
             }
         })
     }
+}
+
+/// A request's run config checked by the field table, as a run's is, so its messages are the same (the
+/// field named `config.d`).
+fn with_checked_config(mut value: serde_json::Value) -> Result<serde_json::Value> {
+    if let Some(config) = value.get_mut("config") {
+        crate::config::fields::check_given(config, crate::config::fields::Reading::Given).map_err(|e| {
+            match e.field() {
+                Some(field) if field != "config" => Error::invalid(&format!("config.{field}"), e.message()),
+                _ => e,
+            }
+        })?;
+    }
+    Ok(value)
 }
 
 fn one() -> f64 {
