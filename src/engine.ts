@@ -46,17 +46,18 @@ export function engineCall<T>(f: (engine: NativeBinding) => T): T {
 }
 
 /**
- * What watches a task while it runs (run's progress callback): `stop` is called once the task settles, and
- * returns the error that made the watcher cancel the task, if it did.
+ * What watches a task while it runs (run's progress callback): `stop` is called once the task settles
+ * (`succeeded` says how), and returns the error that made the watcher cancel the task, if it did.
  */
 export interface TaskWatch {
-  stop(): Error | undefined;
+  stop(succeeded: boolean): Error | undefined;
 }
 
 /**
  * An engine computation off the main thread, with translated errors. Aborting `signal` cancels it at the
- * engine's next checkpoint and rejects with an AbortError whose `cause` is `signal.reason`. `watch` starts
- * a watcher on the task's handle (its progress); an error the watcher stopped it with is the rejection.
+ * engine's next checkpoint and rejects with an AbortError whose `cause` is `signal.reason`; a computation
+ * that finished first resolves. `watch` starts a watcher on the task's handle (its progress); an error the
+ * watcher stopped it with is the rejection.
  */
 export async function engineTask<T>(
   f: (engine: NativeBinding, handle: NativeRunHandle) => Promise<T>,
@@ -72,27 +73,21 @@ export async function engineTask<T>(
   const cancel = () => handle.cancel();
   signal?.addEventListener('abort', cancel, { once: true });
   const watcher = watch?.(handle);
-  let stopped: { error: Error | undefined } | undefined;
-  const stop = () => {
-    stopped ??= { error: watcher?.stop() };
-    return stopped.error;
-  };
+  let value: T;
   try {
-    const value = await f(engine, handle);
-    const failed = stop();
-    if (failed) throw failed;
-    // The kinds that take milliseconds check no flag: an abort during them still rejects.
-    if (signal?.aborted) throw abortError(signal.reason);
-    return value;
+    value = await f(engine, handle);
   } catch (e) {
-    const failed = stop();
-    if (failed) throw failed;
+    // What the watcher stopped the task with is the cause; otherwise the engine's own error.
+    const stoppedBy = watcher?.stop(false);
+    if (stoppedBy) throw stoppedBy;
     if ((e as Error)?.name === 'AbortError' && signal?.aborted) throw e;
     const err = fromEngine(e);
     if (err.name === 'AbortError' && signal?.aborted) throw abortError(signal.reason);
     throw err;
   } finally {
-    stop();
     signal?.removeEventListener('abort', cancel);
   }
+  const stoppedBy = watcher?.stop(true);
+  if (stoppedBy) throw stoppedBy;
+  return value;
 }

@@ -144,7 +144,7 @@ async function runOnEngine(inputs: ConfigInput[], group: boolean, options: RunOp
 
 /**
  * Calls `onProgress` with the run's stage and fraction every `intervalMs` while it changes, and once more
- * when it ends. A throwing (or rejecting) callback must not escape into the timer, where it would kill the
+ * when it finishes. A throwing (or rejecting) callback must not escape into the timer, where it would kill the
  * process: it cancels the run, which then rejects with it.
  */
 function watchProgress(handle: NativeRunHandle, onProgress: (progress: Progress) => void, intervalMs: number): TaskWatch {
@@ -176,9 +176,11 @@ function watchProgress(handle: NativeRunHandle, onProgress: (progress: Progress)
   };
   const timer = setInterval(report, intervalMs);
   return {
-    stop() {
+    stop(succeeded) {
       clearInterval(timer);
-      report();
+      // A run that finished reports its end; one that failed does not call the callback again, so a
+      // callback that throws cannot hide the run's own error.
+      if (succeeded) report();
       if (!failure) return undefined;
       const e = failure.error;
       return new Error(`onProgress threw, so the run was stopped: ${safeText(thrownText(e).split('\n')[0])}`, { cause: e });

@@ -23,7 +23,7 @@ export type {
 } from './generated/engine';
 
 import { ConfigError, prepareConfig } from './config';
-import { engineCall, engineTask } from './engine';
+import { abortError, engineCall, engineTask } from './engine';
 import { explainLearnability } from './explain';
 import { THEORY_KINDS } from './generated/fields';
 import { checkMemoryLimit, defaultMemoryLimit } from './run';
@@ -33,6 +33,14 @@ export type TargetDescription = TargetFacts & {
   /** The learnability prediction in plain words (written by the facade from the fields above). */
   explanation: string[];
 };
+
+/**
+ * The kinds and analyses that take milliseconds check no cancel flag: an abort while they ran still rejects,
+ * as the caller asked to stop.
+ */
+function rejectIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw abortError(signal.reason);
+}
 
 /** The kinds the engine answers (generated from its Rust, in the order its messages list them). */
 export { THEORY_KINDS };
@@ -48,6 +56,7 @@ export interface AbortOptions {
  */
 export async function describeTarget(target: string, options: AbortOptions = {}): Promise<TargetDescription> {
   const data = JSON.parse(await engineTask((e, handle) => e.describeTargetAsync(target, handle), options?.signal)) as TargetFacts;
+  rejectIfAborted(options?.signal);
   return { ...data, explanation: explainLearnability(data) };
 }
 
@@ -94,7 +103,9 @@ function theoryBody(request: TheoryRequest): unknown {
 export async function theory<R extends TheoryRequest>(request: R, options: TheoryOptions = {}): Promise<TheoryAnswerOf<R['kind']>> {
   const limit = checkMemoryLimit(options?.memoryLimitBytes ?? defaultMemoryLimit());
   const body = JSON.stringify(theoryBody(request));
-  return JSON.parse(await engineTask((e, handle) => e.theoryAsync(body, limit, handle), options?.signal));
+  const answer = JSON.parse(await engineTask((e, handle) => e.theoryAsync(body, limit, handle), options?.signal));
+  rejectIfAborted(options?.signal);
+  return answer;
 }
 
 /**

@@ -85,6 +85,35 @@ describe('run', () => {
     expect(err.message).toMatch(/^eta: /);
   });
 
+  it('a failing run keeps its own error when onProgress would throw at the end; a run that finished is not undone by a late abort', async () => {
+    const diverging = { d: 30, p: 20, n: 500, eta: 1e308, etaRule: 'raw', activation: 'tanh', nTest: 100 } as const;
+    let calls = 0;
+    const onProgress = () => {
+      calls++;
+      if (calls > 1) throw new Error('callback failed');
+    };
+    const err = await run(diverging, { onProgress, progressIntervalMs: 1e6 }).catch((e) => e);
+    expect([err.name, err.field]).toEqual(['NumericalError', 'eta']);
+    const controller = new AbortController();
+    // Only the final report (the interval never fires): it aborts after the engine has finished.
+    const options = { signal: controller.signal, onProgress: () => controller.abort(), progressIntervalMs: 1e6 };
+    const result = await run({ ...small, readoutEveryStep: false }, options);
+    expect(controller.signal.aborted).toBe(true);
+    expect(result.testError).toBeGreaterThan(0);
+  });
+
+  it('null is a value only where a field takes it: a preset keeps its batch size', async () => {
+    const err = (() => {
+      try {
+        resolveConfig({ preset: 'osa-one-step', alpha: null } as never);
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect([err?.field, err?.message]).toEqual(['alpha', 'alpha: must be a finite number, not null']);
+    expect(resolveConfig({ initSeed: null }).initSeed).toBeNull();
+  });
+
   it('engine errors arrive structured: config, resource, cancelled, each its own kind, the message unchanged', async () => {
     const bad = (() => {
       try {

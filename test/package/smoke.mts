@@ -1,7 +1,7 @@
 // ESM + TypeScript user of the installed package (typechecked against the shipped .d.ts, then run).
 
 import type { ConfigInput, Result } from 'giantstep';
-import { ConfigError, resolveConfig, run, version } from 'giantstep';
+import { ConfigError, resolveConfig, run, stageText, version } from 'giantstep';
 
 const config: ConfigInput = { d: 32, p: 64, n: 512, nTest: 2000, steps: 2, target: 'T-B', seed: 1 };
 const fail = (what: string): never => {
@@ -11,7 +11,8 @@ const fail = (what: string): never => {
 const resolved = resolveConfig(config);
 if (resolved.n !== 512 || !(resolved.memoryEstimateBytes > 0)) fail(`resolveConfig gave n=${resolved.n}`);
 const stages = new Set<string>();
-const result: Result = await run(config, { onProgress: ({ stage }) => stages.add(stage), progressIntervalMs: 1 });
+const result: Result = await run(config, { onProgress: ({ stage }) => stages.add(stageText(stage)), progressIntervalMs: 1 });
+if (!stages.has('done')) fail(`stages ${[...stages].join(', ')}`);
 if (typeof result.testError !== 'number' || !Number.isFinite(result.testError)) fail(`testError ${result.testError}`);
 if (result.config.n !== 512 || result.steps.length !== 2) fail(`n=${result.config.n}, ${result.steps.length} steps`);
 if (result.version !== version) fail(`result.version ${result.version} != ${version}`);
