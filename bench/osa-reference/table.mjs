@@ -15,6 +15,8 @@ export function table(lines) {
   const seeds = [...new Set(lines.map((l) => l.seed))];
   if (seeds.length !== lines.length) throw new Error('a seed appears twice: pool disjoint seed ranges');
   const [{ setting, d, alphas, srf, rf }] = lines;
+  const same = (l) => l.setting === setting && l.d === d && JSON.stringify(l.alphas) === JSON.stringify(alphas);
+  if (!lines.every(same)) throw new Error('the lines differ in setting, d or alphas: pool runs of one table only');
   const out = [
     `${setting}, d = p = ${d}, ${lines.length} seeds (W₀ and step per seed), n_test = 20000`,
     '| α | simulated | prediction (mean over seeds) | paired gap | sRF surrogate | sRF gap | random features: simulated | theory |',
