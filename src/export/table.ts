@@ -62,8 +62,6 @@ const STEP_ARRAYS = ['overlap.meanAbsCos', 'overlap.maxAbsCos', 'overlap.fracAbo
 /** Most target directions a per-step column family can have (targets have a handful; the engine caps k far lower). */
 const MAX_DIRECTIONS = 1024;
 
-const at = valueAtPath;
-
 /** A cell of a column whose type is fixed: anything else (an array, a string in a number column) is refused. */
 function cell(value: unknown, type: ColumnType, column: string): Cell {
   if (value === undefined || value === null) return null;
@@ -132,15 +130,15 @@ export function flatTable(records: SweepRecord[], options: TableOptions = {}): F
   add('key', 'utf8', (r) => r.record.key);
   add('version', 'utf8', (r) => r.record.version);
   add('error', 'utf8', (r) => (r.record.error ? `${r.record.error.field}: ${r.record.error.message}` : null));
-  for (const [name, type] of CONFIG_COLUMNS) add(name, type, (r) => at(r.record.config, name));
+  for (const [name, type] of CONFIG_COLUMNS) add(name, type, (r) => valueAtPath(r.record.config, name));
   if (options.perStep) {
-    add('step', 'int64', (r) => at(r.step, 'step'));
-    for (const [path, type] of STEP_SCALARS) add(path, type, (r) => at(r.step, path));
+    add('step', 'int64', (r) => valueAtPath(r.step, 'step'));
+    for (const [path, type] of STEP_SCALARS) add(path, type, (r) => valueAtPath(r.step, path));
     for (const path of STEP_ARRAYS) {
       // One column per target direction: only real arrays count ({"length": 1e8} is not one), and a width
       // beyond any target's is refused rather than built.
       const arrayAt = (r: Row) => {
-        const v = at(r.step, path);
+        const v = valueAtPath(r.step, path);
         return Array.isArray(v) ? v : undefined;
       };
       const width = rows.reduce((w, r) => Math.max(w, arrayAt(r)?.length ?? 0), 0);
@@ -150,7 +148,7 @@ export function flatTable(records: SweepRecord[], options: TableOptions = {}): F
       for (let j = 0; j < width; j++) add(`${path}.${j}`, 'float64', (r) => arrayAt(r)?.[j]);
     }
   } else {
-    for (const [path, type] of RUN_METRICS) add(path, type, (r) => at(r.record, path));
+    for (const [path, type] of RUN_METRICS) add(path, type, (r) => valueAtPath(r.record, path));
   }
   for (const text of options.metrics ?? []) {
     let field: ReturnType<typeof parseField>;

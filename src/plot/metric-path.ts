@@ -20,9 +20,6 @@ export const REDUCER_NAMES = Object.keys(REDUCERS);
 /** Where a bare name is looked for after the record's top level (sweep lines keep the config apart). */
 const SCOPES = ['', 'config.'];
 
-/** Every value a path reaches (several when it has `*`). */
-const collect = valuesAt;
-
 const isScalar = (v: unknown) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
 
 export interface FieldPath {
@@ -48,7 +45,7 @@ export function parseField(text: string): FieldPath {
   if (!/^[\w*-]+(\.[\w*-]+)*$/.test(path)) throw new Error(`${text}: a field is a dotted path such as config.kappa or steps.-1.testError`);
   const get = (record: unknown) => {
     for (const scope of SCOPES) {
-      const found = collect(record, scope + path);
+      const found = valuesAt(record, scope + path);
       if (reducer) {
         const numbers = found.flat(Infinity as 1).filter((v): v is number => typeof v === 'number');
         if (numbers.length) return REDUCERS[reducer](numbers);
