@@ -114,6 +114,19 @@ describe('run', () => {
     expect(resolveConfig({ initSeed: null }).initSeed).toBeNull();
   });
 
+  it('values JSON cannot carry are named in one short line', () => {
+    const reason = (input: object) => {
+      try {
+        resolveConfig(input as never);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(reason({ d: {} })).toBe('d: must be an integer, not an object');
+    expect(reason({ d: 10n ** 80n })).toBe(`d: must be an integer, not a bigint (${'1'.padEnd(40, '0')}…)`);
+    expect(reason({ eta: Number.NaN })).toBe('eta: must be a finite number, not a number (NaN)');
+  });
+
   it('engine errors arrive structured: config, resource, cancelled, each its own kind, the message unchanged', async () => {
     const bad = (() => {
       try {

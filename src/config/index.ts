@@ -37,16 +37,20 @@ export function mergeConfigs(...layers: ConfigInput[]): ConfigInput {
   return out as ConfigInput;
 }
 
-/** What a value is, in a few words, for errors: "a number (5)", "null", "an array", "a Map". */
+/** Text cut to 40 characters, for a value shown in a message. */
+const short = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+/** What a value is, in a few words, for errors: "a number (5)", "null", "an object", "an array", "a Map". */
 export function kindOf(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';
+  if (isPlainObject(x)) return 'an object';
   if (typeof x === 'object') {
     const name = (Object.getPrototypeOf(x) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
     return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object with a prototype';
   }
-  if (typeof x === 'string') return `a string (${JSON.stringify(x.length > 40 ? x.slice(0, 40) + '…' : x)})`;
-  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return `a ${typeof x} (${String(x)})`;
+  if (typeof x === 'string') return `a string (${JSON.stringify(short(x))})`;
+  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return `a ${typeof x} (${short(String(x))})`;
   return `a ${typeof x}`;
 }
 
@@ -68,7 +72,7 @@ function checkPlainObject(field: string, x: unknown): asserts x is Record<string
 function wireValue(value: unknown): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  return { $js: isPlainObject(value) ? 'an object' : kindOf(value) };
+  return { $js: kindOf(value) };
 }
 
 /** A partial config as the JSON text the engine's field table checks (unset fields left out). */

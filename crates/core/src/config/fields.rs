@@ -1,7 +1,8 @@
 //! The config field table: kind, range, choices, paper symbol and documentation of every field, in one
 //! place. The engine checks every config against it (`check_given` as given, `check` once resolved): it
 //! is the one validator. The binding exports it (`table_json`), and `npm run contract` generates from it
-//! the TypeScript table (CLI flags, `ConfigInput`) and docs/config.md. Defaults are not repeated here: they are `Config::default()`'s.
+//! the TypeScript table (CLI flags, `ConfigInput`) and docs/config.md. Defaults are not repeated here:
+//! they are `Config::default()`'s.
 use super::Config;
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -379,9 +380,7 @@ fn describe(v: &Value) -> String {
         }
         Value::Array(_) => "an array".into(),
         Value::Object(map) => match map.get("$js").and_then(Value::as_str) {
-            Some(kind)
-                if map.len() == 1 && kind.len() <= 60 && kind.chars().all(|c| c.is_ascii_graphic() || c == ' ') =>
-            {
+            Some(kind) if map.len() == 1 && kind.chars().count() <= 60 && !kind.chars().any(char::is_control) => {
                 kind.into()
             }
             _ => "an object".into(),
