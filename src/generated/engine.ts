@@ -86,9 +86,11 @@ steps: Array<StepRecord>,
 testError: number | null, trainError: number, baselines: Baselines, timing: Timing, memoryEstimateBytes: number, };
 
 /**
- * A resolved config with what a planner reads beside it (generated for TypeScript as `ResolvedConfig`).
+ * A resolved config with what a planner reads beside it. For TypeScript, ts-rs types the estimates
+ * (`PlannerEstimates`) and the contract joins them to `Config` as `ResolvedConfig`, so that no field of
+ * `Config` is declared twice.
  */
-export type ResolvedConfig = { 
+export type PlannerEstimates = { 
 /**
  * Bytes the run will hold (`Config::memory_estimate`).
  */
@@ -96,47 +98,7 @@ memoryEstimateBytes: number,
 /**
  * The run's planned floating-point operations (`planned_flops`).
  */
-workFlops: number, d: number, p: number, 
-/**
- * Only resolved configs cross to TypeScript, so there `n`, `learningRate` and `sampler` are set.
- */
-n: number, kappa: number | null, alpha: number | null, ell: number | null, steps: number, target: string, noise: number, activation: string, eta: number, etaRule: EtaRule, 
-/**
- * The learning rate actually used (resolved from eta and etaRule).
- */
-learningRate: number, lambda: number, nTest: number, batches: Batches, readoutBatch: ReadoutBatch, 
-/**
- * Samples of a fresh readout batch per dimension: n_readout = round(alphaReadout·d) (null: n).
- */
-alphaReadout: number | null, preprocess: Preprocess, precision: Precision, seed: number, 
-/**
- * Seed of (W*, W0, a0); null redraws them with every seed.
- */
-initSeed: number | null, initW: InitW, initA: InitA, symmetric: boolean, residual: Residual, normalize: Normalize, 
-/**
- * Neurons whose update cosines and in-plane directions are recorded (the first K).
- */
-trackNeurons: number, 
-/**
- * |cos| threshold for the fraction of aligned neurons.
- */
-cosThreshold: number, 
-/**
- * Fit the readout and measure errors after every step, not only the last.
- */
-readoutEveryStep: boolean, 
-/**
- * Compute the random-features baseline (readout on W0).
- */
-baselines: boolean, 
-/**
- * Rows of data generated and consumed at once.
- */
-chunk: number, 
-/**
- * How batches are drawn; `auto` resolves to `full` or `projected`.
- */
-sampler: Exclude<Sampler, 'auto'>, };
+workFlops: number, };
 
 export type TargetInfo = { name: string, expression: string, k: number, mean: number, variance: number, c1: Array<number>, };
 
@@ -544,6 +506,9 @@ config: ConfigInput,
  * Readout samples per dimension, n/d.
  */
 alphaReadout: Array<number>, };
+
+/** A resolved config and the planner's estimates beside it, as `resolveConfig` returns them. */
+export type ResolvedConfig = Config & PlannerEstimates;
 
 /** A theory request: its kind and that kind's fields. */
 export type TheoryRequest = ({ kind: "one-step" } & OneStepRequest) | ({ kind: "drift" } & DriftRequest) | ({ kind: "overlaps" } & OverlapsRequest) | ({ kind: "phase-diagram" } & PhaseDiagramRequest) | ({ kind: "error" } & ErrorRequest);

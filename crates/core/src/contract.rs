@@ -79,6 +79,10 @@ fn types_ts() -> String {
         PhaseDiagram,
         ErrorCurve,
     );
+    out.push_str(
+        "\n/** A resolved config and the planner's estimates beside it, as `resolveConfig` returns them. */\n",
+    );
+    out.push_str("export type ResolvedConfig = Config & PlannerEstimates;\n");
     let union = KINDS.iter().zip(REQUEST_TYPES).map(|(k, t)| format!("({{ kind: \"{k}\" }} & {t})"));
     out.push_str(&format!(
         "\n/** A theory request: its kind and that kind's fields. */\nexport type TheoryRequest = {};\n",

@@ -653,12 +653,15 @@ fn costs(cfg: &Config) -> Costs {
     Costs { estimate: d, step: 4.0 * d * p, fit: 2.0 * d * p + 2.0 * p * p, test: 2.0 * d * p }
 }
 
-/// A resolved config with what a planner reads beside it (generated for TypeScript as `ResolvedConfig`).
+/// A resolved config with what a planner reads beside it. For TypeScript, ts-rs types the estimates
+/// (`PlannerEstimates`) and the contract joins them to `Config` as `ResolvedConfig`, so that no field of
+/// `Config` is declared twice.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ResolvedConfig"))]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PlannerEstimates"))]
 pub struct Resolved {
     #[serde(flatten)]
+    #[cfg_attr(test, ts(skip))]
     pub config: Config,
     /// Bytes the run will hold (`Config::memory_estimate`).
     pub memory_estimate_bytes: u64,

@@ -201,9 +201,9 @@ impl PreparedRun {
 #[napi]
 pub fn resolve_config(config_json: String, memory_limit_bytes: f64) -> Result<String> {
     guarded(|| {
-        let config = Config::from_given_json(&config_json)?.resolve()?;
+        let config =
+            giantstep_core::prepare(Config::from_given_json(&config_json)?, memory_limit_bytes.max(0.0) as u64)?;
         check_target_and_activation(&config.target, &config.activation)?;
-        config.check_memory(memory_limit_bytes.max(0.0) as u64)?;
         Ok(serde_json::to_string(&giantstep_core::Resolved::of(config)).expect("configs serialize"))
     })
 }
