@@ -102,7 +102,7 @@ export async function run(input: ConfigInput, options: RunOptions = {}): Promise
  * random-features baseline in one shared pass (the same W0 on the same data; only the labels differ).
  * Each result equals what `run` gives for its input; the shared seconds are split evenly among them.
  * Needs baselines, steps >= 1, sampler full and no per-step baseline (`readoutEveryStep` with
- * `readoutBatch: same`); the engine refuses other groups (field "configs").
+ * `readoutBatch: same`); the engine refuses other groups, naming the field that keeps them apart.
  */
 export async function runGroup(inputs: ConfigInput[], options: RunOptions = {}): Promise<Result[]> {
   if (!Array.isArray(inputs) || inputs.length === 0) {
