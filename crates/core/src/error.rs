@@ -78,28 +78,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Deserializes JSON input, naming the field at fault: its path (`samples`, `config.p`), the field an
-/// unknown- or missing-field error names, or `root` when serde names none.
-pub fn deserialize_named<'de, D, T>(de: D, root: &str) -> Result<T>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.inner().to_string();
-        let field = match path.as_str() {
-            // An unknown or missing field has no path of its own: serde names it in backticks.
-            "." | "" if message.starts_with("unknown field") || message.starts_with("missing field") => {
-                message.split('`').nth(1).unwrap_or(root).to_string()
-            }
-            "." | "" => root.to_string(),
-            _ => path,
-        };
-        Error::invalid(&field, message)
-    })
-}
-
 /// `Err(Error::Cancelled)` once `cancel` is set: the check between the stages of a long computation.
 pub fn checkpoint(cancel: &std::sync::atomic::AtomicBool) -> Result<()> {
     if cancel.load(std::sync::atomic::Ordering::Relaxed) {

@@ -10,6 +10,7 @@ pub mod experiment;
 pub mod hermite;
 pub mod linalg;
 pub mod metrics;
+pub mod named;
 pub mod network;
 pub mod progress;
 pub mod readout;

@@ -254,7 +254,7 @@ impl Config {
 
     fn read(mut value: serde_json::Value, reading: fields::Reading) -> Result<Config> {
         fields::check_given(&mut value, reading)?;
-        crate::error::deserialize_named(value, "config")
+        crate::named::from_object(value, "config")
     }
 
     /// Fills n (from κ or α·d^ℓ, rounded to the nearest integer) and the learning rate, and checks

@@ -41,8 +41,9 @@ impl Facts {
 }
 
 use crate::config::Config;
-use crate::error::{checkpoint, deserialize_named, Error, Result};
+use crate::error::{checkpoint, Error, Result};
 use crate::experiment;
+use crate::named::from_object;
 use crate::target::analysis;
 use readout_error::Model;
 use serde::{Deserialize, Serialize};
@@ -158,11 +159,11 @@ impl Request {
             _ => return Err(Error::invalid("kind", format!("give the kind of theory: one of {}", kinds()))),
         };
         Ok(match kind.as_str() {
-            "one-step" => Request::OneStep(deserialize_named(value, "request")?),
-            "drift" => Request::Drift(deserialize_named(value, "request")?),
-            "overlaps" => Request::Overlaps(deserialize_named(with_checked_config(value)?, "request")?),
-            "phase-diagram" => Request::PhaseDiagram(deserialize_named(value, "request")?),
-            "error" => Request::Error(deserialize_named(with_checked_config(value)?, "request")?),
+            "one-step" => Request::OneStep(from_object(value, "request")?),
+            "drift" => Request::Drift(from_object(value, "request")?),
+            "overlaps" => Request::Overlaps(from_object(with_checked_config(value)?, "request")?),
+            "phase-diagram" => Request::PhaseDiagram(from_object(value, "request")?),
+            "error" => Request::Error(from_object(with_checked_config(value)?, "request")?),
             other => {
                 return Err(Error::invalid(
                     "kind",
