@@ -139,11 +139,28 @@ linearKernel: LinearKernel, };
 
 export type LinearKernel = { testError: number, };
 
-export type Timing = { seconds: number, 
+export type Timing = { seconds: number, stages: StageSeconds, };
+
 /**
- * Seconds per stage kind (steps, readout, test, preprocess).
+ * Seconds spent in each kind of pass (0 for a kind the run did not have).
  */
-stages: { [key in string]: number }, };
+export type StageSeconds = { 
+/**
+ * Estimating the labels' shift (`preprocess train` or `notebook`).
+ */
+preprocess: number, 
+/**
+ * The gradient steps.
+ */
+steps: number, 
+/**
+ * Fitting the readouts (the network's and the baselines').
+ */
+readout: number, 
+/**
+ * The test passes.
+ */
+test: number, };
 
 export type Overlap = { 
 /**

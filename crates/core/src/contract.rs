@@ -51,6 +51,7 @@ fn types_ts() -> String {
         Baselines,
         LinearKernel,
         Timing,
+        StageSeconds,
         crate::metrics::Overlap,
         crate::progress::Report,
         crate::progress::Stage,

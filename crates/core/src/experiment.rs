@@ -14,7 +14,7 @@ use crate::train::{self, StepInputs};
 use crate::Real;
 use ndarray::{Array1, Array2};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -100,8 +100,54 @@ pub struct LinearKernel {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Timing {
     pub seconds: f64,
-    /// Seconds per stage kind (steps, readout, test, preprocess).
-    pub stages: BTreeMap<String, f64>,
+    pub stages: StageSeconds,
+}
+
+/// Seconds spent in each kind of pass (0 for a kind the run did not have).
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct StageSeconds {
+    /// Estimating the labels' shift (`preprocess train` or `notebook`).
+    pub preprocess: f64,
+    /// The gradient steps.
+    pub steps: f64,
+    /// Fitting the readouts (the network's and the baselines').
+    pub readout: f64,
+    /// The test passes.
+    pub test: f64,
+}
+
+/// A kind of pass whose seconds a run reports.
+#[derive(Clone, Copy, Debug)]
+enum Timed {
+    Preprocess,
+    Steps,
+    Readout,
+    Test,
+}
+
+impl StageSeconds {
+    fn slot(&mut self, kind: Timed) -> &mut f64 {
+        match kind {
+            Timed::Preprocess => &mut self.preprocess,
+            Timed::Steps => &mut self.steps,
+            Timed::Readout => &mut self.readout,
+            Timed::Test => &mut self.test,
+        }
+    }
+
+    fn total(&self) -> f64 {
+        self.preprocess + self.steps + self.readout + self.test
+    }
+
+    /// Adds `share` of `other`'s seconds (a shared baseline pass split over the runs that share it).
+    fn add_share(&mut self, other: &StageSeconds, share: f64) {
+        self.preprocess += other.preprocess * share;
+        self.steps += other.steps * share;
+        self.readout += other.readout * share;
+        self.test += other.test * share;
+    }
 }
 
 /// Runs one experiment. `memory_limit` is the bytes the caller allows; `report(stage, fraction)` is
@@ -135,7 +181,7 @@ struct Runner<'a, T: Real> {
     activation: Activation,
     progress: Progress<'a>,
     shifts: HashMap<(Purpose, u64), LabelShift>,
-    stage_seconds: BTreeMap<String, f64>,
+    stage_seconds: StageSeconds,
     scratch: Scratch<T>,
     /// The random-features baseline is fitted by the caller, with other targets' (`run_group`).
     baseline_shared: bool,
@@ -166,7 +212,7 @@ impl<'a, T: Real> Runner<'a, T> {
             activation,
             progress: Progress::new(1.0, report, cancel),
             shifts: HashMap::new(),
-            stage_seconds: BTreeMap::new(),
+            stage_seconds: StageSeconds::default(),
             baseline_shared: false,
             cfg,
         };
@@ -201,10 +247,10 @@ impl<'a, T: Real> Runner<'a, T> {
         }
     }
 
-    fn timed<R>(&mut self, kind: &str, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+    fn timed<R>(&mut self, kind: Timed, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
         let start = Instant::now();
         let out = f(self);
-        add_seconds(&mut self.stage_seconds, kind, start.elapsed().as_secs_f64());
+        *self.stage_seconds.slot(kind) += start.elapsed().as_secs_f64();
         out
     }
 
@@ -223,7 +269,7 @@ impl<'a, T: Real> Runner<'a, T> {
             return Ok(s.clone());
         }
         let cost = costs(&self.cfg).estimate;
-        let shift = self.timed("preprocess", |r| {
+        let shift = self.timed(Timed::Preprocess, |r| {
             r.progress.stage(Stage::Preprocess)?;
             let Runner { problem, progress, cfg, scratch, .. } = r;
             problem.estimate_shift::<T, _>(batch, cfg.chunk, &mut scratch.data, |rows| {
@@ -254,7 +300,7 @@ impl<'a, T: Real> Runner<'a, T> {
         let (total, residual, act) = (self.cfg.steps, self.cfg.residual, self.activation.clone());
         let frame = self.frame(&[w]);
         let chunk = self.cfg.chunk;
-        let grad = self.timed("steps", |r| {
+        let grad = self.timed(Timed::Steps, |r| {
             r.progress.stage(Stage::Step { step: t, of: total })?;
             let Runner { problem, progress, scratch, .. } = r;
             let inputs = StepInputs { problem, activation: act, residual, batch, shift: &shift, frame: &frame, chunk };
@@ -393,7 +439,7 @@ impl<'a, T: Real> Runner<'a, T> {
                 random_features,
                 linear_kernel: LinearKernel { test_error: t.linear_kernel_error(self.cfg.noise) },
             },
-            timing: Timing { seconds: start.elapsed().as_secs_f64(), stages: self.stage_seconds.clone() },
+            timing: Timing { seconds: start.elapsed().as_secs_f64(), stages: self.stage_seconds },
             memory_estimate_bytes: self.cfg.memory_estimate(),
             engine_version: crate::ENGINE_VERSION.to_string(),
             config: self.cfg.clone(),
@@ -566,7 +612,7 @@ fn run_group_in<T: Real>(
     let fit_on: Vec<Labels> = (0..runners.len()).map(|i| labels(i, false)).collect();
     let test_on: Vec<Labels> = (0..runners.len()).map(|i| labels(i, true)).collect();
     let mut progress = Progress::new(baseline_flops(&cfg), reports[reports.len() - 1], cancel);
-    let mut seconds = BTreeMap::new();
+    let mut seconds = StageSeconds::default();
     let pass = Pass {
         cfg: &cfg,
         activation: &activation,
@@ -579,10 +625,8 @@ fn run_group_in<T: Real>(
     let share = 1.0 / results.len() as f64;
     for (result, (fit, test_error)) in results.iter_mut().zip(baseline) {
         result.baselines.random_features = Some(Errors { test_error, train_error: fit.train_error });
-        for (kind, s) in &seconds {
-            add_seconds(&mut result.timing.stages, kind, s * share);
-            result.timing.seconds += s * share;
-        }
+        result.timing.stages.add_share(&seconds, share);
+        result.timing.seconds += seconds.total() * share;
     }
     Ok(results)
 }
@@ -596,17 +640,13 @@ struct Pass<'r, 'a, T> {
     activation: &'r Activation,
     progress: &'r mut Progress<'a>,
     scratch: &'r mut Scratch<T>,
-    stage_seconds: &'r mut BTreeMap<String, f64>,
+    stage_seconds: &'r mut StageSeconds,
 }
 
-fn add_seconds(seconds: &mut BTreeMap<String, f64>, kind: &str, elapsed: f64) {
-    *seconds.entry(kind.to_string()).or_insert(0.0) += elapsed;
-}
-
-fn timed<R>(seconds: &mut BTreeMap<String, f64>, kind: &str, f: impl FnOnce() -> R) -> R {
+fn timed<R>(seconds: &mut StageSeconds, kind: Timed, f: impl FnOnce() -> R) -> R {
     let start = Instant::now();
     let out = f();
-    add_seconds(seconds, kind, start.elapsed().as_secs_f64());
+    *seconds.slot(kind) += start.elapsed().as_secs_f64();
     out
 }
 
@@ -623,7 +663,7 @@ fn evaluate<T: Real>(
     let Pass { cfg, activation, progress, scratch, stage_seconds } = pass;
     let costs = costs(cfg);
     let batch = readout_batch(cfg, t);
-    let fits = timed(stage_seconds, "readout", || {
+    let fits = timed(stage_seconds, Timed::Readout, || {
         progress.stage(Stage::Readout { after: t })?;
         let cost = costs.fit * models.len() as f64;
         readout::fit::<T>(fit_on, models, activation, batch, cfg.lambda, cfg.chunk, scratch, |rows| {
@@ -634,7 +674,7 @@ fn evaluate<T: Real>(
         return Ok(fits.into_iter().map(|f| f.into_iter().map(|f| (f, None)).collect()).collect());
     }
     let test = test_batch(cfg);
-    let errors = timed(stage_seconds, "test", || {
+    let errors = timed(stage_seconds, Timed::Test, || {
         progress.stage(Stage::Test { after: t })?;
         let pairs: Vec<_> = models.iter().copied().zip(fits.iter().map(|f| f.iter().collect())).collect();
         let cost = costs.test * models.len() as f64;

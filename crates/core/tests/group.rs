@@ -28,7 +28,7 @@ fn check_group_equals_separate_runs(json: &str) {
         let alone = run(cfg, u64::MAX, &|_, _| {}, &no_cancel).unwrap();
         assert!(alone.baselines.random_features.is_some());
         assert_eq!(fingerprint(grouped), fingerprint(&alone), "{}", alone.target.name);
-        assert!(grouped.timing.stages["test"] > 0.0 && grouped.timing.seconds > 0.0);
+        assert!(grouped.timing.stages.test > 0.0 && grouped.timing.seconds > 0.0);
     }
     // The labels differ, so the baselines do too: each member got its own target's.
     let rf: Vec<f64> = group.iter().map(|r| r.baselines.random_features.as_ref().unwrap().train_error).collect();
