@@ -1,6 +1,7 @@
-// The engine's data in words: what a target's Hermite analysis means (the presentation of `describe`)
-// and a run's stage. The engine returns numbers and tagged values; the sentences are written here.
-import type { Stage } from './generated/engine';
+// The engine's data in words: what a target's Hermite analysis means (the presentation of `describe`),
+// a run's stage, and what a theory answer's numbers are. The engine returns numbers and tagged values;
+// the sentences are written here.
+import type { ErrorModels, PhaseRow, Stage, TheoryAnswer, TheoryModel } from './generated/engine';
 
 /** A run's stage as the CLI's progress bar shows it: "step 2/6", "readout after step 1". */
 export function stageText(stage: Stage): string {
@@ -92,4 +93,56 @@ function leap(a: LearnabilityData): string {
 /** Three sentences: several steps of n = O(d), one step of n = O(d^ℓ), the leap index. */
 export function explainLearnability(a: LearnabilityData): string[] {
   return [multiStep(a), oneStep(a), leap(a)];
+}
+
+/** What each theory model is (a theory answer's `models` names them). */
+export const MODEL_TEXT: Record<TheoryModel, string> = {
+  'overlap-recursion':
+    'the deterministic (M, Q) overlap recursion: fresh batches every step (batches: fresh), labels with nothing removed (preprocess: none) or with their exact C0* + <C1*, W*z> removed (preprocess: hermite), no row normalization (normalize: none), residual as configured, second layer frozen at a0, fixed p as d -> infinity with n = alpha d^ell; it has no readout, so readoutBatch, lambda, nTest and baselines do not enter',
+  'one-step-ridge':
+    "one giant step (steps: 1) on a fresh batch of n0 = alpha0 d samples with learning rate eta~ p (eta~ = learningRate / p), second layer a_i = 1/sqrt(p) (initA: ones), rows of W0 on the unit sphere (initW: sphere), a single-index target g*(u1), any width ratio p/d, the residual y alone (residual: labels; residual full only with an odd activation), labels with nothing removed (preprocess: none), no row normalization, then a ridge readout (lambda, the notebooks' normalization) on a fresh batch of n = alphaReadout d samples (readoutBatch: fresh)",
+  'drawn-network':
+    "the trained network: a deterministic equivalent of its readout evaluated on one drawn W1 (the config's initSeed and seed, the step exactly as run takes it), with W1's own bulk spectrum, the loadings of the spike's and the target's directions on it and the spread of its row norms; conditional Gaussian equivalence given the spike direction, first order in the per-neuron deviations. Measured against paired simulation at d = 1000 and 2000 on three settings (8-64 seeds per table): no detectable bias, within 1% at 2 s.e. at most readout sizes alpha >= 2, undecided at 1% for alpha <= 1 (docs/targets-and-theory.md)",
+  'spiked-random-features':
+    'the spiked random-features surrogate W1 = c_W W0 + r 1 v^T (isotropic Marchenko-Pastur bulk, equal row norms) of Cui et al. 2024: exact as n0, n, d, p -> infinity for that surrogate, not for the network, which it misses by a few % at every d',
+  'random-features': 'random features: the same readout on W0 (no step), exact as n, d, p -> infinity',
+};
+
+/** How many of a target's k directions a phase-diagram row learns, in words. */
+export function regionText(learnedDims: number, k: number): string {
+  if (learnedDims === 0) return 'no direction';
+  if (learnedDims === 1) return 'one direction';
+  return learnedDims === k ? `all ${k} directions` : `${learnedDims} of ${k} directions`;
+}
+
+/** A theory answer with its words: what its models are, and each phase-diagram row's region. */
+export type Worded<A> = A extends { kind: 'error' }
+  ? A & { explanation: Record<keyof ErrorModels, string> }
+  : A extends { kind: 'overlaps' }
+    ? A & { explanation: string }
+    : A extends { kind: 'phase-diagram' }
+      ? Omit<A, 'rows'> & { rows: (PhaseRow & { region: string })[] }
+      : A;
+
+/** The engine's theory answer with the words of `MODEL_TEXT` and `regionText` added beside its tags. */
+export function wordTheory<A extends TheoryAnswer>(answer: A): Worded<A> {
+  const a = answer as TheoryAnswer;
+  switch (a.kind) {
+    case 'error': {
+      const m = a.models;
+      const explanation = {
+        covers: MODEL_TEXT[m.covers],
+        testError: MODEL_TEXT[m.testError],
+        spikedRandomFeaturesError: MODEL_TEXT[m.spikedRandomFeaturesError],
+        randomFeaturesError: MODEL_TEXT[m.randomFeaturesError],
+      };
+      return { ...a, explanation } as Worded<A>;
+    }
+    case 'overlaps':
+      return { ...a, explanation: MODEL_TEXT[a.models] } as Worded<A>;
+    case 'phase-diagram':
+      return { ...a, rows: a.rows.map((r) => ({ ...r, region: regionText(r.learnedDims, a.k) })) } as Worded<A>;
+    default:
+      return answer as Worded<A>;
+  }
 }

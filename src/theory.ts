@@ -24,7 +24,7 @@ export type {
 
 import { ConfigError, prepareConfig } from './config';
 import { abortError, engineCall, engineTask } from './engine';
-import { explainLearnability } from './explain';
+import { explainLearnability, type Worded, wordTheory } from './explain';
 import { THEORY_KINDS } from './generated/fields';
 import { checkMemoryLimit, defaultMemoryLimit } from './run';
 
@@ -74,8 +74,11 @@ export function describeActivation(activation: string): ActivationDescription {
   return JSON.parse(engineCall((e) => e.describeActivation(activation)));
 }
 
-/** The answer to a request of kind K. */
-export type TheoryAnswerOf<K extends TheoryRequest['kind']> = Extract<TheoryAnswer, { kind: K }>;
+/**
+ * The answer to a request of kind K: the engine's numbers and tags, with their words beside them
+ * (`explanation` for what the models are, `region` for each phase-diagram row).
+ */
+export type TheoryAnswerOf<K extends TheoryRequest['kind']> = Worded<Extract<TheoryAnswer, { kind: K }>>;
 
 /** Options of `theory`: the memory its arrays may take (default 80% of the machine's, as `run`), and an abort signal. */
 export interface TheoryOptions extends AbortOptions {
@@ -105,7 +108,7 @@ export async function theory<R extends TheoryRequest>(request: R, options: Theor
   const body = JSON.stringify(theoryBody(request));
   const answer = JSON.parse(await engineTask((e, handle) => e.theoryAsync(body, limit, handle), options?.signal));
   rejectIfAborted(options?.signal);
-  return answer;
+  return wordTheory(answer);
 }
 
 /**
@@ -118,5 +121,5 @@ export function theorySync<R extends InstantTheoryRequest>(request: R): TheoryAn
     throw new ConfigError('kind', `theory kind '${kind}' takes seconds: await theory(request) instead of theorySync`);
   }
   const body = JSON.stringify(theoryBody(request));
-  return JSON.parse(engineCall((e) => e.theory(body, defaultMemoryLimit())));
+  return wordTheory(JSON.parse(engineCall((e) => e.theory(body, defaultMemoryLimit()))));
 }

@@ -103,7 +103,8 @@ describe('giantstep CLI', () => {
       ).stdout,
     );
     expect(o.steps[1].overlap.meanAbsCos).toHaveLength(2);
-    expect(o.models).toContain('preprocess: none');
+    expect(o.models).toBe('overlap-recursion');
+    expect(o.explanation).toContain('preprocess: none');
     // The run's default preprocess (train) is not what the recursion models: refused, not silently changed.
     const refused = await giantstep('theory', 'overlaps', '--d', '300', '--p', '3', '--n', '300', '--target', 'T-B');
     expect(refused.code).toBe(2);

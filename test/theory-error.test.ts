@@ -94,6 +94,19 @@ describe('theory error against paired simulation (d = 1000, 5 seeds, 3 readout s
     }
     await expect(theory({ kind: 'error', config: { preset: 'osa-one-step' }, alphaReadout: [] })).rejects.toThrow(/^alphaReadout: /);
   });
+
+  it('names the model of each number: a tag from the engine, its words from the facade', async () => {
+    const answer = await theory({ kind: 'error', config: { preset: 'osa-one-step', d: 64, p: 64 }, alphaReadout: [1] });
+    expect(answer.models).toEqual({
+      covers: 'one-step-ridge',
+      testError: 'drawn-network',
+      spikedRandomFeaturesError: 'spiked-random-features',
+      randomFeaturesError: 'random-features',
+    });
+    expect(answer.explanation.covers).toContain('initW: sphere');
+    expect(answer.explanation.testError).toContain('deterministic equivalent of its readout evaluated on one drawn W1');
+    expect(answer.explanation.spikedRandomFeaturesError).toContain('surrogate');
+  });
 });
 
 describe('theory calls within the memory limit', () => {

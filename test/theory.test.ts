@@ -40,6 +40,14 @@ group('describe', () => {
     expect(Object.keys(JSON.parse(native().describeTarget('T-B')))).not.toContain('explanation');
   });
 
+  it('theory answers carry tags from the engine and words from the facade', () => {
+    const engine = JSON.parse(native().theory(JSON.stringify({ kind: 'phase-diagram', target: 'u1 + u1*u2 + u1*u2*u3' }), 2 ** 30));
+    expect(Object.keys(engine.rows[0])).toEqual(['ell', 'learnedDims']);
+    const phase = theorySync({ kind: 'phase-diagram', target: 'u1 + u1*u2 + u1*u2*u3' });
+    expect(phase.rows.map((r) => r.region)).toEqual(['one direction', '2 of 3 directions', 'all 3 directions', 'all 3 directions']);
+    expect(theorySync({ kind: 'phase-diagram', target: 'He2(u1)' }).rows[0].region).toBe('no direction');
+  });
+
   it('gives the protocol table values', () => {
     const a = describe('T-A');
     expect(a.variance).toBeCloseTo(0.7708333333, 9);
@@ -182,9 +190,12 @@ group('simulation against theory', () => {
       baselines: false,
       trackNeurons: 4,
     };
-    const th = (await theory({ kind: 'overlaps', config, samples: 400000 })) as unknown as { models: string; steps: { overlap: { neuronCos: number[][] } }[] };
+    const th = (await theory({ kind: 'overlaps', config, samples: 400000 })) as unknown as {
+      explanation: string;
+      steps: { overlap: { neuronCos: number[][] } }[];
+    };
     const raw = (await theory({ kind: 'overlaps', config: { ...config, preprocess: 'none' }, samples: 400000 })) as unknown as typeof th;
-    expect(th.models).toMatch(/preprocess: hermite/);
+    expect(th.explanation).toMatch(/preprocess: hermite/);
     const sims: Result[] = [];
     for (let seed = 0; seed < 8; seed++) sims.push(await run({ ...config, seed }));
     const last = config.steps - 1;

@@ -61,7 +61,7 @@ export function theoryCommand(): Command {
   );
   const overlaps = new Command('overlaps')
     .description(
-      `the deterministic (M, Q) recursion for a run config (the flags of \`run\`); steps shaped like run results. It models fresh batches, preprocess none or hermite, normalize none (refuses other settings; the answer's \`models\` says what it models) and has no readout. p ≤ 512: the Monte Carlo holds samples × (p + 8) ≤ 2^25 numbers, so the default ${THEORY_DEFAULT_SAMPLES.toLocaleString('en-US')} samples fit p ≤ ${Math.floor(2 ** 25 / THEORY_DEFAULT_SAMPLES) - 8}; give fewer --samples beyond`,
+      `the deterministic (M, Q) recursion for a run config (the flags of \`run\`); steps shaped like run results. It models fresh batches, preprocess none or hermite, normalize none (refuses other settings; the answer's \`models\` names the model and \`explanation\` words it) and has no readout. p ≤ 512: the Monte Carlo holds samples × (p + 8) ≤ 2^25 numbers, so the default ${THEORY_DEFAULT_SAMPLES.toLocaleString('en-US')} samples fit p ≤ ${Math.floor(2 ** 25 / THEORY_DEFAULT_SAMPLES) - 8}; give fewer --samples beyond`,
     )
     .option('--config <file>', 'JSON config file')
     .option('--preset <name>', 'named protocol')
@@ -73,7 +73,7 @@ export function theoryCommand(): Command {
   cmd.addCommand(overlaps);
   const error = new Command('error')
     .description(
-      "the ridge readout's test error after one step, over readout sizes n/d (--alpha-readout, a list here), for a run config (the flags of `run`, e.g. --preset osa-one-step): testError, the trained network's (a deterministic equivalent on the W₁ that the config's seeds draw), spikedRandomFeaturesError (the exact d → ∞ curve of the spiked random-features surrogate of Cui et al. 2024, not the network's) and randomFeaturesError. It models a single-index target, one step with initA ones and initW sphere, preprocess none, a fresh readout batch, p ≤ 8192 (refuses other settings; the answer's `models` says what each number is)",
+      "the ridge readout's test error after one step, over readout sizes n/d (--alpha-readout, a list here), for a run config (the flags of `run`, e.g. --preset osa-one-step): testError, the trained network's (a deterministic equivalent on the W₁ that the config's seeds draw), spikedRandomFeaturesError (the exact d → ∞ curve of the spiked random-features surrogate of Cui et al. 2024, not the network's) and randomFeaturesError. It models a single-index target, one step with initA ones and initW sphere, preprocess none, a fresh readout batch, p ≤ 8192 (refuses other settings; the answer's `models` names each number's model and `explanation` words it, `explanation.covers` the whole setting)",
     )
     .requiredOption('--alpha-readout <list>', 'comma-separated readout sizes n/d (alphaReadout) to compute the error at', numberListArg)
     .option('--config <file>', 'JSON config file')

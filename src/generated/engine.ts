@@ -288,9 +288,9 @@ informationExponent: number | null, };
  */
 export type TheoryAnswer = { "kind": "one-step", target: string, activation: string, noise: number, c: number, points: Array<OneStepPoint>, } | { "kind": "drift", target: string, activation: string, drift: NeuronDrift, } | { "kind": "overlaps", 
 /**
- * The setting the recursion models.
+ * The model the answer comes from (always `overlap-recursion`; the facade words it).
  */
-models: string, 
+models: TheoryModel, 
 /**
  * The resolved run config it was computed for.
  */
@@ -358,7 +358,11 @@ export type PhaseDiagram = { k: number, leapIndex: number | null, rows: Array<Ph
  */
 generic: Array<GenericCell>, };
 
-export type PhaseRow = { ell: number, learnedDims: number, region: string, };
+export type PhaseRow = { ell: number, 
+/**
+ * How many of the target's k directions one step with n = Θ(d^ℓ) learns (the facade words it).
+ */
+learnedDims: number, };
 
 export type GenericCell = { 
 /**
@@ -428,19 +432,24 @@ export type ErrorModels = {
 /**
  * The setting every number is for (other settings are refused).
  */
-covers: string, 
+covers: TheoryModel, 
 /**
  * points[i].testError.
  */
-testError: string, 
+testError: TheoryModel, 
 /**
  * points[i].spikedRandomFeaturesError.
  */
-spikedRandomFeaturesError: string, 
+spikedRandomFeaturesError: TheoryModel, 
 /**
  * points[i].randomFeaturesError.
  */
-randomFeaturesError: string, };
+randomFeaturesError: TheoryModel, };
+
+/**
+ * The model a theory number comes from. The engine names it; the facade words it (src/explain.ts).
+ */
+export type TheoryModel = "overlap-recursion" | "one-step-ridge" | "drawn-network" | "spiked-random-features" | "random-features";
 
 /**
  * What the drawn W₁ measures. The surrogate assumes an isotropic bulk, for which both loadings equal c².

@@ -73,6 +73,7 @@ fn types_ts() -> String {
         readout_error::OrderParameters,
         readout_error::Solution,
         ErrorModels,
+        TheoryModel,
         drawn::Drawn,
         OneStep,
         Drift,

@@ -237,8 +237,8 @@ pub enum Answer {
     Overlaps {
         #[serde(flatten)]
         recursion: recursion::Recursion,
-        /// The setting the recursion models.
-        models: String,
+        /// The model the answer comes from (always `overlap-recursion`; the facade words it).
+        models: TheoryModel,
         /// The resolved run config it was computed for.
         config: Box<Config>,
     },
@@ -260,19 +260,38 @@ pub enum Answer {
     },
 }
 
+/// The model a theory number comes from. The engine names it; the facade words it (src/explain.ts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub enum TheoryModel {
+    /// The deterministic (M, Q) recursion of `overlaps` (fresh batches, preprocess none or hermite,
+    /// normalize none; `recursion::check_modelled` refuses the rest).
+    OverlapRecursion,
+    /// The setting `theory error` covers: one giant step, then a ridge readout on a fresh batch
+    /// (`check_error_setting` refuses the rest).
+    OneStepRidge,
+    /// The trained network: a deterministic equivalent evaluated on one drawn W₁ (`drawn`).
+    DrawnNetwork,
+    /// The spiked random-features surrogate of Cui et al. 2024, exact as d → ∞ for that surrogate.
+    SpikedRandomFeatures,
+    /// Random features: the readout on W₀, exact as d → ∞.
+    RandomFeatures,
+}
+
 /// What `theory error`'s numbers are, stated in every answer.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ErrorModels {
     /// The setting every number is for (other settings are refused).
-    pub covers: String,
+    pub covers: TheoryModel,
     /// points[i].testError.
-    pub test_error: String,
+    pub test_error: TheoryModel,
     /// points[i].spikedRandomFeaturesError.
-    pub spiked_random_features_error: String,
+    pub spiked_random_features_error: TheoryModel,
     /// points[i].randomFeaturesError.
-    pub random_features_error: String,
+    pub random_features_error: TheoryModel,
 }
 
 /// Computes a theory request.
@@ -305,7 +324,7 @@ pub fn compute_cancellable(request: Request, memory_limit: u64, cancel: &AtomicB
             let need = (samples as u64).saturating_mul(config.p as u64 + 8).saturating_mul(16) + BASE_BYTES;
             check_theory_memory(need, memory_limit, "samples", "give fewer --samples")?;
             let recursion = recursion::overlaps(&config, samples, seed, cancel)?;
-            Answer::Overlaps { recursion, models: recursion::MODELS.into(), config: Box::new(config) }
+            Answer::Overlaps { recursion, models: TheoryModel::OverlapRecursion, config: Box::new(config) }
         }
         Request::Error(ErrorCurve { config, alpha_readout }) => {
             error_curve(config, alpha_readout, memory_limit, cancel)?
@@ -318,37 +337,22 @@ pub fn compute_cancellable(request: Request, memory_limit: u64, cancel: &AtomicB
     })
 }
 
-/// The setting the test-error theory models, stated in every answer.
-pub const ERROR_MODELS: &str = "one giant step (steps: 1) on a fresh batch of n0 = alpha0 d samples with learning rate \
-eta~ p (eta~ = learningRate / p), second layer a_i = 1/sqrt(p) (initA: ones), rows of W0 on the unit sphere (initW: sphere), \
-a single-index target g*(u1), any width ratio p/d, the residual y alone (residual: labels; residual full only with an odd \
-activation), labels with nothing removed (preprocess: none), no row normalization, then a ridge readout \
-(lambda, the notebooks' normalization) on a fresh batch of n = alphaReadout d samples (readoutBatch: fresh)";
-
 /// Where each of `theory error`'s numbers comes from.
-fn error_models() -> ErrorModels {
-    ErrorModels {
-        covers: ERROR_MODELS.into(),
-        test_error: "the trained network: a deterministic equivalent of its readout evaluated on one drawn W1 (the \
-config's initSeed and seed, the step exactly as run takes it), with W1's own bulk spectrum, the loadings of the spike's \
-and the target's directions on it and the spread of its row norms; conditional Gaussian equivalence given the spike \
-direction, first order in the per-neuron deviations. Measured against paired simulation at d = 1000 and 2000 on three \
-settings (8-64 seeds per table): no detectable bias, within 1% at 2 s.e. at most readout sizes alpha >= 2, undecided at 1% for \
-alpha <= 1 (docs/targets-and-theory.md)"
-            .into(),
-        spiked_random_features_error: "the spiked random-features surrogate W1 = c_W W0 + r 1 v^T (isotropic \
-Marchenko-Pastur bulk, equal row norms) of Cui et al. 2024: exact as n0, n, d, p -> infinity for that surrogate, not \
-for the network, which it misses by a few % at every d"
-            .into(),
-        random_features_error: "random features: the same readout on W0 (no step), exact as n, d, p -> infinity".into(),
-    }
-}
+const ERROR_MODELS: ErrorModels = ErrorModels {
+    covers: TheoryModel::OneStepRidge,
+    test_error: TheoryModel::DrawnNetwork,
+    spiked_random_features_error: TheoryModel::SpikedRandomFeatures,
+    random_features_error: TheoryModel::RandomFeatures,
+};
 
 /// Refuses the settings the test-error theory does not model, naming the field and the fix.
 fn check_error_setting(cfg: &Config, target: &Target, act: &Activation) -> Result<()> {
     use crate::config::{InitA, InitW, Normalize, Preprocess, ReadoutBatch, Residual};
     let refuse = |field: &str, why: &str| {
-        Err(Error::invalid(field, format!("{why}: the test-error theory models {ERROR_MODELS}")))
+        Err(Error::invalid(
+            field,
+            format!("{why} (`giantstep theory error --help` lists the setting the test-error theory models)"),
+        ))
     };
     if target.k != 1 {
         return refuse(
@@ -438,7 +442,7 @@ fn error_curve(config: Config, alpha_readout: Vec<f64>, memory_limit: u64, cance
             random_features,
         })
         .collect();
-    Ok(Answer::Error { models: error_models(), config: Box::new(config), spike: surrogate.spike, drawn, points })
+    Ok(Answer::Error { models: ERROR_MODELS, config: Box::new(config), spike: surrogate.spike, drawn, points })
 }
 
 /// The network's prediction eigendecomposes a p×p matrix (about 9p³ flops) after one step of the run.

@@ -9,8 +9,8 @@ use serde::Serialize;
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PhaseRow {
     pub ell: usize,
+    /// How many of the target's k directions one step with n = Θ(d^ℓ) learns (the facade words it).
     pub learned_dims: usize,
-    pub region: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -35,15 +35,6 @@ pub struct PhaseDiagram {
     pub generic: Vec<GenericCell>,
 }
 
-pub fn region(dims: usize, k: usize) -> String {
-    match dims {
-        0 => "no direction".into(),
-        1 => "one direction".into(),
-        d if d == k => format!("all {k} directions"),
-        d => format!("{d} of {k} directions"),
-    }
-}
-
 pub fn diagram(a: &Analysis) -> PhaseDiagram {
     PhaseDiagram {
         k: a.k,
@@ -53,7 +44,7 @@ pub fn diagram(a: &Analysis) -> PhaseDiagram {
             .one_step
             .iter()
             .enumerate()
-            .map(|(i, &dims)| PhaseRow { ell: i + 1, learned_dims: dims, region: region(dims, a.k) })
+            .map(|(i, &dims)| PhaseRow { ell: i + 1, learned_dims: dims })
             .collect(),
         generic: (1..=4)
             .flat_map(|order| (1..=4).map(move |ell| GenericCell { order, ell, learned: ell >= order }))

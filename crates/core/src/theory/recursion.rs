@@ -38,12 +38,6 @@ pub struct Recursion {
     pub steps: Vec<RecursionStep>,
 }
 
-/// The setting the recursion models, stated in every answer (fields it does not read are listed too).
-pub const MODELS: &str = "fresh batches every step (batches: fresh), labels with nothing removed (preprocess: none) or with \
-their exact C0* + <C1*, W*z> removed (preprocess: hermite), no row normalization (normalize: none), residual as configured, \
-second layer frozen at a0, fixed p as d -> infinity with n = alpha d^ell; it has no readout, so readoutBatch, lambda, nTest \
-and baselines do not enter";
-
 /// Refuses the settings the recursion does not model, naming the field and the fix.
 fn check_modelled(cfg: &Config) -> Result<()> {
     match cfg.preprocess {
