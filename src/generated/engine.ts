@@ -2,48 +2,138 @@
 import type { ConfigInput } from '../config/types';
 
 /**
- * Every option of a run. Field names are the JSON/TS names (camelCase); the CLI flags are their
- * kebab-case forms. Exactly one of `n`, `kappa`, `alpha` sets the batch size.
+ * Every option of a run. What each field means, its range and its paper symbol are in the field table
+ * (`fields::FIELDS`, from which docs/config.md and `--help` are generated); its default is
+ * `Config::default()`. Field names are the JSON/TS names (camelCase); the CLI flags are their kebab-case
+ * forms.
  */
-export type Config = { d: number, p: number, 
+export type Config = { 
 /**
- * Only resolved configs cross to TypeScript, so there `n`, `learningRate` and `sampler` are set.
+ * input dimension
  */
-n: number, kappa: number | null, alpha: number | null, ell: number | null, steps: number, target: string, noise: number, activation: string, eta: number, etaRule: EtaRule, 
+d: number, 
 /**
- * The learning rate actually used (resolved from eta and etaRule).
+ * width (hidden neurons)
  */
-learningRate: number, lambda: number, nTest: number, batches: Batches, readoutBatch: ReadoutBatch, 
+p: number, 
 /**
- * Samples of a fresh readout batch per dimension: n_readout = round(alphaReadout·d) (null: n).
+ * batch size per step (or give kappa, or alpha with ell)
  */
-alphaReadout: number | null, preprocess: Preprocess, precision: Precision, seed: number, 
+n: number, 
 /**
- * Seed of (W*, W0, a0); null redraws them with every seed.
+ * n = round(d^kappa); 1.65 when neither n nor alpha is given
  */
-initSeed: number | null, initW: InitW, initA: InitA, symmetric: boolean, residual: Residual, normalize: Normalize, 
+kappa: number | null, 
 /**
- * Neurons whose update cosines and in-plane directions are recorded (the first K).
+ * n = round(alpha * d^ell)
+ */
+alpha: number | null, 
+/**
+ * exponent with alpha; also the l of etaRule p-d
+ */
+ell: number | null, 
+/**
+ * number of giant steps T on the first layer
+ */
+steps: number, 
+/**
+ * preset name (T-A..T-G, staircase-K, leap-2, ...) or an expression over u1..uk
+ */
+target: string, 
+/**
+ * label noise variance
+ */
+noise: number, 
+/**
+ * relu, tanh, erf, sigmoid, softplus, gelu, He1..He12 (any case), or an expression in x such as x*tanh(x)
+ */
+activation: string, 
+/**
+ * learning rate, or its coefficient c under etaRule
+ */
+eta: number, 
+/**
+ * raw: eta; p-d: eta*p*d^((l-1)/2); sqrt-np: eta*sqrt(n*p)
+ */
+etaRule: EtaRule, learningRate: number, 
+/**
+ * ridge penalty of the readout
+ */
+lambda: number, 
+/**
+ * fresh test samples (0: no test error)
+ */
+nTest: number, 
+/**
+ * a fresh batch per step, or one batch reused
+ */
+batches: Batches, 
+/**
+ * fit the readout on the last step's batch or a fresh one
+ */
+readoutBatch: ReadoutBatch, 
+/**
+ * readout samples per dimension: n_readout = round(alphaReadout*d) (readoutBatch fresh; default n)
+ */
+alphaReadout: number | null, 
+/**
+ * label pre-processing (docs/model.md §4.4)
+ */
+preprocess: Preprocess, 
+/**
+ * working precision of the streamed passes
+ */
+precision: Precision, 
+/**
+ * data seed
+ */
+seed: number, 
+/**
+ * seed of W*, W0, a0 (null: use seed, redrawn per seed)
+ */
+initSeed: number | null, 
+/**
+ * first layer init: N(0, I/d) rows or unit sphere
+ */
+initW: InitW, 
+/**
+ * second layer: N(0,1/p), +-1/sqrt(p), 20 +, 20 -, rest random, or all +1/sqrt(p)
+ */
+initA: InitA, 
+/**
+ * paired neurons with opposite a (network output 0 at init)
+ */
+symmetric: boolean, 
+/**
+ * gradient residual y - f, or y alone
+ */
+residual: Residual, 
+/**
+ * row normalization after each step
+ */
+normalize: Normalize, 
+/**
+ * neurons whose update cosines are recorded (the first K)
  */
 trackNeurons: number, 
 /**
- * |cos| threshold for the fraction of aligned neurons.
+ * |cos| threshold for fracAbove
  */
 cosThreshold: number, 
 /**
- * Fit the readout and measure errors after every step, not only the last.
+ * fit the readout and test after every step
  */
 readoutEveryStep: boolean, 
 /**
- * Compute the random-features baseline (readout on W0).
+ * also fit the random-features baseline (readout on W0)
  */
 baselines: boolean, 
 /**
- * Rows of data generated and consumed at once.
+ * rows generated and consumed at once (multiple of 256)
  */
 chunk: number, 
 /**
- * How batches are drawn; `auto` resolves to `full` or `projected`.
+ * batches in R^d, or exactly in span(W, W*) (fresh batches only); auto picks
  */
 sampler: Exclude<Sampler, 'auto'>, };
 

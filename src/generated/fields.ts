@@ -35,7 +35,7 @@ export const FIELD_TABLE = [
   {
     "default": null,
     "details": "",
-    "doc": "n = round(d^kappa)",
+    "doc": "n = round(d^kappa); 1.65 when neither n nor alpha is given",
     "kind": "number",
     "max": 6.0,
     "min": 0.0,

@@ -22,7 +22,7 @@ fn types_ts() -> String {
         ($($t:ty),* $(,)?) => {$(
             out.push('\n');
             out.push_str(&<$t as TS>::docs().unwrap_or_default());
-            let decl = <$t as TS>::decl(&cfg);
+            let decl = with_field_docs(<$t as TS>::decl(&cfg));
             // A "*/" in a Rust doc comment would end its JSDoc comment early.
             assert!(decl.lines().all(|l| !l.contains("*/") || l.trim() == "*/"), "a doc comment holds */: {decl}");
             out.push_str("export ");
@@ -91,6 +91,24 @@ fn types_ts() -> String {
         union.collect::<Vec<_>>().join(" | ")
     ));
     out
+}
+
+/// `Config`'s declaration with each field's doc line from the field table (its one source), so that an
+/// editor shows it on hover; other declarations unchanged.
+fn with_field_docs(decl: String) -> String {
+    if !decl.starts_with("type Config = {") {
+        return decl;
+    }
+    fields::FIELDS.iter().fold(decl, |decl, f| {
+        let (name, doc) = (f.name, f.doc);
+        for sep in ["{ ", ", "] {
+            if let Some(at) = decl.find(&format!("{sep}{name}: ")) {
+                let at = at + sep.len();
+                return format!("{}\n/**\n * {doc}\n */\n{}", &decl[..at], &decl[at..]);
+            }
+        }
+        panic!("the table's field {name} is not in Config's declaration")
+    })
 }
 
 fn fields_ts() -> String {

@@ -3,7 +3,7 @@
 //! is the one validator. The binding exports it (`table_json`), and `npm run contract` generates from it
 //! the TypeScript table (CLI flags, `ConfigInput`) and docs/config.md. Defaults are not repeated here:
 //! they are `Config::default()`'s.
-use super::Config;
+use super::{default_kappa, projected_max_cost_share, Config};
 use crate::error::{Error, Result};
 use serde::Serialize;
 use serde_json::Value;
@@ -91,9 +91,19 @@ pub const FIELDS: &[Field] = &[
         int(1, Some(MAX_N)),
         "n",
         "batch size per step (or give kappa, or alpha with ell)",
-        "Give one of `n`, `kappa` (n = round(d^κ)) or `alpha` with `ell` (n = round(α d^ℓ)); with none, κ = 1.65.",
+        concat!(
+            "Give one of `n`, `kappa` (n = round(d^κ)) or `alpha` with `ell` (n = round(α d^ℓ)); with none, κ = ",
+            default_kappa!(),
+            "."
+        ),
     ),
-    field("kappa", number(Some(0.0), Some(6.0)), "κ", "n = round(d^kappa)", ""),
+    field(
+        "kappa",
+        number(Some(0.0), Some(6.0)),
+        "κ",
+        concat!("n = round(d^kappa); ", default_kappa!(), " when neither n nor alpha is given"),
+        "",
+    ),
     field("alpha", positive(Some(1e12)), "α", "n = round(alpha * d^ell)", ""),
     field(
         "ell",
@@ -239,10 +249,14 @@ pub const FIELDS: &[Field] = &[
         choices(&["auto", "full", "projected"]),
         "",
         "batches in R^d, or exactly in span(W, W*) (fresh batches only); auto picks",
-        "`projected` is exact only with fresh batches everywhere (`batches fresh`, `readoutBatch fresh`) and \
+        concat!(
+            "`projected` is exact only with fresh batches everywhere (`batches fresh`, `readoutBatch fresh`) and \
          `preprocess none` or `hermite`; `auto` resolves to `projected` when the run qualifies and a step's \
-         pass is predicted to take at most 0.8 of the full sampler's by the cost model measured with \
-         `npm run bench:sampler` (docs/performance.md), else `full` — the resolved config records which.",
+         pass is predicted to take at most ",
+        projected_max_cost_share!(),
+        " of the full sampler's by the cost model measured with \
+         `npm run bench:sampler` (docs/performance.md), else `full` — the resolved config records which."
+        ),
     ),
 ];
 
@@ -543,5 +557,10 @@ mod tests {
         assert_eq!(row("initSeed")["default"], serde_json::Value::Null);
         assert_eq!(row("chunk")["multipleOf"], 256);
         assert_eq!(row("alpha")["exclusiveMin"], true);
+        // κ's default, which only resolve() applies, is in the text --help shows, from the same literal.
+        let kappa_doc = row("kappa")["doc"].as_str().unwrap().to_string();
+        assert!(kappa_doc.contains(&super::super::DEFAULT_KAPPA.to_string()), "{kappa_doc}");
+        let resolved = Config { d: 100, ..Config::default() }.resolve().unwrap();
+        assert_eq!((resolved.kappa, resolved.n), (Some(super::super::DEFAULT_KAPPA), Some(1995)));
     }
 }

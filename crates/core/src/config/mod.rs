@@ -5,6 +5,24 @@ pub mod fields;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
+/// κ when none of `n`, `kappa`, `alpha` is given: the middle point of the single-step notebook. A macro, so
+/// that the field table's text (`concat!`) and `resolve()` read one literal.
+macro_rules! default_kappa {
+    () => {
+        1.65
+    };
+}
+/// `sampler auto` picks `projected` when its step pass is predicted to cost at most this share of the full
+/// sampler's (a margin for the cost model's error; see `sampler_costs`).
+macro_rules! projected_max_cost_share {
+    () => {
+        0.8
+    };
+}
+pub(crate) use {default_kappa, projected_max_cost_share};
+pub const DEFAULT_KAPPA: f64 = default_kappa!();
+pub const PROJECTED_MAX_COST_SHARE: f64 = projected_max_cost_share!();
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -107,8 +125,7 @@ pub enum Normalize {
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Sampler {
-    /// Projected when the run qualifies and its step's pass is predicted to take at most 0.8 of the full
-    /// sampler's (`sampler_costs`, a model measured by `npm run bench:sampler`), else full.
+    /// Projected or full, as `Config::resolve_sampler` decides.
     Auto,
     /// Gaussian batches in R^d.
     Full,
@@ -116,15 +133,17 @@ pub enum Sampler {
     Projected,
 }
 
-/// Every option of a run. Field names are the JSON/TS names (camelCase); the CLI flags are their
-/// kebab-case forms. Exactly one of `n`, `kappa`, `alpha` sets the batch size.
+/// Every option of a run. What each field means, its range and its paper symbol are in the field table
+/// (`fields::FIELDS`, from which docs/config.md and `--help` are generated); its default is
+/// `Config::default()`. Field names are the JSON/TS names (camelCase); the CLI flags are their kebab-case
+/// forms.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Config {
     pub d: usize,
     pub p: usize,
-    /// Only resolved configs cross to TypeScript, so there `n`, `learningRate` and `sampler` are set.
+    // Only resolved configs cross to TypeScript, so there `n`, `learningRate` and `sampler` are set.
     #[cfg_attr(test, ts(type = "number"))]
     pub n: Option<usize>,
     pub kappa: Option<f64>,
@@ -136,36 +155,27 @@ pub struct Config {
     pub activation: String,
     pub eta: f64,
     pub eta_rule: EtaRule,
-    /// The learning rate actually used (resolved from eta and etaRule).
     #[cfg_attr(test, ts(type = "number"))]
     pub learning_rate: Option<f64>,
     pub lambda: f64,
     pub n_test: usize,
     pub batches: Batches,
     pub readout_batch: ReadoutBatch,
-    /// Samples of a fresh readout batch per dimension: n_readout = round(alphaReadout·d) (null: n).
     pub alpha_readout: Option<f64>,
     pub preprocess: Preprocess,
     pub precision: Precision,
     pub seed: u64,
-    /// Seed of (W*, W0, a0); null redraws them with every seed.
     pub init_seed: Option<u64>,
     pub init_w: InitW,
     pub init_a: InitA,
     pub symmetric: bool,
     pub residual: Residual,
     pub normalize: Normalize,
-    /// Neurons whose update cosines and in-plane directions are recorded (the first K).
     pub track_neurons: usize,
-    /// |cos| threshold for the fraction of aligned neurons.
     pub cos_threshold: f64,
-    /// Fit the readout and measure errors after every step, not only the last.
     pub readout_every_step: bool,
-    /// Compute the random-features baseline (readout on W0).
     pub baselines: bool,
-    /// Rows of data generated and consumed at once.
     pub chunk: usize,
-    /// How batches are drawn; `auto` resolves to `full` or `projected`.
     #[cfg_attr(test, ts(type = "Exclude<Sampler, 'auto'>"))]
     pub sampler: Sampler,
 }
@@ -279,9 +289,8 @@ impl Config {
             let ell = *self.ell.get_or_insert(1.0);
             (alpha * d.powf(ell)).round()
         } else {
-            // Default batch: n = d^1.65, the middle point of the single-step notebook.
-            self.kappa = Some(1.65);
-            d.powf(1.65).round()
+            self.kappa = Some(DEFAULT_KAPPA);
+            d.powf(DEFAULT_KAPPA).round()
         };
         if !(1.0..=MAX_N).contains(&n) {
             return Err(Error::invalid("n", format!("the batch size resolves to {n}; it must be between 1 and 1e12")));
@@ -330,7 +339,7 @@ impl Config {
     }
 
     /// Auto picks the projected sampler when it is exact and its step pass is predicted to take at most
-    /// 0.8 of the full sampler's (a margin for the model's error; see `sampler_costs`).
+    /// `PROJECTED_MAX_COST_SHARE` of the full sampler's.
     fn resolve_sampler(&self) -> Result<Sampler> {
         match (self.sampler, self.projected_blocker()) {
             (Sampler::Projected, Some(why)) => Err(Error::invalid(
@@ -339,7 +348,7 @@ impl Config {
             )),
             (Sampler::Auto, None) => {
                 let (full, projected) = sampler_costs(self.d, self.p, self.n());
-                Ok(if projected <= 0.8 * full { Sampler::Projected } else { Sampler::Full })
+                Ok(if projected <= PROJECTED_MAX_COST_SHARE * full { Sampler::Projected } else { Sampler::Full })
             }
             (Sampler::Auto, _) => Ok(Sampler::Full),
             (chosen, _) => Ok(chosen),
