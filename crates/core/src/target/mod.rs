@@ -44,53 +44,67 @@ pub struct Moments {
     pub exact: bool,
 }
 
-/// Named targets of docs/model.md §8 and the learnability ladders.
+/// A named target and its expression.
+type Preset = (&'static str, fn() -> String);
+/// A family of named targets: `PREFIX{k}` for k in the range, and the expression of k.
+type PresetFamily = (&'static str, std::ops::RangeInclusive<usize>, fn(usize) -> String);
+
+fn he124(u: &str) -> String {
+    format!("He1({u}) + He2({u})/2 + He4({u})/24")
+}
+
+/// Named targets of docs/model.md §8 and the learnability ladders: each name (aliases as entries of their
+/// own) and its expression. The lookup and the list in messages both read this table.
+const PRESETS: &[Preset] = &[
+    ("T-A", || format!("({} + {})/2", he124("u1"), he124("u2"))),
+    ("T-B", || "(u1 + u1^2 + u2 - u2^2)/2".into()),
+    ("staircase", || "(u1 + u1^2 + u2 - u2^2)/2".into()),
+    ("T-C", || "(4*u1 + u1^2 + u2)/2".into()),
+    ("spike", || "(4*u1 + u1^2 + u2)/2".into()),
+    ("T-D", || "u1 + u1*u2".into()),
+    ("T-E", || "u1 + u2*u3".into()),
+    ("leap-2", || "u1 + u2*u3".into()),
+    ("T-F", || "u1 + He2(u1)/2*u2 + u1*u3".into()),
+    // The protocol writes (tanh(u1) − c)·u2 with c = E[tanh(ξ)ξ] and C_1* = (1, 0, 0); only c·u1 (tanh's
+    // linear part) makes both hold, so the coefficient of u2 is tanh(u1) − c·u1.
+    ("T-G", || {
+        format!("u1 + (tanh(u1) - {:.17}*u1)*u2 + u1*u3", crate::activation::Activation::Tanh.hermite_coefficient(1))
+    }),
+    // The authors' script (check_positive_cget.py, ctrl 'tanh') integrates tanh(z)·z·exp(−z²/2) without the
+    // Gaussian's 1/√(2π), so its constant is √(2π)·E[tanh(ξ)ξ] ≈ 1.518 and it runs u1 + (tanh(u1) − 1.518)·u2
+    // + u1·u3, whose C_1* = (1, −1.518, 0): u2 is then in the first step's span.
+    ("T-G-authors", || {
+        let c = (2.0 * std::f64::consts::PI).sqrt() * crate::activation::Activation::Tanh.hermite_coefficient(1);
+        format!("u1 + (tanh(u1) - {c:.17})*u2 + u1*u3")
+    }),
+    ("leap-3", || "u1 + u2*u3*u4".into()),
+];
+
+/// Families of named targets: `PREFIX{k}` for k in the range, and the expression of k.
+const PRESET_FAMILIES: &[PresetFamily] = &[
+    ("staircase-", 2..=6, |k| {
+        (1..=k).map(|j| (1..=j).map(|i| format!("u{i}")).collect::<Vec<_>>().join("*")).collect::<Vec<_>>().join(" + ")
+    }),
+    ("single-index-He", 1..=12, |k| format!("He{k}(u1)/{:.17}", hermite::factorial(k).sqrt())),
+];
+
+/// The expression of a named target, or None for a name that is not one.
 pub fn preset_expression(name: &str) -> Option<String> {
-    let he124 = |u: &str| format!("He1({u}) + He2({u})/2 + He4({u})/24");
-    Some(match name {
-        "T-A" => format!("({} + {})/2", he124("u1"), he124("u2")),
-        "T-B" | "staircase" => "(u1 + u1^2 + u2 - u2^2)/2".into(),
-        "T-C" | "spike" => "(4*u1 + u1^2 + u2)/2".into(),
-        "T-D" => "u1 + u1*u2".into(),
-        "T-E" | "leap-2" => "u1 + u2*u3".into(),
-        "T-F" => "u1 + He2(u1)/2*u2 + u1*u3".into(),
-        "T-G" => {
-            // the protocol writes (tanh(u1) − c)·u2 with c = E[tanh(ξ)ξ] and C_1* = (1, 0, 0); only c·u1
-            // (tanh's linear part) makes both hold, so the coefficient of u2 is tanh(u1) − c·u1.
-            let c = crate::activation::Activation::Tanh.hermite_coefficient(1);
-            format!("u1 + (tanh(u1) - {c:.17}*u1)*u2 + u1*u3")
-        }
-        "T-G-authors" => {
-            // The authors' script (check_positive_cget.py, ctrl 'tanh') integrates tanh(z)·z·exp(−z²/2) without
-            // the Gaussian's 1/√(2π), so its constant is √(2π)·E[tanh(ξ)ξ] ≈ 1.518 and it runs
-            // u1 + (tanh(u1) − 1.518)·u2 + u1·u3, whose C_1* = (1, −1.518, 0): u2 is then in the first step's span.
-            let c = (2.0 * std::f64::consts::PI).sqrt() * crate::activation::Activation::Tanh.hermite_coefficient(1);
-            format!("u1 + (tanh(u1) - {c:.17})*u2 + u1*u3")
-        }
-        "leap-3" => "u1 + u2*u3*u4".into(),
-        _ => {
-            if let Some(k) = name.strip_prefix("staircase-").and_then(|k| k.parse::<usize>().ok()) {
-                if !(2..=6).contains(&k) {
-                    return None;
-                }
-                return Some(
-                    (1..=k)
-                        .map(|j| (1..=j).map(|i| format!("u{i}")).collect::<Vec<_>>().join("*"))
-                        .collect::<Vec<_>>()
-                        .join(" + "),
-                );
-            }
-            let k = name.strip_prefix("single-index-He").and_then(|k| k.parse::<usize>().ok())?;
-            if !(1..=12).contains(&k) {
-                return None;
-            }
-            format!("He{k}(u1)/{:.17}", hermite::factorial(k).sqrt())
-        }
+    if let Some((_, expression)) = PRESETS.iter().find(|(n, _)| *n == name) {
+        return Some(expression());
+    }
+    PRESET_FAMILIES.iter().find_map(|(prefix, ks, expression)| {
+        let k = name.strip_prefix(prefix)?.parse::<usize>().ok()?;
+        ks.contains(&k).then(|| expression(k))
     })
 }
 
-pub const PRESET_NAMES: &str =
-    "T-A, T-B, T-C, T-D, T-E, T-F, T-G, T-G-authors, staircase-2..staircase-6, leap-2, leap-3, single-index-He1..single-index-He12";
+/// Every named target, for messages: "T-A, T-B, …, staircase-2..staircase-6, …".
+pub fn preset_names() -> String {
+    let fixed = PRESETS.iter().map(|(n, _)| n.to_string());
+    let families = PRESET_FAMILIES.iter().map(|(p, ks, _)| format!("{p}{}..{p}{}", ks.start(), ks.end()));
+    fixed.chain(families).collect::<Vec<_>>().join(", ")
+}
 
 impl Target {
     /// A preset name or an expression over u1..uk.
@@ -110,8 +124,9 @@ impl Target {
                 Error::invalid(
                     "target",
                     format!(
-                        "unknown target '{}': give a preset ({PRESET_NAMES}) or an expression over u1..uk",
-                        name.escape_debug()
+                        "unknown target '{}': give a preset ({}) or an expression over u1..uk",
+                        name.escape_debug(),
+                        preset_names()
                     ),
                 )
             }
@@ -437,6 +452,19 @@ mod tests {
         assert_eq!(Target::parse("leap-3").unwrap().k, 4);
         let err = Target::parse("T-Z").unwrap_err();
         assert!(err.to_string().contains("unknown target 'T-Z'"), "{err}");
+        // The message lists exactly the names the lookup takes: each parses, and the families' ends.
+        assert_eq!(
+            preset_names(),
+            "T-A, T-B, staircase, T-C, spike, T-D, T-E, leap-2, T-F, T-G, T-G-authors, leap-3, staircase-2..staircase-6, \
+             single-index-He1..single-index-He12"
+        );
+        for name in preset_names().split(", ").flat_map(|n| n.split("..")) {
+            assert!(preset_expression(name).is_some(), "{name}");
+        }
+        for outside in ["staircase-1", "staircase-7", "single-index-He0", "single-index-He13", "t-a", "T-A "] {
+            assert!(preset_expression(outside).is_none(), "{outside}");
+        }
+        assert_eq!(preset_expression("single-index-He2").unwrap(), format!("He2(u1)/{:.17}", 2f64.sqrt()));
         assert!(Target::parse("3 + 1").is_err());
         let err = Target::parse("u1 + ").unwrap_err().to_string();
         assert!(err.contains("column 6"), "{err}");
