@@ -171,6 +171,13 @@ describe('one reading of field text', () => {
     expect(() => resolveConfig({ [field]: value } as never)).toThrow(`${field}: ${message}`);
   });
 
+  it('a bad value in a config file is refused even where a flag overrides it', async () => {
+    const file = join(dir, 'overridden.json');
+    writeFileSync(file, JSON.stringify({ preset: 'osa-one-step', d: -3 }));
+    const r = await giantstep('run', '--config', file, '--d', '64', '--quiet');
+    expect([r.code, r.stderr.trim()]).toEqual([2, 'giantstep: d: must be >= 1, got -3']);
+  });
+
   it('a flag and a grid value read yes/no, 1/0 and none alike', async () => {
     const flag = await giantstep('sweep', '--d', '8', '--p', '8', '--symmetric', 'yes', '--init-seed', 'none', '--dry-run');
     const grid = await giantstep('sweep', '--d', '8', '--p', '8', '--grid', 'symmetric=yes,no', '--grid', 'initSeed=none', '--dry-run');

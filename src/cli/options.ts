@@ -1,7 +1,7 @@
 // Turns the config field table into commander options, and flags back into a partial config.
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ConfigInput } from '../config';
-import { FIELD_NAMES, FIELDS, flagOf, mergeConfigs, prepareConfig } from '../config';
+import { expandPreset, FIELD_NAMES, FIELDS, flagOf, mergeConfigs, prepareConfig } from '../config';
 import type { FieldSpec } from '../config/fields';
 import { fieldValueFromText } from '../config/fields';
 import { readConfigFile } from '../config/input-file';
@@ -90,5 +90,7 @@ export function configFromCommand(opts: Record<string, unknown> & { config?: str
   const file = opts.config ? (readConfigFile(opts.config) as ConfigInput) : {};
   const preset = opts.preset ?? file.preset;
   const { preset: _ignored, ...fields } = file;
-  return prepareConfig(mergeConfigs(prepareConfig(preset ? { preset } : {}), prepareConfig(fields), configFromFlags(opts)));
+  // The file's fields are checked on their own, so that a bad value there is refused even where a flag
+  // overrides it; the preset's are ours, and the merged config is checked once more with the flags.
+  return prepareConfig(mergeConfigs(expandPreset(preset ? { preset } : {}), prepareConfig(fields), configFromFlags(opts)));
 }
