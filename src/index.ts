@@ -24,9 +24,9 @@ export { exportResults, flatTable, toCsv, toParquet } from './export';
 export type { ErrorKind, FigureFormat, RecordPlotOptions, TheoryCurve, VegaLiteSpec } from './plot';
 export { heatmap, lineChart, plotRecords, renderSvg, scatterChart, svgToPng, writeFigure } from './plot';
 export { writeReport } from './report';
-export type { Analysis, FigureResult, ReproduceOptions, Reproduction, ReproductionSummary, Shown, Table, Verdict } from './reproduce';
+export type { Analysis, FigureResult, ReproduceOptions, ReproduceProgress, Reproduction, ReproductionSummary, Shown, Table, Verdict } from './reproduce';
 export { FIGURE_NAMES, REPRODUCTIONS, reproduce } from './reproduce';
-export type { RunOptions } from './run';
+export type { RunOptions, RunProgress } from './run';
 export { MemoryBudgetError, memoryInFlightBytes, resolveConfig, run } from './run';
 export type {
   StepSummary,

@@ -11,13 +11,20 @@ import type { NativeRunHandle } from './native';
 import { safeText, thrownText } from './text';
 import { version } from './version';
 
+/**
+ * What `run`'s `onProgress` gets: `fraction`, the share of the run's planned work done (0..1, 1 when it
+ * finishes), and `stage`, the stage as data (`stageText` words it). Every progress callback of the API
+ * takes one such object with a `fraction` (`SweepProgress`, `ReproduceProgress`).
+ */
+export type RunProgress = Progress;
+
 export interface RunOptions {
   /**
-   * Called with the stage and the fraction done, at most every `progressIntervalMs`. If it throws (or
-   * returns a promise that rejects), the run is stopped and `run` rejects with an Error whose `cause` is
-   * what it threw.
+   * Called with the fraction done and the stage at most every `progressIntervalMs` while they change; the
+   * last call, when the run has finished, has fraction 1. If it throws (or returns a promise that rejects), the run is stopped and
+   * `run` rejects with an Error whose `cause` is what it threw.
    */
-  onProgress?: (progress: Progress) => void;
+  onProgress?: (progress: RunProgress) => void;
   /** Aborting stops the run within a chunk and rejects with an AbortError whose `cause` is `signal.reason`. */
   signal?: AbortSignal;
   /**
@@ -147,7 +154,7 @@ async function runOnEngine(inputs: ConfigInput[], group: boolean, options: RunOp
  * when it finishes. A throwing (or rejecting) callback must not escape into the timer, where it would kill the
  * process: it cancels the run, which then rejects with it.
  */
-function watchProgress(handle: NativeRunHandle, onProgress: (progress: Progress) => void, intervalMs: number): TaskWatch {
+function watchProgress(handle: NativeRunHandle, onProgress: (progress: RunProgress) => void, intervalMs: number): TaskWatch {
   let failure: { error: unknown } | undefined;
   const failed = (error: unknown) => {
     if (failure) return;
@@ -164,7 +171,7 @@ function watchProgress(handle: NativeRunHandle, onProgress: (progress: Progress)
     const key = `${stage}:${fraction.toFixed(4)}`;
     if (key === last) return;
     last = key;
-    const progress: Progress = { stage: JSON.parse(stage) as Stage, fraction };
+    const progress: RunProgress = { stage: JSON.parse(stage) as Stage, fraction };
     try {
       const returned: unknown = onProgress(progress);
       if (returned !== null && typeof returned === 'object' && typeof (returned as PromiseLike<unknown>).then === 'function') {

@@ -8,6 +8,7 @@ import type {
   Progress,
   Result,
   Stage,
+  StepRecord,
   StepSummary,
   Summary,
   SweepPlan,
@@ -34,6 +35,28 @@ describe('public API types', () => {
     expectTypeOf<Overlap['neuronCos']>().toEqualTypeOf<number[][]>();
     expectTypeOf<StepSummary['testError']>().toEqualTypeOf<number | null>();
     expectTypeOf<SweepRecord['config']>().toEqualTypeOf<Config>();
+  });
+
+  it('every progress callback takes one object with a fraction', () => {
+    expectTypeOf<Parameters<NonNullable<giantstep.RunOptions['onProgress']>>>().toEqualTypeOf<[giantstep.RunProgress]>();
+    expectTypeOf<Parameters<NonNullable<giantstep.SweepOptions['onProgress']>>>().toEqualTypeOf<[giantstep.SweepProgress]>();
+    expectTypeOf<Parameters<NonNullable<giantstep.ReproduceOptions['onProgress']>>>().toEqualTypeOf<[giantstep.ReproduceProgress]>();
+    expectTypeOf<giantstep.RunProgress>().toEqualTypeOf<Progress>();
+    expectTypeOf<giantstep.RunProgress>().toEqualTypeOf<{ fraction: number; stage: Stage }>();
+    expectTypeOf<giantstep.SweepProgress['fraction']>().toEqualTypeOf<number>();
+    expectTypeOf<giantstep.ReproduceProgress>().toEqualTypeOf<{ fraction: number; figure: string; runSet: string; done: number; total: number }>();
+  });
+
+  it("a sweep record's fields copied from the result have the result's types", () => {
+    expectTypeOf<SweepRecord['config']>().toEqualTypeOf<Result['config']>();
+    expectTypeOf<Pick<SweepRecord, 'version' | 'engineVersion' | 'memoryEstimateBytes'>>().toEqualTypeOf<
+      Pick<Result, 'version' | 'engineVersion' | 'memoryEstimateBytes'>
+    >();
+    expectTypeOf<Pick<SweepRecord, 'target' | 'initial' | 'testError' | 'trainError' | 'baselines'>>().toEqualTypeOf<
+      Partial<Pick<Result, 'target' | 'initial' | 'testError' | 'trainError' | 'baselines'>>
+    >();
+    expectTypeOf<SweepRecord['timing']['seconds']>().toEqualTypeOf<Result['timing']['seconds']>();
+    expectTypeOf<StepSummary>().toEqualTypeOf<Pick<StepRecord, 'step' | 'overlap' | 'meanUpdateNorm' | 'testError' | 'trainError'>>();
   });
 
   it('errors carry their kind and field', () => {

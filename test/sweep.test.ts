@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig, run, version } from '../src/index';
-import type { SweepOptions, SweepRecord } from '../src/sweep';
+import type { SweepOptions, SweepProgress, SweepRecord } from '../src/sweep';
 import { mergeResults, planSweep, readResults, resultOf, runFlops, summarize, sweep } from '../src/sweep';
 import { canonicalJson } from '../src/sweep/key';
 
@@ -44,6 +44,24 @@ describe('sweep', () => {
     // A record is the standalone run's numbers.
     const alone = await run({ ...base, kappa: 1.6, seed: 1 });
     expect([r.testError, r.trainError, r.baselines]).toEqual([alone.testError, alone.trainError, alone.baselines]);
+  });
+
+  it('reports progress as one object whose fraction, done / total, runs from 0 to 1; a sweep with nothing to do reports 1', async () => {
+    const out = fresh();
+    const spec = { base, grid: { kappa: [1.3, 1.6] }, seeds: 2 };
+    const seen: SweepProgress[] = [];
+    await collect(spec, { out, onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThan(1);
+    for (const p of seen) {
+      expect(p.fraction).toBeGreaterThanOrEqual(0);
+      expect(p.fraction).toBeLessThanOrEqual(1);
+      expect(p.fraction).toBe(p.done / p.total);
+    }
+    expect(seen.map((p) => p.fraction)).toEqual(seen.map((p) => p.fraction).sort((a, b) => a - b));
+    expect(seen.at(-1)).toMatchObject({ fraction: 1, done: 4, total: 4, failed: 0, skipped: 0, running: [] });
+    const again: SweepProgress[] = [];
+    await collect(spec, { out, onProgress: (p) => again.push(p) });
+    expect(again).toEqual([expect.objectContaining({ fraction: 1, done: 0, total: 0, skipped: 4 })]);
   });
 
   it('cuts the runs of steps 1..3 from one engine run: each equals the run of its own step count', async () => {

@@ -141,8 +141,8 @@ export function reproduceCommand(): Command {
             pngScale: o.pngScale,
             signal,
             onWarning: (m) => say(`giantstep: ${m}`),
-            onProgress: (label, done, total) => {
-              const line = `${figure.name}: ${label}: ${done}/${total} runs`;
+            onProgress: ({ runSet, done, total }) => {
+              const line = `${figure.name}: ${runSet}: ${done}/${total} runs`;
               if (o.quiet || line === lastLine) return;
               lastLine = line;
               if (process.stderr.isTTY) process.stderr.write(`\r${line}\x1b[K`);

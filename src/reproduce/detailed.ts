@@ -16,7 +16,8 @@ export interface DetailedOptions {
   signal?: AbortSignal;
   /** Run only the engine runs with these keys (a reproduction's shard). */
   jobKeys?: ReadonlySet<string>;
-  onRunDone?: (done: number, total: number) => void;
+  /** After each engine run: the spec's runs (result lines, of `jobKeys`' engine runs) in `out`, of all. */
+  onProgress?: (progress: { fraction: number; done: number; total: number }) => void;
   onWarning?: (message: string) => void;
 }
 
@@ -32,11 +33,13 @@ export async function runDetailed(spec: SweepSpec, out: string, options: Detaile
   try {
     const mine = options.jobKeys ? plan.jobs.filter((job) => options.jobKeys?.has(jobKey(job))) : plan.jobs;
     const todo = mine.filter((job) => job.members.some((m) => !store.keys.has(m.key)));
-    let done = 0;
+    const inFile = () => mine.reduce((s, job) => s + job.members.filter((m) => store.keys.has(m.key)).length, 0);
+    const total = mine.reduce((s, job) => s + job.members.length, 0);
     for (const job of todo) {
       const result = await run(job.input, { signal: options.signal });
       for (const member of job.members) if (!store.keys.has(member.key)) store.append(withDetail(recordOf(member, job, result, new Date()), result));
-      options.onRunDone?.(++done, todo.length);
+      const done = inFile();
+      options.onProgress?.({ fraction: total === 0 ? 1 : done / total, done, total });
     }
   } finally {
     store.close();

@@ -25,6 +25,6 @@ export function reproductionNamed(name: string): Reproduction | undefined {
   return REPRODUCTIONS.find((r) => r.name === name);
 }
 
-export type { ReproduceOptions, ReproductionSummary } from './runner';
+export type { ReproduceOptions, ReproduceProgress, ReproductionSummary } from './runner';
 export { RESULTS_FILE, reproduce, SUMMARY_FILE } from './runner';
 export type { Analysis, FigureResult, Inequality, Reproduction, Shown, Table, Verdict } from './types';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ConfigInput } from '../config';
 import { writeFigure } from '../plot/render';
 import type { SweepPlan, SweepRecord } from '../sweep';
-import { mergeResults, planSweep, ResultsFile, readResults, sweep } from '../sweep';
+import { jobKey, mergeResults, planSweep, ResultsFile, readResults, sweep } from '../sweep';
 import { version } from '../version';
 import { runDetailed } from './detailed';
 import type { Reproduction, RunSet, Table, Verdict } from './types';
@@ -22,9 +22,25 @@ export interface ReproduceOptions {
   /** false: run nothing, only analyze the runs already in results.jsonl (e.g. of an interrupted run). */
   run?: boolean;
   signal?: AbortSignal;
-  /** A line of progress: which run set, runs done of total. */
-  onProgress?: (label: string, done: number, total: number) => void;
+  /** Called with one `ReproduceProgress` object as runs finish, and as each run set ends. */
+  onProgress?: (progress: ReproduceProgress) => void;
   onWarning?: (message: string) => void;
+}
+
+/** What `reproduce`'s `onProgress` gets. */
+export interface ReproduceProgress {
+  /**
+   * The share of the reproduction's runs (result lines of every run set; a shard's only) in its results
+   * file, 0..1: runs already there count as done, so a resumed reproduction starts above 0; 1 when done.
+   */
+  fraction: number;
+  /** The reproduction's name (`Reproduction.name`, as `giantstep reproduce` takes it). */
+  figure: string;
+  /** The label of the run set in progress (one of `runSets`). */
+  runSet: string;
+  /** That run set's runs in the results file (those already there included), and its planned runs. */
+  done: number;
+  total: number;
 }
 
 /** summary.json: what the report shows. */
@@ -86,19 +102,36 @@ export function planReproduction(figure: Reproduction, quick: boolean): { set: R
 }
 
 /** Runs a reproduction's run sets into `out` (only `jobKeys`' engine runs when given); re-running resumes. */
-async function runSets(planned: { set: RunSet; plan: SweepPlan }[], out: string, options: ReproduceOptions, jobKeys?: ReadonlySet<string>): Promise<void> {
-  for (const { set, plan } of planned) {
-    const total = plan.points.length;
+async function runSets(
+  figure: Reproduction,
+  planned: { set: RunSet; plan: SweepPlan }[],
+  out: string,
+  options: ReproduceOptions,
+  jobKeys?: ReadonlySet<string>,
+): Promise<void> {
+  // Each set's runs in scope (result lines of the engine runs this call does), as sweep and runDetailed count them.
+  const totals = planned.map(({ plan }) => (jobKeys ? plan.jobs.filter((j) => jobKeys.has(jobKey(j))) : plan.jobs).reduce((s, j) => s + j.members.length, 0));
+  const all = totals.reduce((s, n) => s + n, 0);
+  let before = 0;
+  for (const [i, { set }] of planned.entries()) {
+    const total = totals[i];
+    let last: number | undefined;
+    const report = (done: number) => {
+      if (done === last) return; // the set's end, already reported by its sweep
+      last = done;
+      options.onProgress?.({ fraction: all === 0 ? 1 : Math.min((before + done) / all, 1), figure: figure.name, runSet: set.label, done, total });
+    };
     const common = { signal: options.signal, onWarning: options.onWarning, jobKeys };
     if (set.detail) {
-      await runDetailed(set.spec, out, { ...common, onRunDone: (done, jobs) => options.onProgress?.(set.label, done, jobs) });
+      await runDetailed(set.spec, out, { ...common, onProgress: (p) => report(p.done) });
     } else {
-      const runs = sweep(set.spec, { ...common, out, onProgress: (p) => options.onProgress?.(set.label, p.done + p.skipped, p.total + p.skipped) });
+      const runs = sweep(set.spec, { ...common, out, onProgress: (p) => report(p.done + p.skipped) });
       for await (const _record of runs) {
         // each finished run is already in the results file
       }
     }
-    if (!jobKeys) options.onProgress?.(set.label, total, total);
+    report(total);
+    before += total;
   }
 }
 
@@ -144,7 +177,7 @@ export async function runReproductionShard(
 ): Promise<string> {
   mkdirSync(join(outDir, SHARDS_DIR), { recursive: true });
   const file = join(outDir, SHARDS_DIR, `shard-${index}.jsonl`);
-  await runSets(planReproduction(figure, options.quick ?? false), file, options, jobKeys);
+  await runSets(figure, planReproduction(figure, options.quick ?? false), file, options, jobKeys);
   return file;
 }
 
@@ -156,7 +189,7 @@ export async function reproduce(figure: Reproduction, outDir: string, options: R
   const out = join(outDir, RESULTS_FILE);
   const planned = planReproduction(figure, quick);
   absorbShards(outDir, out, warn);
-  if (options.run !== false) await runSets(planned, out, options);
+  if (options.run !== false) await runSets(figure, planned, out, options);
   // Only this reproduction's runs (the folder may also hold those of the other mode, quick or full).
   const keys = new Set(planned.flatMap(({ plan }) => plan.points.map((p) => p.key)));
   const records = existsSync(out) ? recordsInPlanOrder(readResults(out, warn), planned) : [];

@@ -27,6 +27,7 @@ export interface SweepOptions {
   /** Engine runs at once (default: min(2, cores) when every run has d·p < 32768, else 1). */
   jobs?: number;
   signal?: AbortSignal;
+  /** Called with one `SweepProgress` object as engine runs start and end. */
   onProgress?: (progress: SweepProgress) => void;
   /** Torn or unreadable lines in `out`, lowered --jobs (default: process.emitWarning). */
   onWarning?: Warn;
@@ -34,7 +35,13 @@ export interface SweepOptions {
   memoryLimitBytes?: number;
 }
 
+/**
+ * What `sweep`'s `onProgress` gets, each time an engine run starts or ends (once, with fraction 1, when there
+ * is nothing to do): a sweep that finishes ends on `done === total`, fraction 1.
+ */
 export interface SweepProgress {
+  /** `done / total`, 0..1: the share of this call's runs finished (1 when `total` is 0). */
+  fraction: number;
   /** Runs (result lines) finished by this call, and to do in it (runs already in `out` excluded). */
   done: number;
   total: number;
@@ -125,6 +132,8 @@ class SweepExecution {
   private queue: SweepJob[][] = [];
   private cost = { left: 0, done: 0 };
   private failure: unknown;
+  /** Whether onProgress was called: a sweep with nothing to do reports once, at its end. */
+  private reported = false;
 
   constructor(
     private readonly work: SweepWork,
@@ -150,6 +159,7 @@ class SweepExecution {
       this.cost.left = this.queue.flat().reduce((s, j) => s + jobCost(j), 0);
       const workers = Math.min(this.work.jobs, Math.max(this.queue.length, 1));
       await Promise.allSettled(Array.from({ length: workers }, () => this.worker()));
+      if (!this.reported && this.failure === undefined && !this.controller.signal.aborted) this.report();
     } finally {
       this.store?.close();
       this.options.signal?.removeEventListener('abort', onAbort);
@@ -178,10 +188,12 @@ class SweepExecution {
   }
 
   private report(): void {
+    this.reported = true;
     const elapsedSeconds = (Date.now() - this.t0) / 1000;
     const etaSeconds = this.cost.done > 0 ? (elapsedSeconds * this.cost.left) / this.cost.done : null;
     const { total, skipped } = this.work;
-    this.options.onProgress?.({ ...this.counts, total, skipped, running: [...this.running].map(describeJob), elapsedSeconds, etaSeconds });
+    const fraction = total === 0 ? 1 : Math.min(this.counts.done / total, 1);
+    this.options.onProgress?.({ fraction, ...this.counts, total, skipped, running: [...this.running].map(describeJob), elapsedSeconds, etaSeconds });
   }
 
   private emit(record: SweepRecord): void {
