@@ -1,36 +1,36 @@
 // The results-file line of one run, built from an engine result. When one engine run serves several step
 // counts, the line for T is cut from it: the steps up to T and the readout after step T.
-import type { Config, Errors, Overlap, Result } from '../config';
+import type { Result, StepRecord } from '../config';
 import type { SweepJob, SweepPoint } from './plan';
 
-/** Per-step record kept in results files (the per-neuron updateCos/inPlane stay in `giantstep run`). */
-export interface StepSummary {
-  step: number;
-  overlap: Overlap;
-  meanUpdateNorm: number;
-  testError: number | null;
-  trainError: number | null;
-}
+/**
+ * Per-step record kept in results files: the engine's step record without the per-neuron arrays
+ * (updateCos, inPlane stay in `giantstep run`), its fields typed as the engine's.
+ */
+export type StepSummary = Pick<StepRecord, 'step' | 'overlap' | 'meanUpdateNorm' | 'testError' | 'trainError'>;
 
-/** One line of a results file. */
+/** One line of a results file. The fields copied from the run's result have the result's types. */
 export interface SweepRecord {
   key: string;
   /** The run's axis values as the spec gave them, and its seed. */
   params: Record<string, unknown>;
   /** The resolved config, seed included. */
-  config: Config;
-  version: string;
-  engineVersion: string;
+  config: Result['config'];
+  version: Result['version'];
+  engineVersion: Result['engineVersion'];
   target?: Result['target'];
-  initial?: Overlap;
+  /** Overlaps of W0. */
+  initial?: Result['initial'];
+  /** The steps up to the line's step count. */
   steps?: StepSummary[];
-  testError?: number | null;
-  trainError?: number;
-  baselines?: { randomFeatures: Errors | null; linearKernel: { testError: number } };
-  memoryEstimateBytes: number;
+  /** Readout after the line's last step: the run's own, or the one after step T of the run it was cut from. */
+  testError?: Result['testError'];
+  trainError?: Result['trainError'];
+  baselines?: Result['baselines'];
+  memoryEstimateBytes: Result['memoryEstimateBytes'];
   timing: {
     /** Seconds of the engine run (shared by the lines cut from one run). */
-    seconds: number;
+    seconds: Result['timing']['seconds'];
     stages?: Record<string, number>;
     finishedAt: string;
     /** Set when this line was cut from a run of more steps (with a readout after every step). */
@@ -40,7 +40,7 @@ export interface SweepRecord {
   error?: { field: string; message: string };
 }
 
-function stepSummary(s: Result['steps'][number], keepErrors: boolean): StepSummary {
+function stepSummary(s: StepRecord, keepErrors: boolean): StepSummary {
   return {
     step: s.step,
     overlap: s.overlap,
