@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfigFile } from '../src/config/input-file';
-import { ConfigError, resolveConfig } from '../src/index';
+import { ConfigError, prepareConfig, resolveConfig } from '../src/index';
 import { normalizeSpec, parseGridFlag, parseSeedsFlag, parseShard, planSweep, readSpecFile, shardJobs, slurmScript } from '../src/sweep';
 import { hashOf } from '../src/sweep/key';
 
@@ -144,7 +144,7 @@ describe('sweep spec', () => {
     [{ grid: { kappa: [1] }, zip: [['kappa', 'p']] }, 'zip[0]', "'p' is not an axis"],
     [{ seeds: 0 }, 'seeds', '>= 1'],
     [{ seeds: [1, 1] }, 'seeds', 'twice'],
-    [{ seeds: [1, -2] }, 'seeds[1]', '>= 0'],
+    [{ seeds: [1, -2] }, 'seeds[1]', 'must be an integer from 0 to 9007199254740991'],
     [{ base: { seed: 1 }, seeds: 3 }, 'seeds', 'not both'],
     [{ base: { d: -3 } }, 'base.d', '>= 1'],
     [{ base: { preset: 'nope' } }, 'base.preset', 'unknown preset'],
@@ -154,6 +154,24 @@ describe('sweep spec', () => {
     const err = errorOf(() => normalizeSpec(spec));
     expect(err.field).toBe(field);
     expect(err.message).toContain(text);
+  });
+
+  it("refuses an unknown axis and a bad seed with the engine's message for that config field", () => {
+    const configError = (config: Record<string, unknown>) => errorOf(() => prepareConfig(config));
+    for (const name of ['kapa', 'n_test', 'a b', '__proto__', 'toString']) {
+      const e = errorOf(() => normalizeSpec({ grid: Object.defineProperty({}, name, { value: [1], enumerable: true }) }));
+      expect(e.field).toBe(`grid.${name}`);
+      expect(e.reason).toBe(configError(Object.defineProperty({}, name, { value: 1, enumerable: true })).reason);
+    }
+    expect(errorOf(() => normalizeSpec({ grid: { kapa: [1] } })).message).toMatch(
+      /^grid\.kapa: unknown config field 'kapa' \(flag --kapa\); known fields: d, p, /,
+    );
+    for (const bad of [-2, 1.5, 2 ** 53, '3', null, [4]]) {
+      const e = errorOf(() => normalizeSpec({ seeds: [1, bad] }));
+      expect(e.field).toBe('seeds[1]');
+      expect(e.reason).toBe(configError({ seed: bad }).reason);
+    }
+    expect(normalizeSpec({ seeds: [0, 2 ** 53 - 1] }).seeds).toEqual([0, 2 ** 53 - 1]);
   });
 
   it('checks every run against the engine and the memory limit before running, naming the field and the point', () => {

@@ -3,6 +3,7 @@
 import { engineCall } from '../engine';
 import { ConfigError } from '../errors';
 import { safeText } from '../text';
+import { FIELDS } from './fields';
 import { PRESET_NAMES, PRESETS } from './presets';
 import type { ConfigInput } from './types';
 
@@ -109,6 +110,18 @@ export function prepareConfig(input: unknown): ConfigInput {
   const config = expandPreset(input);
   engineCall((e) => e.checkConfig(configJson(config)));
   return config;
+}
+
+/**
+ * Refuses a name that is no config field, with the engine's message for an unknown field (its flag and the
+ * known fields), as a config holding it would be: for names given apart from a config (sweep grid axes).
+ */
+export function checkFieldName(name: string): void {
+  if (Object.hasOwn(FIELDS, name)) return;
+  // defineProperty: a name such as __proto__ stays a field.
+  const config = Object.defineProperty({}, name, { value: null, enumerable: true });
+  engineCall((e) => e.checkConfig(configJson(config)));
+  throw new Error(`internal error: the engine took ${quoted(name)}, which is not in its field table`);
 }
 
 export { FIELD_NAMES, FIELDS, flagOf } from './fields';

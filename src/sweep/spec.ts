@@ -3,7 +3,7 @@
 
 import { parse as parseYaml } from 'yaml';
 import type { ConfigInput } from '../config';
-import { ConfigError, FIELD_NAMES, FIELDS, prepareConfig, quoted } from '../config';
+import { ConfigError, checkFieldName, FIELDS, prepareConfig, quoted } from '../config';
 import type { FieldSpec } from '../config/fields';
 import { fieldValueFromText } from '../config/fields';
 import { checkYamlDepth, readBoundedText } from '../config/input-file';
@@ -58,7 +58,11 @@ function checkAxisName(name: string): void {
   const field = `grid.${name}`;
   if (name === 'seed') throw new ConfigError(field, 'seeds are not a grid axis: give "seeds" (a count or a list)');
   if (name === 'preset') throw new ConfigError(field, 'preset is not an axis: set it in "base"');
-  if (!Object.hasOwn(FIELDS, name)) throw new ConfigError(field, `unknown config field ${quoted(name)}; known fields: ${FIELD_NAMES.join(', ')}`);
+  // Any other name is an axis if it is a config field: refused with the engine's own message otherwise.
+  renamed(
+    () => field,
+    () => checkFieldName(name),
+  );
 }
 
 function gridAxis(name: string, spec: unknown): unknown[] {
@@ -75,15 +79,18 @@ function gridAxis(name: string, spec: unknown): unknown[] {
 function normalizeSeeds(raw: unknown, base: ConfigInput): number[] {
   if (raw === undefined) return [base.seed ?? 0];
   if (base.seed !== undefined) throw new ConfigError('seeds', 'give the seeds either in "seeds" or as base.seed, not both');
-  const isSeed = (s: unknown) => typeof s === 'number' && Number.isSafeInteger(s) && s >= 0;
   if (typeof raw === 'number') {
     if (!Number.isInteger(raw) || raw < 1) throw new ConfigError('seeds', 'a count must be a whole number >= 1');
     if (raw > MAX_PLAN_RUNS) throw new ConfigError('seeds', `${raw} seeds are above the limit of ${MAX_PLAN_RUNS} runs per sweep: split the sweep`);
     return Array.from({ length: raw }, (_, i) => i);
   }
   if (!Array.isArray(raw) || raw.length === 0) throw new ConfigError('seeds', 'must be a count or a non-empty list of seeds');
-  const bad = raw.findIndex((s) => !isSeed(s));
-  if (bad >= 0) throw new ConfigError(`seeds[${bad}]`, 'must be a whole number >= 0');
+  // Each seed is checked as a config's seed is, by the engine's field table.
+  for (const [i, seed] of raw.entries())
+    renamed(
+      () => `seeds[${i}]`,
+      () => prepareConfig({ seed }),
+    );
   if (new Set(raw).size !== raw.length) throw new ConfigError('seeds', 'lists a seed twice');
   return raw as number[];
 }
