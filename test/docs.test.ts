@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIELDS } from '../src/config/fields';
-import { PRESET_NAMES } from '../src/config/presets';
 import { cli } from './helpers/cli';
 import { python } from './helpers/python';
 
@@ -72,13 +71,6 @@ describe('docs', () => {
     const text = readFileSync(join(root, 'docs', 'config.md'), 'utf8');
     const listed = new Set([...text.matchAll(/^\| ((?:`\w+`(?:, )?)+) \|/gm)].flatMap((m) => [...m[1].matchAll(/`(\w+)`/g)].map((n) => n[1])));
     expect([...listed].sort()).toEqual(Object.keys(FIELDS).sort());
-  });
-
-  it("cli.md's presets table names exactly the presets the code has", () => {
-    const doc = readFileSync(join(root, 'docs', 'cli.md'), 'utf8');
-    const table = doc.slice(doc.indexOf('## Presets'), doc.indexOf('## Result JSON'));
-    const named = [...table.matchAll(/^\| `([\w-]+)` \|/gm)].map((m) => m[1]);
-    expect(named.sort()).toEqual([...PRESET_NAMES].sort());
   });
 
   it('no doc cites an issue number or a path of this machine', () => {

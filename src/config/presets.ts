@@ -29,7 +29,8 @@ const multiStep = (target: string): ConfigInput => ({
 
 export const PRESETS: Record<string, Preset> = {
   'notebook-single-step': {
-    description: 'single-step learning curve of the notebook: T-A, d=512, p=1024, n=d^kappa (kappa 2 by default), eta=10 sqrt(np)',
+    description:
+      "single-step learning curve of the notebook (model.md §9, first bullet): T-A, ReLU, d=512, p=1024, n=d^kappa (kappa 2 by default: pick the point with --kappa), eta=10 sqrt(np), W0 and a0 drawn once (initSeed 0), readout on the step's batch",
     config: {
       d: 512,
       p: 1024,
@@ -50,16 +51,18 @@ export const PRESETS: Record<string, Preset> = {
     },
   },
   'notebook-multi-step-spike': {
-    description: 'multi-step notebook, T-C ("stuck on the spike"): n=d=4096, p=1024, eta=2p, 6 fresh-batch steps',
+    description:
+      'multi-step notebook (model.md §9, second bullet), T-C ("stuck on the spike"): n=d=4096, p=1024, eta=2p, 6 fresh-batch steps, second layer +-1/sqrt(p) in the notebook\'s pattern, readout on a fresh batch',
     config: multiStep('T-C'),
   },
   'notebook-multi-step-staircase': {
-    description: 'multi-step notebook, T-B (staircase): n=d=4096, p=1024, eta=2p, 6 fresh-batch steps',
+    description:
+      "multi-step notebook (model.md §9, second bullet), T-B (staircase): n=d=4096, p=1024, eta=2p, 6 fresh-batch steps, second layer +-1/sqrt(p) in the notebook's pattern, readout on a fresh batch",
     config: multiStep('T-B'),
   },
   'osa-one-step': {
     description:
-      'one-step asymptotics (Cui et al. 2024): tanh target and student, d=p=2000, one step on n0=0.5d with eta~=1 (eta=p), readout on n=alphaReadout*d fresh samples, lambda=0.01',
+      'one-step asymptotics (Cui et al. 2024), what `theory error` predicts: tanh target and student, d=p=2000, one step on n0=0.5d with eta~=1 (eta=p), W0 on the sphere drawn once, readout on n=alphaReadout*d fresh samples, lambda=0.01',
     config: {
       d: 2000,
       p: 2000,
