@@ -18,7 +18,7 @@ export type {
 export { FIELDS, mergeConfigs, PRESET_NAMES, PRESETS, prepareConfig } from './config';
 export type { GiantstepErrorKind } from './errors';
 export { AbortError, ConfigError, EngineError, GiantstepError, IOError, NumericalError, ResourceError } from './errors';
-export { stageText } from './explain';
+export { MODEL_TEXT, regionText, stageText } from './explain';
 export type { Cell, Column, ColumnType, ExportFormat, FlatTable, TableOptions } from './export';
 export { exportResults, flatTable, toCsv, toParquet } from './export';
 export type { ErrorKind, FigureFormat, RecordPlotOptions, TheoryCurve, VegaLiteSpec } from './plot';
@@ -52,6 +52,7 @@ export type {
   TargetFacts,
   TheoryAnswer,
   TheoryAnswerOf,
+  TheoryModel,
   TheoryOptions,
   TheoryRequest,
 } from './theory';

@@ -19,6 +19,7 @@ export type {
   Solution,
   TargetFacts,
   TheoryAnswer,
+  TheoryModel,
   TheoryRequest,
 } from './generated/engine';
 

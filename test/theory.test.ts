@@ -1,6 +1,6 @@
 import { expect, describe as group, it } from 'vitest';
 import type { Result } from '../src/index';
-import { describe, describeActivation, run, theory, theorySync } from '../src/index';
+import { describe, describeActivation, MODEL_TEXT, regionText, run, theory, theorySync } from '../src/index';
 import { native } from '../src/native';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -46,6 +46,8 @@ group('describe', () => {
     const phase = theorySync({ kind: 'phase-diagram', target: 'u1 + u1*u2 + u1*u2*u3' });
     expect(phase.rows.map((r) => r.region)).toEqual(['one direction', '2 of 3 directions', 'all 3 directions', 'all 3 directions']);
     expect(theorySync({ kind: 'phase-diagram', target: 'He2(u1)' }).rows[0].region).toBe('no direction');
+    expect(regionText(2, 3)).toBe('2 of 3 directions');
+    expect(Object.keys(MODEL_TEXT).sort()).toEqual(['drawn-network', 'one-step-ridge', 'overlap-recursion', 'random-features', 'spiked-random-features']);
   });
 
   it('gives the protocol table values', () => {
