@@ -2,6 +2,7 @@
 // {kind, field, message}: config → ConfigError, numerical → NumericalError, resource → ResourceError (all
 // naming the field), cancelled → AbortError, internal (a caught panic) → an Error saying so.
 import { AbortError, ConfigError, EngineError, NumericalError, ResourceError } from './errors';
+import type { EngineErrorBody } from './generated/engine';
 import type { NativeBinding, NativeRunHandle } from './native';
 import { native } from './native';
 
@@ -10,15 +11,9 @@ export function abortError(reason?: unknown): AbortError {
   return new AbortError(reason);
 }
 
-interface EngineFailure {
-  kind: 'config' | 'numerical' | 'resource' | 'cancelled' | 'internal';
-  field: string | null;
-  message: string;
-}
-
-function engineFailure(e: unknown): EngineFailure | undefined {
+function engineFailure(e: unknown): EngineErrorBody | undefined {
   try {
-    const body = JSON.parse((e as Error)?.message) as EngineFailure;
+    const body = JSON.parse((e as Error)?.message) as EngineErrorBody;
     return typeof body?.kind === 'string' && typeof body.message === 'string' ? body : undefined;
   } catch {
     return undefined;

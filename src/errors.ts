@@ -2,9 +2,15 @@
 // null) and `reason` (the message without the field) — so the CLI picks its exit code by kind and nothing
 // parses a message back. Messages echo user input, so they are made safe to show: control and
 // bidirectional characters escaped, and a very long message cut in the middle (see safeText).
+
+import type { EngineErrorKind } from './generated/engine';
 import { MAX_MESSAGE_CHARS, safeText } from './text';
 
-export type GiantstepErrorKind = 'config' | 'numerical' | 'resource' | 'budget' | 'io' | 'aborted' | 'internal';
+/**
+ * What went wrong: the engine's kinds (generated; its `cancelled` is `aborted` here), and the facade's own
+ * (`budget`: the runs in flight hold the memory; `io`: the file system failed).
+ */
+export type GiantstepErrorKind = Exclude<EngineErrorKind, 'cancelled'> | 'budget' | 'io' | 'aborted';
 
 /** The base of every error giantstep throws on purpose. */
 export class GiantstepError extends Error {

@@ -286,6 +286,20 @@ neuronCos: Array<Array<number>>, };
 export type Progress = { stage: Stage, fraction: number, };
 
 /**
+ * The kinds of error the engine reports; the facade maps each to its error class (src/engine.ts).
+ */
+export type EngineErrorKind = "config" | "numerical" | "resource" | "cancelled" | "internal";
+
+/**
+ * An engine error as data: what the binding sends as the JS error's message (JSON).
+ */
+export type EngineErrorBody = { kind: EngineErrorKind, 
+/**
+ * The field or option at fault, or null.
+ */
+field: string | null, message: string, };
+
+/**
  * The stages of a run, in order (a run with `readoutEveryStep` repeats readout and test after each step).
  * Data, not text: the facade words them (src/explain.ts).
  */

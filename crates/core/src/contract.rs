@@ -54,6 +54,8 @@ fn types_ts() -> String {
         StageSeconds,
         crate::metrics::Overlap,
         crate::progress::Report,
+        crate::error::ErrorKind,
+        crate::error::ErrorBody,
         crate::progress::Stage,
         crate::target::Description,
         Method,

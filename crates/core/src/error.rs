@@ -52,15 +52,47 @@ impl Error {
             Error::Cancelled => Error::Cancelled,
         }
     }
-    /// What went wrong, for callers that react differently: `config`, `numerical`, `resource`, `cancelled`.
-    pub fn kind(&self) -> &'static str {
+    /// What went wrong, for callers that react differently.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Invalid { .. } => "config",
-            Error::Numerical { .. } => "numerical",
-            Error::Resource { .. } => "resource",
-            Error::Cancelled => "cancelled",
+            Error::Invalid { .. } => ErrorKind::Config,
+            Error::Numerical { .. } => ErrorKind::Numerical,
+            Error::Resource { .. } => ErrorKind::Resource,
+            Error::Cancelled => ErrorKind::Cancelled,
         }
     }
+
+    /// The error as it crosses to a caller (the binding sends it as JSON).
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody { kind: self.kind(), field: self.field().map(str::to_string), message: self.message().to_string() }
+    }
+}
+
+/// The kinds of error the engine reports; the facade maps each to its error class (src/engine.ts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "EngineErrorKind"))]
+pub enum ErrorKind {
+    /// Bad input, naming the field.
+    Config,
+    /// A numerical failure as the run ran (the step diverged), naming the knob to turn.
+    Numerical,
+    /// More than the machine allows (memory), naming what to reduce.
+    Resource,
+    /// The call was cancelled through its cancel flag.
+    Cancelled,
+    /// A panic the binding caught: a bug, never the caller's input.
+    Internal,
+}
+
+/// An engine error as data: what the binding sends as the JS error's message (JSON).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "EngineErrorBody"))]
+pub struct ErrorBody {
+    pub kind: ErrorKind,
+    /// The field or option at fault, or null.
+    pub field: Option<String>,
+    pub message: String,
 }
 
 impl fmt::Display for Error {
@@ -84,5 +116,25 @@ pub fn checkpoint(cancel: &std::sync::atomic::AtomicBool) -> Result<()> {
         Err(Error::Cancelled)
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_cross_as_kind_field_and_message() {
+        let json = |e: Error| serde_json::to_value(e.body()).unwrap();
+        assert_eq!(
+            json(Error::invalid("d", "must be >= 1, got -3")),
+            serde_json::json!({"kind": "config", "field": "d", "message": "must be >= 1, got -3"})
+        );
+        assert_eq!(json(Error::numerical("eta", "lower eta"))["kind"], "numerical");
+        assert_eq!(json(Error::resource("p", "give a smaller p"))["kind"], "resource");
+        assert_eq!(
+            json(Error::Cancelled),
+            serde_json::json!({"kind": "cancelled", "field": null, "message": "the run was aborted"})
+        );
     }
 }

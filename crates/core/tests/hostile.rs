@@ -78,7 +78,7 @@ fn memory_estimates_do_not_wrap() {
     assert_eq!(cfg.memory_estimate(), u64::MAX);
     let e = cfg.check_memory(u64::MAX - 1).unwrap_err();
     assert_eq!(refused_field(&e), "p", "{e}");
-    assert_eq!(e.kind(), "resource", "{e}");
+    assert_eq!(e.kind(), giantstep_core::error::ErrorKind::Resource, "{e}");
     assert!(e.to_string().contains("too large"), "{e}");
     // Beyond 2^32 (or u64::MAX, which once overflowed the sampler's choice), d and p are refused outright.
     for (field, json) in [
@@ -102,7 +102,7 @@ fn per_step_records_are_in_the_estimate_and_bounded() {
     assert!(cfg.memory_estimate() > 1_500_000_000, "{}", cfg.memory_estimate());
     let e = cfg.check_memory(1_000_000_000).unwrap_err();
     assert_eq!(refused_field(&e), "trackNeurons", "the records dominate: {e}");
-    assert_eq!(e.kind(), "resource", "{e}");
+    assert_eq!(e.kind(), giantstep_core::error::ErrorKind::Resource, "{e}");
     // Three times the directions (k = 6): the result's JSON alone would pass 256 MB (18 M numbers),
     // refused whatever the memory.
     let cfg = Config::from_json(

@@ -2,6 +2,7 @@
 //! owns their types); runs go to the libuv thread pool as `AsyncTask`s; a `RunHandle` carries the cancel
 //! flag in and the progress out (polled by the facade, so no callback crosses threads).
 use giantstep_core::config::fields;
+use giantstep_core::error::{ErrorBody, ErrorKind};
 use giantstep_core::progress::Stage;
 use giantstep_core::{Config, Error as CoreError};
 use napi::bindgen_prelude::*;
@@ -46,9 +47,8 @@ impl RunHandle {
 
 /// An engine error as the facade reads it: the message is JSON `{"kind", "field", "message"}` (kind one of
 /// config, numerical, resource, cancelled, internal), so nothing has to be parsed out of English.
-fn structured(status: Status, kind: &str, field: Option<&str>, message: &str) -> Error {
-    let body = serde_json::json!({ "kind": kind, "field": field, "message": message });
-    Error::new(status, body.to_string())
+fn structured(status: Status, body: ErrorBody) -> Error {
+    Error::new(status, serde_json::to_string(&body).expect("error bodies serialize"))
 }
 
 fn to_js_error(e: CoreError) -> Error {
@@ -57,7 +57,7 @@ fn to_js_error(e: CoreError) -> Error {
         CoreError::Invalid { .. } | CoreError::Resource { .. } => Status::InvalidArg,
         CoreError::Numerical { .. } => Status::GenericFailure,
     };
-    structured(status, e.kind(), e.field(), e.message())
+    structured(status, e.body())
 }
 
 fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T> {
@@ -69,12 +69,8 @@ fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown panic");
-            Err(structured(
-                Status::GenericFailure,
-                "internal",
-                None,
-                &format!("internal error in the giantstep engine (please report): {msg}"),
-            ))
+            let message = format!("internal error in the giantstep engine (please report): {msg}");
+            Err(structured(Status::GenericFailure, ErrorBody { kind: ErrorKind::Internal, field: None, message }))
         }
     }
 }
@@ -185,7 +181,8 @@ impl PreparedRun {
     #[napi(ts_return_type = "Promise<string>")]
     pub fn start(&mut self, handle: &RunHandle) -> Result<AsyncTask<RunTask>> {
         let configs = self.configs.take().ok_or_else(|| {
-            structured(Status::GenericFailure, "internal", None, "a prepared run starts once: prepare it again")
+            let message = "a prepared run starts once: prepare it again".to_string();
+            structured(Status::GenericFailure, ErrorBody { kind: ErrorKind::Internal, field: None, message })
         })?;
         Ok(AsyncTask::new(RunTask {
             configs,
