@@ -21,11 +21,12 @@ export class GiantstepError extends Error {
   readonly reason: string;
   constructor(kind: GiantstepErrorKind, field: string | null, reason: string, options?: ErrorOptions) {
     const shown = field === null ? null : safeText(/\S/.test(field) && !/\p{C}/u.test(field) ? field : JSON.stringify(field), 200);
-    const message = safeText(shown === null ? reason : `${shown}: ${reason}`, MAX_MESSAGE_CHARS, true);
-    super(message, options);
+    // The reason is made safe on its own, within what the message leaves it beside the field.
+    const shownReason = safeText(reason, MAX_MESSAGE_CHARS - (shown === null ? 0 : shown.length + 2), true);
+    super(shown === null ? shownReason : `${shown}: ${shownReason}`, options);
     this.kind = kind;
     this.field = shown;
-    this.reason = shown === null ? message : message.slice(shown.length + 2);
+    this.reason = shownReason;
     this.name = 'GiantstepError';
   }
 }

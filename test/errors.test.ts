@@ -35,6 +35,11 @@ describe('error classes', () => {
     expect(e.field).toBe('"a\\u{202e}b"');
     for (const raw of ['\u0007', '\u202e']) expect(e.message.includes(raw)).toBe(false);
     expect(e.message).toBe(`${e.field}: ${e.reason}`);
+    // A long reason is cut in its own middle, within what the message leaves it beside the field.
+    const long = new ConfigError('target', `starts here ${'x'.repeat(50_000)} ends here`);
+    expect(long.message).toBe(`target: ${long.reason}`);
+    expect(long.reason.startsWith('starts here') && long.reason.endsWith('ends here')).toBe(true);
+    expect(long.reason).toMatch(/characters left out/);
   });
 
   it('an AbortError keeps the signal reason as its cause and says it', () => {
