@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { FIELDS } from '../src/config/fields';
+import { RESULT_FIELD_DOCS } from '../src/docs-tables';
 import { parseField } from '../src/plot/metric-path';
-import { plotRecords } from '../src/plot/records';
+import { AXIS_TITLES, plotRecords } from '../src/plot/records';
 import { renderSvg, svgToPng } from '../src/plot/render';
 import { lineChart, mergeCoincidingBaselines, wrapCaption } from '../src/plot/spec';
 import { sampleStats } from '../src/plot/stats';
@@ -267,5 +269,15 @@ describe('giantstep plot', () => {
     await expect(giantstep('plot', results, '--x', 'kappa', '--y', 'testError', '--out', join(dir, 'x.pdf'))).rejects.toMatchObject({
       stderr: expect.stringContaining('.svg or .png'),
     });
+  });
+});
+
+describe('axis titles', () => {
+  it("name config fields by the table's symbols and other fields by the result's own paths", () => {
+    for (const name of Object.keys(AXIS_TITLES)) {
+      const top = name.split('.')[0];
+      expect(Object.hasOwn(FIELDS, name) || Object.hasOwn(RESULT_FIELD_DOCS, top), name).toBe(true);
+      if (Object.hasOwn(FIELDS, name)) expect(AXIS_TITLES[name]).toContain(FIELDS[name as keyof typeof FIELDS].symbol || name);
+    }
   });
 });

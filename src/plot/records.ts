@@ -1,7 +1,7 @@
 // A figure from any set of result records (a sweep's JSONL lines): y against x per series, the mean over
 // the records that share (series, x) — the seeds — with std or s.e. bars, theory curves and baselines.
 import { randomFeaturesLabel } from '../baselines';
-import { ConfigError } from '../config';
+import { ConfigError, FIELDS } from '../config';
 import { checkPooling, pooledText, whereFilter } from '../pooling';
 import { uniqueRuns } from './jsonl';
 import type { FieldPath } from './metric-path';
@@ -72,14 +72,17 @@ function sharedConfig(records: unknown[]): string {
   return parts.join(', ');
 }
 
-/** Readable axis titles for common fields; anything else is labelled by its path. */
-const TITLES: Record<string, string> = {
-  kappa: 'κ = log n / log d',
-  alpha: 'α = n / d',
-  n: 'batch size n',
-  p: 'width p',
-  d: 'input dimension d',
-  steps: 'giant steps T',
+/** A config field's paper symbol, from the field table. */
+const symbol = (name: keyof typeof FIELDS): string => FIELDS[name].symbol || name;
+
+/** Readable axis titles for common fields (symbols from the field table); anything else is labelled by its path. */
+export const AXIS_TITLES: Record<string, string> = {
+  kappa: `${symbol('kappa')} = log n / log d`,
+  alpha: `${symbol('alpha')} = n / d`,
+  n: `batch size ${symbol('n')}`,
+  p: `width ${symbol('p')}`,
+  d: `input dimension ${symbol('d')}`,
+  steps: `giant steps ${symbol('steps')}`,
   testError: 'test error (mean squared error)',
   trainError: 'training error (mean squared error)',
   'timing.seconds': 'run time (s)',
@@ -87,7 +90,7 @@ const TITLES: Record<string, string> = {
 
 export function axisTitle(field: FieldPath): string {
   const bare = field.path.replace(/^config\./, '');
-  const known = field.reducer ? undefined : TITLES[bare];
+  const known = field.reducer ? undefined : AXIS_TITLES[bare];
   return known ?? field.text;
 }
 
