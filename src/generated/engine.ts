@@ -7,7 +7,7 @@ import type { ConfigInput } from '../config/types';
  * `Config::default()`. Field names are the JSON/TS names (camelCase); the CLI flags are their kebab-case
  * forms.
  */
-export type Config = { 
+export type ConfigFields = { 
 /**
  * input dimension
  */
@@ -19,7 +19,7 @@ p: number,
 /**
  * batch size per step (or give kappa, or alpha with ell)
  */
-n: number, 
+n: number | null, 
 /**
  * n = round(d^kappa); 1.65 when neither n nor alpha is given
  */
@@ -55,7 +55,7 @@ eta: number,
 /**
  * raw: eta; p-d: eta*p*d^((l-1)/2); sqrt-np: eta*sqrt(n*p)
  */
-etaRule: EtaRule, learningRate: number, 
+etaRule: EtaRule, learningRate: number | null, 
 /**
  * ridge penalty of the readout
  */
@@ -135,7 +135,7 @@ chunk: number,
 /**
  * batches in R^d, or exactly in span(W, W*) (fresh batches only); auto picks
  */
-sampler: Exclude<Sampler, 'auto'>, };
+sampler: Sampler, };
 
 export type EtaRule = "raw" | "p-d" | "sqrt-np";
 
@@ -636,6 +636,16 @@ config: ConfigInput,
  * Readout samples per dimension, n/d.
  */
 alphaReadout: Array<number>, };
+
+/** A resolved config, as a run reports it: the fields, with the batch size, learning rate and sampler that `resolve` set. */
+export type Config = Omit<ConfigFields, 'n' | 'learningRate' | 'sampler'> & {
+  /** The batch size of each step. */
+  n: number;
+  /** The learning rate the step used (from eta and etaRule). */
+  learningRate: number;
+  /** The sampler `auto` resolved to. */
+  sampler: Exclude<Sampler, 'auto'>;
+};
 
 /** A resolved config and the planner's estimates beside it, as `resolveConfig` returns them. */
 export type ResolvedConfig = Config & PlannerEstimates;

@@ -83,6 +83,14 @@ fn types_ts() -> String {
         PhaseDiagram,
         ErrorCurve,
     );
+    // `ResolvedConfig` in Rust: the fields with what resolve() sets made definite.
+    out.push_str(
+        "\n/** A resolved config, as a run reports it: the fields, with the batch size, learning rate and sampler \
+         that `resolve` set. */\nexport type Config = Omit<ConfigFields, 'n' | 'learningRate' | 'sampler'> & {\n  \
+         /** The batch size of each step. */\n  n: number;\n  /** The learning rate the step used (from eta and \
+         etaRule). */\n  learningRate: number;\n  /** The sampler `auto` resolved to. */\n  sampler: Exclude<Sampler, \
+         'auto'>;\n};\n",
+    );
     out.push_str(
         "\n/** A resolved config and the planner's estimates beside it, as `resolveConfig` returns them. */\n",
     );
@@ -98,7 +106,7 @@ fn types_ts() -> String {
 /// `Config`'s declaration with each field's doc line from the field table (its one source), so that an
 /// editor shows it on hover; other declarations unchanged.
 fn with_field_docs(decl: String) -> String {
-    if !decl.starts_with("type Config = {") {
+    if !decl.starts_with("type ConfigFields = {") {
         return decl;
     }
     fields::FIELDS.iter().fold(decl, |decl, f| {

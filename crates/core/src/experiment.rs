@@ -1,7 +1,7 @@
 //! One run of the protocol (docs/model.md §4): T giant steps, the readout, the test error, the baselines,
 //! and the metrics after every step. `run` is the core's single entry point.
 use crate::activation::Activation;
-use crate::config::{Batches, Config, Precision, Preprocess, ReadoutBatch, Sampler};
+use crate::config::{Batches, Config, Precision, Preprocess, ReadoutBatch, ResolvedConfig, Sampler};
 use crate::data::{BatchId, Frame, LabelShift, Problem, Scratch};
 use crate::error::{Error, Result};
 use crate::metrics::{self, Overlap};
@@ -23,7 +23,8 @@ use std::time::Instant;
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RunResult {
     /// The fully resolved config (with `n`, `learningRate` and `seed`).
-    pub config: Config,
+    #[cfg_attr(test, ts(type = "Config"))]
+    pub config: ResolvedConfig,
     pub engine_version: String,
     pub target: TargetInfo,
     /// Overlaps of W0.
@@ -158,14 +159,14 @@ pub fn run(config: Config, memory_limit: u64, report: &Reporter<'_>, cancel: &At
 
 /// Resolves a config (`Config::resolve`) and checks its memory need against `memory_limit`: what
 /// `run_prepared` takes, so that a caller can size a run once before starting it.
-pub fn prepare(config: Config, memory_limit: u64) -> Result<Config> {
+pub fn prepare(config: Config, memory_limit: u64) -> Result<ResolvedConfig> {
     let cfg = config.resolve()?;
     cfg.check_memory(memory_limit)?;
     Ok(cfg)
 }
 
 /// Runs a config that `prepare` returned.
-pub fn run_prepared(cfg: Config, report: &Reporter<'_>, cancel: &AtomicBool) -> Result<RunResult> {
+pub fn run_prepared(cfg: ResolvedConfig, report: &Reporter<'_>, cancel: &AtomicBool) -> Result<RunResult> {
     // Cancellable: a first Ctrl-C during a long moment quadrature stops the run.
     let target = Target::parse_cancellable(&cfg.target, cancel)?;
     let activation = Activation::parse(&cfg.activation)?;
@@ -176,7 +177,7 @@ pub fn run_prepared(cfg: Config, report: &Reporter<'_>, cancel: &AtomicBool) -> 
 }
 
 struct Runner<'a, T: Real> {
-    cfg: Config,
+    cfg: ResolvedConfig,
     problem: Problem,
     activation: Activation,
     progress: Progress<'a>,
@@ -197,7 +198,7 @@ struct Costs {
 
 impl<'a, T: Real> Runner<'a, T> {
     fn new(
-        cfg: Config,
+        cfg: ResolvedConfig,
         target: Target,
         activation: Activation,
         report: &'a Reporter<'a>,
@@ -458,7 +459,7 @@ pub struct TrainedLayers {
 
 /// Trains a resolved config's first layer (its `steps`), as `run` does.
 pub fn trained_layers(
-    cfg: &Config,
+    cfg: &ResolvedConfig,
     target: Target,
     activation: Activation,
     cancel: &AtomicBool,
@@ -497,7 +498,7 @@ pub fn run_group(
 }
 
 /// `prepare` for each member of a group, and the check that they can share one baseline pass.
-pub fn prepare_group(configs: Vec<Config>, memory_limit: u64) -> Result<Vec<Config>> {
+pub fn prepare_group(configs: Vec<Config>, memory_limit: u64) -> Result<Vec<ResolvedConfig>> {
     let cfgs = configs
         .into_iter()
         .enumerate()
@@ -512,7 +513,11 @@ fn member(i: usize) -> impl Fn(Error) -> Error {
 }
 
 /// Runs a group that `prepare_group` returned.
-pub fn run_group_prepared(cfgs: Vec<Config>, report: &Reporter<'_>, cancel: &AtomicBool) -> Result<Vec<RunResult>> {
+pub fn run_group_prepared(
+    cfgs: Vec<ResolvedConfig>,
+    report: &Reporter<'_>,
+    cancel: &AtomicBool,
+) -> Result<Vec<RunResult>> {
     let mut targets = Vec::with_capacity(cfgs.len());
     for (i, cfg) in cfgs.iter().enumerate() {
         targets.push(Target::parse_cancellable(&cfg.target, cancel).map_err(member(i))?);
@@ -536,7 +541,7 @@ pub fn run_group_prepared(cfgs: Vec<Config>, report: &Reporter<'_>, cancel: &Ato
 }
 
 /// Product flops of one model's readout and test (the random-features baseline's share of a run).
-fn baseline_flops(cfg: &Config) -> f64 {
+fn baseline_flops(cfg: &ResolvedConfig) -> f64 {
     let c = costs(cfg);
     cfg.n_readout() as f64 * c.fit + cfg.n_test as f64 * c.test
 }
@@ -544,7 +549,7 @@ fn baseline_flops(cfg: &Config) -> f64 {
 /// Refuses configs that cannot share one baseline pass, naming the field: they must differ in their target
 /// only, and have one baseline, fitted after the last step (not one per step's batch), in full coordinates
 /// (the projected sampler's frame depends on the target).
-fn check_group(cfgs: &[Config]) -> Result<()> {
+fn check_group(cfgs: &[ResolvedConfig]) -> Result<()> {
     let first = cfgs.first().ok_or_else(|| Error::invalid("configs", "a group needs at least one config"))?;
     if let Some((field, what)) = unshared_baseline(first) {
         return Err(Error::invalid(
@@ -552,7 +557,7 @@ fn check_group(cfgs: &[Config]) -> Result<()> {
             format!("a group shares its random-features baseline pass, which needs {what}"),
         ));
     }
-    let fields = |c: &Config| match serde_json::to_value(c).expect("configs serialize") {
+    let fields = |c: &ResolvedConfig| match serde_json::to_value(c).expect("configs serialize") {
         serde_json::Value::Object(map) => map,
         _ => unreachable!("a config serializes to an object"),
     };
@@ -575,7 +580,7 @@ fn check_group(cfgs: &[Config]) -> Result<()> {
 }
 
 fn run_group_in<T: Real>(
-    cfgs: Vec<Config>,
+    cfgs: Vec<ResolvedConfig>,
     targets: Vec<Target>,
     activation: Activation,
     reports: &[&Reporter<'_>],
@@ -636,7 +641,7 @@ type Evaluation = (Fit, Option<f64>);
 
 /// What a readout pass borrows from its run.
 struct Pass<'r, 'a, T> {
-    cfg: &'r Config,
+    cfg: &'r ResolvedConfig,
     activation: &'r Activation,
     progress: &'r mut Progress<'a>,
     scratch: &'r mut Scratch<T>,
@@ -688,7 +693,7 @@ fn evaluate<T: Real>(
     Ok(fits.into_iter().zip(errors).map(|(f, e)| f.into_iter().zip(e).map(|(f, e)| (f, Some(e))).collect()).collect())
 }
 
-fn costs(cfg: &Config) -> Costs {
+fn costs(cfg: &ResolvedConfig) -> Costs {
     let (d, p) = (cfg.d as f64, cfg.p as f64);
     Costs { estimate: d, step: 4.0 * d * p, fit: 2.0 * d * p + 2.0 * p * p, test: 2.0 * d * p }
 }
@@ -702,7 +707,7 @@ fn costs(cfg: &Config) -> Costs {
 pub struct Resolved {
     #[serde(flatten)]
     #[cfg_attr(test, ts(skip))]
-    pub config: Config,
+    pub config: ResolvedConfig,
     /// Bytes the run will hold (`Config::memory_estimate`).
     pub memory_estimate_bytes: u64,
     /// The run's planned floating-point operations (`planned_flops`).
@@ -711,14 +716,14 @@ pub struct Resolved {
 
 impl Resolved {
     /// Of a config that `Config::resolve` returned.
-    pub fn of(config: Config) -> Resolved {
+    pub fn of(config: ResolvedConfig) -> Resolved {
         Resolved { memory_estimate_bytes: config.memory_estimate(), work_flops: planned_flops(&config), config }
     }
 }
 
 /// Why a run's random-features baseline cannot be shared with runs that differ only in their target: the
 /// field and what it needs; `None` when it can.
-fn unshared_baseline(cfg: &Config) -> Option<(&'static str, &'static str)> {
+fn unshared_baseline(cfg: &ResolvedConfig) -> Option<(&'static str, &'static str)> {
     let needs = [
         ("baselines", cfg.baselines, "baselines on"),
         ("steps", cfg.steps > 0, "at least one step"),
@@ -734,7 +739,7 @@ fn unshared_baseline(cfg: &Config) -> Option<(&'static str, &'static str)> {
 
 /// The key shared by resolved runs that `run_group` can run together (the same config but the target), or
 /// `None` for a run whose baseline cannot be shared: what a sweep's planner groups by.
-pub fn baseline_group(cfg: &Config) -> Option<String> {
+pub fn baseline_group(cfg: &ResolvedConfig) -> Option<String> {
     if unshared_baseline(cfg).is_some() {
         return None;
     }
@@ -744,11 +749,11 @@ pub fn baseline_group(cfg: &Config) -> Option<String> {
     Some(value.to_string())
 }
 
-fn baseline_every_step(cfg: &Config) -> bool {
+fn baseline_every_step(cfg: &ResolvedConfig) -> bool {
     cfg.baselines && cfg.readout_every_step && cfg.readout_batch == ReadoutBatch::Same
 }
 
-fn models(cfg: &Config) -> f64 {
+fn models(cfg: &ResolvedConfig) -> f64 {
     if cfg.baselines && cfg.steps > 0 {
         2.0
     } else {
@@ -756,7 +761,7 @@ fn models(cfg: &Config) -> f64 {
     }
 }
 
-fn train_batch(cfg: &Config, t: usize) -> BatchId {
+fn train_batch(cfg: &ResolvedConfig, t: usize) -> BatchId {
     let index = match cfg.batches {
         Batches::Fresh => t.max(1) as u64,
         Batches::Reuse => 1,
@@ -764,11 +769,11 @@ fn train_batch(cfg: &Config, t: usize) -> BatchId {
     BatchId { purpose: Purpose::Train, index, rows: cfg.n() }
 }
 
-fn test_batch(cfg: &Config) -> BatchId {
+fn test_batch(cfg: &ResolvedConfig) -> BatchId {
     BatchId { purpose: Purpose::Test, index: 0, rows: cfg.n_test }
 }
 
-fn readout_batch(cfg: &Config, t: usize) -> BatchId {
+fn readout_batch(cfg: &ResolvedConfig, t: usize) -> BatchId {
     match cfg.readout_batch {
         ReadoutBatch::Same => train_batch(cfg, t),
         ReadoutBatch::Fresh => BatchId { purpose: Purpose::Readout, index: 0, rows: cfg.n_readout() },
@@ -777,7 +782,7 @@ fn readout_batch(cfg: &Config, t: usize) -> BatchId {
 
 /// Floating-point operations of a resolved config's run, from the batch plan the run follows: the
 /// progress total, and the cost model of sweeps (ETAs, dry runs, shard balance) through the binding.
-pub fn planned_flops(cfg: &Config) -> f64 {
+pub fn planned_flops(cfg: &ResolvedConfig) -> f64 {
     let c = costs(cfg);
     let (n, n_readout, n_test, steps) = (cfg.n() as f64, cfg.n_readout() as f64, cfg.n_test as f64, cfg.steps);
     let readout_steps: Vec<usize> = if cfg.readout_every_step { (1..=steps.max(1)).collect() } else { vec![steps] };

@@ -2,6 +2,7 @@
 //! owns their types); runs go to the libuv thread pool as `AsyncTask`s; a `RunHandle` carries the cancel
 //! flag in and the progress out (polled by the facade, so no callback crosses threads).
 use giantstep_core::config::fields;
+use giantstep_core::config::ResolvedConfig;
 use giantstep_core::error::{ErrorBody, ErrorKind};
 use giantstep_core::progress::Stage;
 use giantstep_core::{Config, Error as CoreError};
@@ -77,7 +78,7 @@ fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T
 
 pub struct RunTask {
     /// Configs that `prepare` (one) or `prepare_group` (a group) returned.
-    configs: Vec<Config>,
+    configs: Vec<ResolvedConfig>,
     group: bool,
     cancel: Arc<AtomicBool>,
     progress: Arc<Mutex<(Stage, f64)>>,
@@ -147,7 +148,7 @@ fn call_task(
 /// starts: the facade counts `memoryBytes` against the runs in flight, then calls `start` once.
 #[napi]
 pub struct PreparedRun {
-    configs: Option<Vec<Config>>,
+    configs: Option<Vec<ResolvedConfig>>,
     group: bool,
     memory_bytes: f64,
 }
@@ -166,7 +167,7 @@ impl PreparedRun {
                 vec![giantstep_core::prepare(Config::from_given_json(&json)?, limit)?]
             };
             // A group's members run one after another on one set of buffers.
-            let memory_bytes = configs.iter().map(Config::memory_estimate).max().unwrap_or(0) as f64;
+            let memory_bytes = configs.iter().map(ResolvedConfig::memory_estimate).max().unwrap_or(0) as f64;
             Ok(PreparedRun { configs: Some(configs), group, memory_bytes })
         })
     }
@@ -242,8 +243,7 @@ fn check_target_and_activation(target: &str, activation: &str) -> giantstep_core
 #[napi]
 pub fn plan_run(config_json: String) -> Result<String> {
     guarded(|| {
-        let config = Config::from_json(&config_json)?;
-        let resolved = if config.n.is_some() && config.learning_rate.is_some() { config } else { config.resolve()? };
+        let resolved = ResolvedConfig::as_resolved(Config::from_json(&config_json)?)?;
         let plan = serde_json::json!({
             "flops": giantstep_core::planned_flops(&resolved),
             "baselineGroup": giantstep_core::baseline_group(&resolved),

@@ -561,6 +561,6 @@ mod tests {
         let kappa_doc = row("kappa")["doc"].as_str().unwrap().to_string();
         assert!(kappa_doc.contains(&super::super::DEFAULT_KAPPA.to_string()), "{kappa_doc}");
         let resolved = Config { d: 100, ..Config::default() }.resolve().unwrap();
-        assert_eq!((resolved.kappa, resolved.n), (Some(super::super::DEFAULT_KAPPA), Some(1995)));
+        assert_eq!((resolved.kappa, resolved.n()), (Some(super::super::DEFAULT_KAPPA), 1995));
     }
 }

@@ -139,12 +139,10 @@ pub enum Sampler {
 /// forms.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ConfigFields"))]
 pub struct Config {
     pub d: usize,
     pub p: usize,
-    // Only resolved configs cross to TypeScript, so there `n`, `learningRate` and `sampler` are set.
-    #[cfg_attr(test, ts(type = "number"))]
     pub n: Option<usize>,
     pub kappa: Option<f64>,
     pub alpha: Option<f64>,
@@ -155,7 +153,6 @@ pub struct Config {
     pub activation: String,
     pub eta: f64,
     pub eta_rule: EtaRule,
-    #[cfg_attr(test, ts(type = "number"))]
     pub learning_rate: Option<f64>,
     pub lambda: f64,
     pub n_test: usize,
@@ -176,8 +173,27 @@ pub struct Config {
     pub readout_every_step: bool,
     pub baselines: bool,
     pub chunk: usize,
-    #[cfg_attr(test, ts(type = "Exclude<Sampler, 'auto'>"))]
     pub sampler: Sampler,
+}
+
+/// A config that `resolve()` accepted: its batch size, learning rate and sampler are set, and every rule
+/// that ties fields together holds. The engine runs only these. It reads as the config (`Deref`), and as
+/// JSON it is the config with `n`, `learningRate` and `sampler` filled in.
+#[derive(Clone, Debug, Serialize)]
+#[serde(transparent)]
+pub struct ResolvedConfig {
+    config: Config,
+    #[serde(skip)]
+    n: usize,
+    #[serde(skip)]
+    learning_rate: f64,
+}
+
+impl std::ops::Deref for ResolvedConfig {
+    type Target = Config;
+    fn deref(&self) -> &Config {
+        &self.config
+    }
 }
 
 impl Default for Config {
@@ -269,7 +285,7 @@ impl Config {
 
     /// Fills n (from κ or α·d^ℓ, rounded to the nearest integer) and the learning rate, and checks
     /// every field.
-    pub fn resolve(mut self) -> Result<Config> {
+    pub fn resolve(mut self) -> Result<ResolvedConfig> {
         // Kinds and ranges from the field table; below, only the rules that tie fields together.
         fields::check(&self)?;
         let d = self.d as f64;
@@ -295,7 +311,8 @@ impl Config {
         if !(1.0..=MAX_N).contains(&n) {
             return Err(Error::invalid("n", format!("the batch size resolves to {n}; it must be between 1 and 1e12")));
         }
-        self.n = Some(n as usize);
+        let n = n as usize;
+        self.n = Some(n);
         if let Some(alpha) = self.alpha_readout {
             if self.readout_batch != ReadoutBatch::Fresh {
                 return Err(Error::invalid(
@@ -318,9 +335,10 @@ impl Config {
         if let Some(name) = crate::activation::Activation::canonical_name(&self.activation) {
             self.activation = name;
         }
-        self.learning_rate = Some(self.eta_value());
-        self.sampler = self.resolve_sampler()?;
-        Ok(self)
+        let learning_rate = self.eta_value(n);
+        self.learning_rate = Some(learning_rate);
+        self.sampler = self.resolve_sampler(n)?;
+        Ok(ResolvedConfig { config: self, n, learning_rate })
     }
 
     /// The projected sampler is exact only when every batch is fresh — each step's and the readout's —
@@ -340,14 +358,14 @@ impl Config {
 
     /// Auto picks the projected sampler when it is exact and its step pass is predicted to take at most
     /// `PROJECTED_MAX_COST_SHARE` of the full sampler's.
-    fn resolve_sampler(&self) -> Result<Sampler> {
+    fn resolve_sampler(&self, n: usize) -> Result<Sampler> {
         match (self.sampler, self.projected_blocker()) {
             (Sampler::Projected, Some(why)) => Err(Error::invalid(
                 "sampler",
                 format!("the projected sampler is exact only with fresh batches: {why}; use sampler full or auto"),
             )),
             (Sampler::Auto, None) => {
-                let (full, projected) = sampler_costs(self.d, self.p, self.n());
+                let (full, projected) = sampler_costs(self.d, self.p, n);
                 Ok(if projected <= PROJECTED_MAX_COST_SHARE * full { Sampler::Projected } else { Sampler::Full })
             }
             (Sampler::Auto, _) => Ok(Sampler::Full),
@@ -355,34 +373,73 @@ impl Config {
         }
     }
 
+    /// The ℓ of n = Θ(d^ℓ) for a batch of `n`: the given ell, or κ, or log n / log d.
+    fn ell_for(&self, n: usize) -> f64 {
+        self.ell.or(self.kappa).unwrap_or_else(|| (n as f64).ln() / (self.d as f64).ln().max(f64::MIN_POSITIVE))
+    }
+
+    /// The learning rate of a batch of `n` under the config's rule.
+    fn eta_value(&self, n: usize) -> f64 {
+        let (n_f, p, d) = (n as f64, self.p as f64, self.d as f64);
+        match self.eta_rule {
+            EtaRule::Raw => self.eta,
+            EtaRule::PD => self.eta * p * d.powf((self.ell_for(n) - 1.0) / 2.0),
+            EtaRule::SqrtNp => self.eta * (n_f * p).sqrt(),
+        }
+    }
+    /// Numbers in the result (an upper bound, with k = 8 when the target cannot be parsed): per step
+    /// and for W0, the tracked neurons' cosines, update cosines and in-plane directions (3 × tracked × k)
+    /// and the overlap summaries; saturating.
+    pub fn result_numbers(&self) -> u64 {
+        let k = crate::target::preset_expression(self.target.trim())
+            .map_or_else(|| crate::target::expr::parse(&self.target), |e| crate::target::expr::parse(&e))
+            .map(|e| e.dimension().clamp(1, 8))
+            .unwrap_or(8) as u64;
+        let tracked = self.track_neurons.min(self.p) as u64;
+        let per_step = tracked.saturating_mul(3 * k).saturating_add(4 * k + 16);
+        (self.steps as u64).saturating_add(1).saturating_mul(per_step).saturating_add(1024)
+    }
+}
+
+impl ResolvedConfig {
+    /// The batch size of each step.
     pub fn n(&self) -> usize {
-        self.n.expect("resolved config")
+        self.n
+    }
+
+    /// The learning rate η the step uses (from eta and etaRule).
+    pub fn learning_rate(&self) -> f64 {
+        self.learning_rate
     }
 
     /// Samples the readout is fitted on: round(alphaReadout·d) for a fresh batch of that size, else n.
     pub fn n_readout(&self) -> usize {
         match (self.readout_batch, self.alpha_readout) {
             (ReadoutBatch::Fresh, Some(alpha)) => (alpha * self.d as f64).round() as usize,
-            _ => self.n(),
+            _ => self.n,
         }
     }
 
     /// The ℓ of n = Θ(d^ℓ): the given ell, or κ, or log n / log d.
     pub fn ell_value(&self) -> f64 {
-        self.ell.or(self.kappa).unwrap_or_else(|| (self.n() as f64).ln() / (self.d as f64).ln().max(f64::MIN_POSITIVE))
+        self.config.ell_for(self.n)
     }
 
-    fn eta_value(&self) -> f64 {
-        let (n, p, d) = (self.n() as f64, self.p as f64, self.d as f64);
-        match self.eta_rule {
-            EtaRule::Raw => self.eta,
-            EtaRule::PD => self.eta * p * d.powf((self.ell_value() - 1.0) / 2.0),
-            EtaRule::SqrtNp => self.eta * (n * p).sqrt(),
+    /// The config as resolved, to change and resolve again.
+    pub fn into_config(self) -> Config {
+        self.config
+    }
+
+    /// A config read back as the engine resolved it (a sweep's job, whose steps and readouts may differ
+    /// from its runs'), taken as it stands; a config that was never resolved is resolved now.
+    pub fn as_resolved(config: Config) -> Result<ResolvedConfig> {
+        match (config.n, config.learning_rate, config.sampler) {
+            (Some(n), Some(learning_rate), Sampler::Full | Sampler::Projected) => {
+                fields::check(&config)?;
+                Ok(ResolvedConfig { config, n, learning_rate })
+            }
+            _ => config.resolve(),
         }
-    }
-
-    pub fn learning_rate(&self) -> f64 {
-        self.learning_rate.expect("resolved config")
     }
 
     /// Peak bytes the run will hold: weights (f64 master copies of W, W0, previous W, gradient), one chunk
@@ -416,19 +473,6 @@ impl Config {
         };
         let records = self.result_numbers().checked_mul(RECORD_BYTES)?;
         sum(&[Some(weights), Some(chunk), Some(readout), Some(records), Some(64 * 1024 * 1024)])
-    }
-
-    /// Numbers in the result (an upper bound, with k = 8 when the target cannot be parsed): per step
-    /// and for W0, the tracked neurons' cosines, update cosines and in-plane directions (3 × tracked × k)
-    /// and the overlap summaries; saturating.
-    pub fn result_numbers(&self) -> u64 {
-        let k = crate::target::preset_expression(self.target.trim())
-            .map_or_else(|| crate::target::expr::parse(&self.target), |e| crate::target::expr::parse(&e))
-            .map(|e| e.dimension().clamp(1, 8))
-            .unwrap_or(8) as u64;
-        let tracked = self.track_neurons.min(self.p) as u64;
-        let per_step = tracked.saturating_mul(3 * k).saturating_add(4 * k + 16);
-        (self.steps as u64).saturating_add(1).saturating_mul(per_step).saturating_add(1024)
     }
 
     /// Refuses a run whose estimate exceeds `limit` bytes.
@@ -505,7 +549,7 @@ pub fn sampler_costs(d: usize, p: usize, n: usize) -> (f64, f64) {
 mod tests {
     use super::*;
 
-    fn cfg(json: &str) -> Result<Config> {
+    fn cfg(json: &str) -> Result<ResolvedConfig> {
         Config::from_json(json)?.resolve()
     }
 
@@ -532,6 +576,15 @@ mod tests {
         assert_eq!(serde_json::to_value(back).unwrap(), serde_json::to_value(resolved).unwrap());
         let given = Config::from_given_json(r#"{"d":16,"workFlops":1}"#).unwrap_err();
         assert_eq!(given.field(), Some("workFlops"));
+        // Read back as it stands: a job's config whose steps changed keeps the n and η it was resolved with,
+        // where resolving it again would refuse its n beside its kappa.
+        let kappa = Config::from_given_json(r#"{"d":16,"p":8,"kappa":1.5}"#).unwrap().resolve().unwrap();
+        let job = Config { steps: 3, ..kappa.clone().into_config() };
+        assert_eq!(job.clone().resolve().unwrap_err().field(), Some("n"));
+        let again = ResolvedConfig::as_resolved(job).unwrap();
+        assert_eq!((again.n(), again.learning_rate(), again.steps), (kappa.n(), kappa.learning_rate(), 3));
+        let fresh = ResolvedConfig::as_resolved(Config { d: 16, p: 8, n: Some(64), ..Config::default() }).unwrap();
+        assert_eq!(fresh.learning_rate(), 10.0 * (64.0f64 * 8.0).sqrt());
     }
 
     #[test]

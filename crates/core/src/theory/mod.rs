@@ -40,7 +40,7 @@ impl Facts {
     }
 }
 
-use crate::config::Config;
+use crate::config::{Config, ResolvedConfig};
 use crate::error::{checkpoint, Error, Result};
 use crate::experiment;
 use crate::named::from_object;
@@ -240,7 +240,8 @@ pub enum Answer {
         /// The model the answer comes from (always `overlap-recursion`; the facade words it).
         models: TheoryModel,
         /// The resolved run config it was computed for.
-        config: Box<Config>,
+        #[cfg_attr(test, ts(type = "Config"))]
+        config: Box<ResolvedConfig>,
     },
     PhaseDiagram {
         target: String,
@@ -251,7 +252,8 @@ pub enum Answer {
         /// What each number of the answer is, and the setting they cover.
         models: ErrorModels,
         /// The resolved run config it was computed for.
-        config: Box<Config>,
+        #[cfg_attr(test, ts(type = "Config"))]
+        config: Box<ResolvedConfig>,
         /// The surrogate's spike, from its formulas: strength, bulk scale and alignment.
         spike: readout_error::Spike,
         /// What the drawn W₁ (the config's seeds) measures; the network's prediction is evaluated on it.
@@ -346,7 +348,7 @@ const ERROR_MODELS: ErrorModels = ErrorModels {
 };
 
 /// Refuses the settings the test-error theory does not model, naming the field and the fix.
-fn check_error_setting(cfg: &Config, target: &Target, act: &Activation) -> Result<()> {
+fn check_error_setting(cfg: &ResolvedConfig, target: &Target, act: &Activation) -> Result<()> {
     use crate::config::{InitA, InitW, Normalize, Preprocess, ReadoutBatch, Residual};
     let refuse = |field: &str, why: &str| {
         Err(Error::invalid(
@@ -451,7 +453,7 @@ const MAX_DRAWN_WIDTH: usize = 8192;
 /// refused by name instead of failing an allocation (which aborts the process).
 const MAX_DRAWN_ENTRIES: usize = 1 << 28;
 
-fn check_drawn_size(cfg: &Config) -> Result<()> {
+fn check_drawn_size(cfg: &ResolvedConfig) -> Result<()> {
     if cfg.p > MAX_DRAWN_WIDTH {
         return Err(Error::invalid(
             "p",

@@ -6,7 +6,7 @@
 //! with η̄ = η/√p for the simulation's learning rate η (so η̄ = γ0 √p d^((ℓ−1)/2) when η = γ0 p d^((ℓ−1)/2),
 //! and the last term is docs/model.md's γ0² p a_j a_l E[Δ²σ'σ'] at α = 1). Also a neuron's population drift.
 use crate::activation::Activation;
-use crate::config::{Batches, Config, Normalize, Preprocess, Residual};
+use crate::config::{Batches, Config, Normalize, Preprocess, Residual, ResolvedConfig};
 use crate::error::{Error, Result};
 use crate::linalg::{cholesky, cholesky_substitute, psd_cholesky};
 use crate::metrics::{self, Overlap};
@@ -67,7 +67,7 @@ fn check_modelled(cfg: &Config) -> Result<()> {
 /// 64,000 samples that fit (see `theory::check_samples`), seconds per step.
 pub const MAX_WIDTH: usize = 512;
 
-pub fn overlaps(cfg: &Config, samples: usize, seed: u64, cancel: &AtomicBool) -> Result<Recursion> {
+pub fn overlaps(cfg: &ResolvedConfig, samples: usize, seed: u64, cancel: &AtomicBool) -> Result<Recursion> {
     check_modelled(cfg)?;
     let target = Target::parse(&cfg.target)?;
     let act = Activation::parse(&cfg.activation)?;
