@@ -2,10 +2,9 @@
 import type { ConfigInput } from '../config/types';
 
 /**
- * Every option of a run. What each field means, its range and its paper symbol are in the field table
- * (`fields::FIELDS`, from which docs/config.md and `--help` are generated); its default is
- * `Config::default()`. Field names are the JSON/TS names (camelCase); the CLI flags are their kebab-case
- * forms.
+ * Every option of a run, each with its row of the field table (kind, range, paper symbol, docs; from
+ * which docs/config.md and `--help` are generated); its default is `Config::default()`. Field names are
+ * the JSON/TS names (camelCase); the CLI flags are their kebab-case forms.
  */
 export type ConfigFields = { 
 /**

@@ -138,7 +138,7 @@ fn fields_ts() -> String {
 fn config_md() -> String {
     let table = fields::table_json();
     let mut out = String::from(
-        "<!-- Generated from crates/core/src/config/fields.rs by `npm run contract`; do not edit. -->\n\
+        "<!-- Generated from crates/core/src/config (the field table) by `npm run contract`; do not edit. -->\n\
          # Config reference\n\n\
          Every field of a run's config, as JSON/TypeScript (camelCase) and as a CLI flag (kebab-case). Defaults are \
          the engine's; the model and the paper's symbols are in [model.md](model.md). Give the batch size one way: \

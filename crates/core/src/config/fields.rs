@@ -1,9 +1,10 @@
-//! The config field table: kind, range, choices, paper symbol and documentation of every field, in one
-//! place. The engine checks every config against it (`check_given` as given, `check` once resolved): it
-//! is the one validator. The binding exports it (`table_json`), and `npm run contract` generates from it
-//! the TypeScript table (CLI flags, `ConfigInput`) and docs/config.md. Defaults are not repeated here:
-//! they are `Config::default()`'s.
-use super::{default_kappa, projected_max_cost_share, Config};
+//! The config field table: kind, range, choices, paper symbol and documentation of every field. Each row
+//! is written beside its field in `Config`'s declaration (`config_with_fields!` in config/mod.rs), which
+//! names it; this module holds the row type and the checks. The engine checks every config against the
+//! table (`check_given` as given, `check` once resolved): it is the one validator. The binding exports it
+//! (`table_json`), and `npm run contract` generates from it the TypeScript table (CLI flags, `ConfigInput`)
+//! and docs/config.md. Defaults are not repeated here: they are `Config::default()`'s.
+use super::Config;
 use crate::error::{Error, Result};
 use serde::Serialize;
 use serde_json::Value;
@@ -55,210 +56,75 @@ pub struct Field {
     pub details: &'static str,
 }
 
-const MAX_DIM: u64 = 1 << 32;
+pub(super) const MAX_DIM: u64 = 1 << 32;
 /// The largest batch size n (and n_test, n_readout): far past memory, small enough that no size product overflows.
 pub const MAX_N: u64 = 1_000_000_000_000;
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
-const fn int(min: u64, max: Option<u64>) -> Kind {
+pub(super) const fn int(min: u64, max: Option<u64>) -> Kind {
     Kind::Int { min, max, multiple_of: None }
 }
-const fn number(min: Option<f64>, max: Option<f64>) -> Kind {
+pub(super) const fn number(min: Option<f64>, max: Option<f64>) -> Kind {
     Kind::Number { min, max, exclusive_min: false }
 }
-const fn positive(max: Option<f64>) -> Kind {
+pub(super) const fn positive(max: Option<f64>) -> Kind {
     Kind::Number { min: Some(0.0), max, exclusive_min: true }
 }
-const fn choices(choices: &'static [&'static str]) -> Kind {
+pub(super) const fn choices(choices: &'static [&'static str]) -> Kind {
     Kind::Enum { choices }
 }
-const fn field(
-    name: &'static str,
+
+/// A field's row without its name, which `config_with_fields!` takes from the field itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Row {
+    kind: Kind,
+    nullable: bool,
+    symbol: &'static str,
+    doc: &'static str,
+    details: &'static str,
+}
+
+impl Row {
+    fn named(self, name: &'static str) -> Field {
+        let Row { kind, nullable, symbol, doc, details } = self;
+        Field { name, kind, nullable, symbol, doc, details }
+    }
+}
+
+/// The row of a user's field: kind and range, paper symbol ("" for none), one line for `--help`, more
+/// for docs/config.md ("" when the line says it all).
+pub(super) const fn row(kind: Kind, symbol: &'static str, doc: &'static str, details: &'static str) -> Option<Row> {
+    Some(Row { kind, nullable: false, symbol, doc, details })
+}
+
+/// `row` for a field where `null` is a value of its own (not "unset").
+pub(super) const fn nullable_row(
     kind: Kind,
     symbol: &'static str,
     doc: &'static str,
     details: &'static str,
-) -> Field {
-    Field { name, kind, nullable: false, symbol, doc, details }
+) -> Option<Row> {
+    Some(Row { kind, nullable: true, symbol, doc, details })
 }
 
-/// Every config field, in the order docs/config.md and `--help` list them.
-pub const FIELDS: &[Field] = &[
-    field("d", int(1, Some(MAX_DIM)), "d", "input dimension", ""),
-    field("p", int(1, Some(MAX_DIM)), "p", "width (hidden neurons)", ""),
-    field(
-        "n",
-        int(1, Some(MAX_N)),
-        "n",
-        "batch size per step (or give kappa, or alpha with ell)",
-        concat!(
-            "Give one of `n`, `kappa` (n = round(d^κ)) or `alpha` with `ell` (n = round(α d^ℓ)); with none, κ = ",
-            default_kappa!(),
-            "."
-        ),
-    ),
-    field(
-        "kappa",
-        number(Some(0.0), Some(6.0)),
-        "κ",
-        concat!("n = round(d^kappa); ", default_kappa!(), " when neither n nor alpha is given"),
-        "",
-    ),
-    field("alpha", positive(Some(1e12)), "α", "n = round(alpha * d^ell)", ""),
-    field(
-        "ell",
-        number(Some(0.0), Some(6.0)),
-        "ℓ",
-        "exponent with alpha; also the l of etaRule p-d",
-        "Defaults to 1 with `alpha`, and the resolved config stores it (so `etaRule p-d` uses the ℓ that built n).",
-    ),
-    field("steps", int(0, Some(1000)), "T", "number of giant steps T on the first layer", "The second layer stays frozen (model.md §4)."),
-    field(
-        "target",
-        Kind::String,
-        "g*",
-        "preset name (T-A..T-G, staircase-K, leap-2, ...) or an expression over u1..uk",
-        "See [targets-and-theory.md](targets-and-theory.md).",
-    ),
-    field("noise", number(Some(0.0), Some(1e12)), "", "label noise variance", "y = g*(W*z) + √noise ξ."),
-    field(
-        "activation",
-        Kind::String,
-        "σ",
-        "relu, tanh, erf, sigmoid, softplus, gelu, He1..He12 (any case), or an expression in x such as x*tanh(x)",
-        "`gelu` is x Φ(x). A name is stored in its canonical spelling (Relu runs as relu).",
-    ),
-    field("eta", number(None, None), "η", "learning rate, or its coefficient c under etaRule", ""),
-    field(
-        "etaRule",
-        choices(&["raw", "p-d", "sqrt-np"]),
-        "",
-        "raw: eta; p-d: eta*p*d^((l-1)/2); sqrt-np: eta*sqrt(n*p)",
-        "ℓ from `ell`, else `kappa`, else log n / log d. `sqrt-np` with eta = 10 is the single-step notebook; the \
-         multi-step notebook's η = 2p at n = d is `p-d` with eta = 2. With several steps, `p-d` at κ > 1.5 makes the \
-         first step saturate but the later steps diverge (measured on Figure 1's network, d = 256, p = 86): for \
-         multi-step runs at large κ keep η ∝ p (`raw`, or `p-d` with ell 1).",
-    ),
-    field(
-        "lambda",
-        positive(None),
-        "λ",
-        "ridge penalty of the readout",
-        "â = argmin Σ (ỹ − ⟨a, σ(Wz)⟩/√p)² + λ‖a‖² (a sum, as the notebooks).",
-    ),
-    field("nTest", int(0, Some(MAX_N)), "", "fresh test samples (0: no test error)", ""),
-    field("batches", choices(&["fresh", "reuse"]), "", "a fresh batch per step, or one batch reused", ""),
-    field(
-        "readoutBatch",
-        choices(&["same", "fresh"]),
-        "",
-        "fit the readout on the last step's batch or a fresh one",
-        "`same` is the single-step notebook; `fresh` the later scripts.",
-    ),
-    field(
-        "preprocess",
-        choices(&["none", "train", "hermite", "notebook"]),
-        "",
-        "label pre-processing (docs/model.md §4.4)",
-        "Subtract the labels' mean and linear part before the step and the readout, and add them back in \
-         predictions: `train` (A = mean y, B = mean yz on each training batch); `hermite` (the exact C₀* + ⟨C₁*, W*z⟩); \
-         `notebook` (train-side for training, but A, B re-estimated **from the test labels** for the test prediction, \
-         as the notebook did — a leak, offered for comparison only).",
-    ),
-    field(
-        "alphaReadout",
-        positive(Some(1e12)),
-        "n_readout/d (α of Cui et al.)",
-        "readout samples per dimension: n_readout = round(alphaReadout*d) (readoutBatch fresh; default n)",
-        "The readout's own sample count, as in the one-step asymptotics of Cui et al. (2024), where the step's \
-         batch is n₀ = α₀d (`alpha`) and the readout's n = αd; needs `readoutBatch fresh`.",
-    ),
-    field(
-        "precision",
-        choices(&["f64", "f32"]),
-        "",
-        "working precision of the streamed passes",
-        "`f32` accumulates across chunks in f64.",
-    ),
-    field("seed", Kind::Seed, "", "data seed", "Batches, test set, noise."),
-    Field {
-        nullable: true,
-        ..field(
-            "initSeed",
-            Kind::Seed,
-            "",
-            "seed of W*, W0, a0 (null: use seed, redrawn per seed)",
-            "A number fixes them across seeds (the notebooks); null redraws them per seed (later scripts).",
-        )
-    },
-    field("initW", choices(&["gaussian", "sphere"]), "W₀", "first layer init: N(0, I/d) rows or unit sphere", ""),
-    field(
-        "initA",
-        choices(&["gaussian", "signs", "notebook", "ones"]),
-        "a₀",
-        "second layer: N(0,1/p), +-1/sqrt(p), 20 +, 20 -, rest random, or all +1/sqrt(p)",
-        "`notebook`: the first 20 neurons +1/√p, the next 20 −1/√p, the rest random signs (the multi-step \
-         notebook); `ones`: every aᵢ = 1/√p (the one-step asymptotics simulations).",
-    ),
-    field(
-        "symmetric",
-        Kind::Bool,
-        "",
-        "paired neurons with opposite a (network output 0 at init)",
-        "Neuron i + p/2 copies wᵢ with −aᵢ (p even).",
-    ),
-    field(
-        "residual",
-        choices(&["full", "labels"]),
-        "",
-        "gradient residual y - f, or y alone",
-        "`labels` drops the network's own output.",
-    ),
-    field(
-        "normalize",
-        choices(&["none", "project", "spherical"]),
-        "",
-        "row normalization after each step",
-        "`project`: rows to the unit sphere; `spherical`: tangent step, then project.",
-    ),
-    field(
-        "trackNeurons",
-        int(0, Some(MAX_DIM)),
-        "",
-        "neurons whose update cosines are recorded (the first K)",
-        "Their `neuronCos`, `updateCos` and `inPlane`.",
-    ),
-    field("cosThreshold", number(Some(0.0), Some(1.0)), "", "|cos| threshold for fracAbove", ""),
-    field(
-        "readoutEveryStep",
-        Kind::Bool,
-        "",
-        "fit the readout and test after every step",
-        "Errors for T = 1..steps in one run.",
-    ),
-    field("baselines", Kind::Bool, "", "also fit the random-features baseline (readout on W0)", ""),
-    field(
-        "chunk",
-        Kind::Int { min: 256, max: Some(MAX_DIM), multiple_of: Some(crate::rng::BLOCK_ROWS as u64) },
-        "",
-        "rows generated and consumed at once (multiple of 256)",
-        "Results do not depend on it beyond rounding.",
-    ),
-    field(
-        "sampler",
-        choices(&["auto", "full", "projected"]),
-        "",
-        "batches in R^d, or exactly in span(W, W*) (fresh batches only); auto picks",
-        concat!(
-            "`projected` is exact only with fresh batches everywhere (`batches fresh`, `readoutBatch fresh`) and \
-         `preprocess none` or `hermite`; `auto` resolves to `projected` when the run qualifies and a step's \
-         pass is predicted to take at most ",
-        projected_max_cost_share!(),
-        " of the full sampler's by the cost model measured with \
-         `npm run bench:sampler` (docs/performance.md), else `full` — the resolved config records which."
-        ),
-    ),
-];
+/// The JSON name of a field: its Rust name in camelCase, as serde's `rename_all = "camelCase"` writes it.
+fn camel_case(rust_name: &str) -> &'static str {
+    let mut parts = rust_name.split('_');
+    let mut name = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        let mut chars = part.chars();
+        name.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        name.push_str(chars.as_str());
+    }
+    // Once per field, for the table that lives as long as the process.
+    Box::leak(name.into_boxed_str())
+}
+
+/// Every config field's row, in the order of `Config` (docs/config.md and `--help` list them so). Each row
+/// sits beside its field in `config_with_fields!` (config/mod.rs), which names it after the field.
+pub static FIELDS: std::sync::LazyLock<Vec<Field>> = std::sync::LazyLock::new(|| {
+    super::FIELD_ROWS.iter().filter_map(|(rust_name, row)| row.map(|row| row.named(camel_case(rust_name)))).collect()
+});
 
 /// The table with each field's default (from `Config::default()`), as JSON.
 pub fn table_json() -> serde_json::Value {
@@ -459,7 +325,7 @@ mod tests {
     /// expected variants (in its error for a bogus value) is the same list.
     #[test]
     fn enum_choices_are_the_serde_variants() {
-        for f in FIELDS {
+        for f in FIELDS.iter() {
             let Kind::Enum { choices } = f.kind else { continue };
             for c in choices {
                 Config::from_json(&format!(r#"{{"{}":"{c}"}}"#, f.name)).unwrap();

@@ -2,6 +2,8 @@
 //! and its checks, including the memory guard.
 pub mod fields;
 
+use fields::{choices, int, nullable_row, number, positive, row, Kind, MAX_DIM, MAX_N};
+
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +21,6 @@ macro_rules! projected_max_cost_share {
         0.8
     };
 }
-pub(crate) use {default_kappa, projected_max_cost_share};
 pub const DEFAULT_KAPPA: f64 = default_kappa!();
 pub const PROJECTED_MAX_COST_SHARE: f64 = projected_max_cost_share!();
 
@@ -133,47 +134,190 @@ pub enum Sampler {
     Projected,
 }
 
-/// Every option of a run. What each field means, its range and its paper symbol are in the field table
-/// (`fields::FIELDS`, from which docs/config.md and `--help` are generated); its default is
-/// `Config::default()`. Field names are the JSON/TS names (camelCase); the CLI flags are their kebab-case
-/// forms.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ConfigFields"))]
-pub struct Config {
-    pub d: usize,
-    pub p: usize,
-    pub n: Option<usize>,
-    pub kappa: Option<f64>,
-    pub alpha: Option<f64>,
-    pub ell: Option<f64>,
-    pub steps: usize,
-    pub target: String,
-    pub noise: f64,
-    pub activation: String,
-    pub eta: f64,
-    pub eta_rule: EtaRule,
-    pub learning_rate: Option<f64>,
-    pub lambda: f64,
-    pub n_test: usize,
-    pub batches: Batches,
-    pub readout_batch: ReadoutBatch,
-    pub alpha_readout: Option<f64>,
-    pub preprocess: Preprocess,
-    pub precision: Precision,
-    pub seed: u64,
-    pub init_seed: Option<u64>,
-    pub init_w: InitW,
-    pub init_a: InitA,
-    pub symmetric: bool,
-    pub residual: Residual,
-    pub normalize: Normalize,
-    pub track_neurons: usize,
-    pub cos_threshold: f64,
-    pub readout_every_step: bool,
-    pub baselines: bool,
-    pub chunk: usize,
-    pub sampler: Sampler,
+/// Declares `Config` and, beside each field, its row of the field table (`fields::FIELDS`: kind, range,
+/// paper symbol, docs), so that a field and its row are written once, in one place; `None` for what
+/// `resolve()` sets rather than a user. The table names each row after its field.
+macro_rules! config_with_fields {
+    ($(#[$meta:meta])* pub struct Config { $($field:ident : $ty:ty => $row:expr),* $(,)? }) => {
+        $(#[$meta])*
+        pub struct Config { $(pub $field: $ty,)* }
+
+        /// Each field's Rust name and row, in the struct's order.
+        const FIELD_ROWS: &[(&str, Option<fields::Row>)] = &[$((stringify!($field), $row)),*];
+    };
+}
+
+config_with_fields! {
+    /// Every option of a run, each with its row of the field table (kind, range, paper symbol, docs; from
+    /// which docs/config.md and `--help` are generated); its default is `Config::default()`. Field names are
+    /// the JSON/TS names (camelCase); the CLI flags are their kebab-case forms.
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+    #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ConfigFields"))]
+    pub struct Config {
+        d: usize => row(int(1, Some(MAX_DIM)), "d", "input dimension", ""),
+        p: usize => row(int(1, Some(MAX_DIM)), "p", "width (hidden neurons)", ""),
+        n: Option<usize> => row(
+            int(1, Some(MAX_N)),
+            "n",
+            "batch size per step (or give kappa, or alpha with ell)",
+            concat!(
+                "Give one of `n`, `kappa` (n = round(d^κ)) or `alpha` with `ell` (n = round(α d^ℓ)); with none, κ = ",
+                default_kappa!(),
+                ".",
+            ),
+        ),
+        kappa: Option<f64> => row(
+            number(Some(0.0), Some(6.0)),
+            "κ",
+            concat!("n = round(d^kappa); ", default_kappa!(), " when neither n nor alpha is given"),
+            "",
+        ),
+        alpha: Option<f64> => row(positive(Some(1e12)), "α", "n = round(alpha * d^ell)", ""),
+        ell: Option<f64> => row(
+            number(Some(0.0), Some(6.0)),
+            "ℓ",
+            "exponent with alpha; also the l of etaRule p-d",
+            "Defaults to 1 with `alpha`, and the resolved config stores it (so `etaRule p-d` uses the ℓ that built n).",
+        ),
+        steps: usize => row(
+            int(0, Some(1000)),
+            "T",
+            "number of giant steps T on the first layer",
+            "The second layer stays frozen (model.md §4).",
+        ),
+        target: String => row(
+            Kind::String,
+            "g*",
+            "preset name (T-A..T-G, staircase-K, leap-2, ...) or an expression over u1..uk",
+            "See [targets-and-theory.md](targets-and-theory.md).",
+        ),
+        noise: f64 => row(number(Some(0.0), Some(1e12)), "", "label noise variance", "y = g*(W*z) + √noise ξ."),
+        activation: String => row(
+            Kind::String,
+            "σ",
+            "relu, tanh, erf, sigmoid, softplus, gelu, He1..He12 (any case), or an expression in x such as x*tanh(x)",
+            "`gelu` is x Φ(x). A name is stored in its canonical spelling (Relu runs as relu).",
+        ),
+        eta: f64 => row(number(None, None), "η", "learning rate, or its coefficient c under etaRule", ""),
+        eta_rule: EtaRule => row(
+            choices(&["raw", "p-d", "sqrt-np"]),
+            "",
+            "raw: eta; p-d: eta*p*d^((l-1)/2); sqrt-np: eta*sqrt(n*p)",
+            "ℓ from `ell`, else `kappa`, else log n / log d. `sqrt-np` with eta = 10 is the single-step notebook; the \
+             multi-step notebook's η = 2p at n = d is `p-d` with eta = 2. With several steps, `p-d` at κ > 1.5 makes the \
+             first step saturate but the later steps diverge (measured on Figure 1's network, d = 256, p = 86): for \
+             multi-step runs at large κ keep η ∝ p (`raw`, or `p-d` with ell 1).",
+        ),
+        learning_rate: Option<f64> => None,
+        lambda: f64 => row(
+            positive(None),
+            "λ",
+            "ridge penalty of the readout",
+            "â = argmin Σ (ỹ − ⟨a, σ(Wz)⟩/√p)² + λ‖a‖² (a sum, as the notebooks).",
+        ),
+        n_test: usize => row(int(0, Some(MAX_N)), "", "fresh test samples (0: no test error)", ""),
+        batches: Batches => row(choices(&["fresh", "reuse"]), "", "a fresh batch per step, or one batch reused", ""),
+        readout_batch: ReadoutBatch => row(
+            choices(&["same", "fresh"]),
+            "",
+            "fit the readout on the last step's batch or a fresh one",
+            "`same` is the single-step notebook; `fresh` the later scripts.",
+        ),
+        alpha_readout: Option<f64> => row(
+            positive(Some(1e12)),
+            "n_readout/d (α of Cui et al.)",
+            "readout samples per dimension: n_readout = round(alphaReadout*d) (readoutBatch fresh; default n)",
+            "The readout's own sample count, as in the one-step asymptotics of Cui et al. (2024), where the step's \
+             batch is n₀ = α₀d (`alpha`) and the readout's n = αd; needs `readoutBatch fresh`.",
+        ),
+        preprocess: Preprocess => row(
+            choices(&["none", "train", "hermite", "notebook"]),
+            "",
+            "label pre-processing (docs/model.md §4.4)",
+            "Subtract the labels' mean and linear part before the step and the readout, and add them back in \
+             predictions: `train` (A = mean y, B = mean yz on each training batch); `hermite` (the exact C₀* + ⟨C₁*, W*z⟩); \
+             `notebook` (train-side for training, but A, B re-estimated **from the test labels** for the test prediction, \
+             as the notebook did — a leak, offered for comparison only).",
+        ),
+        precision: Precision => row(
+            choices(&["f64", "f32"]),
+            "",
+            "working precision of the streamed passes",
+            "`f32` accumulates across chunks in f64.",
+        ),
+        seed: u64 => row(Kind::Seed, "", "data seed", "Batches, test set, noise."),
+        init_seed: Option<u64> => nullable_row(
+            Kind::Seed,
+            "",
+            "seed of W*, W0, a0 (null: use seed, redrawn per seed)",
+            "A number fixes them across seeds (the notebooks); null redraws them per seed (later scripts).",
+        ),
+        init_w: InitW => row(
+            choices(&["gaussian", "sphere"]),
+            "W₀",
+            "first layer init: N(0, I/d) rows or unit sphere",
+            "",
+        ),
+        init_a: InitA => row(
+            choices(&["gaussian", "signs", "notebook", "ones"]),
+            "a₀",
+            "second layer: N(0,1/p), +-1/sqrt(p), 20 +, 20 -, rest random, or all +1/sqrt(p)",
+            "`notebook`: the first 20 neurons +1/√p, the next 20 −1/√p, the rest random signs (the multi-step \
+             notebook); `ones`: every aᵢ = 1/√p (the one-step asymptotics simulations).",
+        ),
+        symmetric: bool => row(
+            Kind::Bool,
+            "",
+            "paired neurons with opposite a (network output 0 at init)",
+            "Neuron i + p/2 copies wᵢ with −aᵢ (p even).",
+        ),
+        residual: Residual => row(
+            choices(&["full", "labels"]),
+            "",
+            "gradient residual y - f, or y alone",
+            "`labels` drops the network's own output.",
+        ),
+        normalize: Normalize => row(
+            choices(&["none", "project", "spherical"]),
+            "",
+            "row normalization after each step",
+            "`project`: rows to the unit sphere; `spherical`: tangent step, then project.",
+        ),
+        track_neurons: usize => row(
+            int(0, Some(MAX_DIM)),
+            "",
+            "neurons whose update cosines are recorded (the first K)",
+            "Their `neuronCos`, `updateCos` and `inPlane`.",
+        ),
+        cos_threshold: f64 => row(number(Some(0.0), Some(1.0)), "", "|cos| threshold for fracAbove", ""),
+        readout_every_step: bool => row(
+            Kind::Bool,
+            "",
+            "fit the readout and test after every step",
+            "Errors for T = 1..steps in one run.",
+        ),
+        baselines: bool => row(Kind::Bool, "", "also fit the random-features baseline (readout on W0)", ""),
+        chunk: usize => row(
+            Kind::Int { min: 256, max: Some(MAX_DIM), multiple_of: Some(crate::rng::BLOCK_ROWS as u64) },
+            "",
+            "rows generated and consumed at once (multiple of 256)",
+            "Results do not depend on it beyond rounding.",
+        ),
+        sampler: Sampler => row(
+            choices(&["auto", "full", "projected"]),
+            "",
+            "batches in R^d, or exactly in span(W, W*) (fresh batches only); auto picks",
+            concat!(
+                "`projected` is exact only with fresh batches everywhere (`batches fresh`, `readoutBatch fresh`) and \
+                 `preprocess none` or `hermite`; `auto` resolves to `projected` when the run qualifies and a step's \
+                 pass is predicted to take at most ",
+                projected_max_cost_share!(),
+                " of the full sampler's by the cost model measured with \
+                 `npm run bench:sampler` (docs/performance.md), else `full` — the resolved config records which.",
+            ),
+        ),
+    }
 }
 
 /// A config that `resolve()` accepted: its batch size, learning rate and sampler are set, and every rule
@@ -237,7 +381,7 @@ impl Default for Config {
 }
 
 /// The table's bound on n, as the resolved batch size is checked in floating point.
-const MAX_N: f64 = fields::MAX_N as f64;
+const MAX_N_F64: f64 = MAX_N as f64;
 /// Bytes of JSON text per number of the result (17 significant digits, separators).
 const JSON_BYTES_PER_NUMBER: u64 = 24;
 /// Largest result accepted, as JSON text: well below V8's ~512 MB string limit, which the binding's
@@ -308,7 +452,7 @@ impl Config {
             self.kappa = Some(DEFAULT_KAPPA);
             d.powf(DEFAULT_KAPPA).round()
         };
-        if !(1.0..=MAX_N).contains(&n) {
+        if !(1.0..=MAX_N_F64).contains(&n) {
             return Err(Error::invalid("n", format!("the batch size resolves to {n}; it must be between 1 and 1e12")));
         }
         let n = n as usize;
@@ -321,7 +465,7 @@ impl Config {
                 ));
             }
             let rows = (alpha * d).round();
-            if !(1.0..=MAX_N).contains(&rows) {
+            if !(1.0..=MAX_N_F64).contains(&rows) {
                 return Err(Error::invalid(
                     "alphaReadout",
                     format!("the readout batch resolves to {rows} samples; it must be between 1 and 1e12"),
