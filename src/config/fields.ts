@@ -1,5 +1,5 @@
-// The config fields: the engine's field table (src/generated/fields.ts, generated from
-// crates/core/src/config/fields.rs) drives the CLI flags with their help and defaults, the ConfigInput
+// The config fields: the engine's field table (src/generated/fields.ts, generated from the rows declared
+// beside Config's fields in crates/core/src/config/mod.rs) drives the CLI flags with their help and defaults, the ConfigInput
 // type and docs/config.md. Validation is the engine's own (`checkConfig`), against the same table.
 import { FIELD_TABLE } from '../generated/fields';
 

@@ -72,13 +72,13 @@ batches: Batches,
  */
 readoutBatch: ReadoutBatch, 
 /**
- * readout samples per dimension: n_readout = round(alphaReadout*d) (readoutBatch fresh; default n)
- */
-alphaReadout: number | null, 
-/**
  * label pre-processing (docs/model.md §4.4)
  */
 preprocess: Preprocess, 
+/**
+ * readout samples per dimension: n_readout = round(alphaReadout*d) (readoutBatch fresh; default n)
+ */
+alphaReadout: number | null, 
 /**
  * working precision of the streamed passes
  */

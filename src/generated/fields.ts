@@ -165,17 +165,6 @@ export const FIELD_TABLE = [
     "symbol": ""
   },
   {
-    "default": null,
-    "details": "The readout's own sample count, as in the one-step asymptotics of Cui et al. (2024), where the step's batch is n₀ = α₀d (`alpha`) and the readout's n = αd; needs `readoutBatch fresh`.",
-    "doc": "readout samples per dimension: n_readout = round(alphaReadout*d) (readoutBatch fresh; default n)",
-    "exclusiveMin": true,
-    "kind": "number",
-    "max": 1000000000000.0,
-    "min": 0.0,
-    "name": "alphaReadout",
-    "symbol": "n_readout/d (α of Cui et al.)"
-  },
-  {
     "choices": [
       "none",
       "train",
@@ -188,6 +177,17 @@ export const FIELD_TABLE = [
     "kind": "enum",
     "name": "preprocess",
     "symbol": ""
+  },
+  {
+    "default": null,
+    "details": "The readout's own sample count, as in the one-step asymptotics of Cui et al. (2024), where the step's batch is n₀ = α₀d (`alpha`) and the readout's n = αd; needs `readoutBatch fresh`.",
+    "doc": "readout samples per dimension: n_readout = round(alphaReadout*d) (readoutBatch fresh; default n)",
+    "exclusiveMin": true,
+    "kind": "number",
+    "max": 1000000000000.0,
+    "min": 0.0,
+    "name": "alphaReadout",
+    "symbol": "n_readout/d (α of Cui et al.)"
   },
   {
     "choices": [

@@ -224,13 +224,6 @@ config_with_fields! {
             "fit the readout on the last step's batch or a fresh one",
             "`same` is the single-step notebook; `fresh` the later scripts.",
         ),
-        alpha_readout: Option<f64> => row(
-            positive(Some(1e12)),
-            "n_readout/d (α of Cui et al.)",
-            "readout samples per dimension: n_readout = round(alphaReadout*d) (readoutBatch fresh; default n)",
-            "The readout's own sample count, as in the one-step asymptotics of Cui et al. (2024), where the step's \
-             batch is n₀ = α₀d (`alpha`) and the readout's n = αd; needs `readoutBatch fresh`.",
-        ),
         preprocess: Preprocess => row(
             choices(&["none", "train", "hermite", "notebook"]),
             "",
@@ -239,6 +232,13 @@ config_with_fields! {
              predictions: `train` (A = mean y, B = mean yz on each training batch); `hermite` (the exact C₀* + ⟨C₁*, W*z⟩); \
              `notebook` (train-side for training, but A, B re-estimated **from the test labels** for the test prediction, \
              as the notebook did — a leak, offered for comparison only).",
+        ),
+        alpha_readout: Option<f64> => row(
+            positive(Some(1e12)),
+            "n_readout/d (α of Cui et al.)",
+            "readout samples per dimension: n_readout = round(alphaReadout*d) (readoutBatch fresh; default n)",
+            "The readout's own sample count, as in the one-step asymptotics of Cui et al. (2024), where the step's \
+             batch is n₀ = α₀d (`alpha`) and the readout's n = αd; needs `readoutBatch fresh`.",
         ),
         precision: Precision => row(
             choices(&["f64", "f32"]),
@@ -457,6 +457,20 @@ impl Config {
         }
         let n = n as usize;
         self.n = Some(n);
+        self.check_rules()?;
+        // One activation, one run key: Relu and relu resolve alike.
+        if let Some(name) = crate::activation::Activation::canonical_name(&self.activation) {
+            self.activation = name;
+        }
+        let learning_rate = self.eta_value(n);
+        self.learning_rate = Some(learning_rate);
+        self.sampler = self.resolve_sampler(n)?;
+        Ok(ResolvedConfig { config: self, n, learning_rate })
+    }
+
+    /// The rules that tie fields together once n is set (the ways of setting n aside): the readout batch's
+    /// size, paired neurons.
+    fn check_rules(&self) -> Result<()> {
         if let Some(alpha) = self.alpha_readout {
             if self.readout_batch != ReadoutBatch::Fresh {
                 return Err(Error::invalid(
@@ -464,7 +478,7 @@ impl Config {
                     "sets the size of a fresh readout batch: give readoutBatch fresh too (with readoutBatch same the readout uses the last step's batch)",
                 ));
             }
-            let rows = (alpha * d).round();
+            let rows = (alpha * self.d as f64).round();
             if !(1.0..=MAX_N_F64).contains(&rows) {
                 return Err(Error::invalid(
                     "alphaReadout",
@@ -475,14 +489,7 @@ impl Config {
         if self.symmetric && self.p % 2 == 1 {
             return Err(Error::invalid("symmetric", "symmetric init pairs neurons: p must be even"));
         }
-        // One activation, one run key: Relu and relu resolve alike.
-        if let Some(name) = crate::activation::Activation::canonical_name(&self.activation) {
-            self.activation = name;
-        }
-        let learning_rate = self.eta_value(n);
-        self.learning_rate = Some(learning_rate);
-        self.sampler = self.resolve_sampler(n)?;
-        Ok(ResolvedConfig { config: self, n, learning_rate })
+        Ok(())
     }
 
     /// The projected sampler is exact only when every batch is fresh — each step's and the readout's —
@@ -569,21 +576,26 @@ impl ResolvedConfig {
         self.config.ell_for(self.n)
     }
 
-    /// The config as resolved, to change and resolve again.
-    pub fn into_config(self) -> Config {
-        self.config
-    }
-
-    /// A config read back as the engine resolved it (a sweep's job, whose steps and readouts may differ
-    /// from its runs'), taken as it stands; a config that was never resolved is resolved now.
+    /// A config read back as the engine resolved it, taken as it stands, for the planner (its work and its
+    /// baseline group): a sweep's job, whose steps and readouts may differ from its runs', or a shape the
+    /// planner probes (its n changed, its learning rate kept). It must pass the table, the rules that tie
+    /// fields together and an exact sampler; its learning rate is read as given. A config that was never
+    /// resolved is resolved now. Runs take `resolve()`'s, never these.
     pub fn as_resolved(config: Config) -> Result<ResolvedConfig> {
-        match (config.n, config.learning_rate, config.sampler) {
-            (Some(n), Some(learning_rate), Sampler::Full | Sampler::Projected) => {
-                fields::check(&config)?;
-                Ok(ResolvedConfig { config, n, learning_rate })
-            }
-            _ => config.resolve(),
+        let (Some(n), Some(learning_rate), Sampler::Full | Sampler::Projected) =
+            (config.n, config.learning_rate, config.sampler)
+        else {
+            return config.resolve();
+        };
+        fields::check(&config)?;
+        config.check_rules()?;
+        if let (Sampler::Projected, Some(why)) = (config.sampler, config.projected_blocker()) {
+            return Err(Error::invalid(
+                "sampler",
+                format!("the projected sampler is exact only with fresh batches: {why}"),
+            ));
         }
+        Ok(ResolvedConfig { config, n, learning_rate })
     }
 
     /// Peak bytes the run will hold: weights (f64 master copies of W, W0, previous W, gradient), one chunk
@@ -723,12 +735,17 @@ mod tests {
         // Read back as it stands: a job's config whose steps changed keeps the n and η it was resolved with,
         // where resolving it again would refuse its n beside its kappa.
         let kappa = Config::from_given_json(r#"{"d":16,"p":8,"kappa":1.5}"#).unwrap().resolve().unwrap();
-        let job = Config { steps: 3, ..kappa.clone().into_config() };
+        let job = Config { steps: 3, ..(*kappa).clone() };
         assert_eq!(job.clone().resolve().unwrap_err().field(), Some("n"));
         let again = ResolvedConfig::as_resolved(job).unwrap();
         assert_eq!((again.n(), again.learning_rate(), again.steps), (kappa.n(), kappa.learning_rate(), 3));
         let fresh = ResolvedConfig::as_resolved(Config { d: 16, p: 8, n: Some(64), ..Config::default() }).unwrap();
         assert_eq!(fresh.learning_rate(), 10.0 * (64.0f64 * 8.0).sqrt());
+        // Read as it stands, it is held to the rules resolve() applies.
+        let refused = |c: Config| ResolvedConfig::as_resolved(c).unwrap_err().field().map(str::to_string);
+        assert_eq!(refused(Config { symmetric: true, p: 7, ..(*kappa).clone() }).as_deref(), Some("symmetric"));
+        let projected = Config { sampler: Sampler::Projected, batches: Batches::Reuse, ..(*kappa).clone() };
+        assert_eq!(refused(projected).as_deref(), Some("sampler"));
     }
 
     #[test]
