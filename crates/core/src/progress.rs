@@ -68,7 +68,9 @@ impl<'a> Progress<'a> {
             return Err(Error::Cancelled);
         }
         self.done += work;
-        (self.report)(self.stage, (self.done / self.total).min(1.0));
+        // Done is the whole run, whatever the planned total's rounding left.
+        let fraction = if matches!(self.stage, Stage::Done) { 1.0 } else { (self.done / self.total).min(1.0) };
+        (self.report)(self.stage, fraction);
         Ok(())
     }
 }
