@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { quoted } from '../config';
 import { FIELDS } from '../config/fields';
+import { MODEL_TEXT } from '../explain';
 import { THEORY_DEFAULT_SAMPLES } from '../generated/fields';
 import type { TheoryRequest } from '../theory';
 import { theory } from '../theory';
@@ -73,7 +74,7 @@ export function theoryCommand(): Command {
   cmd.addCommand(overlaps);
   const error = new Command('error')
     .description(
-      "the ridge readout's test error after one step, over readout sizes n/d (--alpha-readout, a list here), for a run config (the flags of `run`, e.g. --preset osa-one-step): testError, the trained network's (a deterministic equivalent on the W₁ that the config's seeds draw), spikedRandomFeaturesError (the exact d → ∞ curve of the spiked random-features surrogate of Cui et al. 2024, not the network's) and randomFeaturesError. It models a single-index target, one step with initA ones and initW sphere, preprocess none, a fresh readout batch, p ≤ 8192 (refuses other settings; the answer's `models` names each number's model and `explanation` words it, `explanation.covers` the whole setting)",
+      `the ridge readout's test error after one step, over readout sizes n/d (--alpha-readout, a list here), for a run config (the flags of \`run\`, e.g. --preset osa-one-step): testError, the trained network's (a deterministic equivalent on the W₁ that the config's seeds draw), spikedRandomFeaturesError (the exact d → ∞ curve of the spiked random-features surrogate of Cui et al. 2024, not the network's) and randomFeaturesError. p ≤ 8192. It models ${MODEL_TEXT['one-step-ridge']}; it refuses other settings (the answer's \`models\` names each number's model and \`explanation\` words it)`,
     )
     .requiredOption('--alpha-readout <list>', 'comma-separated readout sizes n/d (alphaReadout) to compute the error at', numberListArg)
     .option('--config <file>', 'JSON config file')

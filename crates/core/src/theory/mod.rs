@@ -353,7 +353,7 @@ fn check_error_setting(cfg: &ResolvedConfig, target: &Target, act: &Activation) 
     let refuse = |field: &str, why: &str| {
         Err(Error::invalid(
             field,
-            format!("{why} (`giantstep theory error --help` lists the setting the test-error theory models)"),
+            format!("{why} (the setting the test-error theory models: `giantstep theory error --help`, or MODEL_TEXT['one-step-ridge'] in the API)"),
         ))
     };
     if target.k != 1 {
