@@ -3,7 +3,10 @@
 export type {
   Baselines,
   Config,
+  ConfigFields,
   ConfigInput,
+  EngineErrorBody,
+  EngineErrorKind,
   Errors,
   LinearKernel,
   Overlap,
@@ -11,6 +14,7 @@ export type {
   ResolvedConfig,
   Result,
   Stage,
+  StageSeconds,
   StepRecord,
   TargetInfo,
   Timing,

@@ -31,6 +31,7 @@ export interface SweepRecord {
   timing: {
     /** Seconds of the engine run (shared by the lines cut from one run). */
     seconds: Result['timing']['seconds'];
+    /** Seconds per kind of pass (`Result['timing']['stages']`); loose, as files of 0.2.0 hold only the kinds that ran. */
     stages?: Record<string, number>;
     finishedAt: string;
     /** Set when this line was cut from a run of more steps (with a readout after every step). */
