@@ -273,11 +273,11 @@ describe('giantstep plot', () => {
 });
 
 describe('axis titles', () => {
-  it("name config fields by the table's symbols and other fields by the result's own paths", () => {
+  it("title only config fields and the result's own paths, with the paper's symbols", () => {
     for (const name of Object.keys(AXIS_TITLES)) {
       const top = name.split('.')[0];
       expect(Object.hasOwn(FIELDS, name) || Object.hasOwn(RESULT_FIELD_DOCS, top), name).toBe(true);
-      if (Object.hasOwn(FIELDS, name)) expect(AXIS_TITLES[name]).toContain(FIELDS[name as keyof typeof FIELDS].symbol || name);
     }
+    expect([AXIS_TITLES.kappa, AXIS_TITLES.alpha, AXIS_TITLES.steps]).toEqual(['κ = log n / log d', 'α = n / d', 'giant steps T']);
   });
 });

@@ -1,7 +1,9 @@
 //! Reads JSON input into a typed struct, naming the field at fault from serde's structured errors: the
-//! derive reports a missing or unknown field through `de::Error::missing_field`/`unknown_field`, which
-//! `FieldError` keeps as data, and serde_path_to_error gives the path of a bad value (`samples`,
-//! `config.p`). Nothing reads serde's English.
+//! derive reports a missing or unknown field of the struct through `de::Error::missing_field` /
+//! `unknown_field`, which `FieldError` keeps as data, and serde_path_to_error gives the path of a bad value
+//! (`samples`, `config.p`). Nothing reads serde's English. Nested objects are read by serde_json, so their
+//! own missing or unknown fields keep serde's wording under their path; the one nested object of a request,
+//! its `config`, is checked field by field before (`fields::check_given`).
 use crate::error::{Error, Result};
 use serde::de::{self, value::MapDeserializer, DeserializeOwned, IntoDeserializer, Visitor};
 use serde_json::Value;
