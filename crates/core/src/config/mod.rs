@@ -589,12 +589,8 @@ impl ResolvedConfig {
         };
         fields::check(&config)?;
         config.check_rules()?;
-        if let (Sampler::Projected, Some(why)) = (config.sampler, config.projected_blocker()) {
-            return Err(Error::invalid(
-                "sampler",
-                format!("the projected sampler is exact only with fresh batches: {why}"),
-            ));
-        }
+        // A concrete sampler resolves to itself, or is refused where it is inexact.
+        config.resolve_sampler(n)?;
         Ok(ResolvedConfig { config, n, learning_rate })
     }
 
