@@ -52,6 +52,11 @@ fn structured(status: Status, body: ErrorBody) -> Error {
     Error::new(status, serde_json::to_string(&body).expect("error bodies serialize"))
 }
 
+/// A fault of the engine or the binding, never of the caller's input.
+fn internal(message: String) -> Error {
+    structured(Status::GenericFailure, ErrorBody { kind: ErrorKind::Internal, field: None, message })
+}
+
 fn to_js_error(e: CoreError) -> Error {
     let status = match e {
         CoreError::Cancelled => Status::Cancelled,
@@ -70,8 +75,7 @@ fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, CoreError>) -> Result<T
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown panic");
-            let message = format!("internal error in the giantstep engine (please report): {msg}");
-            Err(structured(Status::GenericFailure, ErrorBody { kind: ErrorKind::Internal, field: None, message }))
+            Err(internal(format!("internal error in the giantstep engine (please report): {msg}")))
         }
     }
 }
@@ -181,10 +185,8 @@ impl PreparedRun {
     /// Runs it off the main thread (once); resolves to the result as JSON (a group: the results, in order).
     #[napi(ts_return_type = "Promise<string>")]
     pub fn start(&mut self, handle: &RunHandle) -> Result<AsyncTask<RunTask>> {
-        let configs = self.configs.take().ok_or_else(|| {
-            let message = "a prepared run starts once: prepare it again".to_string();
-            structured(Status::GenericFailure, ErrorBody { kind: ErrorKind::Internal, field: None, message })
-        })?;
+        let configs =
+            self.configs.take().ok_or_else(|| internal("a prepared run starts once: prepare it again".to_string()))?;
         Ok(AsyncTask::new(RunTask {
             configs,
             group: self.group,
