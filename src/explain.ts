@@ -129,13 +129,8 @@ export function wordTheory<A extends TheoryAnswer>(answer: A): Worded<A> {
   const a = answer as TheoryAnswer;
   switch (a.kind) {
     case 'error': {
-      const m = a.models;
-      const explanation = {
-        covers: MODEL_TEXT[m.covers],
-        testError: MODEL_TEXT[m.testError],
-        spikedRandomFeaturesError: MODEL_TEXT[m.spikedRandomFeaturesError],
-        randomFeaturesError: MODEL_TEXT[m.randomFeaturesError],
-      };
+      // Each number's model in words, key for key.
+      const explanation = Object.fromEntries(Object.entries(a.models).map(([number, model]) => [number, MODEL_TEXT[model]]));
       return { ...a, explanation } as Worded<A>;
     }
     case 'overlaps':
