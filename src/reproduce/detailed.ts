@@ -33,12 +33,14 @@ export async function runDetailed(spec: SweepSpec, out: string, options: Detaile
   try {
     const mine = options.jobKeys ? plan.jobs.filter((job) => options.jobKeys?.has(jobKey(job))) : plan.jobs;
     const todo = mine.filter((job) => job.members.some((m) => !store.keys.has(m.key)));
-    const inFile = () => mine.reduce((s, job) => s + job.members.filter((m) => store.keys.has(m.key)).length, 0);
     const total = mine.reduce((s, job) => s + job.members.length, 0);
+    // Lines already in the file count as done; each engine run adds its missing ones.
+    let done = mine.reduce((s, job) => s + job.members.filter((m) => store.keys.has(m.key)).length, 0);
     for (const job of todo) {
       const result = await run(job.input, { signal: options.signal });
-      for (const member of job.members) if (!store.keys.has(member.key)) store.append(withDetail(recordOf(member, job, result, new Date()), result));
-      const done = inFile();
+      const missing = job.members.filter((m) => !store.keys.has(m.key));
+      for (const member of missing) store.append(withDetail(recordOf(member, job, result, new Date()), result));
+      done += missing.length;
       options.onProgress?.({ fraction: total === 0 ? 1 : done / total, done, total });
     }
   } finally {
