@@ -51,4 +51,13 @@ impl Real for f32 {
     }
 }
 
+/// Runs `f` compiled for the widest vectors this processor has (AVX2 or AVX-512 on x86-64, NEON on arm64):
+/// shipped binaries target baseline x86-64, whose loops run two f64 lanes wide. Only code inlined into `f`
+/// (`#[inline(always)]`) gains. Results are the same bits on every path: the loops it serves are
+/// element-wise or sum each lane on its own, and Rust never fuses a multiply and an add by itself.
+#[inline(always)]
+pub fn vectorized<R>(f: impl FnOnce() -> R) -> R {
+    pulp::Arch::new().dispatch(f)
+}
+
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
