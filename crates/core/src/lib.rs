@@ -12,6 +12,7 @@ pub mod linalg;
 pub mod metrics;
 pub mod named;
 pub mod network;
+pub mod neurons;
 pub mod progress;
 pub mod readout;
 pub mod rng;

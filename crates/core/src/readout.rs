@@ -5,9 +5,11 @@ use crate::activation::Activation;
 use crate::data::{matrix_in, BatchId, Frame, LabelShift, Problem, Scratch};
 use crate::error::{Error, Result};
 use crate::linalg::{cholesky, cholesky_substitute};
-use crate::linalg::{dot_lanes, gemm, gram, gram_lower, mirror_lower, transposed_dot};
+use crate::linalg::{gemm, gram, gram_lower, matvec, mirror_lower, transposed_dot};
+use crate::neurons;
 use crate::Real;
-use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Zip};
+use ndarray::parallel::prelude::*;
+use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
 
 /// Sufficient statistics of ridge problems on one feature matrix X with one label vector per target,
 /// built chunk by chunk: the targets share X's products and the system's factorization.
@@ -42,7 +44,8 @@ impl Ridge {
         }
     }
 
-    /// Adds a chunk's features `x` and each target's labels `ys` (in the order of `new`'s targets).
+    /// Adds a chunk's features `x`, one feature per row (p × rows, see `neurons`), and each target's labels
+    /// `ys` (in the order of `new`'s targets).
     pub fn add<T: Real>(&mut self, x: ArrayView2<T>, ys: &[Array1<f64>], scratch: &mut Array2<T>) {
         match self {
             Ridge::Primal { xtx, xty, yty, rows } => {
@@ -51,14 +54,25 @@ impl Ridge {
                 Zip::from(xtx).and(&*scratch).par_for_each(|acc, v| *acc += v.to_f64_lossy());
                 for ((xty, yty), y) in xty.iter_mut().zip(yty.iter_mut()).zip(ys) {
                     let yt = y.mapv(T::from_f64);
-                    Zip::from(xty).and(&transposed_dot(x, yt.view())).for_each(|acc, v| *acc += v.to_f64_lossy());
+                    Zip::from(xty).and(&matvec(x, yt.view())).for_each(|acc, v| *acc += v.to_f64_lossy());
                     *yty += y.dot(y);
                 }
-                *rows += x.nrows();
+                *rows += x.ncols();
             }
             Ridge::Dual { x: all, y: labels, rows } => {
-                let r = x.nrows();
-                Zip::from(all.slice_mut(s![*rows..*rows + r, ..])).and(&x).for_each(|a, v| *a = v.to_f64_lossy());
+                let r = x.ncols();
+                // The store is samples × p (its kernel XXᵀ then takes row slices): transposed tile by tile,
+                // so both sides of each tile stay in cache.
+                const TILE: usize = 64;
+                let mut store = all.slice_mut(s![*rows..*rows + r, ..]);
+                let (stores, sources) = (store.axis_chunks_iter_mut(Axis(0), TILE), x.axis_chunks_iter(Axis(1), TILE));
+                stores.into_par_iter().zip(sources.into_par_iter()).for_each(|(mut store, x)| {
+                    for (mut to, from) in
+                        store.axis_chunks_iter_mut(Axis(1), TILE).zip(x.axis_chunks_iter(Axis(0), TILE))
+                    {
+                        Zip::from(&mut to).and(from.t()).for_each(|a, v| *a = v.to_f64_lossy());
+                    }
+                });
                 for (labels, y) in labels.iter_mut().zip(ys) {
                     labels.slice_mut(s![*rows..*rows + r]).assign(y);
                 }
@@ -95,7 +109,7 @@ impl Ridge {
             Ridge::Dual { x, y, rows } => {
                 let p = x.ncols() as f64;
                 let mut k = Array2::<f64>::zeros((x.nrows(), x.nrows()));
-                gram(x.t(), k.view_mut());
+                gram(x.view(), k.view_mut());
                 k /= p;
                 k.diag_mut().mapv_inplace(|v| v + lambda);
                 let l = cholesky(&k).ok_or_else(not_pd)?;
@@ -112,25 +126,10 @@ impl Ridge {
     }
 }
 
-/// Features σ(z Wᵀ) of a chunk into `out` (rows × p).
-fn features<T: Real>(z: ArrayView2<T>, w: &Array2<T>, act: &Activation, out: &mut ndarray::ArrayViewMut2<T>) {
-    gemm(T::one(), z, w.t(), T::zero(), out.view_mut());
-    act.apply(out.view_mut());
-}
-
-/// Each readout's prediction ⟨σ(h), a⟩ for every row of the preactivations `h`, as rows × readouts in f64:
-/// σ is applied row by row while the row is in cache, rather than in one pass over the whole chunk and then
-/// one more pass per readout (a wide chunk's features do not fit in cache).
-fn predictions<T: Real>(act: &Activation, mut h: ArrayViewMut2<T>, readouts: &[Array1<T>]) -> Array2<f64> {
-    let mut out = Array2::<f64>::zeros((h.nrows(), readouts.len()));
-    Zip::from(h.rows_mut()).and(out.rows_mut()).par_for_each(|mut row, mut out| {
-        let row = row.as_slice_mut().expect("rows of a standard-layout chunk are contiguous");
-        act.value_slice(row);
-        for (o, a) in out.iter_mut().zip(readouts) {
-            *o = dot_lanes(row, a.as_slice().expect("a readout is contiguous"), |x| x);
-        }
-    });
-    out
+/// Features σ(W zᵀ) of a chunk into `out`, one feature per row (p × rows).
+fn features<T: Real>(z: ArrayView2<T>, w: &Array2<T>, act: &Activation, mut out: ArrayViewMut2<T>) {
+    gemm(T::one(), w.view(), z.t(), T::zero(), out.view_mut());
+    act.apply(out);
 }
 
 /// One target's labels on a data stream: its problem, the frame whose W* gives its labels, and the shift
@@ -180,15 +179,14 @@ pub fn fit<T: Real>(
     let weights: Vec<Array2<T>> = models.iter().map(|w| targets[0].frame.coords(w)).collect();
     let mut ridges: Vec<Ridge> = models.iter().map(|_| Ridge::new(batch.rows, p, targets.len())).collect();
     let Scratch { data, features: buffer, .. } = scratch;
-    let mut x = matrix_in(buffer, chunk.min(batch.rows.max(1)), p);
     let mut gram = Array2::<T>::zeros((p, p));
     stream_targets(targets, batch, chunk, data, |z, ys, bases| {
         let rows = z.nrows();
         let labels: Vec<Array1<f64>> = ys.iter().zip(bases).map(|(y, b)| y - b).collect();
         for (w, ridge) in weights.iter().zip(ridges.iter_mut()) {
-            let mut xv = x.slice_mut(s![..rows, ..]);
-            features(z, w, act, &mut xv);
-            ridge.add(xv.view(), &labels, &mut gram);
+            let mut x = matrix_in(buffer, p, rows);
+            features(z, w, act, x.view_mut());
+            ridge.add(x.view(), &labels, &mut gram);
         }
         on_chunk(rows)
     })?;
@@ -219,14 +217,14 @@ pub fn test_errors<T: Real>(
         .collect();
     let mut sse = vec![vec![0.0; targets.len()]; models.len()];
     let Scratch { data, features: buffer, .. } = scratch;
-    let mut x = matrix_in(buffer, chunk.min(batch.rows.max(1)), p);
     stream_targets(targets, batch, chunk, data, |z, ys, bases| {
         let rows = z.nrows();
         for ((w, readouts), errs) in weights.iter().zip(sse.iter_mut()) {
-            let mut xv = x.slice_mut(s![..rows, ..]);
-            gemm(T::one(), z, w.t(), T::zero(), xv.view_mut());
-            let preds = predictions(act, xv, readouts);
-            for ((pred, err), (y, base)) in preds.columns().into_iter().zip(errs.iter_mut()).zip(ys.iter().zip(bases)) {
+            let mut h = matrix_in(buffer, p, rows);
+            gemm(T::one(), w.view(), z.t(), T::zero(), h.view_mut());
+            let readouts: Vec<&[T]> = readouts.iter().map(|a| a.as_slice().expect("a readout is contiguous")).collect();
+            let preds = neurons::predictions(act, h.view(), &readouts);
+            for ((pred, err), (y, base)) in preds.rows().into_iter().zip(errs.iter_mut()).zip(ys.iter().zip(bases)) {
                 *err += Zip::from(pred).and(base).and(y).fold(0.0, |acc, f, b, yv| {
                     let e = f + b - yv;
                     acc + e * e
@@ -267,7 +265,7 @@ mod tests {
         let mut scratch = Array2::zeros((p, p));
         for start in (0..n).step_by(chunk) {
             let end = (start + chunk).min(n);
-            ridge.add(x.slice(s![start..end, ..]), &[y.slice(s![start..end]).to_owned()], &mut scratch);
+            ridge.add(x.slice(s![start..end, ..]).t(), &[y.slice(s![start..end]).to_owned()], &mut scratch);
         }
         let fit = ridge.solve(lambda).unwrap().remove(0);
         let expect = direct_ridge(&x, &y, lambda);
@@ -338,5 +336,7 @@ mod tests {
     #[test]
     fn dual_matches_direct_solve() {
         check(25, 60, 8);
+        // Chunks and widths that the store's 64 × 64 tiles split unevenly.
+        check(150, 200, 96);
     }
 }

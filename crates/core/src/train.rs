@@ -5,7 +5,8 @@ use crate::config::{Normalize, Residual};
 use crate::data::Frame;
 use crate::data::{matrix_in, BatchId, LabelShift, Problem, Scratch};
 use crate::error::Result;
-use crate::linalg::{dot_lanes, gemm, gram_lower, psd_cholesky};
+use crate::linalg::{gemm, gram_lower, psd_cholesky};
+use crate::neurons;
 use crate::rng::{self, Purpose, BLOCK_ROWS};
 use crate::Real;
 use ndarray::parallel::prelude::*;
@@ -23,9 +24,6 @@ pub struct StepInputs<'a> {
     pub frame: &'a Frame,
     pub chunk: usize,
 }
-
-/// Rows of a chunk per parallel task in the gradient's row loop (each task reuses one row buffer).
-const ROWS_PER_TASK: usize = 32;
 
 /// −∇L as a p × d matrix (the transpose of the protocol's d × p G):
 /// Gᵀ = (1/n) Σ_ν h_ν z_νᵀ with h_ν = (1/√p)(ỹ_ν − f(z_ν)) a ⊙ σ'(W z_ν).
@@ -49,7 +47,6 @@ pub fn gradient<T: Real>(
     let shift = frame.shift(inputs.shift);
     let inv_sqrt_p = 1.0 / (p as f64).sqrt();
     let Scratch { data, features, gradient } = scratch;
-    let mut pre = matrix_in(features, inputs.chunk.min(inputs.batch.rows.max(1)), p);
     let mut part = matrix_in(gradient, p, m);
     let mut grad = Array2::<f64>::zeros((p, m));
     let projected = frame.basis.is_some();
@@ -57,33 +54,28 @@ pub fn gradient<T: Real>(
     let mut hh = Array2::<f64>::zeros(hh_part.dim());
     inputs.problem.stream(frame, inputs.batch, inputs.chunk, data, |z: ArrayView2<T>, y| {
         let rows = z.nrows();
-        let mut h = pre.slice_mut(s![..rows, ..]);
-        gemm(T::one(), z, wt.t(), T::zero(), h.view_mut());
+        // Preactivations one neuron per row (see `neurons`).
+        let mut h = matrix_in(features, p, rows);
+        gemm(T::one(), wt.view(), z.t(), T::zero(), h.view_mut());
         let labels = &y - &shift.at(z);
-        // Row by row while the row is in cache: f = (1/√p) Σ a σ(h), r = ỹ − f, h ← σ'(h) ⊙ (r aᵀ/√p).
+        // f = (1/√p) Σ a σ(h) per sample, r = ỹ − f, then h ← σ'(h) ⊙ (a rᵀ/√p) row by row.
         let act = &inputs.activation;
-        let with_output = inputs.residual == Residual::Full;
         let at = at.as_slice().expect("contiguous");
-        let blocks = h.axis_chunks_iter_mut(Axis(0), ROWS_PER_TASK).into_par_iter();
-        blocks.zip(labels.axis_chunks_iter(Axis(0), ROWS_PER_TASK).into_par_iter()).for_each(|(mut block, labels)| {
-            // σ(h) of one row, without overwriting h (σ' needs it); only the network's output needs it.
-            let mut values = if with_output { vec![T::zero(); p] } else { Vec::new() };
-            for (mut row, label) in block.rows_mut().into_iter().zip(labels) {
-                let row = row.as_slice_mut().expect("rows of a standard-layout chunk are contiguous");
-                let f = if with_output {
-                    values.copy_from_slice(row);
-                    act.value_slice(&mut values);
-                    dot_lanes(&values, at, |v| v) * inv_sqrt_p
-                } else {
-                    0.0
-                };
-                let scale = T::from_f64((label - f) * inv_sqrt_p);
+        let f = match inputs.residual {
+            Residual::Full => neurons::predictions(act, h.view(), &[at]).remove_axis(Axis(0)),
+            Residual::Labels => Array1::zeros(rows),
+        };
+        let scale: Vec<T> =
+            labels.iter().zip(&f).map(|(l, f)| T::from_f64((l - f * inv_sqrt_p) * inv_sqrt_p)).collect();
+        h.axis_iter_mut(Axis(0)).into_par_iter().zip(at).for_each(|(mut row, ai)| {
+            let row = row.as_slice_mut().expect("rows are contiguous");
+            crate::vectorized(|| {
                 act.derivative_slice(row);
-                row.iter_mut().zip(at).for_each(|(x, ai)| *x = *x * scale * *ai);
-            }
+                row.iter_mut().zip(&scale).for_each(|(x, s)| *x = *x * *s * *ai);
+            })
         });
-        // Gᵀ_chunk = hᵀ z.
-        gemm(T::one(), h.t(), z, T::zero(), part.view_mut());
+        // Gᵀ_chunk = h z.
+        gemm(T::one(), h.view(), z, T::zero(), part.view_mut());
         Zip::from(&mut grad).and(&part).par_for_each(|g, v| *g += v.to_f64_lossy());
         if projected {
             // psd_cholesky reads the lower triangle only.
