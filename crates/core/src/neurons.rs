@@ -1,8 +1,8 @@
 //! A chunk's preactivations laid out one neuron per row (p × samples). In this layout every large product
 //! of a pass reads its operands in the order the product library packs fastest: H = W Zᵀ, the gradient
 //! H Z and the Gram matrix H Hᵀ all take row-major operands (measured on the single-step notebook's
-//! shapes: the gradient product 1.3× and the Gram strips 1.4× faster than on samples × p, `examples/
-//! shapes.rs`). What runs per sample — the network's output, the readouts' predictions — sums over a
+//! chunk, `cargo run --release --example gemm_rate -- --layouts`: the gradient product 1.25× faster in f64
+//! and 1.15× in f32 than on samples × p, XᵀX 1.15× in f64). What runs per sample — the network's output, the readouts' predictions — sums over a
 //! column; it still reads the rows whole and in order.
 use crate::activation::Activation;
 use crate::Real;
