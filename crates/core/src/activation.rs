@@ -179,7 +179,7 @@ impl Activation {
     }
 
     /// σ applied in place to a slice (the same values as `value_t`, element by element). Inlined, so a
-    /// caller compiled for wider vectors (`neurons::vectorized`) runs ReLU's loop at their width.
+    /// caller compiled for wider vectors (`crate::vectorized`) runs ReLU's loop at their width.
     #[inline(always)]
     pub fn value_slice<T: Real>(&self, xs: &mut [T]) {
         self.map_slice(xs, false);

@@ -15,7 +15,7 @@ const GROUP: usize = 64;
 /// Adds Σ_i a[i] σ(h[i, ν]) to `sums[r, ν]` for each weight vector `readouts[r]` and column ν of `h`
 /// (leaving h as it is), in f64, neuron after neuron; each product σ·a is formed in the working precision.
 #[inline(always)]
-pub fn add_sums<T: Real>(act: &Activation, h: ArrayView2<T>, readouts: &[&[T]], mut sums: ArrayViewMut2<f64>) {
+fn add_sums<T: Real>(act: &Activation, h: ArrayView2<T>, readouts: &[&[T]], mut sums: ArrayViewMut2<f64>) {
     let mut values = vec![T::zero(); h.ncols()];
     for (i, row) in h.rows().into_iter().enumerate() {
         values.copy_from_slice(row.as_slice().expect("rows are contiguous"));

@@ -61,18 +61,8 @@ impl Ridge {
             }
             Ridge::Dual { x: all, y: labels, rows } => {
                 let r = x.ncols();
-                // The store is samples × p (its kernel XXᵀ then takes row slices): transposed tile by tile,
-                // so both sides of each tile stay in cache.
-                const TILE: usize = 64;
-                let mut store = all.slice_mut(s![*rows..*rows + r, ..]);
-                let (stores, sources) = (store.axis_chunks_iter_mut(Axis(0), TILE), x.axis_chunks_iter(Axis(1), TILE));
-                stores.into_par_iter().zip(sources.into_par_iter()).for_each(|(mut store, x)| {
-                    for (mut to, from) in
-                        store.axis_chunks_iter_mut(Axis(1), TILE).zip(x.axis_chunks_iter(Axis(0), TILE))
-                    {
-                        Zip::from(&mut to).and(from.t()).for_each(|a, v| *a = v.to_f64_lossy());
-                    }
-                });
+                // The store is samples × p: its kernel XXᵀ then takes row slices.
+                copy_transposed(x, all.slice_mut(s![*rows..*rows + r, ..]));
                 for (labels, y) in labels.iter_mut().zip(ys) {
                     labels.slice_mut(s![*rows..*rows + r]).assign(y);
                 }
@@ -124,6 +114,16 @@ impl Ridge {
             }
         }
     }
+}
+
+/// `to` ← `from`ᵀ in f64, tile by tile so that both sides of each tile stay in cache.
+fn copy_transposed<T: Real>(from: ArrayView2<T>, mut to: ArrayViewMut2<f64>) {
+    const TILE: usize = 64;
+    let (rows, sources) = (to.axis_chunks_iter_mut(Axis(0), TILE), from.axis_chunks_iter(Axis(1), TILE));
+    rows.into_par_iter().zip(sources.into_par_iter()).for_each(|(mut rows, source)| {
+        let tiles = rows.axis_chunks_iter_mut(Axis(1), TILE).zip(source.axis_chunks_iter(Axis(0), TILE));
+        tiles.for_each(|(mut tile, part)| Zip::from(&mut tile).and(part.t()).for_each(|a, v| *a = v.to_f64_lossy()));
+    });
 }
 
 /// Features σ(W zᵀ) of a chunk into `out`, one feature per row (p × rows).
@@ -215,15 +215,18 @@ pub fn test_errors<T: Real>(
             (targets[0].frame.coords(w), readouts)
         })
         .collect();
+    let slices: Vec<Vec<&[T]>> = weights
+        .iter()
+        .map(|(_, readouts)| readouts.iter().map(|a| a.as_slice().expect("a readout is contiguous")).collect())
+        .collect();
     let mut sse = vec![vec![0.0; targets.len()]; models.len()];
     let Scratch { data, features: buffer, .. } = scratch;
     stream_targets(targets, batch, chunk, data, |z, ys, bases| {
         let rows = z.nrows();
-        for ((w, readouts), errs) in weights.iter().zip(sse.iter_mut()) {
+        for (((w, _), readouts), errs) in weights.iter().zip(&slices).zip(sse.iter_mut()) {
             let mut h = matrix_in(buffer, p, rows);
             gemm(T::one(), w.view(), z.t(), T::zero(), h.view_mut());
-            let readouts: Vec<&[T]> = readouts.iter().map(|a| a.as_slice().expect("a readout is contiguous")).collect();
-            let preds = neurons::predictions(act, h.view(), &readouts);
+            let preds = neurons::predictions(act, h.view(), readouts);
             for ((pred, err), (y, base)) in preds.rows().into_iter().zip(errs.iter_mut()).zip(ys.iter().zip(bases)) {
                 *err += Zip::from(pred).and(base).and(y).fold(0.0, |acc, f, b, yv| {
                     let e = f + b - yv;

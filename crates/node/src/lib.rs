@@ -46,8 +46,8 @@ impl RunHandle {
     }
 }
 
-/// An engine error as the facade reads it: the message is JSON `{"kind", "field", "message"}` (kind one of
-/// config, numerical, resource, cancelled, internal), so nothing has to be parsed out of English.
+/// An engine error as the facade reads it: the message is an `ErrorBody` as JSON, so nothing has to be
+/// parsed out of English.
 fn structured(status: Status, body: ErrorBody) -> Error {
     Error::new(status, serde_json::to_string(&body).expect("error bodies serialize"))
 }

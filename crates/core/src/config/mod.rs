@@ -538,6 +538,7 @@ impl Config {
             EtaRule::SqrtNp => self.eta * (n_f * p).sqrt(),
         }
     }
+
     /// Numbers in the result (an upper bound, with k = 8 when the target cannot be parsed): per step
     /// and for W0, the tracked neurons' cosines, update cosines and in-plane directions (3 × tracked × k)
     /// and the overlap summaries; saturating.
